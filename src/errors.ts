@@ -1,0 +1,31 @@
+/**
+ * Every error seqattn throws on bad input is a `SeqattnError` with a machine-readable `code`
+ * and a message naming what is wrong and where: the file, the tensor, the index, expected vs got.
+ * After any such error the model that threw it keeps working.
+ */
+export type SeqattnErrorCode =
+  | 'E_FILE_TRUNCATED'      // fewer bytes than the format needs
+  | 'E_HEADER_LENGTH'       // safetensors header length past the end of the file
+  | 'E_HEADER_JSON'         // header is not valid JSON or not of the safetensors form
+  | 'E_TENSOR_OFFSETS'      // data_offsets out of bounds, overlapping, or not matching dtype x shape
+  | 'E_TENSOR_DTYPE'        // dtype not supported or not what the model needs
+  | 'E_TENSOR_SHAPE'        // shape not what the config implies
+  | 'E_TENSOR_MISSING'      // a tensor the model needs is not in the file
+  | 'E_TENSOR_NONFINITE'    // NaN or Inf in a weight
+  | 'E_CONFIG'              // config missing, malformed or inconsistent
+  | 'E_TOKEN_ID'            // token id out of range
+  | 'E_UNKNOWN_TOKEN'       // a string input has a symbol the vocabulary does not have (and no unknown id)
+  | 'E_INPUT_LENGTH'        // input longer than the configured maximum, or empty
+  | 'E_OPTION'              // a decoding option is out of range
+  | 'E_DISPOSED'            // the model was disposed
+  | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path
+  | 'E_WASM';               // the WebAssembly runtime failed (no SIMD, out of memory)
+
+export class SeqattnError extends Error {
+  readonly code: SeqattnErrorCode;
+  constructor(code: SeqattnErrorCode, message: string) {
+    super(message);
+    this.name = 'SeqattnError';
+    this.code = code;
+  }
+}

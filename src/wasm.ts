@@ -1,0 +1,159 @@
+/**
+ * The one boundary between TypeScript and WebAssembly.
+ *
+ * Lifecycle:
+ *   1. `runtime()` compiles the inlined module once per process (synchronously; the bytes are
+ *      small) and instantiates it. Every model shares that one instance and its memory.
+ *   2. A model `alloc`s its regions at load: weights (copied, and re-packed where it helps) and the
+ *      worst-case scratch for its maximum lengths. Nothing on the decode path allocates.
+ *   3. Kernels take byte offsets and sizes (output first, then inputs, then sizes) and never
+ *      allocate. TypeScript reads results through typed-array views over `memory.buffer`.
+ *   4. `dispose()` `free`s the regions. Wasm memory never shrinks, but freed regions are reused.
+ *
+ * Views: `memory.buffer` is replaced when memory grows (only inside `alloc`). Every view is taken
+ * through `f32()` / `i32()` / `u8()` here, which re-create the cached views after growth, so no
+ * stale view is ever read.
+ */
+import wasmBase64 from '../build/wasm-bytes.js';
+import { SeqattnError } from './errors.js';
+
+type Ptr = number;
+
+/** The kernels exported by assembly/index.ts. Names and argument orders must match assembly/. */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  /** 16-byte aligned region of `bytes` bytes; may grow memory. */
+  alloc(bytes: number): Ptr;
+  free(ptr: Ptr): void;
+
+  // assembly/matvec.ts
+  /** out (rows,) = W (rows, cols) @ x (cols,) + b (rows,); `b = 0` means no bias. */
+  matvec(out: Ptr, W: Ptr, x: Ptr, b: Ptr, rows: number, cols: number): void;
+  /** out (n, rows) = X (n, cols) @ W^T + b; W is (rows, cols) row-major, each weight read once for all n. */
+  matmul(out: Ptr, X: Ptr, W: Ptr, b: Ptr, n: number, rows: number, cols: number): void;
+
+  // assembly/gru.ts (gate order r, z, n as in PyTorch; rows of n independent states)
+  /** PyTorch / Keras reset_after=True: h' = (1-z) n + z h, n = tanh(gi_n + r (W_hn h + b_hn)). gi, gh (n, 3H) include biases. h_out may alias h_prev. */
+  gru_reset_after(h_out: Ptr, gi: Ptr, gh: Ptr, h_prev: Ptr, H: number, n: number): void;
+  /** Cho 2014 / Keras reset_after=False, first half: r, z from gi (n, 3H) and gh_rz (n, 2H); writes rh_out = r * h (n, H), z_out = z (n, H). */
+  gru_reset_before_gates(rh_out: Ptr, z_out: Ptr, gi: Ptr, gh_rz: Ptr, h_prev: Ptr, H: number, n: number): void;
+  /** Second half: n = tanh(gi_n + u) with u = W_hn (r * h) + b_hn (n, H); h' = (1-z) n + z h. h_out may alias h_prev. */
+  gru_reset_before_update(h_out: Ptr, gi: Ptr, u: Ptr, z: Ptr, h_prev: Ptr, H: number, n: number): void;
+
+  // assembly/attention.ts
+  /** e (Tx,) : e_j = v . tanh(Wq + Uh_j) + v_bias; Uh (Tx, A), Wq (A,), v (A,). ref: Bahdanau et al. 2015, eq. (6) */
+  additive_energies(e: Ptr, Uh: Ptr, Wq: Ptr, v: Ptr, v_bias: number, Tx: number, A: number): void;
+  /** c (d,) = sum_j a_j Hs_j; a (Tx,), Hs (Tx, d). ref: Bahdanau et al. 2015, eq. (5) */
+  context(c: Ptr, a: Ptr, Hs: Ptr, Tx: number, d: number): void;
+
+  // assembly/softmax.ts
+  /** out (n,) = softmax(x); numerically stable (max subtracted). out may alias x. */
+  softmax(out: Ptr, x: Ptr, n: number): void;
+  /** softmax over positions with mask[j] != 0 (u8); masked positions get exactly 0. out may alias x. */
+  masked_softmax(out: Ptr, x: Ptr, mask: Ptr, n: number): void;
+  /** out (n,) = x - logsumexp(x). out may alias x. */
+  log_softmax(out: Ptr, x: Ptr, n: number): void;
+  /** log sum_j exp(x_j), stable. */
+  logsumexp(x: Ptr, n: number): number;
+  /** index of the largest x_j (first on ties). */
+  argmax(x: Ptr, n: number): number;
+  /** the k largest of x (n,), by value descending (lower index first on ties): idx_out (k,) i32, val_out (k,) f32. */
+  topk(idx_out: Ptr, val_out: Ptr, x: Ptr, n: number, k: number): void;
+
+  // assembly/activations.ts
+  /** x = tanh(x), elementwise, in place. */
+  tanh_inplace(x: Ptr, n: number): void;
+  /** out (L,) : out_k = max(x_2k, x_2k+1); x (2L,). ref: Goodfellow et al. 2013; Bahdanau et al. 2015, A.2.2 */
+  maxout(out: Ptr, x: Ptr, L: number): void;
+}
+
+function decodeBase64(s: string): Uint8Array {
+  if (typeof atob === 'function') {
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  // Node < 16 has no atob; Buffer is there instead.
+  const B = (globalThis as any).Buffer;
+  return new Uint8Array(B.from(s, 'base64'));
+}
+
+/** The process-wide Wasm runtime: kernels plus cached, growth-aware views of its memory. */
+export class WasmRuntime {
+  readonly k: Kernels;
+  private buffer: ArrayBuffer;
+  private f32View: Float32Array;
+  private i32View: Int32Array;
+  private u8View: Uint8Array;
+
+  constructor(k: Kernels) {
+    this.k = k;
+    this.buffer = k.memory.buffer;
+    this.f32View = new Float32Array(this.buffer);
+    this.i32View = new Int32Array(this.buffer);
+    this.u8View = new Uint8Array(this.buffer);
+  }
+
+  private refresh(): void {
+    if (this.buffer !== this.k.memory.buffer) {
+      this.buffer = this.k.memory.buffer;
+      this.f32View = new Float32Array(this.buffer);
+      this.i32View = new Int32Array(this.buffer);
+      this.u8View = new Uint8Array(this.buffer);
+    }
+  }
+
+  /** Bytes of Wasm memory now (it grows, never shrinks). */
+  get memoryBytes(): number { return this.k.memory.buffer.byteLength; }
+
+  /** A 16-byte aligned region; throws E_WASM when memory cannot grow. */
+  alloc(bytes: number): Ptr {
+    let p: number;
+    try {
+      p = this.k.alloc(Math.max(16, bytes));
+    } catch (e) {
+      throw new SeqattnError('E_WASM', `WebAssembly memory: cannot allocate ${bytes} bytes (${(e as Error).message})`);
+    }
+    this.refresh();
+    return p;
+  }
+
+  free(ptr: Ptr): void { this.k.free(ptr); }
+
+  /** The whole memory as f32; index with `ptr >> 2`. */
+  get F32(): Float32Array { this.refresh(); return this.f32View; }
+  get I32(): Int32Array { this.refresh(); return this.i32View; }
+  get U8(): Uint8Array { this.refresh(); return this.u8View; }
+
+  /** A view of `n` floats at `ptr` (valid until the next alloc). */
+  f32(ptr: Ptr, n: number): Float32Array { this.refresh(); return this.f32View.subarray(ptr >> 2, (ptr >> 2) + n); }
+  i32(ptr: Ptr, n: number): Int32Array { this.refresh(); return this.i32View.subarray(ptr >> 2, (ptr >> 2) + n); }
+  u8(ptr: Ptr, n: number): Uint8Array { this.refresh(); return this.u8View.subarray(ptr, ptr + n); }
+}
+
+let shared: Promise<WasmRuntime> | null = null;
+
+/**
+ * Compiles and instantiates the module once per process; later calls return the same runtime.
+ * Asynchronous because browsers refuse synchronous compilation of modules over 4 KB on the main thread.
+ */
+export function runtime(): Promise<WasmRuntime> {
+  if (shared) return shared;
+  shared = (async () => {
+    const bytes = decodeBase64(wasmBase64);
+    if (!WebAssembly.validate(bytes)) {
+      throw new SeqattnError('E_WASM', 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
+    }
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      env: {
+        abort(_msg: number, _file: number, line: number, col: number) {
+          throw new SeqattnError('E_WASM', `seqattn kernel aborted at ${line}:${col}`);
+        },
+      },
+    });
+    return new WasmRuntime(instance.exports as unknown as Kernels);
+  })();
+  shared.catch(() => { shared = null; });
+  return shared;
+}
