@@ -1,0 +1,560 @@
+"""PyTorch reference modules for seqattn model files (see docs/model-format.md).
+
+state_dict() names are exactly the tensor names of the format, so
+    save_model(model, config, "model.safetensors")
+writes a file seqattn loads, and load_model() reads one back.
+
+  TutorialSeq2Seq  "pytorch-tutorial": the official PyTorch seq2seq tutorial (EncoderRNN +
+                   AttnDecoderRNN with BahdanauAttention), eval mode.
+  RNNsearch        "bahdanau": Bahdanau, Cho & Bengio 2015, bidirectional GRU encoder, additive
+                   attention on s_{i-1}, GRU decoder over [E y_{i-1}; c_i], deep output.
+
+Both have greedy(source_ids) -> dict(ids, attention, logits, log_probs, score) (batch 1).
+RNNsearch also has a batched teacher-forcing forward(src, src_lengths, tgt_in) -> logits for
+training and greedy_batch(list of id lists) -> list of id lists.
+
+Use /usr/bin/python3 (torch 1.13).
+"""
+
+import json
+import math
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_io import load_file, save_file  # noqa: E402
+
+__all__ = [
+    "GRU",
+    "make_gru",
+    "EncoderRNN",
+    "BahdanauAttention",
+    "AttnDecoderRNN",
+    "TutorialSeq2Seq",
+    "RNNsearch",
+    "build_model",
+    "save_model",
+    "load_model",
+    "tokenize",
+    "config_defaults",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Config
+
+
+def config_defaults(config):
+    """A copy of `config` with the documented defaults filled in (sizes, deep output, GRU)."""
+    c = dict(config)
+    H = c["hidden_size"]
+    c.setdefault("embedding_size", H)
+    c.setdefault("gru_convention", "reset_after")
+    if c["architecture"] == "bahdanau":
+        c.setdefault("encoder_hidden_size", H)
+        c.setdefault("alignment_size", H)
+        c.setdefault("deep_output", "maxout")
+        c.setdefault("deep_output_size", H)
+    if c["gru_convention"] not in ("reset_after", "reset_before"):
+        raise ValueError(f"gru_convention must be 'reset_after' or 'reset_before', got {c['gru_convention']!r}")
+    return c
+
+
+def tokenize(config, text, check_length=True):
+    """Source ids for a string, by the config rules.
+
+    lowercase (str.lower) if config["lowercase"]; "char": one symbol per code point, "word":
+    text.split() (any whitespace); unknown symbols -> source_unk_id (error if null/absent);
+    append source_eos_id if append_source_eos; error if longer than max_source_length.
+    """
+    if config.get("lowercase", False):
+        text = text.lower()
+    kind = config.get("source_tokenizer", "char")
+    if kind == "char":
+        symbols = list(text)
+    elif kind == "word":
+        symbols = text.split()
+    else:
+        raise ValueError(f"source_tokenizer must be 'char' or 'word', got {kind!r}")
+    index = {s: i for i, s in enumerate(config["source_vocab"])}
+    unk = config.get("source_unk_id")
+    ids = []
+    for pos, s in enumerate(symbols):
+        if s in index:
+            ids.append(index[s])
+        elif unk is not None:
+            ids.append(unk)
+        else:
+            raise ValueError(f"unknown source symbol {s!r} at token {pos} and source_unk_id is null")
+    if config.get("append_source_eos", False):
+        ids.append(config["source_eos_id"])
+    limit = config.get("max_source_length")
+    if check_length and limit is not None and len(ids) > limit:
+        raise ValueError(f"source has {len(ids)} ids, max_source_length is {limit}")
+    return ids
+
+
+# --------------------------------------------------------------------------------------------
+# GRU in both conventions, nn.GRU parameter names
+
+
+class GRU(nn.Module):
+    """Single-layer, batch_first GRU with nn.GRU's parameter names and gate order (r, z, n).
+
+    reset_before (Cho et al. 2014):  n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)
+    reset_after  (nn.GRU):           n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
+    forward(x (B, T, in), h0 (D, B, H) or None, lengths (B,) or None) -> (out (B, T, D*H), h_n (D, B, H)).
+    With lengths, padding never reaches the states: the forward direction freezes after each
+    sequence's end and the backward direction starts at its last real token; padded outputs are 0.
+    """
+
+    def __init__(self, input_size, hidden_size, bidirectional=False, reset_before=True):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bidirectional = bidirectional
+        self.reset_before = reset_before
+        self.batch_first = True
+        suffixes = ["_l0", "_l0_reverse"] if bidirectional else ["_l0"]
+        for sfx in suffixes:
+            self.register_parameter("weight_ih" + sfx, nn.Parameter(torch.empty(3 * hidden_size, input_size)))
+            self.register_parameter("weight_hh" + sfx, nn.Parameter(torch.empty(3 * hidden_size, hidden_size)))
+            self.register_parameter("bias_ih" + sfx, nn.Parameter(torch.empty(3 * hidden_size)))
+            self.register_parameter("bias_hh" + sfx, nn.Parameter(torch.empty(3 * hidden_size)))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1.0 / math.sqrt(self.hidden_size)  # as nn.GRU
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+
+    def _params(self, reverse):
+        sfx = "_l0_reverse" if reverse else "_l0"
+        return (getattr(self, "weight_ih" + sfx), getattr(self, "weight_hh" + sfx),
+                getattr(self, "bias_ih" + sfx), getattr(self, "bias_hh" + sfx))
+
+    def cell(self, gi, h, w_hh, b_hh):
+        """One step from precomputed gi = W_ih x + b_ih (B, 3H) and h (B, H)."""
+        H = self.hidden_size
+        gi_r, gi_z, gi_n = gi.split(H, dim=-1)
+        if self.reset_before:
+            gh_rz = F.linear(h, w_hh[: 2 * H], b_hh[: 2 * H])
+            gh_r, gh_z = gh_rz.split(H, dim=-1)
+            r = torch.sigmoid(gi_r + gh_r)
+            z = torch.sigmoid(gi_z + gh_z)
+            n = torch.tanh(gi_n + F.linear(r * h, w_hh[2 * H :], b_hh[2 * H :]))
+        else:
+            gh_r, gh_z, gh_n = F.linear(h, w_hh, b_hh).split(H, dim=-1)
+            r = torch.sigmoid(gi_r + gh_r)
+            z = torch.sigmoid(gi_z + gh_z)
+            n = torch.tanh(gi_n + r * gh_n)
+        return (1 - z) * n + z * h
+
+    def _direction(self, x, h, mask, reverse):
+        w_ih, w_hh, b_ih, b_hh = self._params(reverse)
+        gi = F.linear(x, w_ih, b_ih)  # (B, T, 3H), all input projections at once
+        T = x.shape[1]
+        outs = [None] * T
+        for t in (range(T - 1, -1, -1) if reverse else range(T)):
+            h_new = self.cell(gi[:, t], h, w_hh, b_hh)
+            if mask is not None:
+                m = mask[:, t].unsqueeze(-1)
+                h = torch.where(m, h_new, h)
+                outs[t] = h_new * m
+            else:
+                h = h_new
+                outs[t] = h
+        return torch.stack(outs, dim=1), h
+
+    def forward(self, x, h0=None, lengths=None):
+        B, T, _ = x.shape
+        D = 2 if self.bidirectional else 1
+        if h0 is None:
+            h0 = x.new_zeros(D, B, self.hidden_size)
+        mask = None
+        if lengths is not None:
+            mask = torch.arange(T, device=x.device).unsqueeze(0) < lengths.to(x.device).unsqueeze(1)
+        out_f, h_f = self._direction(x, h0[0], mask, reverse=False)
+        if not self.bidirectional:
+            return out_f, h_f.unsqueeze(0)
+        out_b, h_b = self._direction(x, h0[1], mask, reverse=True)
+        return torch.cat([out_f, out_b], dim=-1), torch.stack([h_f, h_b], dim=0)
+
+
+def make_gru(convention, input_size, hidden_size, bidirectional=False):
+    """nn.GRU for "reset_after", GRU(reset_before=True) for "reset_before"; same parameter names."""
+    if convention == "reset_after":
+        return nn.GRU(input_size, hidden_size, batch_first=True, bidirectional=bidirectional)
+    if convention == "reset_before":
+        return GRU(input_size, hidden_size, bidirectional=bidirectional, reset_before=True)
+    raise ValueError(f"unknown gru_convention {convention!r}")
+
+
+def _run_rnn(rnn, x, h0=None, lengths=None):
+    """Run nn.GRU or GRU on padded (B, T, in) with optional lengths; padded outputs are 0."""
+    if isinstance(rnn, GRU):
+        return rnn(x, h0, lengths)
+    if lengths is None:
+        return rnn(x, h0)
+    T = x.shape[1]
+    packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+    out, h_n = rnn(packed, h0)
+    out, _ = pad_packed_sequence(out, batch_first=True, total_length=T)
+    return out, h_n
+
+
+def _greedy_result(ids, attention, logits, log_probs):
+    return {
+        "ids": ids,
+        "attention": attention,
+        "logits": logits,
+        "log_probs": log_probs,
+        "score": float(sum(log_probs)),
+    }
+
+
+class _EvalMode:
+    """Context: eval mode + no_grad, restoring the previous training flag."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __enter__(self):
+        self.was_training = self.module.training
+        self.module.eval()
+        self.no_grad = torch.no_grad()
+        self.no_grad.__enter__()
+
+    def __exit__(self, *exc):
+        self.no_grad.__exit__(*exc)
+        self.module.train(self.was_training)
+
+
+# --------------------------------------------------------------------------------------------
+# pytorch-tutorial: the official tutorial's modules (dropout 0.1 as there; off in eval mode)
+
+
+class EncoderRNN(nn.Module):
+    def __init__(self, input_size, hidden_size, dropout_p=0.1, gru_convention="reset_after"):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.embedding = nn.Embedding(input_size, hidden_size)
+        self.gru = make_gru(gru_convention, hidden_size, hidden_size)
+        self.dropout = nn.Dropout(dropout_p)
+
+    def forward(self, input):
+        embedded = self.dropout(self.embedding(input))
+        output, hidden = self.gru(embedded)
+        return output, hidden
+
+
+class BahdanauAttention(nn.Module):
+    def __init__(self, hidden_size):
+        super().__init__()
+        self.Wa = nn.Linear(hidden_size, hidden_size)
+        self.Ua = nn.Linear(hidden_size, hidden_size)
+        self.Va = nn.Linear(hidden_size, 1)
+
+    def forward(self, query, keys):
+        scores = self.Va(torch.tanh(self.Wa(query) + self.Ua(keys)))
+        scores = scores.squeeze(2).unsqueeze(1)
+        weights = F.softmax(scores, dim=-1)
+        context = torch.bmm(weights, keys)
+        return context, weights
+
+
+class AttnDecoderRNN(nn.Module):
+    def __init__(self, hidden_size, output_size, dropout_p=0.1, gru_convention="reset_after"):
+        super().__init__()
+        self.embedding = nn.Embedding(output_size, hidden_size)
+        self.attention = BahdanauAttention(hidden_size)
+        self.gru = make_gru(gru_convention, 2 * hidden_size, hidden_size)
+        self.out = nn.Linear(hidden_size, output_size)
+        self.dropout = nn.Dropout(dropout_p)
+
+    def forward_step(self, input, hidden, encoder_outputs):
+        """input (B, 1) ids, hidden (1, B, H) -> logits (B, 1, V), hidden (1, B, H), weights (B, 1, Tx)."""
+        embedded = self.dropout(self.embedding(input))
+        query = hidden.permute(1, 0, 2)
+        context, attn_weights = self.attention(query, encoder_outputs)
+        input_gru = torch.cat((embedded, context), dim=2)
+        output, hidden = self.gru(input_gru, hidden)
+        output = self.out(output)
+        return output, hidden, attn_weights
+
+
+class TutorialSeq2Seq(nn.Module):
+    """architecture "pytorch-tutorial": attributes encoder (EncoderRNN), decoder (AttnDecoderRNN)."""
+
+    def __init__(self, config):
+        super().__init__()
+        config = config_defaults(config)
+        if config["embedding_size"] != config["hidden_size"]:
+            raise ValueError("pytorch-tutorial: embedding_size must equal hidden_size")
+        self.config = config
+        H = config["hidden_size"]
+        conv = config["gru_convention"]
+        self.encoder = EncoderRNN(len(config["source_vocab"]), H, gru_convention=conv)
+        self.decoder = AttnDecoderRNN(H, len(config["target_vocab"]), gru_convention=conv)
+
+    def greedy(self, source_ids, max_steps=None):
+        c = self.config
+        max_steps = c["max_target_length"] if max_steps is None else max_steps
+        with _EvalMode(self):
+            src = torch.tensor([list(source_ids)], dtype=torch.long)
+            encoder_outputs, hidden = self.encoder(src)
+            y = torch.tensor([[c["sos_id"]]], dtype=torch.long)
+            ids, attention, logits, log_probs = [], [], [], []
+            for _ in range(max_steps):
+                out, hidden, weights = self.decoder.forward_step(y, hidden, encoder_outputs)
+                lg = out[0, 0]
+                k = int(torch.argmax(lg))
+                ids.append(k)
+                attention.append(weights[0, 0].tolist())
+                logits.append(lg.tolist())
+                log_probs.append(float(F.log_softmax(lg, dim=-1)[k]))
+                if k == c["eos_id"]:
+                    break
+                y = torch.tensor([[k]], dtype=torch.long)
+        return _greedy_result(ids, attention, logits, log_probs)
+
+
+# --------------------------------------------------------------------------------------------
+# bahdanau: RNNsearch (Bahdanau, Cho & Bengio 2015)
+
+
+class RNNsearchEncoder(nn.Module):
+    """Bidirectional GRU; annotations h_j = [->h_j; <-h_j] (B, Tx, 2n)."""
+
+    def __init__(self, vocab_size, E, n, convention):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, E)
+        self.rnn = make_gru(convention, E, n, bidirectional=True)
+
+    def forward(self, src, src_lengths=None, dropout=None):
+        x = self.embedding(src)
+        if dropout is not None:
+            x = dropout(x)
+        h, _ = _run_rnn(self.rnn, x, None, src_lengths)
+        return h
+
+
+class AdditiveAttention(nn.Module):
+    """e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j + b_U); a_ij = softmax_j e_ij; c_i = sum_j a_ij h_j."""
+
+    def __init__(self, H, annotation_size, A):
+        super().__init__()
+        self.W = nn.Linear(H, A, bias=False)
+        self.U = nn.Linear(annotation_size, A)
+        self.v = nn.Linear(A, 1, bias=False)
+
+    def forward(self, s_prev, h, Uh, mask=None):
+        """s_prev (B, H), h (B, Tx, 2n), Uh = U(h) (B, Tx, A), mask (B, Tx) bool -> a (B, Tx), c (B, 2n)."""
+        e = self.v(torch.tanh(self.W(s_prev).unsqueeze(1) + Uh)).squeeze(-1)
+        if mask is not None:
+            e = e.masked_fill(~mask, float("-inf"))
+        a = F.softmax(e, dim=-1)
+        c = torch.bmm(a.unsqueeze(1), h).squeeze(1)
+        return a, c
+
+
+class RNNsearchDecoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        E, n, H = config["embedding_size"], config["encoder_hidden_size"], config["hidden_size"]
+        A, l = config["alignment_size"], config["deep_output_size"]
+        V = len(config["target_vocab"])
+        self.kind = config["deep_output"]
+        self.embedding = nn.Embedding(V, E)
+        self.init = nn.Linear(n, H)
+        self.attention = AdditiveAttention(H, 2 * n, A)
+        self.rnn = make_gru(config["gru_convention"], E + 2 * n, H)
+        readout = H + E + 2 * n
+        if self.kind == "maxout":
+            self.deep_output = nn.Linear(readout, 2 * l)
+            self.out = nn.Linear(l, V)
+        elif self.kind == "tanh":
+            self.deep_output = nn.Linear(readout, l)
+            self.out = nn.Linear(l, V)
+        elif self.kind == "none":
+            self.out = nn.Linear(readout, V)
+        else:
+            raise ValueError(f"deep_output must be 'maxout', 'tanh' or 'none', got {self.kind!r}")
+        self.n = n
+
+    def initial_state(self, h):
+        """s_0 = tanh(W_s <-h_1 + b): backward state after the whole source = its output at j = 1."""
+        return torch.tanh(self.init(h[:, 0, self.n :]))
+
+    def step(self, Ey, s_prev, h, Uh, mask=None, dropout=None):
+        """Ey (B, E), s_prev (B, H) -> logits (B, V), s (B, H), a (B, Tx)."""
+        a, c = self.attention(s_prev, h, Uh, mask)
+        _, s = _run_rnn(self.rnn, torch.cat([Ey, c], dim=-1).unsqueeze(1), s_prev.unsqueeze(0))
+        s = s[0]
+        r = torch.cat([s, Ey, c], dim=-1)
+        if self.kind == "maxout":
+            t = self.deep_output(r)
+            t = t.view(*t.shape[:-1], -1, 2).max(-1).values
+        elif self.kind == "tanh":
+            t = torch.tanh(self.deep_output(r))
+        else:
+            t = r
+        if dropout is not None:
+            t = dropout(t)
+        return self.out(t), s, a
+
+
+class RNNsearch(nn.Module):
+    """architecture "bahdanau". `dropout` (training only, not part of the file format) is applied
+    to source/target embeddings and to the deep output before the output layer."""
+
+    def __init__(self, config, dropout=0.0):
+        super().__init__()
+        config = config_defaults(config)
+        self.config = config
+        self.encoder = RNNsearchEncoder(
+            len(config["source_vocab"]), config["embedding_size"], config["encoder_hidden_size"],
+            config["gru_convention"])
+        self.decoder = RNNsearchDecoder(config)
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else None
+
+    def encode(self, src, src_lengths=None):
+        """src (B, Tx) -> annotations h (B, Tx, 2n), U_a h + b_U (B, Tx, A), mask (B, Tx) or None, s_0 (B, H)."""
+        h = self.encoder(src, src_lengths, self.dropout)
+        mask = None
+        if src_lengths is not None:
+            mask = torch.arange(src.shape[1], device=src.device).unsqueeze(0) < src_lengths.to(src.device).unsqueeze(1)
+        return h, self.decoder.attention.U(h), mask, self.decoder.initial_state(h)
+
+    def forward(self, src, src_lengths, tgt_in):
+        """Teacher forcing. src (B, Tx) padded, src_lengths (B,), tgt_in (B, Ty) = [sos, y_1, ...] -> logits (B, Ty, V_t)."""
+        h, Uh, mask, s = self.encode(src, src_lengths)
+        Ey_all = self.decoder.embedding(tgt_in)
+        if self.dropout is not None:
+            Ey_all = self.dropout(Ey_all)
+        logits = []
+        for i in range(tgt_in.shape[1]):
+            lg, s, _ = self.decoder.step(Ey_all[:, i], s, h, Uh, mask, self.dropout)
+            logits.append(lg)
+        return torch.stack(logits, dim=1)
+
+    def greedy(self, source_ids, max_steps=None):
+        c = self.config
+        max_steps = c["max_target_length"] if max_steps is None else max_steps
+        with _EvalMode(self):
+            src = torch.tensor([list(source_ids)], dtype=torch.long)
+            h, Uh, _, s = self.encode(src)
+            y = torch.tensor([c["sos_id"]], dtype=torch.long)
+            ids, attention, logits, log_probs = [], [], [], []
+            for _ in range(max_steps):
+                lg, s, a = self.decoder.step(self.decoder.embedding(y), s, h, Uh)
+                lg = lg[0]
+                k = int(torch.argmax(lg))
+                ids.append(k)
+                attention.append(a[0].tolist())
+                logits.append(lg.tolist())
+                log_probs.append(float(F.log_softmax(lg, dim=-1)[k]))
+                if k == c["eos_id"]:
+                    break
+                y = torch.tensor([k], dtype=torch.long)
+        return _greedy_result(ids, attention, logits, log_probs)
+
+    def greedy_batch(self, sources, max_steps=None, batch_size=256):
+        """Greedy decode many sources (lists of ids); returns a list of id lists (EOS included if emitted)."""
+        c = self.config
+        max_steps = c["max_target_length"] if max_steps is None else max_steps
+        results = []
+        with _EvalMode(self):
+            for start in range(0, len(sources), batch_size):
+                chunk = [list(x) for x in sources[start : start + batch_size]]
+                B = len(chunk)
+                lengths = torch.tensor([len(x) for x in chunk], dtype=torch.long)
+                src = torch.zeros(B, int(lengths.max()), dtype=torch.long)
+                for b, x in enumerate(chunk):
+                    src[b, : len(x)] = torch.tensor(x, dtype=torch.long)
+                h, Uh, mask, s = self.encode(src, lengths)
+                y = torch.full((B,), c["sos_id"], dtype=torch.long)
+                done = torch.zeros(B, dtype=torch.bool)
+                out = [[] for _ in range(B)]
+                for _ in range(max_steps):
+                    lg, s, _ = self.decoder.step(self.decoder.embedding(y), s, h, Uh, mask)
+                    y = lg.argmax(-1)
+                    for b in (~done).nonzero().flatten().tolist():
+                        out[b].append(int(y[b]))
+                    done |= y == c["eos_id"]
+                    if bool(done.all()):
+                        break
+                results.extend(out)
+        return results
+
+
+# --------------------------------------------------------------------------------------------
+# Building, saving, loading
+
+
+def build_model(config):
+    """nn.Module for config["architecture"] ("pytorch-tutorial" | "bahdanau")."""
+    arch = config["architecture"]
+    if arch == "pytorch-tutorial":
+        return TutorialSeq2Seq(config)
+    if arch == "bahdanau":
+        return RNNsearch(config)
+    raise ValueError(f"unknown architecture {arch!r}")
+
+
+def save_model(model, config, path, config_in_metadata=True):
+    """Write model.state_dict() to `path` (safetensors) with metadata {"seqattn": config JSON, "format": "pt"}.
+    config_in_metadata=False leaves the config out (write a config.json beside it instead)."""
+    metadata = {"format": "pt"}
+    if config_in_metadata:
+        metadata["seqattn"] = json.dumps(config)
+    save_file({k: v for k, v in model.state_dict().items()}, path, metadata=metadata)
+
+
+def _read_config_json(folder):
+    p = os.path.join(folder, "config.json")
+    if not os.path.exists(p):
+        return None
+    with open(p, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def load_model(path):
+    """Load a model file -> (model in eval mode, config).
+
+    `path`: a .safetensors file (config from its "seqattn" metadata, else config.json beside it),
+    or a folder with model.safetensors, or with encoder.safetensors + decoder.safetensors (unprefixed
+    tutorial halves) and config.json. Honours config["tensor_prefix"].
+    """
+    if os.path.isdir(path):
+        folder = path
+        single = os.path.join(folder, "model.safetensors")
+        if os.path.exists(single):
+            return load_model(single)
+        config = _read_config_json(folder)
+        if config is None:
+            raise ValueError(f"{folder}: no model.safetensors and no config.json")
+        state = {}
+        for part in ("encoder", "decoder"):
+            tensors, _ = load_file(os.path.join(folder, part + ".safetensors"))
+            state.update({f"{part}.{k}": v for k, v in tensors.items()})
+    else:
+        state, metadata = load_file(path)
+        if "seqattn" in metadata:
+            config = json.loads(metadata["seqattn"])
+        else:
+            config = _read_config_json(os.path.dirname(os.path.abspath(path)))
+            if config is None:
+                raise ValueError(f"{path}: no 'seqattn' metadata and no config.json beside it")
+        prefix = config.get("tensor_prefix", "")
+        if prefix:
+            state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+    model = build_model(config)
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    return model, config
