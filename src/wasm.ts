@@ -67,7 +67,7 @@ export interface Kernels {
   maxout(out: Ptr, x: Ptr, L: number): void;
 }
 
-function decodeBase64(s: string): Uint8Array {
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   if (typeof atob === 'function') {
     const bin = atob(s);
     const out = new Uint8Array(bin.length);
@@ -76,7 +76,7 @@ function decodeBase64(s: string): Uint8Array {
   }
   // Node < 16 has no atob; Buffer is there instead.
   const B = (globalThis as any).Buffer;
-  return new Uint8Array(B.from(s, 'base64'));
+  return new Uint8Array(B.from(s, 'base64')) as Uint8Array<ArrayBuffer>;
 }
 
 /** The process-wide Wasm runtime: kernels plus cached, growth-aware views of its memory. */
@@ -145,7 +145,7 @@ export function runtime(): Promise<WasmRuntime> {
     if (!WebAssembly.validate(bytes)) {
       throw new SeqattnError('E_WASM', 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
     }
-    const { instance } = await WebAssembly.instantiate(bytes, {
+    const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {
       env: {
         abort(_msg: number, _file: number, line: number, col: number) {
           throw new SeqattnError('E_WASM', `seqattn kernel aborted at ${line}:${col}`);

@@ -1,0 +1,79 @@
+/**
+ * Loading a model from bytes: safetensors file(s) plus a config (from `__metadata__.seqattn`, or
+ * given). Platform-free; src/node.ts adds file paths and bundled model names on top.
+ */
+import { parseConfig, type ModelConfig } from './config.js';
+import { SeqattnError } from './errors.js';
+import { Regions } from './memory.js';
+import { Seq2SeqModel } from './model.js';
+import { RNNsearch } from './models/bahdanau.js';
+import type { AttentionNet } from './models/net.js';
+import { PyTorchTutorial } from './models/pytorch-tutorial.js';
+import { readSafetensors, type SafetensorsFile } from './safetensors.js';
+import { runtime } from './wasm.js';
+import { WeightStore } from './weights.js';
+
+/** One safetensors file; `prefix` is put before its tensor names (e.g. 'encoder.' for encoder.state_dict()). */
+export interface WeightFileInput { bytes: Uint8Array | ArrayBuffer; name?: string; prefix?: string }
+
+export interface ModelSource {
+  /** One safetensors file, or several (the tutorial's encoder + decoder). */
+  weights: Uint8Array | ArrayBuffer | WeightFileInput | WeightFileInput[];
+  /** The config as an object or JSON text; default: `__metadata__.seqattn` of a weights file. */
+  config?: object | string;
+  /** Where the config came from, for error messages. */
+  configName?: string;
+}
+
+const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore) => AttentionNet> = {
+  'pytorch-tutorial': PyTorchTutorial,
+  bahdanau: RNNsearch,
+};
+
+function toBytes(b: Uint8Array | ArrayBuffer): Uint8Array {
+  return b instanceof Uint8Array ? b : new Uint8Array(b);
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SeqattnError('E_CONFIG', `${where}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Finds and validates the config: the one given, else the first file's `__metadata__.seqattn`. */
+export function resolveConfig(files: SafetensorsFile[], config: object | string | undefined, configName = 'config'): ModelConfig {
+  if (config !== undefined) {
+    return parseConfig(typeof config === 'string' ? parseJson(config, configName) : config, configName);
+  }
+  for (const f of files) {
+    const text = f.metadata.seqattn;
+    if (text !== undefined) return parseConfig(parseJson(text, `${f.fileName}: __metadata__.seqattn`), `${f.fileName}: __metadata__.seqattn`);
+  }
+  throw new SeqattnError('E_CONFIG', `${files.map((f) => f.fileName).join(', ')}: no config: neither a "seqattn" entry in __metadata__ nor a config.json / config option (see docs/model-format.md)`);
+}
+
+/**
+ * Loads a model from bytes.
+ * @example
+ *   const model = await loadModel(new Uint8Array(await (await fetch('/g2p.safetensors')).arrayBuffer()));
+ *   model.translate('hello').text
+ */
+export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuffer): Promise<Seq2SeqModel> {
+  const src: ModelSource = source instanceof Uint8Array || source instanceof ArrayBuffer ? { weights: source } : source;
+  const inputs: WeightFileInput[] = Array.isArray(src.weights)
+    ? src.weights
+    : src.weights instanceof Uint8Array || src.weights instanceof ArrayBuffer ? [{ bytes: src.weights }] : [src.weights];
+  const files = inputs.map((f, i) => ({ file: readSafetensors(toBytes(f.bytes), f.name ?? (inputs.length > 1 ? `<weights ${i}>` : '<weights>')), prefix: f.prefix ?? '' }));
+  const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
+  const rt = await runtime();
+  const regions = new Regions(rt);
+  try {
+    const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix));
+    return new Seq2SeqModel(rt, regions, net);
+  } catch (e) {
+    regions.release(); // a failed load gives back what it took
+    throw e;
+  }
+}

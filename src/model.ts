@@ -1,0 +1,148 @@
+/**
+ * A loaded model: immutable weights in Wasm memory, the config and vocabularies, and one decode
+ * state sized at load for the maximum lengths. `translate` validates its input before touching
+ * Wasm memory, so a bad input throws a SeqattnError and leaves the model as it was.
+ */
+import type { ModelConfig } from './config.js';
+import { greedyDecode } from './decode/greedy.js';
+import { SeqattnError } from './errors.js';
+import type { Regions } from './memory.js';
+import type { AttentionNet, DecodeState } from './models/net.js';
+import { tokenizeSource, Vocabulary } from './vocab.js';
+import type { WasmRuntime } from './wasm.js';
+
+/** An input: a string (tokenised with the source vocabulary) or source ids as they are. */
+export type SourceInput = string | ArrayLike<number>;
+
+export interface TranslateOptions {
+  /** Most output tokens (decoder steps); default and upper bound: the config's max_target_length. */
+  maxLength?: number;
+}
+
+export interface Translation {
+  /** Output ids y_1..y_Ty, with the final </s> when one was produced (one per attention row). */
+  ids: number[];
+  /** Target symbols of `ids`. */
+  tokens: string[];
+  /** `tokens` without </s>, joined by the config's target_separator. */
+  text: string;
+  /** log p(y | x) = Σ_i log p(y_i | y_<i, x). */
+  score: number;
+  /** log p(y_i | y_<i, x) for each output id. */
+  logProbs: number[];
+  /** Alignment a_ij: one row (Tx,) per output id, each summing to 1 over the source. */
+  attention: Float32Array[];
+  /** What the encoder read: source ids (with the appended </s> for string inputs) and their symbols. */
+  sourceIds: number[];
+  sourceTokens: string[];
+  /** Whether </s> ended the output (false: maxLength ran out). */
+  finished: boolean;
+}
+
+export class Seq2SeqModel {
+  readonly config: ModelConfig;
+  readonly sourceVocab: Vocabulary;
+  readonly targetVocab: Vocabulary;
+  private readonly rt: WasmRuntime;
+  private readonly regions: Regions;
+  private readonly net: AttentionNet;
+  private readonly st: DecodeState;
+  private readonly logProbs: number;
+  private disposed = false;
+
+  /** @internal use loadModel() */
+  constructor(rt: WasmRuntime, regions: Regions, net: AttentionNet) {
+    this.rt = rt;
+    this.regions = regions;
+    this.net = net;
+    this.config = net.config;
+    this.sourceVocab = new Vocabulary(net.config.sourceVocab);
+    this.targetVocab = new Vocabulary(net.config.targetVocab);
+    this.st = net.createState(regions);
+    this.logProbs = regions.floats(net.config.targetVocab.length);
+  }
+
+  /** Bytes of the shared Wasm memory (it grows at load, never during decoding). */
+  get wasmMemoryBytes(): number { return this.rt.memoryBytes; }
+
+  /**
+   * Translates one input greedily.
+   * @example
+   *   const r = model.translate('hello');
+   *   r.text        // 'HH AH0 L OW1'
+   *   r.attention   // rows a_i over the letters h, e, l, l, o, </s>
+   */
+  translate(input: SourceInput, options: TranslateOptions = {}): Translation {
+    this.checkAlive();
+    const maxLength = this.maxLength(options);
+    const source = this.source(input);
+    this.net.encode(this.st, source.ids);
+    const d = greedyDecode(this.rt, this.net, this.st, this.logProbs, maxLength);
+    return this.result(source, d.ids, d.logProbs, d.attention, d.finished);
+  }
+
+  /** Source ids and symbols for an input, validated (ids in range, length within bounds). */
+  source(input: SourceInput): { ids: number[]; tokens: string[] } {
+    const c = this.config;
+    let ids: number[];
+    let tokens: string[];
+    if (typeof input === 'string') {
+      ({ ids, tokens } = tokenizeSource(c, this.sourceVocab, input));
+    } else {
+      if (input === null || typeof input !== 'object' || typeof (input as ArrayLike<number>).length !== 'number') {
+        throw new SeqattnError('E_TOKEN_ID', `input must be a string or an array of source ids, got ${input === null ? 'null' : typeof input}`);
+      }
+      ids = Array.from(input);
+      ids.forEach((id, i) => {
+        if (!Number.isInteger(id) || id < 0 || id >= c.sourceVocab.length) {
+          throw new SeqattnError('E_TOKEN_ID', `source id ${id} at index ${i} is out of range: expected an integer in [0, ${c.sourceVocab.length}) (source vocabulary size)`);
+        }
+      });
+      tokens = ids.map((id) => this.sourceVocab.symbol(id));
+    }
+    if (ids.length === 0) {
+      throw new SeqattnError('E_INPUT_LENGTH', `input is empty: the encoder needs at least one source id`);
+    }
+    if (ids.length > c.maxSourceLength) {
+      throw new SeqattnError('E_INPUT_LENGTH', `input has ${ids.length} source ids${typeof input === 'string' && c.appendSourceEos ? ' (with </s>)' : ''}, more than max_source_length ${c.maxSourceLength}`);
+    }
+    return { ids, tokens };
+  }
+
+  /** Returns the model's Wasm memory to the runtime. Using the model afterwards throws E_DISPOSED. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.regions.release();
+  }
+
+  get isDisposed(): boolean { return this.disposed; }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new SeqattnError('E_DISPOSED', 'this model was disposed; load it again to use it');
+  }
+
+  private maxLength(options: TranslateOptions): number {
+    const m = options.maxLength ?? this.config.maxTargetLength;
+    if (!Number.isInteger(m) || m < 1 || m > this.config.maxTargetLength) {
+      throw new SeqattnError('E_OPTION', `maxLength is ${m}, expected an integer in [1, ${this.config.maxTargetLength}] (max_target_length)`);
+    }
+    return m;
+  }
+
+  private result(source: { ids: number[]; tokens: string[] }, ids: number[], logProbs: number[], attention: Float32Array[], finished: boolean): Translation {
+    const tokens = ids.map((id) => this.targetVocab.symbol(id));
+    const shown = finished ? tokens.slice(0, -1) : tokens;
+    return {
+      ids,
+      tokens,
+      text: shown.join(this.config.targetSeparator),
+      score: logProbs.reduce((a, b) => a + b, 0),
+      logProbs,
+      attention,
+      sourceIds: source.ids,
+      sourceTokens: source.tokens,
+      finished,
+    };
+  }
+}

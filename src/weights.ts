@@ -1,0 +1,38 @@
+/**
+ * Weights by PyTorch state_dict name, from one or more safetensors files. A file may carry a
+ * prefix, so the tutorial's two files (encoder.state_dict(), decoder.state_dict()) load as
+ * `encoder.*` and `decoder.*`. Every read checks presence, shape and finiteness, with errors
+ * naming the file and the tensor (see SafetensorsFile.float32).
+ */
+import { SeqattnError } from './errors.js';
+import type { SafetensorsFile } from './safetensors.js';
+
+export interface WeightFile { file: SafetensorsFile; prefix: string }
+
+export class WeightStore {
+  constructor(private readonly files: WeightFile[], private readonly namePrefix = '') {}
+
+  private locate(name: string): { file: SafetensorsFile; local: string } | null {
+    const full = this.namePrefix + name;
+    for (const { file, prefix } of this.files) {
+      if (full.startsWith(prefix) && file.has(full.slice(prefix.length))) return { file, local: full.slice(prefix.length) };
+    }
+    return null;
+  }
+
+  has(name: string): boolean { return this.locate(name) !== null; }
+
+  /** The tensor `name` as f32, checked against `shape` (`why` explains the expected shape). */
+  float32(name: string, shape: number[], why?: string): Float32Array {
+    const hit = this.locate(name);
+    if (!hit) {
+      // Let the file say what it has: SafetensorsFile.float32 lists similar names.
+      const first = this.files[0];
+      if (!first) throw new SeqattnError('E_TENSOR_MISSING', `no weight files given, needed tensor '${name}'`);
+      const full = this.namePrefix + name;
+      const local = full.startsWith(first.prefix) ? full.slice(first.prefix.length) : full;
+      return first.file.float32(local, shape, why);
+    }
+    return hit.file.float32(hit.local, shape, why);
+  }
+}
