@@ -18,6 +18,7 @@ export type SeqattnErrorCode =
   | 'E_INPUT_LENGTH'        // input longer than the configured maximum, or empty
   | 'E_OPTION'              // a decoding option is out of range
   | 'E_DISPOSED'            // the model was disposed
+  | 'E_STALE_SESSION'       // a step session used after its model started another decode
   | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path
   | 'E_WASM';               // the WebAssembly runtime failed (no SIMD, out of memory)
 

@@ -13,7 +13,7 @@ import { SeqattnError } from './errors.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
 export { parseConfig, type ModelConfig, type Architecture, type GruConvention, type DeepOutput } from './config.js';
-export { Seq2SeqModel, type Translation, type TranslateOptions, type SourceInput } from './model.js';
+export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type SourceInput } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 

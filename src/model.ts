@@ -39,6 +39,77 @@ export interface Translation {
   finished: boolean;
 }
 
+/** What one decoder step computed; views into Wasm memory, valid until the model's next step or decode. */
+export interface StepOutput {
+  /** e_ij, j = 1..Tx: alignment energies a(s_{i-1}, h_j). */
+  energies: Float32Array;
+  /** a_ij = softmax_j(e_ij). */
+  weights: Float32Array;
+  /** c_i = Σ_j a_ij h_j. */
+  context: Float32Array;
+  /** s_i, the new decoder state. */
+  state: Float32Array;
+  /** Unnormalised scores of y_i over the target vocabulary. */
+  logits: Float32Array;
+}
+
+/**
+ * One decode walked step by step (the worked example of attention): `model.begin(input)` encodes
+ * the source; each `step(y_{i-1})` runs one decoder step. Views are valid until the next step.
+ * The model has one decode state: starting another decode (translate, begin) ends this session.
+ */
+export class DecoderSession {
+  /** Source ids and symbols the encoder read. */
+  readonly sourceIds: number[];
+  readonly sourceTokens: string[];
+  private i = 0;
+
+  /** @internal use model.begin() */
+  constructor(private readonly model: Seq2SeqModel, private readonly generation: number, source: { ids: number[]; tokens: string[] },
+    private readonly rt: WasmRuntime, private readonly net: AttentionNet, private readonly st: DecodeState) {
+    this.sourceIds = source.ids;
+    this.sourceTokens = source.tokens;
+  }
+
+  /** Number of steps taken so far (i of the last s_i). */
+  get steps(): number { return this.i; }
+
+  /** h_1..h_Tx as rows of a (Tx, annotationSize) view. */
+  get annotations(): Float32Array {
+    this.check();
+    return this.rt.f32(this.st.annotations, this.st.Tx * this.net.annotationSize);
+  }
+
+  /** The current decoder state: s_0 before the first step, then s_i. */
+  get state(): Float32Array {
+    this.check();
+    return this.rt.f32(this.st.state, this.net.config.hiddenSize);
+  }
+
+  /** Runs decoder step i+1 from the previous output y_i (the start symbol <s> before the first step). */
+  step(previous: number = this.i === 0 ? this.net.config.sosId : NaN): StepOutput {
+    this.check();
+    const V = this.net.config.targetVocab.length;
+    if (!Number.isInteger(previous) || previous < 0 || previous >= V) {
+      throw new SeqattnError('E_TOKEN_ID', `step ${this.i + 1}: previous target id ${previous} is out of range: expected an integer in [0, ${V}) (target vocabulary size)`);
+    }
+    this.net.step(this.st, previous);
+    this.i++;
+    const Tx = this.st.Tx;
+    return {
+      energies: this.rt.f32(this.st.energies, Tx),
+      weights: this.rt.f32(this.st.weights, Tx),
+      context: this.rt.f32(this.st.context, this.net.annotationSize),
+      state: this.rt.f32(this.st.state, this.net.config.hiddenSize),
+      logits: this.rt.f32(this.st.logits, V),
+    };
+  }
+
+  private check(): void {
+    this.model.checkSession(this.generation);
+  }
+}
+
 export class Seq2SeqModel {
   readonly config: ModelConfig;
   readonly sourceVocab: Vocabulary;
@@ -49,6 +120,8 @@ export class Seq2SeqModel {
   private readonly st: DecodeState;
   private readonly logProbs: number;
   private disposed = false;
+  /** Counts decodes, so a DecoderSession knows when another decode took the state. */
+  private generation = 0;
 
   /** @internal use loadModel() */
   constructor(rt: WasmRuntime, regions: Regions, net: AttentionNet) {
@@ -76,9 +149,33 @@ export class Seq2SeqModel {
     this.checkAlive();
     const maxLength = this.maxLength(options);
     const source = this.source(input);
+    this.generation++;
     this.net.encode(this.st, source.ids);
     const d = greedyDecode(this.rt, this.net, this.st, this.logProbs, maxLength);
     return this.result(source, d.ids, d.logProbs, d.attention, d.finished);
+  }
+
+  /**
+   * Encodes `input` and returns a session to run the decoder one step at a time.
+   * @example
+   *   const walk = model.begin('hello');
+   *   let y = model.config.sosId;
+   *   const { energies, weights, context, logits } = walk.step(y);   // e_1j, a_1j, c_1, scores of y_1
+   */
+  begin(input: SourceInput): DecoderSession {
+    this.checkAlive();
+    const source = this.source(input);
+    const generation = ++this.generation;
+    this.net.encode(this.st, source.ids);
+    return new DecoderSession(this, generation, source, this.rt, this.net, this.st);
+  }
+
+  /** @internal */
+  checkSession(generation: number): void {
+    this.checkAlive();
+    if (generation !== this.generation) {
+      throw new SeqattnError('E_STALE_SESSION', 'this step session ended: the model started another decode (translate or begin) since');
+    }
   }
 
   /** Source ids and symbols for an input, validated (ids in range, length within bounds). */
