@@ -1,0 +1,273 @@
+"""Golden reference fixtures from real PyTorch for seqattn's model tests.
+
+    /usr/bin/python3 tools/make_fixtures.py [--out test/fixtures]
+
+Writes, for three small random-weight models (torch.manual_seed, so reruns are identical):
+  tutorial/         pytorch-tutorial, word tokenizer; model.safetensors (prefixed names, config in
+                    metadata) and two-file/{encoder,decoder}.safetensors (unprefixed) + config.json
+  bahdanau-maxout/  bahdanau, reset_before GRUs, maxout deep output, char tokenizer, config in metadata
+  bahdanau-tanh/    bahdanau, reset_after GRUs (nn.GRU), tanh deep output, word tokenizer,
+                    config.json beside model.safetensors (no config in metadata)
+each with reference.json: greedy decodes (ids, attention [steps][Tx], raw logits [steps][V_t],
+log_probs [steps], score = sum(log_probs)) for id inputs of length 1, 3, 7, 60 and a few strings.
+
+Weights are made "interesting": attention v scaled x4 (peaked alignments), the EOS logit bias chosen
+so some cases stop with EOS before max_target_length and some run to it.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_io import save_file  # noqa: E402
+from seqattn_torch import build_model, load_model, save_model, tokenize  # noqa: E402
+
+SPECIALS = ["<pad>", "<s>", "</s>", "<unk>"]
+
+
+def tutorial_config():
+    return {
+        "architecture": "pytorch-tutorial",
+        "embedding_size": 13,
+        "hidden_size": 13,
+        "gru_convention": "reset_after",
+        # as the tutorial's Lang: SOS = 0, EOS = 1, then words
+        "source_vocab": ["SOS", "EOS", "je", "suis", "il", "est", "elle", "nous", "sommes", "tres",
+                         "content", "grand", "fatigue", "ici", "pas", "ne", "."],
+        "target_vocab": ["SOS", "EOS", "i", "am", "he", "is", "she", "we", "are", "very", "happy",
+                         "tall", "tired", "here", "not", ".", "you", "they", "it"],
+        "source_tokenizer": "word",
+        "lowercase": True,
+        "target_separator": " ",
+        "sos_id": 0,
+        "eos_id": 1,
+        "append_source_eos": True,
+        "source_eos_id": 1,
+        "source_unk_id": None,
+        "max_source_length": 64,
+        "max_target_length": 16,
+    }
+
+
+def maxout_config():
+    return {
+        "architecture": "bahdanau",
+        "embedding_size": 7,
+        "hidden_size": 10,
+        "encoder_hidden_size": 11,
+        "alignment_size": 9,
+        "deep_output": "maxout",
+        "deep_output_size": 6,
+        "gru_convention": "reset_before",
+        "source_vocab": SPECIALS + list("abcdefghijklmnopqrstuvwxyz'"),
+        "target_vocab": SPECIALS + "AA AE AH AO B D EH ER IY K L M N OW P R S T UW Z".split(),
+        "source_tokenizer": "char",
+        "lowercase": True,
+        "target_separator": " ",
+        "sos_id": 1,
+        "eos_id": 2,
+        "append_source_eos": True,
+        "source_eos_id": 2,
+        "source_unk_id": 3,
+        "max_source_length": 64,
+        "max_target_length": 20,
+    }
+
+
+def tanh_config():
+    return {
+        "architecture": "bahdanau",
+        "embedding_size": 16,
+        "hidden_size": 24,
+        "encoder_hidden_size": 16,
+        "alignment_size": 20,
+        "deep_output": "tanh",
+        "deep_output_size": 12,
+        "gru_convention": "reset_after",
+        "source_vocab": SPECIALS + ["the", "a", "cat", "dog", "sat", "runs", "on", "mat", "away", "big",
+                                    "small", "red", "and", "is", "very", "fast", "slow", "here", "."],
+        "target_vocab": SPECIALS + list("abcdefghijklmnopqrstuvwxyz .,"),
+        "source_tokenizer": "word",
+        "lowercase": False,
+        "target_separator": "",
+        "sos_id": 1,
+        "eos_id": 2,
+        "append_source_eos": False,
+        "source_eos_id": 2,
+        "source_unk_id": 3,
+        "max_source_length": 64,
+        "max_target_length": 20,
+    }
+
+
+def id_cases(config, gen):
+    """Sources given as ids (what the encoder reads), lengths 1, 3, 7, 60."""
+    V = len(config["source_vocab"])
+    return [
+        {"name": f"ids-len{n}", "input": None,
+         "source_ids": torch.randint(0, V, (n,), generator=gen).tolist()}
+        for n in (1, 3, 7, 60)
+    ]
+
+
+def text_cases(config, texts):
+    return [{"name": f"text-{k + 1}", "input": t, "source_ids": tokenize(config, t)} for k, t in enumerate(texts)]
+
+
+def make_interesting(model, config):
+    """Random weights, scaled so decodes are not degenerate: larger weights (states and logits move
+    with the input), attention energies x4-8 so alignments are peaked, not uniform."""
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("weight") and ".attention." not in name:
+                p.mul_(2.0)
+        model.decoder.out.weight.mul_(3.0)
+        if config["architecture"] == "pytorch-tutorial":
+            model.decoder.attention.Va.weight.mul_(4.0)
+            model.decoder.attention.Ua.weight.mul_(2.0)
+        else:
+            model.decoder.attention.v.weight.mul_(4.0)
+            model.decoder.attention.U.weight.mul_(2.0)
+            # larger embeddings so different sources give visibly different decodes
+            model.encoder.embedding.weight.mul_(2.0)
+
+
+def choose_eos_bias(model, config, cases):
+    """Smallest EOS bias on a grid with >= 2 cases stopping early (one after >= 3 tokens) and >= 2 running to the limit."""
+    eos, limit = config["eos_id"], config["max_target_length"]
+    bias = model.decoder.out.bias
+    for b in [x / 20 for x in range(-60, 121)]:
+        with torch.no_grad():
+            bias[eos] = b
+        lens = [len(model.greedy(c["source_ids"])["ids"]) for c in cases]
+        early = [n for n in lens if n < limit]
+        if len(early) >= 2 and max(early) >= 3 and sum(n == limit for n in lens) >= 2:
+            return b, lens
+    raise RuntimeError("no EOS bias on the grid gives a mix of early and full-length decodes")
+
+
+def check_result(r, Tx, config, name):
+    V = len(config["target_vocab"])
+    steps = len(r["ids"])
+    assert 1 <= steps <= config["max_target_length"], name
+    assert len(r["attention"]) == len(r["logits"]) == len(r["log_probs"]) == steps, name
+    for row in r["attention"]:
+        assert len(row) == Tx and all(w >= 0 for w in row) and abs(sum(row) - 1) < 1e-5, name
+    for k, (lg, lp) in enumerate(zip(r["logits"], r["log_probs"])):
+        assert len(lg) == V and all(math.isfinite(x) for x in lg), name
+        assert r["ids"][k] == max(range(V), key=lambda j: lg[j]), name
+        top2 = sorted(lg)[-2:]
+        assert top2[1] - top2[0] > 1e-4, f"{name}: near-tie at step {k}; argmax would be fragile in float32"
+        m = max(lg)
+        ref = lg[r["ids"][k]] - (m + math.log(sum(math.exp(x - m) for x in lg)))
+        assert lp <= 0 and abs(lp - ref) < 1e-5, name
+    if steps < config["max_target_length"]:
+        assert r["ids"][-1] == config["eos_id"], name
+    assert config["eos_id"] not in r["ids"][:-1], name
+    assert abs(r["score"] - sum(r["log_probs"])) < 1e-9, name
+
+
+def write_fixture(folder, model, config, cases, reload_paths):
+    refs = []
+    for c in cases:
+        r = model.greedy(c["source_ids"])
+        check_result(r, len(c["source_ids"]), config, c["name"])
+        refs.append({**c, **r})
+    # the files on disk decode to exactly the same results
+    for p in reload_paths:
+        m2, c2 = load_model(p)
+        assert c2 == config, p
+        for ref in refs:
+            assert m2.greedy(ref["source_ids"]) == {k: ref[k] for k in ("ids", "attention", "logits", "log_probs", "score")}, p
+    doc = {"architecture": config["architecture"], "torch_version": torch.__version__, "cases": refs}
+    path = os.path.join(folder, "reference.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False)
+        f.write("\n")
+    return refs, os.path.getsize(path)
+
+
+def build(config, seed, texts):
+    torch.manual_seed(seed)
+    model = build_model(config)
+    model.eval()
+    make_interesting(model, config)
+    gen = torch.Generator().manual_seed(seed + 1)
+    cases = id_cases(config, gen) + text_cases(config, texts)
+    bias, _ = choose_eos_bias(model, config, cases)
+    return model, cases, bias
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures"))
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    out = os.path.abspath(args.out)
+
+    # 1. pytorch-tutorial: one prefixed file with metadata, and the two-file form
+    config = tutorial_config()
+    model, cases, bias = build(config, 1, [
+        "je suis content .",
+        "Il   est TRES grand .",          # lowercase + repeated whitespace
+        "nous ne sommes pas fatigue\tici .",
+    ])
+    folder = os.path.join(out, "tutorial")
+    two = os.path.join(folder, "two-file")
+    os.makedirs(two, exist_ok=True)
+    save_model(model, config, os.path.join(folder, "model.safetensors"))
+    save_file(model.encoder.state_dict(), os.path.join(two, "encoder.safetensors"), metadata={"format": "pt"})
+    save_file(model.decoder.state_dict(), os.path.join(two, "decoder.safetensors"), metadata={"format": "pt"})
+    with open(os.path.join(two, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors"), two])
+    report("tutorial", refs, size, bias, config)
+
+    # 2. bahdanau, reset_before, maxout, char tokenizer, config in metadata
+    config = maxout_config()
+    model, cases, bias = build(config, 2, [
+        "Hello",
+        "naïve-x!",                        # 'ï', '-', '!' are not in the vocabulary -> <unk>
+        "a😀b",                             # one code point outside the BMP -> one <unk>
+    ])
+    folder = os.path.join(out, "bahdanau-maxout")
+    os.makedirs(folder, exist_ok=True)
+    save_model(model, config, os.path.join(folder, "model.safetensors"))
+    refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
+    report("bahdanau-maxout", refs, size, bias, config)
+
+    # 3. bahdanau, reset_after (nn.GRU), tanh, word tokenizer, config.json beside the weights
+    config = tanh_config()
+    model, cases, bias = build(config, 1, [
+        "the cat sat on the mat .",
+        "The big dog runs  away",          # case-sensitive: "The" -> <unk>
+        "a red cat and a small dog is here",
+    ])
+    folder = os.path.join(out, "bahdanau-tanh")
+    os.makedirs(folder, exist_ok=True)
+    save_model(model, config, os.path.join(folder, "model.safetensors"), config_in_metadata=False)
+    with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
+    report("bahdanau-tanh", refs, size, bias, config)
+
+
+def report(name, refs, size, bias, config):
+    print(f"{name}: reference.json {size} bytes, eos bias {bias}")
+    for r in refs:
+        peak = sum(max(row) for row in r["attention"]) / len(r["attention"])
+        stop = "EOS" if r["ids"][-1] == config["eos_id"] else "max"
+        print(f"  {r['name']:10s} Tx={len(r['source_ids']):2d} steps={len(r['ids']):2d} ({stop})"
+              f" mean max a_ij={peak:.2f} score={r['score']:.4f} input={r['input']!r}")
+    assert size < 1_500_000, f"{name}: reference.json is {size} bytes"
+
+
+if __name__ == "__main__":
+    main()
