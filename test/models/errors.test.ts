@@ -1,0 +1,97 @@
+// Bad input gets a typed error naming what is wrong and where; the model keeps working after it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadModel, loadModelFrom, readSafetensors, writeSafetensors } from '../../src/node.js';
+import { committedFixtures, throwsCode } from './helpers.js';
+
+const tutorialDir = join(committedFixtures, 'tutorial');
+const charDir = join(committedFixtures, 'bahdanau-maxout');
+const tutorialBytes = readFileSync(join(tutorialDir, 'model.safetensors'));
+
+/** The tutorial file rewritten with `edit` applied to its tensors and config. */
+function rewritten(edit: (t: Record<string, { shape: number[]; data: Float32Array }>, config: any) => void): Uint8Array {
+  const f = readSafetensors(tutorialBytes, 'model.safetensors');
+  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [name, info] of f.tensors) tensors[name] = { shape: info.shape, data: f.float32(name) };
+  const config = JSON.parse(f.metadata.seqattn);
+  edit(tensors, config);
+  return writeSafetensors(tensors, { seqattn: JSON.stringify(config) });
+}
+
+test('file-level damage: truncated, header past the end, malformed JSON', async () => {
+  await throwsCode(() => loadModelFrom({ weights: { bytes: tutorialBytes.subarray(0, 5), name: 'cut.safetensors' } }), 'E_FILE_TRUNCATED', 'cut.safetensors');
+  await throwsCode(() => loadModelFrom({ weights: { bytes: tutorialBytes.subarray(0, 100), name: 'cut.safetensors' } }), 'E_HEADER_LENGTH', 'cut.safetensors');
+  const bad = Uint8Array.from(tutorialBytes);
+  bad[8] = '['.charCodeAt(0) + 1; // header no longer starts a JSON value
+  await throwsCode(() => loadModelFrom({ weights: { bytes: bad, name: 'bad.safetensors' } }), 'E_HEADER_JSON', 'bad.safetensors');
+});
+
+test('tensors: missing, wrong shape, NaN, Inf', async () => {
+  await throwsCode(() => loadModelFrom(rewritten((t) => { delete t['decoder.out.bias']; })), 'E_TENSOR_MISSING', 'decoder.out.bias');
+  await throwsCode(() => loadModelFrom(rewritten((t) => {
+    const w = t['decoder.gru.weight_ih_l0'];
+    t['decoder.gru.weight_ih_l0'] = { shape: [w.shape[0], w.shape[1] - 1], data: w.data.subarray(0, w.shape[0] * (w.shape[1] - 1)) };
+  })), 'E_TENSOR_SHAPE', 'decoder.gru.weight_ih_l0', '[39, 25]', '[39, 26]');
+  await throwsCode(() => loadModelFrom(rewritten((t) => { t['encoder.gru.weight_hh_l0'].data[7] = NaN; })), 'E_TENSOR_NONFINITE', 'encoder.gru.weight_hh_l0', 'NaN');
+  await throwsCode(() => loadModelFrom(rewritten((t) => { t['decoder.out.weight'].data[3] = Infinity; })), 'E_TENSOR_NONFINITE', 'decoder.out.weight');
+});
+
+test('config: missing, malformed, inconsistent with the tensors', async () => {
+  const f = readSafetensors(tutorialBytes);
+  const plain: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [name, info] of f.tensors) plain[name] = { shape: info.shape, data: f.float32(name) };
+  await throwsCode(() => loadModelFrom({ weights: { bytes: writeSafetensors(plain), name: 'noconfig.safetensors' } }), 'E_CONFIG', 'noconfig.safetensors', 'no config');
+  await throwsCode(() => loadModelFrom({ weights: writeSafetensors(plain), config: '{"architecture": ', configName: 'config.json' }), 'E_CONFIG', 'config.json', 'not valid JSON');
+  await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.architecture = 'transformer'; })), 'E_CONFIG', 'architecture', 'transformer');
+  await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.eos_id = 999; })), 'E_CONFIG', 'eos_id', '999');
+  // a config whose hidden size disagrees with the file: the first tensor read says so
+  await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.hidden_size = 14; c.embedding_size = 14; })), 'E_TENSOR_SHAPE', 'encoder.embedding.weight');
+});
+
+test('unknown model names and paths', async () => {
+  await throwsCode(() => loadModel('no-such-model'), 'E_MODEL_NOT_FOUND', 'no-such-model');
+  await throwsCode(() => loadModel(join(committedFixtures, 'nothing-here.safetensors')), 'E_MODEL_NOT_FOUND', 'nothing-here');
+});
+
+test('inputs: ids out of range, unknown words, too long, empty, bad options; the model keeps working', async () => {
+  const model = await loadModel(tutorialDir);
+  const good = model.translate([2, 3, 4, 1]);
+  const V = model.config.sourceVocab.length;
+  await throwsCode(() => model.translate([2, V, 1]), 'E_TOKEN_ID', `source id ${V} at index 1`, `[0, ${V})`);
+  await throwsCode(() => model.translate([2, -1]), 'E_TOKEN_ID', 'index 1');
+  await throwsCode(() => model.translate([2, 1.5]), 'E_TOKEN_ID', '1.5');
+  await throwsCode(() => model.translate('zzyzx'), 'E_UNKNOWN_TOKEN', '"zzyzx"', 'position 0');
+  await throwsCode(() => model.translate(new Array(model.config.maxSourceLength + 1).fill(2)), 'E_INPUT_LENGTH', `${model.config.maxSourceLength + 1} source ids`, `max_source_length ${model.config.maxSourceLength}`);
+  await throwsCode(() => model.translate([]), 'E_INPUT_LENGTH', 'empty');
+  await throwsCode(() => model.translate([2, 1], { maxLength: 0 }), 'E_OPTION', 'maxLength');
+  await throwsCode(() => model.translate([2, 1], { maxLength: model.config.maxTargetLength + 1 }), 'E_OPTION', 'maxLength');
+  const walk = model.begin([2, 3, 1]);
+  await throwsCode(() => walk.step(model.config.targetVocab.length), 'E_TOKEN_ID', 'previous target id');
+  // after all of that, the same model gives the same answer
+  assert.equal(model.translate([2, 3, 4, 1]), good);
+  model.dispose();
+});
+
+test('unknown characters map to the unknown id when the vocabulary has one', async () => {
+  const model = await loadModel(charDir);
+  const unk = model.config.sourceUnkId!;
+  const { ids, tokens } = model.source('a\u2603');
+  assert.is(ids[1], unk);
+  assert.is(tokens[1], '\u2603'); // the surface form is kept for display and unknown-word replacement
+  model.dispose();
+});
+
+test('a disposed model throws E_DISPOSED, and so do its step sessions', async () => {
+  const model = await loadModel(tutorialDir);
+  const walk = model.begin([2, 1]);
+  model.translate([3, 1]);
+  await throwsCode(() => walk.step(), 'E_STALE_SESSION');
+  model.dispose();
+  await throwsCode(() => model.translate([2, 1]), 'E_DISPOSED');
+  await throwsCode(() => model.begin([2, 1]), 'E_DISPOSED');
+  model.dispose(); // twice is harmless
+});
+
+test.run();

@@ -1,0 +1,45 @@
+// Weights and worst-case scratch are allocated at load: decoding never grows Wasm memory,
+// and dispose() returns a model's regions for the next load to reuse.
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadModel } from '../../src/node.js';
+import { committedFixtures } from './helpers.js';
+
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+test('10,000 translations after warm-up do not grow Wasm memory', async () => {
+  const model = await loadModel(join(committedFixtures, 'bahdanau-maxout'));
+  const rand = lcg(7);
+  const V = model.config.sourceVocab.length;
+  const source = () => Array.from({ length: 1 + Math.floor(rand() * model.config.maxSourceLength) }, () => Math.floor(rand() * V));
+  model.translate(new Array(model.config.maxSourceLength).fill(4)); // warm-up at the maximum length
+  const before = model.wasmMemoryBytes;
+  let tokens = 0;
+  for (let i = 0; i < 10_000; i++) tokens += model.translate(source()).ids.length;
+  const after = model.wasmMemoryBytes;
+  console.log(`      Wasm memory after load + warm-up: ${before} bytes; after 10,000 translations (${tokens} tokens): ${after} bytes`);
+  assert.is(after, before);
+  model.dispose();
+});
+
+test('dispose() returns the regions: loading and disposing 50 times does not grow memory', async () => {
+  const dir = join(committedFixtures, 'tutorial');
+  const first = await loadModel(dir);
+  first.translate([2, 1]);
+  first.dispose();
+  const warm = (await loadModel(dir)).wasmMemoryBytes;
+  for (let i = 0; i < 50; i++) {
+    const m = await loadModel(dir);
+    m.translate([2, 3, 1]);
+    m.dispose();
+  }
+  const model = await loadModel(dir);
+  assert.is(model.wasmMemoryBytes, warm);
+  model.dispose();
+});
+
+test.run();
