@@ -1,0 +1,141 @@
+// Dense products with a row-major weight matrix W (rows, cols).
+//   matvec: out (rows,)   = W @ x + b
+//   matmul: out (n, rows) = X (n, cols) @ W^T + b
+// Blocks of 4 weight rows: each x chunk is loaded once for the 4 rows and the 4 dot products are
+// reduced together into one vector (hsum4) that adds the bias and stores 4 outputs at once.
+// Loads of W rows are unaligned when cols % 4 != 0 (v128.load takes any alignment).
+import { hsum, hsum4 } from "./simd";
+
+// @ts-ignore: decorator
+@inline function biasOr0(b: usize, r: usize): f32 {
+  return b ? load<f32>(b + (r << 2)) : 0;
+}
+
+// @ts-ignore: decorator
+@inline function bias4(b: usize, r: usize): v128 {
+  return b ? v128.load(b + (r << 2)) : f32x4.splat(0);
+}
+
+/** 4 dot products W[r..r+4) . x as one vector; w0 is the first row, rows are `stride` bytes apart. */
+// @ts-ignore: decorator
+@inline function dot4rows(w0: usize, x: usize, stride: usize, cols: usize): v128 {
+  const w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  const bytes = cols << 2;
+  const end8 = bytes & ~31;
+  let o: usize = 0;
+  // 8 independent accumulators (4 rows x 2) hide the add latency
+  for (; o < end8; o += 32) {
+    const xa = v128.load(x + o), xb = v128.load(x + o, 16);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xa));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xa));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xa));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xa));
+    b0 = f32x4.add(b0, f32x4.mul(v128.load(w0 + o, 16), xb));
+    b1 = f32x4.add(b1, f32x4.mul(v128.load(w1 + o, 16), xb));
+    b2 = f32x4.add(b2, f32x4.mul(v128.load(w2 + o, 16), xb));
+    b3 = f32x4.add(b3, f32x4.mul(v128.load(w3 + o, 16), xb));
+  }
+  if (o + 16 <= bytes) {
+    const xa = v128.load(x + o);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xa));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xa));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xa));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xa));
+    o += 16;
+  }
+  let s = hsum4(f32x4.add(a0, b0), f32x4.add(a1, b1), f32x4.add(a2, b2), f32x4.add(a3, b3));
+  if (o < bytes) {
+    // cols % 4 tail: up to 3 scalars per row
+    let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
+    for (; o < bytes; o += 4) {
+      const xv = load<f32>(x + o);
+      t0 += load<f32>(w0 + o) * xv;
+      t1 += load<f32>(w1 + o) * xv;
+      t2 += load<f32>(w2 + o) * xv;
+      t3 += load<f32>(w3 + o) * xv;
+    }
+    let t = f32x4.splat(t0);
+    t = f32x4.replace_lane(t, 1, t1);
+    t = f32x4.replace_lane(t, 2, t2);
+    t = f32x4.replace_lane(t, 3, t3);
+    s = f32x4.add(s, t);
+  }
+  return s;
+}
+
+/** One dot product w . x over cols (rows % 4 tail). */
+// @ts-ignore: decorator
+@inline function dot1row(w: usize, x: usize, cols: usize): f32 {
+  let a = f32x4.splat(0), b = f32x4.splat(0);
+  const bytes = cols << 2;
+  const end8 = bytes & ~31;
+  let o: usize = 0;
+  for (; o < end8; o += 32) {
+    a = f32x4.add(a, f32x4.mul(v128.load(w + o), v128.load(x + o)));
+    b = f32x4.add(b, f32x4.mul(v128.load(w + o, 16), v128.load(x + o, 16)));
+  }
+  if (o + 16 <= bytes) {
+    a = f32x4.add(a, f32x4.mul(v128.load(w + o), v128.load(x + o)));
+    o += 16;
+  }
+  let s = hsum(f32x4.add(a, b));
+  for (; o < bytes; o += 4) s += load<f32>(w + o) * load<f32>(x + o);
+  return s;
+}
+
+/**
+ * out (rows,) = W (rows, cols) @ x (cols,) + b (rows,). `b = 0` means no bias.
+ * out must not overlap W, x or b.
+ */
+export function matvec(out: usize, W: usize, x: usize, b: usize, rows: i32, cols: i32): void {
+  if (rows <= 0) return;
+  if (cols <= 0) {
+    for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), biasOr0(b, <usize>r));
+    return;
+  }
+  const stride = <usize>cols << 2;
+  const R = <usize>rows;
+  let r: usize = 0;
+  for (; r + 4 <= R; r += 4) {
+    const s = dot4rows(W + r * stride, x, stride, <usize>cols);
+    v128.store(out + (r << 2), f32x4.add(s, bias4(b, r)));
+  }
+  for (; r < R; r++) {
+    store<f32>(out + (r << 2), dot1row(W + r * stride, x, <usize>cols) + biasOr0(b, r));
+  }
+}
+
+/**
+ * out (n, rows) = X (n, cols) @ W^T + b (rows,), with W (rows, cols) row-major; `b = 0` means no
+ * bias. Each block of 4 weight rows (16 cols bytes, L1-resident) is applied to all n inputs before
+ * the next block, so W is read from memory once per call. out must not overlap X, W or b.
+ */
+export function matmul(out: usize, X: usize, W: usize, b: usize, n: i32, rows: i32, cols: i32): void {
+  if (rows <= 0 || n <= 0) return;
+  const N = <usize>n, R = <usize>rows;
+  const ostride = R << 2;
+  if (cols <= 0) {
+    for (let i: usize = 0; i < N; i++)
+      for (let r: usize = 0; r < R; r++) store<f32>(out + i * ostride + (r << 2), biasOr0(b, r));
+    return;
+  }
+  const C = <usize>cols;
+  const stride = C << 2;
+  let r: usize = 0;
+  for (; r + 4 <= R; r += 4) {
+    const w = W + r * stride;
+    const bv = bias4(b, r);
+    for (let i: usize = 0; i < N; i++) {
+      v128.store(out + i * ostride + (r << 2), f32x4.add(dot4rows(w, X + i * stride, stride, C), bv));
+    }
+  }
+  for (; r < R; r++) {
+    const w = W + r * stride;
+    const bs = biasOr0(b, r);
+    for (let i: usize = 0; i < N; i++) {
+      store<f32>(out + i * ostride + (r << 2), dot1row(w, X + i * stride, C) + bs);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Plain TypeScript reference of every kernel in assembly/ (the `Kernels` interface of src/wasm.ts):
+ * same names, same argument order, same semantics, over typed arrays instead of pointers.
+ *
+ * This file is the spec. It is written for reading, not speed: each value is computed in f64
+ * (JS numbers) straight from the formula and rounded once when stored into a Float32Array, so
+ * the Wasm kernels (f32 arithmetic, SIMD summation order, polynomial exp/tanh) are compared
+ * against the exact result rounded to f32. Tests: test/kernels/*.test.ts.
+ *
+ * Edge cases (NaN, infinities, empty inputs) follow the Wasm kernels exactly and are documented
+ * on each function.
+ */
+
+/** 1 / (1 + e^-x) */
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+// ---------------------------------------------------------------- assembly/matvec.ts
+
+/** out (rows,) = W (rows, cols) @ x (cols,) + b (rows,); `b = null` means no bias. */
+export function matvec(out: Float32Array, W: Float32Array, x: Float32Array, b: Float32Array | null,
+  rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    let s = b ? b[r] : 0;
+    for (let c = 0; c < cols; c++) s += W[r * cols + c] * x[c];
+    out[r] = s;
+  }
+}
+
+/** out (n, rows) = X (n, cols) @ W^T + b; W (rows, cols) row-major; `b = null` means no bias. */
+export function matmul(out: Float32Array, X: Float32Array, W: Float32Array, b: Float32Array | null,
+  n: number, rows: number, cols: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < rows; r++) {
+      let s = b ? b[r] : 0;
+      for (let c = 0; c < cols; c++) s += W[r * cols + c] * X[i * cols + c];
+      out[i * rows + r] = s;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- assembly/gru.ts
+// Gate order r, z, n (PyTorch). n rows of independent states, each H wide.
+
+/**
+ * PyTorch / Keras reset_after=True. gi, gh (n, 3H) include biases; h_prev, h_out (n, H).
+ *   r = sigmoid(gi_r + gh_r), z = sigmoid(gi_z + gh_z)
+ *   m = tanh(gi_n + r gh_n),  h' = (1 - z) m + z h
+ * h_out may alias h_prev.
+ */
+export function gru_reset_after(h_out: Float32Array, gi: Float32Array, gh: Float32Array, h_prev: Float32Array,
+  H: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < H; k++) {
+      const g = i * 3 * H + k;
+      const r = sigmoid(gi[g] + gh[g]);
+      const z = sigmoid(gi[g + H] + gh[g + H]);
+      const m = Math.tanh(gi[g + 2 * H] + r * gh[g + 2 * H]);
+      const h = h_prev[i * H + k];
+      h_out[i * H + k] = (1 - z) * m + z * h;
+    }
+  }
+}
+
+/**
+ * Cho et al. 2014 / Keras reset_after=False, first half. gi (n, 3H), gh_rz (n, 2H).
+ *   r = sigmoid(gi_r + gh_r), z = sigmoid(gi_z + gh_z); rh_out = r h_prev, z_out = z  (n, H)
+ */
+export function gru_reset_before_gates(rh_out: Float32Array, z_out: Float32Array, gi: Float32Array,
+  gh_rz: Float32Array, h_prev: Float32Array, H: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < H; k++) {
+      const r = sigmoid(gi[i * 3 * H + k] + gh_rz[i * 2 * H + k]);
+      const z = sigmoid(gi[i * 3 * H + H + k] + gh_rz[i * 2 * H + H + k]);
+      rh_out[i * H + k] = r * h_prev[i * H + k];
+      z_out[i * H + k] = z;
+    }
+  }
+}
+
+/**
+ * Second half: m = tanh(gi_n + u), u = W_hn (r h) + b_hn (n, H); h' = (1 - z) m + z h.
+ * h_out may alias h_prev.
+ */
+export function gru_reset_before_update(h_out: Float32Array, gi: Float32Array, u: Float32Array, z: Float32Array,
+  h_prev: Float32Array, H: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < H; k++) {
+      const m = Math.tanh(gi[i * 3 * H + 2 * H + k] + u[i * H + k]);
+      const zz = z[i * H + k];
+      h_out[i * H + k] = (1 - zz) * m + zz * h_prev[i * H + k];
+    }
+  }
+}
+
+// ---------------------------------------------------------------- assembly/attention.ts
+
+/** e (Tx,): e_j = sum_k v_k tanh(Wq_k + Uh_jk) + v_bias; Uh (Tx, A). ref: Bahdanau et al. 2015, eq. (6) */
+export function additive_energies(e: Float32Array, Uh: Float32Array, Wq: Float32Array, v: Float32Array,
+  v_bias: number, Tx: number, A: number): void {
+  for (let j = 0; j < Tx; j++) {
+    let s = v_bias;
+    for (let k = 0; k < A; k++) s += v[k] * Math.tanh(Wq[k] + Uh[j * A + k]);
+    e[j] = s;
+  }
+}
+
+/** c (d,) = sum_j a_j Hs_j; a (Tx,), Hs (Tx, d). ref: Bahdanau et al. 2015, eq. (5) */
+export function context(c: Float32Array, a: Float32Array, Hs: Float32Array, Tx: number, d: number): void {
+  for (let k = 0; k < d; k++) {
+    let s = 0;
+    for (let j = 0; j < Tx; j++) s += a[j] * Hs[j * d + k];
+    c[k] = s;
+  }
+}
+
+// ---------------------------------------------------------------- assembly/softmax.ts
+
+/** max of x[0..n) with NaN propagating; -inf for n = 0. */
+function maxOf(x: Float32Array, n: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < n; j++) m = Math.max(m, x[j]);
+  return m;
+}
+
+/** out = softmax(x) = exp(x - max) / sum. Any NaN, +inf, or all -inf gives all NaN (as torch). out may alias x. */
+export function softmax(out: Float32Array, x: Float32Array, n: number): void {
+  const m = maxOf(x, n);
+  const e = new Float64Array(n);
+  let s = 0;
+  for (let j = 0; j < n; j++) { e[j] = Math.exp(x[j] - m); s += e[j]; }
+  for (let j = 0; j < n; j++) out[j] = e[j] / s;
+}
+
+/**
+ * Softmax over positions with mask[j] != 0; masked positions get exactly 0. No unmasked position,
+ * or all unmasked x_j = -inf: all zeros. NaN or +inf unmasked: NaN at unmasked positions. out may alias x.
+ */
+export function masked_softmax(out: Float32Array, x: Float32Array, mask: Uint8Array, n: number): void {
+  let m = -Infinity;
+  for (let j = 0; j < n; j++) if (mask[j]) m = Math.max(m, x[j]);
+  if (m === -Infinity) { out.fill(0, 0, n); return; }
+  const e = new Float64Array(n);
+  let s = 0;
+  for (let j = 0; j < n; j++) { e[j] = mask[j] ? Math.exp(x[j] - m) : 0; s += e[j]; }
+  for (let j = 0; j < n; j++) out[j] = mask[j] ? e[j] / s : 0;
+}
+
+/** log sum_j exp(x_j). n = 0 or all -inf: -inf; any +inf: +inf; NaN (and no +inf): NaN. */
+export function logsumexp(x: Float32Array, n: number): number {
+  const m = maxOf(x, n);
+  if (m === Infinity || m === -Infinity) return m;
+  let s = 0;
+  for (let j = 0; j < n; j++) s += Math.exp(x[j] - m);
+  return m + Math.log(s);
+}
+
+/** out = x - logsumexp(x), computed as (x - max) - log sum exp(x - max). Non-finite max: all NaN. out may alias x. */
+export function log_softmax(out: Float32Array, x: Float32Array, n: number): void {
+  const m = maxOf(x, n);
+  let s = 0;
+  for (let j = 0; j < n; j++) s += Math.exp(x[j] - m);
+  const ls = Math.log(s);
+  for (let j = 0; j < n; j++) out[j] = (x[j] - m) - ls;
+}
+
+/** Index of the largest x_j, first on ties (-0 ties +0); NaNs are skipped; all NaN: 0; n = 0: -1. */
+export function argmax(x: Float32Array, n: number): number {
+  let best = -1;
+  for (let j = 0; j < n; j++) {
+    if (Number.isNaN(x[j])) continue;
+    if (best < 0 || x[j] > x[best]) best = j;
+  }
+  return best < 0 ? (n > 0 ? 0 : -1) : best;
+}
+
+/** Ranking of topk: higher value first, lower index on equal values, NaN below every number. */
+export function topkOrder(x: Float32Array, i: number, j: number): number {
+  const a = x[i], b = x[j];
+  const an = Number.isNaN(a), bn = Number.isNaN(b);
+  if (an !== bn) return an ? 1 : -1;
+  if (!an && a !== b) return a > b ? -1 : 1;
+  return i - j;
+}
+
+/** The k largest of x (n,) in topkOrder: idx_out (k,), val_out (k,). k is clamped to [0, n]. */
+export function topk(idx_out: Int32Array, val_out: Float32Array, x: Float32Array, n: number, k: number): void {
+  k = Math.max(0, Math.min(k, n));
+  const order = Array.from({ length: n }, (_, j) => j).sort((i, j) => topkOrder(x, i, j));
+  for (let t = 0; t < k; t++) { idx_out[t] = order[t]; val_out[t] = x[order[t]]; }
+}
+
+// ---------------------------------------------------------------- assembly/activations.ts
+
+/** x = tanh(x), elementwise, in place. */
+export function tanh_inplace(x: Float32Array, n: number): void {
+  for (let j = 0; j < n; j++) x[j] = Math.tanh(x[j]);
+}
+
+/** out (L,): out_k = max(x_2k, x_2k+1); NaN propagates, max(-0, +0) = +0. out may alias x. */
+export function maxout(out: Float32Array, x: Float32Array, L: number): void {
+  for (let k = 0; k < L; k++) out[k] = Math.max(x[2 * k], x[2 * k + 1]);
+}

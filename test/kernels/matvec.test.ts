@@ -1,0 +1,91 @@
+// assembly/matvec.ts vs src/reference/kernels.ts
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runtime } from '../../src/wasm.js';
+import * as ref from '../../src/reference/kernels.js';
+import { Arena, SIZES, Worst, normErr, rng, uniform } from './util.js';
+
+const TOL = 1e-6; // max |a - b| / (1 + max |b|)
+const worst = new Worst();
+
+test('matvec matches the reference for every rows x cols in SIZES, with and without bias', async () => {
+  const rt = await runtime();
+  const r = rng(1);
+  for (const rows of SIZES) for (const cols of SIZES) for (const withBias of [true, false]) {
+    const W = uniform(r, rows * cols), x = uniform(r, cols), b = uniform(r, rows);
+    const A = new Arena(rt);
+    const out = A.out(rows);
+    rt.k.matvec(out, A.f32(W), A.f32(x), withBias ? A.f32(b) : 0, rows, cols);
+    const want = new Float32Array(rows);
+    ref.matvec(want, W, x, withBias ? b : null, rows, cols);
+    const e = worst.see('matvec', normErr(A.read(out, rows), want));
+    A.done();
+    assert.ok(e <= TOL, `matvec rows=${rows} cols=${cols} bias=${withBias}: error ${e}`);
+  }
+});
+
+test('matvec: unaligned x and W, cols = 0, large magnitudes', async () => {
+  const rt = await runtime();
+  const r = rng(2);
+  for (const [rows, cols] of [[5, 9], [8, 33], [13, 1000]]) {
+    const W = uniform(r, rows * cols, -100, 100), x = uniform(r, cols, -1e3, 1e3), b = uniform(r, rows);
+    const A = new Arena(rt);
+    // offset by one float: neither W nor x is 16-byte aligned
+    const Wp = A.f32(new Float32Array(rows * cols + 1)) + 4, xp = A.f32(new Float32Array(cols + 1)) + 4;
+    rt.F32.set(W, Wp >> 2); rt.F32.set(x, xp >> 2);
+    const out = A.out(rows);
+    rt.k.matvec(out, Wp, xp, A.f32(b), rows, cols);
+    const want = new Float32Array(rows);
+    ref.matvec(want, W, x, b, rows, cols);
+    const e = worst.see('matvec', normErr(A.read(out, rows), want));
+    A.done();
+    assert.ok(e <= TOL, `unaligned rows=${rows} cols=${cols}: error ${e}`);
+  }
+  const A = new Arena(rt);
+  const out = A.out(3);
+  rt.k.matvec(out, 0, 0, A.f32([1, 2, 3]), 3, 0);
+  assert.equal(Array.from(A.read(out, 3)), [1, 2, 3], 'cols = 0 gives the bias');
+  A.done();
+});
+
+test('matmul matches the reference over n x rows x cols in SIZES', async () => {
+  const rt = await runtime();
+  const r = rng(3);
+  let cases = 0;
+  for (const n of SIZES) for (const rows of SIZES) for (const cols of SIZES) {
+    // every size in every dimension, but keep the f64 reference under ~4M multiply-adds a case
+    if (n * rows * cols > 4e6) continue;
+    const withBias = (n + rows + cols) % 2 === 0;
+    const X = uniform(r, n * cols), W = uniform(r, rows * cols), b = uniform(r, rows);
+    const A = new Arena(rt);
+    const out = A.out(n * rows);
+    rt.k.matmul(out, A.f32(X), A.f32(W), withBias ? A.f32(b) : 0, n, rows, cols);
+    const want = new Float32Array(n * rows);
+    ref.matmul(want, X, W, withBias ? b : null, n, rows, cols);
+    const e = worst.see('matmul', normErr(A.read(out, n * rows), want));
+    A.done();
+    cases++;
+    assert.ok(e <= TOL, `matmul n=${n} rows=${rows} cols=${cols} bias=${withBias}: error ${e}`);
+  }
+  assert.ok(cases > 1000, `${cases} cases`);
+});
+
+test('matmul row i equals matvec of X_i (same summation order)', async () => {
+  const rt = await runtime();
+  const r = rng(4);
+  const [n, rows, cols] = [7, 33, 257];
+  const X = uniform(r, n * cols), W = uniform(r, rows * cols), b = uniform(r, rows);
+  const A = new Arena(rt);
+  const Wp = A.f32(W), bp = A.f32(b), Xp = A.f32(X);
+  const out = A.out(n * rows), one = A.out(rows);
+  rt.k.matmul(out, Xp, Wp, bp, n, rows, cols);
+  const got = A.read(out, n * rows);
+  for (let i = 0; i < n; i++) {
+    rt.k.matvec(one, Wp, Xp + i * cols * 4, bp, rows, cols);
+    assert.equal(Array.from(got.subarray(i * rows, (i + 1) * rows)), Array.from(A.read(one, rows)), `row ${i}`);
+  }
+  A.done();
+});
+
+test.after(() => worst.report('matvec'));
+test.run();

@@ -1,0 +1,106 @@
+// Shared helpers for the kernel tests: a seeded PRNG, the shape list, Wasm buffers, error metrics.
+import type { WasmRuntime } from '../../src/wasm.js';
+
+/** Sizes every dimension is tested at: tiny, odd, around multiples of 4/8/32, and large. */
+export const SIZES = [1, 2, 3, 5, 7, 13, 31, 33, 64, 255, 257, 1000];
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n floats uniform in [lo, hi). */
+export function uniform(r: () => number, n: number, lo = -1, hi = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
+  return a;
+}
+
+/** Wasm regions for one test; `done()` frees them all. */
+export class Arena {
+  private ptrs: number[] = [];
+  constructor(readonly rt: WasmRuntime) {}
+  /** A copy of `a` in Wasm memory. */
+  f32(a: Float32Array | number[]): number {
+    const p = this.rt.alloc(a.length * 4);
+    this.ptrs.push(p);
+    this.rt.F32.set(a, p >> 2);
+    return p;
+  }
+  u8(a: Uint8Array | number[]): number {
+    const p = this.rt.alloc(a.length);
+    this.ptrs.push(p);
+    this.rt.U8.set(a, p);
+    return p;
+  }
+  /** `n` floats filled with NaN, so unwritten outputs show up. */
+  out(n: number): number {
+    const p = this.rt.alloc(n * 4);
+    this.ptrs.push(p);
+    this.rt.f32(p, n).fill(NaN);
+    return p;
+  }
+  /** A copy of n floats at p. */
+  read(p: number, n: number): Float32Array { return this.rt.f32(p, n).slice(); }
+  readI32(p: number, n: number): Int32Array { return this.rt.i32(p, n).slice(); }
+  done(): void { for (const p of this.ptrs) this.rt.free(p); this.ptrs = []; }
+}
+
+/** max |a - b| / (1 + max |b|), b the reference. NaN must sit at the same places (else Infinity). */
+export function normErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let d = 0, m = 0;
+  for (let i = 0; i < b.length; i++) {
+    const an = Number.isNaN(a[i]), bn = Number.isNaN(b[i]);
+    if (an || bn) { if (an !== bn) return Infinity; continue; }
+    if (a[i] === b[i]) { m = Math.max(m, Math.abs(b[i])); continue; } // also equal infinities
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return d / (1 + m);
+}
+
+/** max |a - b| (NaN places must match, else Infinity). */
+export function absErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let d = 0;
+  for (let i = 0; i < b.length; i++) {
+    const an = Number.isNaN(a[i]), bn = Number.isNaN(b[i]);
+    if (an || bn) { if (an !== bn) return Infinity; continue; }
+    if (a[i] === b[i]) continue;
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+  }
+  return d;
+}
+
+/** max |a/b - 1| over the b whose magnitude is at least `floor`; other places need |a - b| <= floor. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1.2e-38): number {
+  let d = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) { if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity; continue; }
+    if (a[i] === b[i]) continue;
+    if (Math.abs(b[i]) >= floor) d = Math.max(d, Math.abs(a[i] / b[i] - 1));
+    else if (Math.abs(a[i] - b[i]) > floor) return Infinity;
+  }
+  return d;
+}
+
+/** Largest error seen per kernel, printed once at the end of a test file (for the record). */
+export class Worst {
+  private m = new Map<string, number>();
+  see(name: string, e: number): number {
+    this.m.set(name, Math.max(this.m.get(name) ?? 0, e));
+    return e;
+  }
+  report(file: string): void {
+    if (!process.env.KERNEL_ERRORS) return;
+    for (const [k, v] of this.m) console.log(`  ${file}: ${k} worst error ${v.toExponential(2)}`);
+  }
+}
