@@ -92,6 +92,21 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1.2e-
   return d;
 }
 
+/**
+ * Like relErr, minus a per-element allowance `slack[i]` for error already present in the f32
+ * inputs (e.g. 2^-24 |x_i - max| for exp(x_i - max), from rounding the f32 subtraction).
+ */
+export function relErrBeyond(a: ArrayLike<number>, b: ArrayLike<number>, slack: ArrayLike<number>, floor = 1.2e-38): number {
+  let d = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) { if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity; continue; }
+    if (a[i] === b[i]) continue;
+    if (Math.abs(b[i]) >= floor) d = Math.max(d, Math.abs(a[i] / b[i] - 1) - slack[i]);
+    else if (Math.abs(a[i] - b[i]) > floor) return Infinity;
+  }
+  return Math.max(d, 0);
+}
+
 /** Largest error seen per kernel, printed once at the end of a test file (for the record). */
 export class Worst {
   private m = new Map<string, number>();
