@@ -34,6 +34,8 @@ export interface ModelConfig {
   appendSourceEos: boolean;
   sourceEosId: number | null;
   sourceUnkId: number | null;
+  /** The target unknown symbol, for unknown-word replacement. */
+  targetUnkId: number | null;
   maxSourceLength: number;
   maxTargetLength: number;
   tensorPrefix: string;
@@ -127,6 +129,7 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     appendSourceEos,
     sourceEosId,
     sourceUnkId: sourceIdOrNull('source_unk_id', null),
+    targetUnkId: c.target_unk_id === undefined || c.target_unk_id === null ? null : targetId('target_unk_id'),
     maxSourceLength: int('max_source_length', 128),
     maxTargetLength: int('max_target_length', 128),
     tensorPrefix: prefix as string,

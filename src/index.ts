@@ -8,12 +8,12 @@
  *   model.dispose();
  */
 import { loadModelFrom, type ModelSource } from './load.js';
-import type { Seq2SeqModel } from './model.js';
+import type { LoadOptions, Seq2SeqModel } from './model.js';
 import { SeqattnError } from './errors.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
 export { parseConfig, type ModelConfig, type Architecture, type GruConvention, type DeepOutput } from './config.js';
-export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type SourceInput } from './model.js';
+export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 
@@ -22,12 +22,12 @@ export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensor
  * `ModelSource` (several files, a separate config), or from a URL (fetched). In Node, the `node`
  * entry also takes file paths, folders, and bundled model names such as 'g2p-en'.
  */
-export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer): Promise<Seq2SeqModel> {
+export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
   if (typeof source === 'string' || source instanceof URL) {
     if (typeof fetch !== 'function') throw new SeqattnError('E_MODEL_NOT_FOUND', `cannot fetch ${String(source)}: no fetch() here`);
     const res = await fetch(source);
     if (!res.ok) throw new SeqattnError('E_MODEL_NOT_FOUND', `${String(source)}: HTTP ${res.status}`);
-    return loadModelFrom({ weights: { bytes: await res.arrayBuffer(), name: String(source) } });
+    return loadModelFrom({ weights: { bytes: await res.arrayBuffer(), name: String(source) } }, options);
   }
-  return loadModelFrom(source);
+  return loadModelFrom(source, options);
 }

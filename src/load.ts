@@ -5,7 +5,7 @@
 import { parseConfig, type ModelConfig } from './config.js';
 import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
-import { Seq2SeqModel } from './model.js';
+import { Seq2SeqModel, type LoadOptions } from './model.js';
 import { RNNsearch } from './models/bahdanau.js';
 import type { AttentionNet } from './models/net.js';
 import { PyTorchTutorial } from './models/pytorch-tutorial.js';
@@ -60,7 +60,7 @@ export function resolveConfig(files: SafetensorsFile[], config: object | string 
  *   const model = await loadModel(new Uint8Array(await (await fetch('/g2p.safetensors')).arrayBuffer()));
  *   model.translate('hello').text
  */
-export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuffer): Promise<Seq2SeqModel> {
+export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
   const src: ModelSource = source instanceof Uint8Array || source instanceof ArrayBuffer ? { weights: source } : source;
   const inputs: WeightFileInput[] = Array.isArray(src.weights)
     ? src.weights
@@ -71,7 +71,7 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
   const regions = new Regions(rt);
   try {
     const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix));
-    return new Seq2SeqModel(rt, regions, net);
+    return new Seq2SeqModel(rt, regions, net, options);
   } catch (e) {
     regions.release(); // a failed load gives back what it took
     throw e;

@@ -4,7 +4,10 @@
  * Wasm memory, so a bad input throws a SeqattnError and leaves the model as it was.
  */
 import type { ModelConfig } from './config.js';
-import { greedyDecode } from './decode/greedy.js';
+import { beamSearch } from './decode/beam.js';
+import { DecodeContext, type DecodedSequence } from './decode/context.js';
+import { greedyBatch } from './decode/greedy.js';
+import { sample } from './decode/sample.js';
 import { SeqattnError } from './errors.js';
 import type { Regions } from './memory.js';
 import type { AttentionNet, DecodeState } from './models/net.js';
@@ -15,8 +18,47 @@ import type { WasmRuntime } from './wasm.js';
 export type SourceInput = string | ArrayLike<number>;
 
 export interface TranslateOptions {
-  /** Most output tokens (decoder steps); default and upper bound: the config's max_target_length. */
+  /** Most output tokens (decoder steps), including </s>; default and upper bound: max_target_length. */
   maxLength?: number;
+  /** Most output tokens as a multiple of the source length (e.g. 1.5); the smaller bound wins. */
+  maxLengthRatio?: number;
+  /** </s> is not allowed before this many output tokens. Default 0. */
+  minLength?: number;
+
+  /** Beam search with this many live hypotheses (1 = greedy). ref: Wu et al. 2016, sec. 7 */
+  beamSize?: number;
+  /** Return this many best hypotheses in `nBest` (beam search; at most beamSize). */
+  nBest?: number;
+  /** α of the GNMT length penalty lp(Y) = ((5+|Y|)/6)^α. Default 0 (rank by log P). */
+  lengthPenalty?: number;
+  /** β of the GNMT coverage penalty β Σ_j log(min(Σ_i a_ij, 1)). Default 0. */
+  coveragePenalty?: number;
+  /** No n-gram of this size may occur twice in a beam hypothesis. Default 0 (off). */
+  blockRepeatNgram?: number;
+
+  /** Sample instead of searching: y_i ~ p^(1/T). Sampling is on when any of these four is given. */
+  temperature?: number;
+  /** Sample among the k most likely symbols only. */
+  topK?: number;
+  /** Sample from the smallest set of symbols with probability mass >= topP (nucleus). */
+  topP?: number;
+  /** Seed of the sampler (default 0): the same seed gives the same sample everywhere. */
+  seed?: number;
+
+  /**
+   * Replace each output unknown symbol (target_unk_id) by the source token with the highest
+   * attention weight at that step, looked up in `phraseTable` when given (Luong et al. 2015,
+   * "Addressing the Rare Word Problem"; OpenNMT replace_unk).
+   */
+  replaceUnknown?: boolean | { phraseTable?: Record<string, string> | Map<string, string> };
+}
+
+/** Options of loadModel that size what a model allocates once, at load. */
+export interface LoadOptions {
+  /** Widest beam translate() will accept. Default 16. */
+  maxBeamSize?: number;
+  /** Most inputs translateBatch() decodes together (larger batches run in chunks). Default 16. */
+  maxBatchSize?: number;
 }
 
 export interface Translation {
@@ -37,6 +79,10 @@ export interface Translation {
   sourceTokens: string[];
   /** Whether </s> ended the output (false: maxLength ran out). */
   finished: boolean;
+  /** Beam search: the score it ranked by (log P / lp + cp). Otherwise equal to `score`. */
+  searchScore: number;
+  /** Beam search: the nBest hypotheses, best first (the first is this result). */
+  nBest?: Translation[];
 }
 
 /** What one decoder step computed; views into Wasm memory, valid until the model's next step or decode. */
@@ -66,7 +112,7 @@ export class DecoderSession {
 
   /** @internal use model.begin() */
   constructor(private readonly model: Seq2SeqModel, private readonly generation: number, source: { ids: number[]; tokens: string[] },
-    private readonly rt: WasmRuntime, private readonly net: AttentionNet, private readonly st: DecodeState) {
+    private readonly rt: WasmRuntime, private readonly net: AttentionNet, private readonly st: DecodeState, private readonly previous: Int32Array) {
     this.sourceIds = source.ids;
     this.sourceTokens = source.tokens;
   }
@@ -77,7 +123,7 @@ export class DecoderSession {
   /** h_1..h_Tx as rows of a (Tx, annotationSize) view. */
   get annotations(): Float32Array {
     this.check();
-    return this.rt.f32(this.st.annotations, this.st.Tx * this.net.annotationSize);
+    return this.rt.f32(this.st.annotations, this.st.Tx[0] * this.net.annotationSize);
   }
 
   /** The current decoder state: s_0 before the first step, then s_i. */
@@ -93,9 +139,10 @@ export class DecoderSession {
     if (!Number.isInteger(previous) || previous < 0 || previous >= V) {
       throw new SeqattnError('E_TOKEN_ID', `step ${this.i + 1}: previous target id ${previous} is out of range: expected an integer in [0, ${V}) (target vocabulary size)`);
     }
-    this.net.step(this.st, previous);
+    this.previous[0] = previous;
+    this.net.step(this.st, this.previous, 1);
     this.i++;
-    const Tx = this.st.Tx;
+    const Tx = this.st.Tx[0];
     return {
       energies: this.rt.f32(this.st.energies, Tx),
       weights: this.rt.f32(this.st.weights, Tx),
@@ -114,60 +161,105 @@ export class Seq2SeqModel {
   readonly config: ModelConfig;
   readonly sourceVocab: Vocabulary;
   readonly targetVocab: Vocabulary;
+  /** Widest beam and largest batch this model was loaded for. */
+  readonly maxBeamSize: number;
+  readonly maxBatchSize: number;
   private readonly rt: WasmRuntime;
   private readonly regions: Regions;
   private readonly net: AttentionNet;
   private readonly st: DecodeState;
-  private readonly logProbs: number;
+  private readonly ctx: DecodeContext;
   private disposed = false;
   /** Counts decodes, so a DecoderSession knows when another decode took the state. */
   private generation = 0;
 
   /** @internal use loadModel() */
-  constructor(rt: WasmRuntime, regions: Regions, net: AttentionNet) {
+  constructor(rt: WasmRuntime, regions: Regions, net: AttentionNet, options: LoadOptions = {}) {
     this.rt = rt;
     this.regions = regions;
     this.net = net;
     this.config = net.config;
     this.sourceVocab = new Vocabulary(net.config.sourceVocab);
     this.targetVocab = new Vocabulary(net.config.targetVocab);
-    this.st = net.createState(regions);
-    this.logProbs = regions.floats(net.config.targetVocab.length);
+    this.maxBeamSize = positiveInt(options.maxBeamSize ?? 16, 'maxBeamSize');
+    this.maxBatchSize = positiveInt(options.maxBatchSize ?? 16, 'maxBatchSize');
+    this.st = net.createState(regions, Math.max(this.maxBeamSize, this.maxBatchSize), this.maxBatchSize);
+    this.ctx = new DecodeContext(rt, net, this.st, regions);
   }
 
   /** Bytes of the shared Wasm memory (it grows at load, never during decoding). */
   get wasmMemoryBytes(): number { return this.rt.memoryBytes; }
 
   /**
-   * Translates one input greedily.
+   * Translates one input: greedy by default, beam search with `beamSize`, sampling with
+   * `temperature` / `topK` / `topP`.
    * @example
-   *   const r = model.translate('hello');
-   *   r.text        // 'HH AH0 L OW1'
-   *   r.attention   // rows a_i over the letters h, e, l, l, o, </s>
+   *   model.translate('hello').text                       // greedy
+   *   model.translate('hello', { beamSize: 5, nBest: 3 }).nBest.map((t) => [t.text, t.score])
+   *   model.translate('hello', { temperature: 0.8, seed: 1 })
    */
   translate(input: SourceInput, options: TranslateOptions = {}): Translation {
     this.checkAlive();
-    const maxLength = this.maxLength(options);
+    const o = this.options(options);
     const source = this.source(input);
     this.generation++;
-    this.net.encode(this.st, source.ids);
-    const d = greedyDecode(this.rt, this.net, this.st, this.logProbs, maxLength);
-    return this.result(source, d.ids, d.logProbs, d.attention, d.finished);
+    this.net.encode(this.st, 0, source.ids);
+    const limits = { maxLength: this.maxLengthFor(o, source.ids.length), minLength: o.minLength };
+    if (o.strategy === 'beam') {
+      const hyps = beamSearch(this.ctx, { ...limits, beamSize: o.beamSize, nBest: o.nBest, lengthPenalty: o.lengthPenalty,
+        coveragePenalty: o.coveragePenalty, blockRepeatNgram: o.blockRepeatNgram });
+      const results = hyps.map((h) => this.result(source, h, o.replaceUnknown));
+      return { ...results[0], nBest: results };
+    }
+    if (o.strategy === 'sample') {
+      return this.result(source, sample(this.ctx, { ...limits, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed }), o.replaceUnknown);
+    }
+    return this.result(source, greedyBatch(this.ctx, 1, limits)[0], o.replaceUnknown);
+  }
+
+  /**
+   * Translates many inputs of different lengths. Greedy decoding runs them together, up to
+   * maxBatchSize at a time (one matrix product per weight per step for the whole batch); beam
+   * search and sampling run them one after another. Every result equals translate() of that input.
+   */
+  translateBatch(inputs: readonly SourceInput[], options: TranslateOptions = {}): Translation[] {
+    this.checkAlive();
+    const o = this.options(options);
+    const sources = inputs.map((x, b) => {
+      try {
+        return this.source(x);
+      } catch (e) {
+        if (e instanceof SeqattnError) throw new SeqattnError(e.code, `inputs[${b}]: ${e.message}`);
+        throw e;
+      }
+    });
+    if (o.strategy !== 'greedy') return inputs.map((x) => this.translate(x, options));
+    const out: Translation[] = [];
+    for (let first = 0; first < sources.length; first += this.maxBatchSize) {
+      const chunk = sources.slice(first, first + this.maxBatchSize);
+      this.generation++;
+      chunk.forEach((src, b) => this.net.encode(this.st, b, src.ids));
+      // Rows share one step, so they share one length limit: the largest; each row is cut to its own.
+      const limit = (src: { ids: number[] }) => this.maxLengthFor(o, src.ids.length);
+      const decoded = greedyBatch(this.ctx, chunk.length, { maxLength: Math.max(...chunk.map(limit)), minLength: o.minLength });
+      decoded.forEach((d, b) => out.push(this.result(chunk[b], truncate(d, limit(chunk[b])), o.replaceUnknown)));
+    }
+    return out;
   }
 
   /**
    * Encodes `input` and returns a session to run the decoder one step at a time.
    * @example
    *   const walk = model.begin('hello');
-   *   let y = model.config.sosId;
-   *   const { energies, weights, context, logits } = walk.step(y);   // e_1j, a_1j, c_1, scores of y_1
+   *   const { energies, weights, context, logits } = walk.step();   // e_1j, a_1j, c_1, scores of y_1
    */
   begin(input: SourceInput): DecoderSession {
     this.checkAlive();
     const source = this.source(input);
     const generation = ++this.generation;
-    this.net.encode(this.st, source.ids);
-    return new DecoderSession(this, generation, source, this.rt, this.net, this.st);
+    this.net.encode(this.st, 0, source.ids);
+    this.net.startRow(this.st, 0, 0);
+    return new DecoderSession(this, generation, source, this.rt, this.net, this.st, this.ctx.previous);
   }
 
   /** @internal */
@@ -219,27 +311,92 @@ export class Seq2SeqModel {
     if (this.disposed) throw new SeqattnError('E_DISPOSED', 'this model was disposed; load it again to use it');
   }
 
-  private maxLength(options: TranslateOptions): number {
-    const m = options.maxLength ?? this.config.maxTargetLength;
-    if (!Number.isInteger(m) || m < 1 || m > this.config.maxTargetLength) {
-      throw new SeqattnError('E_OPTION', `maxLength is ${m}, expected an integer in [1, ${this.config.maxTargetLength}] (max_target_length)`);
-    }
-    return m;
-  }
-
-  private result(source: { ids: number[]; tokens: string[] }, ids: number[], logProbs: number[], attention: Float32Array[], finished: boolean): Translation {
-    const tokens = ids.map((id) => this.targetVocab.symbol(id));
-    const shown = finished ? tokens.slice(0, -1) : tokens;
+  /** Validates options (E_OPTION naming the option, the value and what is allowed) and fills defaults. */
+  private options(o: TranslateOptions) {
+    const c = this.config;
+    const int = (name: string, v: number | undefined, dflt: number, min: number, max: number, why = '') => {
+      const x = v ?? dflt;
+      if (!Number.isInteger(x) || x < min || x > max) throw new SeqattnError('E_OPTION', `${name} is ${x}, expected an integer in [${min}, ${max}]${why}`);
+      return x;
+    };
+    const num = (name: string, v: number | undefined, dflt: number, ok: (x: number) => boolean, what: string) => {
+      const x = v ?? dflt;
+      if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) throw new SeqattnError('E_OPTION', `${name} is ${x}, expected ${what}`);
+      return x;
+    };
+    const maxLength = int('maxLength', o.maxLength, c.maxTargetLength, 1, c.maxTargetLength, ' (max_target_length)');
+    const beamSize = int('beamSize', o.beamSize, 1, 1, this.maxBeamSize, ' (loadModel option maxBeamSize)');
+    const sampling = o.temperature !== undefined || o.topK !== undefined || o.topP !== undefined;
+    if (sampling && beamSize > 1) throw new SeqattnError('E_OPTION', 'beamSize > 1 and sampling options (temperature, topK, topP) exclude each other');
+    if (o.replaceUnknown && c.targetUnkId === null) throw new SeqattnError('E_OPTION', 'replaceUnknown needs a target unknown symbol: the config has no target_unk_id');
     return {
-      ids,
-      tokens,
-      text: shown.join(this.config.targetSeparator),
-      score: logProbs.reduce((a, b) => a + b, 0),
-      logProbs,
-      attention,
-      sourceIds: source.ids,
-      sourceTokens: source.tokens,
-      finished,
+      strategy: beamSize > 1 || o.nBest !== undefined ? 'beam' as const : sampling ? 'sample' as const : 'greedy' as const,
+      maxLength,
+      maxLengthRatio: o.maxLengthRatio === undefined ? Infinity : num('maxLengthRatio', o.maxLengthRatio, 0, (x) => x > 0, 'a number > 0'),
+      minLength: int('minLength', o.minLength, 0, 0, maxLength, ' (at most maxLength)'),
+      beamSize,
+      nBest: int('nBest', o.nBest, 1, 1, beamSize, ' (at most beamSize)'),
+      lengthPenalty: num('lengthPenalty', o.lengthPenalty, 0, (x) => x >= 0, 'a number >= 0'),
+      coveragePenalty: num('coveragePenalty', o.coveragePenalty, 0, (x) => x >= 0, 'a number >= 0'),
+      blockRepeatNgram: int('blockRepeatNgram', o.blockRepeatNgram, 0, 0, maxLength),
+      temperature: num('temperature', o.temperature, 1, (x) => x > 0, 'a number > 0'),
+      topK: int('topK', o.topK, 0, 0, c.targetVocab.length, ' (target vocabulary size)'),
+      topP: num('topP', o.topP, 1, (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
+      seed: int('seed', o.seed, 0, 0, 2 ** 32 - 1),
+      replaceUnknown: o.replaceUnknown ?? false,
     };
   }
+
+  private maxLengthFor(o: { maxLength: number; maxLengthRatio: number }, sourceLength: number): number {
+    return Math.max(1, Math.min(o.maxLength, Math.floor(o.maxLengthRatio * sourceLength)));
+  }
+
+  private result(source: { ids: number[]; tokens: string[] }, d: DecodedSequence, replaceUnknown: TranslateOptions['replaceUnknown']): Translation {
+    let tokens = d.ids.map((id) => this.targetVocab.symbol(id));
+    if (replaceUnknown) tokens = replaceUnknownTokens(tokens, d, source.tokens, this.config.targetUnkId!, replaceUnknown);
+    const shown = d.finished ? tokens.slice(0, -1) : tokens;
+    const score = d.logProbs.reduce((a, b) => a + b, 0);
+    return {
+      ids: d.ids,
+      tokens,
+      text: shown.join(this.config.targetSeparator),
+      score,
+      searchScore: d.score,
+      logProbs: d.logProbs,
+      attention: d.attention,
+      sourceIds: source.ids,
+      sourceTokens: source.tokens,
+      finished: d.finished,
+    };
+  }
+}
+
+function positiveInt(x: number, name: string): number {
+  if (!Number.isInteger(x) || x < 1) throw new SeqattnError('E_OPTION', `${name} is ${x}, expected an integer >= 1`);
+  return x;
+}
+
+/** A decoded sequence cut to `maxLength` tokens (a batch row may run longer than its own limit). */
+function truncate(d: DecodedSequence, maxLength: number): DecodedSequence {
+  if (d.ids.length <= maxLength) return d;
+  const logProbs = d.logProbs.slice(0, maxLength);
+  return { ids: d.ids.slice(0, maxLength), logProbs, attention: d.attention.slice(0, maxLength), finished: false, score: logProbs.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Unknown-word replacement: each target unknown symbol becomes the source token it attends to
+ * most, through the phrase table when the table has it. ref: Luong et al. 2015 (ACL), OpenNMT replace_unk
+ */
+function replaceUnknownTokens(tokens: string[], d: DecodedSequence, sourceTokens: string[], unkId: number,
+  how: true | { phraseTable?: Record<string, string> | Map<string, string> }): string[] {
+  const table = how === true ? undefined : how.phraseTable;
+  const lookup = (w: string) => table instanceof Map ? table.get(w) : table && Object.prototype.hasOwnProperty.call(table, w) ? table[w] : undefined;
+  return tokens.map((t, i) => {
+    if (d.ids[i] !== unkId) return t;
+    const a = d.attention[i];
+    let best = 0;
+    for (let j = 1; j < a.length; j++) if (a[j] > a[best]) best = j;
+    const w = sourceTokens[best];
+    return lookup(w) ?? w;
+  });
 }

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeqattnError } from './errors.js';
 import { loadModel as loadModelPortable, loadModelFrom, type ModelSource, type WeightFileInput } from './index.js';
-import type { Seq2SeqModel } from './model.js';
+import type { LoadOptions, Seq2SeqModel } from './model.js';
 
 export * from './index.js';
 
@@ -58,17 +58,17 @@ export function modelSourceFromPath(path: string): ModelSource {
  *   const g2p = await loadModel('g2p-en');
  *   g2p.translate('attention').text   // phonemes
  */
-export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer): Promise<Seq2SeqModel> {
+export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
     if (/^[a-z0-9][a-z0-9-]*$/.test(source) && bundledModels().includes(source)) {
-      return loadModelFrom(modelSourceFromPath(join(bundledModelsDir, source, 'model.safetensors')));
+      return loadModelFrom(modelSourceFromPath(join(bundledModelsDir, source, 'model.safetensors')), options);
     }
     if (!existsSync(source)) {
       const names = bundledModels();
       throw new SeqattnError('E_MODEL_NOT_FOUND', `${JSON.stringify(source)} is neither a bundled model (${names.length ? names.join(', ') : 'none bundled'}) nor an existing file or folder`);
     }
-    return loadModelFrom(modelSourceFromPath(source));
+    return loadModelFrom(modelSourceFromPath(source), options);
   }
-  if (source instanceof URL && source.protocol === 'file:') return loadModelFrom(modelSourceFromPath(fileURLToPath(source)));
-  return loadModelPortable(source);
+  if (source instanceof URL && source.protocol === 'file:') return loadModelFrom(modelSourceFromPath(fileURLToPath(source)), options);
+  return loadModelPortable(source, options);
 }

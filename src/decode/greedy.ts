@@ -1,36 +1,52 @@
 /**
- * Greedy decoding: y_i = argmax_y p(y | y_<i, x), from y_0 = <s> until </s> or `maxSteps`.
- * Touches no allocator in Wasm; per step it copies the attention row a_i out for the result.
+ * Greedy decoding: y_i = argmax_y p(y | y_<i, x) from y_0 = <s> until </s> or maxLength, for a
+ * batch of sources at once. Rows that finish leave the step (the state is compacted), so the
+ * matrix products shrink as the batch drains.
  */
-import type { AttentionNet, DecodeState } from '../models/net.js';
-import type { WasmRuntime } from '../wasm.js';
+import { SeqattnError } from '../errors.js';
+import type { DecodeContext, DecodedSequence, LengthLimits } from './context.js';
 
-export interface DecodedSequence {
-  /** y_1..y_Ty, including the final </s> when one was produced. */
-  ids: number[];
-  /** log p(y_i | y_<i, x) for each y_i. */
-  logProbs: number[];
-  /** a_i (Tx,) per output step. */
-  attention: Float32Array[];
-  /** Whether </s> ended the sequence (false: maxSteps ran out). */
-  finished: boolean;
-}
-
-/** Runs the decoder from an encoded state; `logProbs` is (V_t,) scratch. */
-export function greedyDecode<S extends DecodeState>(rt: WasmRuntime, net: AttentionNet<S>, st: S, logProbs: number, maxSteps: number): DecodedSequence {
+/** Decodes `count` sources already encoded in slots 0..count-1. */
+export function greedyBatch(ctx: DecodeContext, count: number, limits: LengthLimits): DecodedSequence[] {
+  const { net, st, rt, V } = ctx;
   const { sosId, eosId } = net.config;
-  const V = net.config.targetVocab.length;
   const k = rt.k;
-  const out: DecodedSequence = { ids: [], logProbs: [], attention: [], finished: false };
-  let y = sosId;
-  for (let i = 0; i < maxSteps; i++) {
-    net.step(st, y);
-    k.log_softmax(logProbs, st.logits, V);
-    y = k.argmax(logProbs, V);
-    out.ids.push(y);
-    out.logProbs.push(rt.F32[(logProbs >> 2) + y]);
-    out.attention.push(rt.f32(st.weights, st.Tx).slice());
-    if (y === eosId) { out.finished = true; break; }
+  if (count > st.maxRows) throw new SeqattnError('E_OPTION', `batch of ${count} is more than the ${st.maxRows} rows this model was loaded with`);
+  const out: DecodedSequence[] = [];
+  const itemOfRow = new Int32Array(count);
+  for (let b = 0; b < count; b++) {
+    net.startRow(st, b, b);
+    itemOfRow[b] = b;
+    ctx.previous[b] = sosId;
+    out.push({ ids: [], logProbs: [], attention: [], finished: false, score: 0 });
+  }
+  let rows = count;
+  for (let i = 0; i < limits.maxLength && rows > 0; i++) {
+    net.step(st, ctx.previous, rows);
+    let alive = 0;
+    for (let r = 0; r < rows; r++) {
+      const lp = ctx.logProbsRow(r);
+      k.log_softmax(lp, st.logits + r * V * 4, V);
+      const F = rt.F32;
+      if (i < limits.minLength) F[(lp >> 2) + eosId] = -Infinity;
+      const y = k.argmax(lp, V);
+      const seq = out[itemOfRow[r]];
+      const logp = F[(lp >> 2) + y];
+      seq.ids.push(y);
+      seq.logProbs.push(logp);
+      seq.score += logp;
+      seq.attention.push(ctx.weightsRow(r).slice());
+      if (y === eosId) {
+        seq.finished = true;
+      } else {
+        ctx.parents[alive] = r;
+        ctx.previous[alive] = y;
+        itemOfRow[alive] = itemOfRow[r];
+        alive++;
+      }
+    }
+    if (alive < rows) net.reorder(st, ctx.parents, alive);
+    rows = alive;
   }
   return out;
 }

@@ -6,9 +6,11 @@
  *   a_ij = exp(e_ij) / Σ_k exp(e_ik)                           annotation weights
  *   c_i  = Σ_j a_ij h_j                                        context vector, eq. (5)
  *
- * U h_j + b_U does not depend on i, so `keys` computes it once per source (one matrix product).
+ * U h_j + b_U does not depend on i, so `keys` computes it once per source (one matrix product),
+ * and `query` projects the states of all rows of a step in one product.
  */
 import type { Regions } from '../memory.js';
+import type { DecodeState } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
 import { Linear } from './linear.js';
 
@@ -34,19 +36,21 @@ export class AdditiveAttention {
     this.U.applyMany(Uh, Hs, Tx);
   }
 
-  /** e (Tx,) energies for the query s (e.g. s_{i-1}); Wq (A,) is scratch. */
-  energies(e: number, Wq: number, s: number, Uh: number, Tx: number): void {
-    this.W.apply(Wq, s);
-    this.regions.rt.k.additive_energies(e, Uh, Wq, this.v, this.vBias, Tx, this.alignmentSize);
-  }
-
-  /** a (Tx,) = softmax(e). */
-  weights(a: number, e: number, Tx: number): void {
-    this.regions.rt.k.softmax(a, e, Tx);
-  }
-
-  /** c (d,) = Σ_j a_j h_j. */
-  context(c: number, a: number, Hs: number, Tx: number): void {
-    this.regions.rt.k.context(c, a, Hs, Tx, this.annotationSize);
+  /**
+   * For rows 0..rows-1 with queries S (rows, querySize) (the states s_{i-1}): Wq (rows, A) = W s + b_W,
+   * then per row the energies e_i·, weights a_i· and context c_i over the row's own source slot.
+   * `keysU` holds slot k's U h_j at keysU + k * maxTx * A floats.
+   */
+  attend(st: DecodeState, S: number, Wq: number, keysU: number, rows: number): void {
+    const k = this.regions.rt.k;
+    const A = this.alignmentSize, d = this.annotationSize, maxTx = st.maxTx;
+    this.W.applyMany(Wq, S, rows);
+    for (let r = 0; r < rows; r++) {
+      const slot = st.slotOf[r], Tx = st.Tx[slot];
+      const e = st.energies + r * maxTx * 4, a = st.weights + r * maxTx * 4;
+      k.additive_energies(e, keysU + slot * maxTx * A * 4, Wq + r * A * 4, this.v, this.vBias, Tx, A);
+      k.softmax(a, e, Tx);
+      k.context(st.context + r * st.contextStride * 4, a, st.annotations + slot * maxTx * d * 4, Tx, d);
+    }
   }
 }

@@ -10,16 +10,17 @@
  *
  * The input projections W_i· x + b_i· do not depend on h, so a layer computes them for a whole
  * sequence in one matrix product (`inputProjections`) and the recurrence (`step`) only does W_h· h.
+ * `step` advances n independent states at once (rows of beams or batch items).
  */
 import type { GruConvention } from '../config.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 
-/** Scratch one GRU step needs: gh (3H), rh (H), z (H). Owned by a decode state. */
+/** Scratch for steps of up to `rows` states: gh (rows, 3H), rh (rows, H), z (rows, H). Owned by a decode state. */
 export interface GruScratch { gh: number; rh: number; z: number }
 
-export function gruScratch(regions: Regions, H: number): GruScratch {
-  return { gh: regions.floats(3 * H), rh: regions.floats(H), z: regions.floats(H) };
+export function gruScratch(regions: Regions, H: number, rows = 1): GruScratch {
+  return { gh: regions.floats(rows * 3 * H), rh: regions.floats(rows * H), z: regions.floats(rows * H) };
 }
 
 export class GRU {
@@ -42,30 +43,25 @@ export class GRU {
     );
   }
 
-  /** gi (T, 3H) = X (T, in) W_ih^T + b_ih, for every time step at once. */
+  /** gi (T, 3H) = X (T, in) W_ih^T + b_ih, for T inputs at once (a whole sequence, or a step's rows). */
   inputProjections(gi: number, X: number, T: number): void {
     this.regions.rt.k.matmul(gi, X, this.W_ih, this.b_ih, T, 3 * this.H, this.inputSize);
   }
 
-  /** gi (3H,) = W_ih x + b_ih for one input. */
-  inputProjection(gi: number, x: number): void {
-    this.regions.rt.k.matvec(gi, this.W_ih, x, this.b_ih, 3 * this.H, this.inputSize);
-  }
-
-  /** h (H,) = GRU(x, h_prev) given gi = W_ih x + b_ih; h may alias h_prev. */
-  step(h: number, gi: number, h_prev: number, s: GruScratch): void {
+  /** h (n, H) = GRU(x, h_prev) for n states, given gi (n, 3H) = W_ih x + b_ih; h may alias h_prev. */
+  step(h: number, gi: number, h_prev: number, s: GruScratch, n = 1): void {
     const k = this.regions.rt.k;
     const H = this.H;
     if (this.convention === 'reset_after') {
-      k.matvec(s.gh, this.W_hh, h_prev, this.b_hh, 3 * H, H);
-      k.gru_reset_after(h, gi, s.gh, h_prev, H, 1);
+      k.matmul(s.gh, h_prev, this.W_hh, this.b_hh, n, 3 * H, H);
+      k.gru_reset_after(h, gi, s.gh, h_prev, H, n);
     } else {
-      // r, z need W_h{r,z} h (rows 0..2H); n needs W_hn (r ⊙ h) (rows 2H..3H) after r is known.
-      k.matvec(s.gh, this.W_hh, h_prev, this.b_hh, 2 * H, H);
-      k.gru_reset_before_gates(s.rh, s.z, gi, s.gh, h_prev, H, 1);
-      const u = s.gh + 2 * H * 4;
-      k.matvec(u, this.W_hh + 2 * H * H * 4, s.rh, this.b_hh + 2 * H * 4, H, H);
-      k.gru_reset_before_update(h, gi, u, s.z, h_prev, H, 1);
+      // r, z need W_h{r,z} h (rows 0..2H); n needs W_hn (r ⊙ h) (rows 2H..3H) once r is known.
+      const u = s.gh + n * 2 * H * 4;
+      k.matmul(s.gh, h_prev, this.W_hh, this.b_hh, n, 2 * H, H);                   // (n, 2H)
+      k.gru_reset_before_gates(s.rh, s.z, gi, s.gh, h_prev, H, n);
+      k.matmul(u, s.rh, this.W_hh + 2 * H * H * 4, this.b_hh + 2 * H * 4, n, H, H); // (n, H)
+      k.gru_reset_before_update(h, gi, u, s.z, h_prev, H, n);
     }
   }
 }

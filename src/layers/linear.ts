@@ -20,7 +20,8 @@ export class Linear {
 
   /** out (n, rows) = X (n, cols) W^T + b: every weight read once for all n inputs. */
   applyMany(out: number, X: number, n: number): void {
-    this.regions.rt.k.matmul(out, X, this.W, this.b, n, this.rows, this.cols);
+    if (n === 1) this.regions.rt.k.matvec(out, this.W, X, this.b, this.rows, this.cols);
+    else this.regions.rt.k.matmul(out, X, this.W, this.b, n, this.rows, this.cols);
   }
 }
 

@@ -21,19 +21,21 @@ import { GRU, gruScratch, type GruScratch } from '../layers/gru.js';
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import type { AttentionNet, DecodeState } from './net.js';
+import { gatherRows, reorderSlots, type AttentionNet, type DecodeState } from './net.js';
 
 interface RNNsearchState extends DecodeState {
-  Ex: number;        // (maxTx, E) E x_j
+  s0: number;        // (maxSlots, H) s_0 per source
+  keysU: number;     // (maxSlots, maxTx, A) U_a h_j + b_U
+  query: number;     // (maxRows, A) W_a s_{i-1}
+  input: number;     // (maxRows, E + 2n) [E y_{i-1}; c_i], the GRU input
+  gi: number;        // (maxRows, 3H) its projections
+  cat: number;       // (maxRows, H + E + 2n) [s_i; E y_{i-1}; c_i], the deep output's input
+  tPieces: number;   // (maxRows, P) t~_i
+  t: number;         // (maxRows, l) t_i
+  tmp: number;       // (maxRows, H) for reorder
+  Ex: number;        // (maxTx, E) E x_j of the source being encoded
   giForward: number; // (maxTx, 3n) input projections of →GRU
   giBackward: number;// (maxTx, 3n) input projections of ←GRU
-  keysU: number;     // (maxTx, A) U_a h_j + b_U
-  query: number;     // (A,) W_a s_{i-1}
-  /** [s_i; E y_{i-1}; c_i] (H + E + 2n): the GRU state, its input [E y; c] and the deep output's input, in one buffer. */
-  cat: number;
-  gi: number;        // (3H,) decoder input projection
-  tPieces: number;   // (P,) t~_i
-  t: number;         // (l,) t_i
   zeros: number;     // (n,) →h_0, ←h_{Tx+1}
   encScratch: GruScratch;
   decScratch: GruScratch;
@@ -78,40 +80,46 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     }
   }
 
-  createState(r: Regions): RNNsearchState {
+  createState(r: Regions, maxRows: number, maxSlots: number): RNNsearchState {
     const { embeddingSize: E, encoderHiddenSize: n, hiddenSize: H, alignmentSize: A, deepOutputSize: l } = this.config;
     const T = this.config.maxSourceLength;
     const d = 2 * n;
-    const cat = r.floats(H + E + d);
+    const input = r.floats(maxRows * (E + d));
     return {
-      Tx: 0,
-      annotations: r.floats(T * d),
-      energies: r.floats(T),
-      weights: r.floats(T),
-      context: cat + (H + E) * 4,
-      state: cat,
-      logits: r.floats(this.config.targetVocab.length),
+      maxRows, maxSlots, maxTx: T,
+      Tx: new Int32Array(maxSlots),
+      slotOf: new Int32Array(maxRows),
+      annotations: r.floats(maxSlots * T * d),
+      energies: r.floats(maxRows * T),
+      weights: r.floats(maxRows * T),
+      context: input + E * 4,
+      contextStride: E + d,
+      state: r.floats(maxRows * H),
+      logits: r.floats(maxRows * this.config.targetVocab.length),
+      s0: r.floats(maxSlots * H),
+      keysU: r.floats(maxSlots * T * A),
+      query: r.floats(maxRows * A),
+      input,
+      gi: r.floats(maxRows * 3 * H),
+      cat: r.floats(maxRows * (H + E + d)),
+      tPieces: r.floats(maxRows * 2 * l),
+      t: r.floats(maxRows * l),
+      tmp: r.floats(maxRows * H),
       Ex: r.floats(T * E),
       giForward: r.floats(T * 3 * n),
       giBackward: r.floats(T * 3 * n),
-      keysU: r.floats(T * A),
-      query: r.floats(A),
-      cat,
-      gi: r.floats(3 * H),
-      tPieces: r.floats(2 * l),
-      t: r.floats(l),
       zeros: r.floats(n),
       encScratch: gruScratch(r, n),
-      decScratch: gruScratch(r, H),
+      decScratch: gruScratch(r, H, maxRows),
     };
   }
 
-  encode(st: RNNsearchState, x: ArrayLike<number>): void {
-    const { encoderHiddenSize: n } = this.config;
+  encode(st: RNNsearchState, slot: number, x: ArrayLike<number>): void {
+    const { encoderHiddenSize: n, hiddenSize: H } = this.config;
     const d = 2 * n;
     const Tx = x.length;
-    st.Tx = Tx;
-    const h = (j: number) => st.annotations + j * d * 4;      // h_j = [→h_j; ←h_j], row j of (Tx, 2n)
+    st.Tx[slot] = Tx;
+    const h = (j: number) => st.annotations + (slot * st.maxTx + j) * d * 4; // h_j = [→h_j; ←h_j]
     this.sourceEmbedding.lookupMany(st.Ex, x, Tx);
     this.forward.inputProjections(st.giForward, st.Ex, Tx);
     this.backward.inputProjections(st.giBackward, st.Ex, Tx);
@@ -124,37 +132,53 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
       this.backward.step(h(j) + n * 4, st.giBackward + j * 3 * n * 4, j === Tx - 1 ? st.zeros : h(j + 1) + n * 4, st.encScratch);
     }
     // U_a h_j + b_U once per source (A.1.2: "can be pre-computed")
-    this.attention.keys(st.keysU, st.annotations, Tx);
+    this.attention.keys(st.keysU + slot * st.maxTx * this.config.alignmentSize * 4, h(0), Tx);
     // s_0 = tanh(W_s ←h_1)
-    this.init.apply(st.state, h(0) + n * 4);
-    this.regions.rt.k.tanh_inplace(st.state, this.config.hiddenSize);
+    const s0 = st.s0 + slot * H * 4;
+    this.init.apply(s0, h(0) + n * 4);
+    this.regions.rt.k.tanh_inplace(s0, H);
   }
 
-  step(st: RNNsearchState, previous: number): void {
-    const { hiddenSize: H, deepOutputSize: l } = this.config;
-    const Tx = st.Tx;
+  startRow(st: RNNsearchState, row: number, slot: number): void {
+    const H = this.config.hiddenSize;
+    st.slotOf[row] = slot;
+    const from = (st.s0 >> 2) + slot * H;
+    this.regions.rt.F32.copyWithin((st.state >> 2) + row * H, from, from + H);
+  }
+
+  step(st: RNNsearchState, previous: Int32Array, rows: number): void {
+    const { hiddenSize: H, embeddingSize: E, deepOutputSize: l } = this.config;
+    const d = this.annotationSize;
     const k = this.regions.rt.k;
-    // e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j); a_ij = softmax_j(e_ij); c_i = Σ_j a_ij h_j
-    this.attention.energies(st.energies, st.query, st.state, st.keysU, Tx);
-    this.attention.weights(st.weights, st.energies, Tx);
-    this.attention.context(st.context, st.weights, st.annotations, Tx);
-    // s_i = GRU([E y_{i-1}; c_i], s_{i-1}); cat = [s; E y; c], so the input is cat[H:]
-    const input = st.cat + H * 4;
-    this.targetEmbedding.lookup(input, previous);
-    this.rnn.inputProjection(st.gi, input);
-    this.rnn.step(st.state, st.gi, st.state, st.decScratch);
+    // e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j); a_ij = softmax_j(e_ij); c_i = Σ_j a_ij h_j  (into input[E:])
+    this.attention.attend(st, st.state, st.query, st.keysU, rows);
+    // s_i = GRU([E y_{i-1}; c_i], s_{i-1})
+    for (let r = 0; r < rows; r++) this.targetEmbedding.lookup(st.input + r * (E + d) * 4, previous[r]);
+    this.rnn.inputProjections(st.gi, st.input, rows);
+    this.rnn.step(st.state, st.gi, st.state, st.decScratch, rows);
     // t_i = maxout / tanh (W_t [s_i; E y_{i-1}; c_i] + b_t); logits = W_o t_i + b_o
+    const F = this.regions.rt.F32;
+    const cs = H + E + d;
+    for (let r = 0; r < rows; r++) {
+      const c = (st.cat >> 2) + r * cs, s = (st.state >> 2) + r * H, x = (st.input >> 2) + r * (E + d);
+      F.copyWithin(c, s, s + H);
+      F.copyWithin(c + H, x, x + E + d);
+    }
     if (this.deepOutput === null) {
-      this.out.apply(st.logits, st.cat);
-      return;
-    }
-    if (this.config.deepOutput === 'maxout') {
-      this.deepOutput.apply(st.tPieces, st.cat);
-      k.maxout(st.t, st.tPieces, l);
+      this.out.applyMany(st.logits, st.cat, rows);
+    } else if (this.config.deepOutput === 'maxout') {
+      this.deepOutput.applyMany(st.tPieces, st.cat, rows);
+      k.maxout(st.t, st.tPieces, rows * l); // rows are contiguous pairs of pieces, so one call pools them all
+      this.out.applyMany(st.logits, st.t, rows);
     } else {
-      this.deepOutput.apply(st.t, st.cat);
-      k.tanh_inplace(st.t, l);
+      this.deepOutput.applyMany(st.t, st.cat, rows);
+      k.tanh_inplace(st.t, rows * l);
+      this.out.applyMany(st.logits, st.t, rows);
     }
-    this.out.apply(st.logits, st.t);
+  }
+
+  reorder(st: RNNsearchState, parents: Int32Array, rows: number): void {
+    gatherRows(this.regions.rt.F32, st.state, st.tmp, parents, rows, this.config.hiddenSize);
+    reorderSlots(st.slotOf, parents, rows);
   }
 }

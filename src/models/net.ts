@@ -1,27 +1,38 @@
 /**
  * What every attention encoder-decoder in src/models provides to the decoders in src/decode.
  *
- * A net is immutable weights plus config; a `DecodeState` holds one decode's buffers (all
- * allocated once, for the model's maximum source length), so one net can serve many decodes.
+ * A net is immutable weights plus config. A `DecodeState` holds the buffers of one decode, all
+ * allocated at load for the worst case:
+ *   - source slots (up to maxSlots): one encoded source each, its annotations h_j, the
+ *     precomputed keys U h_j and s_0;
+ *   - rows (up to maxRows): one decoder hypothesis each (a beam entry or a batch item), its state
+ *     s_i, and per step e_i, a_i, c_i and the logits. Row r attends to source slot slotOf[r].
+ * A step runs all live rows together, so each weight matrix is read once per step (one
+ * matrix-matrix product), not once per hypothesis.
  */
 import type { ModelConfig } from '../config.js';
 import type { Regions } from '../memory.js';
 
-/** Offsets of the buffers the step API and the decoders read after each `step`. */
 export interface DecodeState {
-  /** Source length of the current `encode`. */
-  Tx: number;
-  /** h_j annotations (Tx, annotationSize). */
+  readonly maxRows: number;
+  readonly maxSlots: number;
+  readonly maxTx: number;
+  /** Tx of the source in each slot. */
+  readonly Tx: Int32Array;
+  /** Source slot of each row. */
+  readonly slotOf: Int32Array;
+  /** h_j of slot k at annotations + (k * maxTx + j) * annotationSize floats. */
   readonly annotations: number;
-  /** e_i (Tx,) energies of the last step. */
+  /** e_ij of row r at energies + (r * maxTx + j) floats. */
   readonly energies: number;
-  /** a_i (Tx,) attention weights of the last step. */
+  /** a_ij of row r at weights + (r * maxTx + j) floats. */
   readonly weights: number;
-  /** c_i (annotationSize,) context of the last step. */
+  /** c_i of row r at context + r * contextStride floats (annotationSize of them). */
   readonly context: number;
-  /** s_i (hiddenSize,) decoder state after the last step (s_0 after encode). */
+  readonly contextStride: number;
+  /** s_i of row r at state + r * hiddenSize floats. */
   readonly state: number;
-  /** logits (V_t,) of the last step. */
+  /** logits of row r at logits + r * V_t floats. */
   readonly logits: number;
 }
 
@@ -29,10 +40,33 @@ export interface AttentionNet<S extends DecodeState = DecodeState> {
   readonly config: ModelConfig;
   /** Size of one annotation h_j. */
   readonly annotationSize: number;
-  /** Buffers for one decode of sources up to `maxSourceLength` ids. */
-  createState(regions: Regions): S;
-  /** Reads the source ids (validated by the caller) into annotations h_j, precomputed keys, and s_0. */
-  encode(st: S, source: ArrayLike<number>): void;
-  /** One decoder step from y_{i-1}: e_i, a_i, c_i, s_i, logits. */
-  step(st: S, previous: number): void;
+  /** Buffers for up to `maxRows` hypotheses over up to `maxSlots` sources of maxSourceLength ids. */
+  createState(regions: Regions, maxRows: number, maxSlots: number): S;
+  /** Reads source ids (validated by the caller) into slot `slot`: annotations h_j, keys U h_j, s_0. */
+  encode(st: S, slot: number, source: ArrayLike<number>): void;
+  /** Row `row` starts a hypothesis on slot `slot`: s = s_0 of that source. */
+  startRow(st: S, row: number, slot: number): void;
+  /** One decoder step for rows 0..rows-1 from their previous outputs y_{i-1}: e_i, a_i, c_i, s_i, logits. */
+  step(st: S, previous: Int32Array, rows: number): void;
+  /** Row r takes the recurrent state of row parents[r] (beam reordering, batch compaction). */
+  reorder(st: S, parents: Int32Array, rows: number): void;
+}
+
+/** dst rows r = src rows parents[r], width floats each, through tmp (rows, width). */
+export function gatherRows(F32: Float32Array, base: number, tmp: number, parents: Int32Array, rows: number, width: number): void {
+  const b = base >> 2, t = tmp >> 2;
+  F32.copyWithin(t, b, b + rows * width);
+  for (let r = 0; r < rows; r++) {
+    const from = t + parents[r] * width;
+    F32.copyWithin(b + r * width, from, from + width);
+  }
+}
+
+let slotScratch = new Int32Array(16);
+
+/** slotOf[r] = slotOf[parents[r]] for rows 0..rows-1 (no allocation once warm). */
+export function reorderSlots(slotOf: Int32Array, parents: Int32Array, rows: number): void {
+  if (slotScratch.length < rows) slotScratch = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) slotScratch[r] = slotOf[parents[r]];
+  slotOf.set(slotScratch.subarray(0, rows));
 }

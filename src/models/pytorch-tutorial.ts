@@ -15,14 +15,17 @@ import { GRU, gruScratch, type GruScratch } from '../layers/gru.js';
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import type { AttentionNet, DecodeState } from './net.js';
+import { gatherRows, reorderSlots, type AttentionNet, type DecodeState } from './net.js';
 
 interface TutorialState extends DecodeState {
-  embedded: number;   // (maxTx, H) E_src x_j
-  gi: number;         // (maxTx, 3H) encoder input projections; reused (3H,) by the decoder
-  keysU: number;      // (maxTx, H) Ua h_j + b
-  query: number;      // (H,) Wa s_{i-1} + b
-  input: number;      // (2H,) [E_tgt y_{i-1}; c_i], c_i is its second half
+  s0: number;         // (maxSlots, H) encoder final state per source
+  keysU: number;      // (maxSlots, maxTx, H) Ua h_j + b
+  query: number;      // (maxRows, H) Wa s_{i-1} + b
+  input: number;      // (maxRows, 2H) [E_tgt y_{i-1}; c_i]
+  gi: number;         // (maxRows, 3H) decoder input projections
+  tmp: number;        // (maxRows, H) for reorder
+  embedded: number;   // (maxTx, H) E_src x_j of the source being encoded
+  giEnc: number;      // (maxTx, 3H) its input projections
   zeros: number;      // (H,) h_0
   encScratch: GruScratch;
   decScratch: GruScratch;
@@ -52,58 +55,73 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
     this.out = Linear.load(regions, w, 'decoder.out', Vt, H, true, `(target vocabulary ${Vt}, hidden ${H})`);
   }
 
-  createState(r: Regions): TutorialState {
+  createState(r: Regions, maxRows: number, maxSlots: number): TutorialState {
     const H = this.config.hiddenSize;
     const T = this.config.maxSourceLength;
-    const input = r.floats(2 * H);
+    const input = r.floats(maxRows * 2 * H);
     return {
-      Tx: 0,
-      annotations: r.floats(T * H),
-      energies: r.floats(T),
-      weights: r.floats(T),
+      maxRows, maxSlots, maxTx: T,
+      Tx: new Int32Array(maxSlots),
+      slotOf: new Int32Array(maxRows),
+      annotations: r.floats(maxSlots * T * H),
+      energies: r.floats(maxRows * T),
+      weights: r.floats(maxRows * T),
       context: input + H * 4,
-      state: r.floats(H),
-      logits: r.floats(this.config.targetVocab.length),
-      embedded: r.floats(T * H),
-      gi: r.floats(T * 3 * H),
-      keysU: r.floats(T * H),
-      query: r.floats(H),
+      contextStride: 2 * H,
+      state: r.floats(maxRows * H),
+      logits: r.floats(maxRows * this.config.targetVocab.length),
+      s0: r.floats(maxSlots * H),
+      keysU: r.floats(maxSlots * T * H),
+      query: r.floats(maxRows * H),
       input,
+      gi: r.floats(maxRows * 3 * H),
+      tmp: r.floats(maxRows * H),
+      embedded: r.floats(T * H),
+      giEnc: r.floats(T * 3 * H),
       zeros: r.floats(H),
       encScratch: gruScratch(r, H),
-      decScratch: gruScratch(r, H),
+      decScratch: gruScratch(r, H, maxRows),
     };
   }
 
-  encode(st: TutorialState, x: ArrayLike<number>): void {
+  encode(st: TutorialState, slot: number, x: ArrayLike<number>): void {
     const H = this.config.hiddenSize;
     const Tx = x.length;
-    st.Tx = Tx;
+    st.Tx[slot] = Tx;
+    const h = (j: number) => st.annotations + (slot * st.maxTx + j) * H * 4;
     // h_j = GRU(E x_j, h_{j-1}); the input projections of all j in one product.
     this.encoderEmbedding.lookupMany(st.embedded, x, Tx);
-    this.encoderGru.inputProjections(st.gi, st.embedded, Tx);
+    this.encoderGru.inputProjections(st.giEnc, st.embedded, Tx);
     for (let j = 0; j < Tx; j++) {
-      const h_prev = j === 0 ? st.zeros : st.annotations + (j - 1) * H * 4;
-      this.encoderGru.step(st.annotations + j * H * 4, st.gi + j * 3 * H * 4, h_prev, st.encScratch);
+      this.encoderGru.step(h(j), st.giEnc + j * 3 * H * 4, j === 0 ? st.zeros : h(j - 1), st.encScratch);
     }
     // Ua h_j + b once per source; s_0 = h_Tx (the encoder's final hidden state).
-    this.attention.keys(st.keysU, st.annotations, Tx);
+    this.attention.keys(st.keysU + slot * st.maxTx * H * 4, h(0), Tx);
     const F = this.regions.rt.F32;
-    const last = (st.annotations >> 2) + (Tx - 1) * H;
-    F.copyWithin(st.state >> 2, last, last + H);
+    F.copyWithin((st.s0 >> 2) + slot * H, h(Tx - 1) >> 2, (h(Tx - 1) >> 2) + H);
   }
 
-  step(st: TutorialState, previous: number): void {
-    const Tx = st.Tx;
+  startRow(st: TutorialState, row: number, slot: number): void {
+    const H = this.config.hiddenSize;
+    st.slotOf[row] = slot;
+    const from = (st.s0 >> 2) + slot * H;
+    this.regions.rt.F32.copyWithin((st.state >> 2) + row * H, from, from + H);
+  }
+
+  step(st: TutorialState, previous: Int32Array, rows: number): void {
+    const H = this.config.hiddenSize;
     // scores = Va(tanh(Wa(s_{i-1}) + Ua(keys))); a_i = softmax(scores); c_i = a_i @ keys
-    this.attention.energies(st.energies, st.query, st.state, st.keysU, Tx);
-    this.attention.weights(st.weights, st.energies, Tx);
-    this.attention.context(st.context, st.weights, st.annotations, Tx);
+    this.attention.attend(st, st.state, st.query, st.keysU, rows);
     // s_i = GRU([E y_{i-1}; c_i], s_{i-1})
-    this.decoderEmbedding.lookup(st.input, previous);
-    this.decoderGru.inputProjection(st.gi, st.input);
-    this.decoderGru.step(st.state, st.gi, st.state, st.decScratch);
+    for (let r = 0; r < rows; r++) this.decoderEmbedding.lookup(st.input + r * 2 * H * 4, previous[r]);
+    this.decoderGru.inputProjections(st.gi, st.input, rows);
+    this.decoderGru.step(st.state, st.gi, st.state, st.decScratch, rows);
     // logits = out(s_i)
-    this.out.apply(st.logits, st.state);
+    this.out.applyMany(st.logits, st.state, rows);
+  }
+
+  reorder(st: TutorialState, parents: Int32Array, rows: number): void {
+    gatherRows(this.regions.rt.F32, st.state, st.tmp, parents, rows, this.config.hiddenSize);
+    reorderSlots(st.slotOf, parents, rows);
   }
 }
