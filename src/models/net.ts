@@ -55,7 +55,9 @@ export interface AttentionNet<S extends DecodeState = DecodeState> {
 /** dst rows r = src rows parents[r], width floats each, through tmp (rows, width). */
 export function gatherRows(F32: Float32Array, base: number, tmp: number, parents: Int32Array, rows: number, width: number): void {
   const b = base >> 2, t = tmp >> 2;
-  F32.copyWithin(t, b, b + rows * width);
+  let used = 0; // parents may point past `rows` (rows that finished before them): copy all that are read
+  for (let r = 0; r < rows; r++) used = Math.max(used, parents[r] + 1);
+  F32.copyWithin(t, b, b + used * width);
   for (let r = 0; r < rows; r++) {
     const from = t + parents[r] * width;
     F32.copyWithin(b + r * width, from, from + width);
