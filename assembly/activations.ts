@@ -6,11 +6,7 @@ export function tanh_inplace(x: usize, n: i32): void {
   if (n <= 0) return;
   const bytes = <usize>n << 2;
   let o: usize = 0;
-  for (; o + 32 <= bytes; o += 32) {
-    v128.store(x + o, tanh4(v128.load(x + o)));
-    v128.store(x + o, tanh4(v128.load(x + o, 16)), 16);
-  }
-  if (o + 16 <= bytes) { v128.store(x + o, tanh4(v128.load(x + o))); o += 16; }
+  for (; o + 16 <= bytes; o += 16) v128.store(x + o, tanh4(v128.load(x + o)));
   for (; o < bytes; o += 4) store<f32>(x + o, tanh1(load<f32>(x + o)));
 }
 

@@ -3,7 +3,10 @@
 //   matmul: out (n, rows) = X (n, cols) @ W^T + b
 // Blocks of 4 weight rows: each x chunk is loaded once for the 4 rows and the 4 dot products are
 // reduced together into one vector (hsum4) that adds the bias and stores 4 outputs at once.
+// matmul also pairs inputs (4 rows x 2 inputs), so each W chunk is loaded once for both.
 // Loads of W rows are unaligned when cols % 4 != 0 (v128.load takes any alignment).
+// Row-major W costs one address computation per row per step in V8's code; a packed
+// (4-row interleaved) layout would save those, at the price of a second weight format.
 import { hsum, hsum4 } from "./simd";
 
 // @ts-ignore: decorator
@@ -21,31 +24,34 @@ import { hsum, hsum4 } from "./simd";
 @inline function dot4rows(w0: usize, x: usize, stride: usize, cols: usize): v128 {
   const w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
   const bytes = cols << 2;
-  const end8 = bytes & ~31;
+  const end16 = bytes & ~63;
   let o: usize = 0;
-  // 8 independent accumulators (4 rows x 2) hide the add latency
-  for (; o < end8; o += 32) {
-    const xa = v128.load(x + o), xb = v128.load(x + o, 16);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xa));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xa));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xa));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xa));
-    b0 = f32x4.add(b0, f32x4.mul(v128.load(w0 + o, 16), xb));
-    b1 = f32x4.add(b1, f32x4.mul(v128.load(w1 + o, 16), xb));
-    b2 = f32x4.add(b2, f32x4.mul(v128.load(w2 + o, 16), xb));
-    b3 = f32x4.add(b3, f32x4.mul(v128.load(w3 + o, 16), xb));
+  // 16 cols a step: the 4 products of a row are summed as a tree before the one add into its
+  // accumulator, so each accumulator's chain is 1 add per step and 4 row pointers serve 16 loads
+  for (; o < end16; o += 64) {
+    const x0 = v128.load(x + o), x1 = v128.load(x + o, 16), x2 = v128.load(x + o, 32), x3 = v128.load(x + o, 48);
+    a0 = f32x4.add(a0, f32x4.add(
+      f32x4.add(f32x4.mul(v128.load(w0 + o), x0), f32x4.mul(v128.load(w0 + o, 16), x1)),
+      f32x4.add(f32x4.mul(v128.load(w0 + o, 32), x2), f32x4.mul(v128.load(w0 + o, 48), x3))));
+    a1 = f32x4.add(a1, f32x4.add(
+      f32x4.add(f32x4.mul(v128.load(w1 + o), x0), f32x4.mul(v128.load(w1 + o, 16), x1)),
+      f32x4.add(f32x4.mul(v128.load(w1 + o, 32), x2), f32x4.mul(v128.load(w1 + o, 48), x3))));
+    a2 = f32x4.add(a2, f32x4.add(
+      f32x4.add(f32x4.mul(v128.load(w2 + o), x0), f32x4.mul(v128.load(w2 + o, 16), x1)),
+      f32x4.add(f32x4.mul(v128.load(w2 + o, 32), x2), f32x4.mul(v128.load(w2 + o, 48), x3))));
+    a3 = f32x4.add(a3, f32x4.add(
+      f32x4.add(f32x4.mul(v128.load(w3 + o), x0), f32x4.mul(v128.load(w3 + o, 16), x1)),
+      f32x4.add(f32x4.mul(v128.load(w3 + o, 32), x2), f32x4.mul(v128.load(w3 + o, 48), x3))));
   }
-  if (o + 16 <= bytes) {
+  for (; o + 16 <= bytes; o += 16) {
     const xa = v128.load(x + o);
     a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xa));
     a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xa));
     a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xa));
     a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xa));
-    o += 16;
   }
-  let s = hsum4(f32x4.add(a0, b0), f32x4.add(a1, b1), f32x4.add(a2, b2), f32x4.add(a3, b3));
+  let s = hsum4(a0, a1, a2, a3);
   if (o < bytes) {
     // cols % 4 tail: up to 3 scalars per row
     let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
@@ -108,9 +114,51 @@ export function matvec(out: usize, W: usize, x: usize, b: usize, rows: i32, cols
 }
 
 /**
+ * 4 weight rows x 2 inputs: out0[0..4) = W[r..r+4) . x0 + bv, out1[0..4) = W[r..r+4) . x1 + bv.
+ * Each W chunk is loaded once for both inputs: 6 loads per 8 vector multiply-adds instead of 10,
+ * which moves the bound from loads to the add/mul ports.
+ */
+// @ts-ignore: decorator
+@inline function dot4x2(out0: usize, out1: usize, w0: usize, x0: usize, x1: usize, stride: usize, cols: usize, bv: v128): void {
+  const w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0); // x0
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0); // x1
+  const bytes = cols << 2;
+  const end4 = bytes & ~15;
+  let o: usize = 0;
+  for (; o < end4; o += 16) {
+    const u = v128.load(x0 + o), v = v128.load(x1 + o);
+    let w = v128.load(w0 + o);
+    a0 = f32x4.add(a0, f32x4.mul(w, u)); b0 = f32x4.add(b0, f32x4.mul(w, v));
+    w = v128.load(w1 + o);
+    a1 = f32x4.add(a1, f32x4.mul(w, u)); b1 = f32x4.add(b1, f32x4.mul(w, v));
+    w = v128.load(w2 + o);
+    a2 = f32x4.add(a2, f32x4.mul(w, u)); b2 = f32x4.add(b2, f32x4.mul(w, v));
+    w = v128.load(w3 + o);
+    a3 = f32x4.add(a3, f32x4.mul(w, u)); b3 = f32x4.add(b3, f32x4.mul(w, v));
+  }
+  let s = hsum4(a0, a1, a2, a3), t = hsum4(b0, b1, b2, b3);
+  if (o < bytes) {
+    // cols % 4 tail
+    let p0: f32 = 0, p1: f32 = 0, p2: f32 = 0, p3: f32 = 0, q0: f32 = 0, q1: f32 = 0, q2: f32 = 0, q3: f32 = 0;
+    for (; o < bytes; o += 4) {
+      const u = load<f32>(x0 + o), v = load<f32>(x1 + o);
+      const c0 = load<f32>(w0 + o), c1 = load<f32>(w1 + o), c2 = load<f32>(w2 + o), c3 = load<f32>(w3 + o);
+      p0 += c0 * u; p1 += c1 * u; p2 += c2 * u; p3 += c3 * u;
+      q0 += c0 * v; q1 += c1 * v; q2 += c2 * v; q3 += c3 * v;
+    }
+    s = f32x4.add(s, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(p0), 1, p1), 2, p2), 3, p3));
+    t = f32x4.add(t, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(q0), 1, q1), 2, q2), 3, q3));
+  }
+  v128.store(out0, f32x4.add(s, bv));
+  v128.store(out1, f32x4.add(t, bv));
+}
+
+/**
  * out (n, rows) = X (n, cols) @ W^T + b (rows,), with W (rows, cols) row-major; `b = 0` means no
- * bias. Each block of 4 weight rows (16 cols bytes, L1-resident) is applied to all n inputs before
- * the next block, so W is read from memory once per call. out must not overlap X, W or b.
+ * bias. Each block of 4 weight rows (16 cols bytes, L1-resident) is applied to all n inputs, two
+ * at a time, before the next block, so W is read from memory once per call. The summation order
+ * differs from matvec's (results agree to rounding, not bitwise). out must not overlap X, W or b.
  */
 export function matmul(out: usize, X: usize, W: usize, b: usize, n: i32, rows: i32, cols: i32): void {
   if (rows <= 0 || n <= 0) return;
@@ -127,9 +175,12 @@ export function matmul(out: usize, X: usize, W: usize, b: usize, n: i32, rows: i
   for (; r + 4 <= R; r += 4) {
     const w = W + r * stride;
     const bv = bias4(b, r);
-    for (let i: usize = 0; i < N; i++) {
-      v128.store(out + i * ostride + (r << 2), f32x4.add(dot4rows(w, X + i * stride, stride, C), bv));
+    let i: usize = 0;
+    for (; i + 2 <= N; i += 2) {
+      const o0 = out + i * ostride + (r << 2);
+      dot4x2(o0, o0 + ostride, w, X + i * stride, X + (i + 1) * stride, stride, C, bv);
     }
+    if (i < N) v128.store(out + i * ostride + (r << 2), f32x4.add(dot4rows(w, X + i * stride, stride, C), bv));
   }
   for (; r < R; r++) {
     const w = W + r * stride;
