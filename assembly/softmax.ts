@@ -187,37 +187,61 @@ export function argmax(x: usize, n: i32): i32 {
   return 0; // all NaN
 }
 
-// topk: a binary min-heap of the k best so far, kept in the outputs themselves (val_out, idx_out),
-// whose root is the worst of them. Order: higher value first, lower index on equal values,
-// NaN below every number (NaNs among themselves by index).
+// topk: a binary min-heap of the k best so far, kept in the outputs themselves, whose root is the
+// worst of them. Order: higher value first, lower index on equal values (-0 equals +0), NaN below
+// every number (NaNs among themselves by index). Each entry's place in that order is one i64
+// rank, so heap steps compare with one instruction and pick children with select (no
+// unpredictable branches): rank = key(value) << 32 | ~index, key an i32 that orders like the value.
+// While the heap is built, val_out holds keys (as i32 bits); the values are restored at the end.
 
-/** a = (va, ia) ranks strictly above b = (vb, ib). */
+/** i32 that orders like v: -0 -> +0, negative floats flipped, NaN lowest. */
 // @ts-ignore: decorator
-@inline function above(va: f32, ia: i32, vb: f32, ib: i32): bool {
-  if (va > vb) return true;
-  if (va < vb) return false;
-  const an = va != va, bn = vb != vb;
-  if (an != bn) return bn;   // the non-NaN one ranks above
-  return ia < ib;            // equal values (or both NaN)
+@inline function keyOf(v: f32): i32 {
+  const b = reinterpret<i32>(v + <f32>0.0); // -0 + 0 = +0
+  return select<i32>(i32.MIN_VALUE, b ^ ((b >> 31) & 0x7fffffff), v != v);
 }
 
-/** Restores the heap below slot i (worst at the root) in (vals, idxs) of `size` entries. */
 // @ts-ignore: decorator
-@inline function siftDown(vals: usize, idxs: usize, i: usize, size: usize): void {
-  const v = load<f32>(vals + (i << 2)), id = load<i32>(idxs + (i << 2));
+@inline function rankOf(key: i32, idx: i32): i64 {
+  return (<i64>key << 32) | <i64>(<u32>~idx);
+}
+
+// @ts-ignore: decorator
+@inline function rankAt(keys: usize, idxs: usize, i: usize): i64 {
+  return rankOf(load<i32>(keys + (i << 2)), load<i32>(idxs + (i << 2)));
+}
+
+/** Restores the heap below slot i (lowest rank at the root) of `size` entries. */
+// @ts-ignore: decorator
+@inline function siftDown(keys: usize, idxs: usize, i: usize, size: usize): void {
+  const key = load<i32>(keys + (i << 2)), id = load<i32>(idxs + (i << 2));
+  const rk = rankOf(key, id);
   while (true) {
     let c: usize = 2 * i + 1;
     if (c >= size) break;
-    let cv = load<f32>(vals + (c << 2)), ci = load<i32>(idxs + (c << 2));
+    let cr = rankAt(keys, idxs, c);
     if (c + 1 < size) {
-      const dv = load<f32>(vals + ((c + 1) << 2)), di = load<i32>(idxs + ((c + 1) << 2));
-      if (above(cv, ci, dv, di)) { c++; cv = dv; ci = di; } // take the worse child
+      const dr = rankAt(keys, idxs, c + 1);
+      const right = dr < cr; // the lower-ranked child
+      c += <usize>right;
+      cr = select<i64>(dr, cr, right);
     }
-    if (!above(v, id, cv, ci)) break;
-    store<f32>(vals + (i << 2), cv); store<i32>(idxs + (i << 2), ci);
+    if (rk <= cr) break;
+    store<i32>(keys + (i << 2), <i32>(cr >> 32));
+    store<i32>(idxs + (i << 2), load<i32>(idxs + (c << 2)));
     i = c;
   }
-  store<f32>(vals + (i << 2), v); store<i32>(idxs + (i << 2), id);
+  store<i32>(keys + (i << 2), key); store<i32>(idxs + (i << 2), id);
+}
+
+/** Offers x_j at index j: replaces the root if it ranks above it. */
+// @ts-ignore: decorator
+@inline function offer(keys: usize, idxs: usize, K: usize, v: f32, j: usize): void {
+  const kv = keyOf(v);
+  if (rankOf(kv, <i32>j) > rankOf(load<i32>(keys), load<i32>(idxs))) {
+    store<i32>(keys, kv); store<i32>(idxs, <i32>j);
+    siftDown(keys, idxs, 0, K);
+  }
 }
 
 /**
@@ -231,41 +255,46 @@ export function topk(idx_out: usize, val_out: usize, x: usize, n: i32, k: i32): 
   if (k > n) k = n;
   if (k <= 0) return;
   const K = <usize>k, N = <usize>n;
+  const keys = val_out;
   for (let i: usize = 0; i < K; i++) {
-    store<f32>(val_out + (i << 2), load<f32>(x + (i << 2)));
+    store<i32>(keys + (i << 2), keyOf(load<f32>(x + (i << 2))));
     store<i32>(idx_out + (i << 2), <i32>i);
   }
-  for (let i = (K >> 1) - 1; <isize>i >= 0; i--) siftDown(val_out, idx_out, i, K);
-  let rv = load<f32>(val_out); // the k-th best value so far
-  let ri = load<i32>(idx_out);
+  for (let i = (K >> 1) - 1; <isize>i >= 0; i--) siftDown(keys, idx_out, i, K);
   let j = K;
-  for (; j + 4 <= N; j += 4) {
-    // a later index never wins a tie, so only v > rv (or anything, if rv is NaN) can enter
-    const xv = v128.load(x + (j << 2));
-    if (rv == rv && !v128.any_true(f32x4.gt(xv, f32x4.splat(rv)))) continue;
-    for (let l: usize = 0; l < 4; l++) {
+  // the root's value: a later index never wins a tie, so only v > rv can enter (anything, if NaN)
+  let rv = load<f32>(x + (<usize>load<i32>(idx_out) << 2));
+  let rvv = f32x4.splat(rv);
+  for (; j + 16 <= N; j += 16) {
+    // 16 values a test: on random input almost every block is rejected whole
+    const p = x + (j << 2);
+    if (rv == rv && !v128.any_true(v128.or(
+      v128.or(f32x4.gt(v128.load(p), rvv), f32x4.gt(v128.load(p, 16), rvv)),
+      v128.or(f32x4.gt(v128.load(p, 32), rvv), f32x4.gt(v128.load(p, 48), rvv))))) continue;
+    for (let l: usize = 0; l < 16; l++) {
       const v = load<f32>(x + ((j + l) << 2));
-      if (above(v, <i32>(j + l), rv, ri)) {
-        store<f32>(val_out, v); store<i32>(idx_out, <i32>(j + l));
-        siftDown(val_out, idx_out, 0, K);
-        rv = load<f32>(val_out); ri = load<i32>(idx_out);
-      }
+      if (rv == rv && !(v > rv)) continue;
+      offer(keys, idx_out, K, v, j + l);
+      rv = load<f32>(x + (<usize>load<i32>(idx_out) << 2));
     }
+    rvv = f32x4.splat(rv);
   }
-  for (; j < N; j++) {
-    const v = load<f32>(x + (j << 2));
-    if (above(v, <i32>j, rv, ri)) {
-      store<f32>(val_out, v); store<i32>(idx_out, <i32>j);
-      siftDown(val_out, idx_out, 0, K);
-      rv = load<f32>(val_out); ri = load<i32>(idx_out);
-    }
+  for (; j + 4 <= N; j += 4) {
+    if (rv == rv && !v128.any_true(f32x4.gt(v128.load(x + (j << 2)), rvv))) continue;
+    for (let l: usize = 0; l < 4; l++) offer(keys, idx_out, K, load<f32>(x + ((j + l) << 2)), j + l);
+    rv = load<f32>(x + (<usize>load<i32>(idx_out) << 2));
+    rvv = f32x4.splat(rv);
   }
-  // heap sort in place: move the worst to the end, so the best ends at slot 0
+  for (; j < N; j++) offer(keys, idx_out, K, load<f32>(x + (j << 2)), j);
+  // heap sort in place: move the lowest rank to the end, so the best ends at slot 0
   for (let size = K; size > 1; size--) {
     const last = (size - 1) << 2;
-    const v = load<f32>(val_out), id = load<i32>(idx_out);
-    store<f32>(val_out, load<f32>(val_out + last)); store<i32>(idx_out, load<i32>(idx_out + last));
-    store<f32>(val_out + last, v); store<i32>(idx_out + last, id);
-    siftDown(val_out, idx_out, 0, size - 1);
+    const key = load<i32>(keys), id = load<i32>(idx_out);
+    store<i32>(keys, load<i32>(keys + last)); store<i32>(idx_out, load<i32>(idx_out + last));
+    store<i32>(keys + last, key); store<i32>(idx_out + last, id);
+    siftDown(keys, idx_out, 0, size - 1);
+  }
+  for (let i: usize = 0; i < K; i++) {
+    store<f32>(val_out + (i << 2), load<f32>(x + (<usize>load<i32>(idx_out + (i << 2)) << 2)));
   }
 }
