@@ -74,19 +74,9 @@ import { exp4, exp1, hsum, hmax, mask4 } from "./simd";
   for (; o < bytes; o += 4) store<f32>(out + o, load<f32>(x + o) * k);
 }
 
-/** out_j = x_j + k. out may alias x. */
-// @ts-ignore: decorator
-@inline function shift(out: usize, x: usize, k: f32, n: usize): void {
-  const bytes = n << 2;
-  const kv = f32x4.splat(k);
-  let o: usize = 0;
-  for (; o + 16 <= bytes; o += 16) v128.store(out + o, f32x4.add(v128.load(x + o), kv));
-  for (; o < bytes; o += 4) store<f32>(out + o, load<f32>(x + o) + k);
-}
-
 /**
  * out (n,) = softmax(x) = exp(x - max) / sum exp(x - max). out may alias x.
- * Any NaN in x gives all NaN; all -inf gives all NaN (as torch.softmax).
+ * Any NaN or +inf in x, or all -inf, gives all NaN (as torch.softmax).
  */
 export function softmax(out: usize, x: usize, n: i32): void {
   if (n <= 0) return;
@@ -247,9 +237,9 @@ export function argmax(x: usize, n: i32): i32 {
 /**
  * The k largest of x (n,), by value descending, lower index first on equal values:
  * idx_out (k,) i32, val_out (k,) f32. k is clamped to [0, n]. NaN ranks below -inf.
- * O(n + k log k log(n/k)) on random input: the scan compares 4 values at a time with the
- * current k-th best and touches the heap only for the few that beat it. Outputs must not
- * overlap x.
+ * A partial selection, O(n + k log(n/k) log k) on random input: the scan compares 16 values at
+ * a time with the current k-th best and touches the heap only for the ~k ln(n/k) that beat it
+ * (O(n log k) at worst, for ascending x). Outputs must not overlap x.
  */
 export function topk(idx_out: usize, val_out: usize, x: usize, n: i32, k: i32): void {
   if (k > n) k = n;
