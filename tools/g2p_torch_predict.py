@@ -14,14 +14,10 @@ torch otherwise uses the slow reference BLAS; G2P_NO_OPENBLAS=1 disables that.
 import os
 import sys
 
-_OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-serial"
-if (os.path.exists(os.path.join(_OPENBLAS, "libblas.so.3"))
-        and _OPENBLAS not in os.environ.get("LD_LIBRARY_PATH", "")
-        and not os.environ.get("G2P_NO_OPENBLAS")):
-    env = dict(os.environ)
-    env["LD_LIBRARY_PATH"] = _OPENBLAS + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
-    env["OPENBLAS_NUM_THREADS"] = "1"
-    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from openblas import use_openblas, using_openblas  # noqa: E402
+
+use_openblas()
 
 import argparse  # noqa: E402
 import time  # noqa: E402

@@ -25,14 +25,10 @@ the system's BLAS alternative. Single-threaded (torch.set_num_threads(1)).
 import os
 import sys
 
-_OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-serial"
-if (os.path.exists(os.path.join(_OPENBLAS, "libblas.so.3"))
-        and _OPENBLAS not in os.environ.get("LD_LIBRARY_PATH", "")
-        and not os.environ.get("G2P_NO_OPENBLAS")):
-    env = dict(os.environ)
-    env["LD_LIBRARY_PATH"] = _OPENBLAS + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
-    env["OPENBLAS_NUM_THREADS"] = "1"
-    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from openblas import use_openblas, using_openblas  # noqa: E402
+
+use_openblas()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -242,7 +238,7 @@ def main():
     torch.set_num_threads(1)
     t_start = time.time()
     deadline = t_start + args.max_minutes * 60.0
-    blas = "OpenBLAS" if _OPENBLAS in os.environ.get("LD_LIBRARY_PATH", "") else "system BLAS"
+    blas = "OpenBLAS" if using_openblas() else "system BLAS"
     log(f"train_g2p: pid {os.getpid()}, torch {torch.__version__}, {blas}, budget {args.max_minutes:g} min")
 
     splits = load_splits()
