@@ -12,12 +12,20 @@ const ts = () => typescript({
   include: ['src/**/*.ts', 'build/wasm-bytes.js'],
 });
 const external = (id) => id.startsWith('node:');
+// The `seqattn` command (package.json "bin"): rollup keeps its #! line; make it executable too.
+const executableCli = () => ({
+  name: 'executable-cli',
+  async writeBundle(options, bundle) {
+    const { chmod } = await import('node:fs/promises');
+    for (const name of Object.keys(bundle)) if (/^cli\.c?js$/.test(name)) await chmod(`${options.dir}/${name}`, 0o755);
+  },
+});
 
 export default [
   {
     input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
     external,
-    plugins: [ts()],
+    plugins: [ts(), executableCli()],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },

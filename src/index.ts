@@ -31,3 +31,4 @@ export async function loadModel(source: string | URL | ModelSource | Uint8Array 
   }
   return loadModelFrom(source, options);
 }
+export { attentionToSvg, attentionToText, type SvgOptions, type TextOptions, type AttentionMatrix } from './render/index.js';
