@@ -251,29 +251,44 @@ function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/**
+ * Reads inputs from stdin while decoding them: lines queue up as they arrive (so the progress
+ * total grows ahead of the count done), and each turn decodes up to 64 queued lines (1 when stdin
+ * is a terminal, to answer each line at once).
+ */
 async function readStdin(runner: Runner): Promise<void> {
   const interactive = process.stdin.isTTY === true;
   const progress = new Progress(process.stderr, !interactive);
-  const flushAt = interactive ? 1 : 64;
-  let pending: string[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
-    const text = runner.format(runner.translate(pending));
-    progress.done += pending.length;
-    pending = [];
+  const chunkSize = interactive ? 1 : 64;
+  const HIGH = 100_000; // queued lines at which reading pauses until decoding catches up
+  const queue: string[] = [];
+  let ended = false;
+  let paused = false;
+  let wake: (() => void) | undefined;
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  lines.on('line', (raw) => {
+    const line = raw.trim();
+    if (line) { queue.push(line); progress.total++; }
+    if (queue.length >= HIGH && !paused) { paused = true; lines.pause(); }
+    wake?.();
+  });
+  lines.on('close', () => { ended = true; wake?.(); });
+  for (;;) {
+    if (queue.length === 0) {
+      if (ended) break;
+      await new Promise<void>((resolve) => { wake = resolve; });
+      wake = undefined;
+      continue;
+    }
+    const chunk = queue.splice(0, chunkSize);
+    if (paused && queue.length < HIGH / 2) { paused = false; lines.resume(); }
+    const text = runner.format(runner.translate(chunk));
+    progress.done += chunk.length;
     progress.clear();
     process.stdout.write(text);
     progress.update();
-  };
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
-  for await (const raw of lines) {
-    const line = raw.trim();
-    if (!line) continue;
-    pending.push(line);
-    progress.total++;
-    if (pending.length >= flushAt) flush();
+    await new Promise((resolve) => setImmediate(resolve)); // let stdin deliver more lines
   }
-  flush();
   progress.finish();
 }
 
