@@ -21,6 +21,8 @@ the same order; a progress bar goes to stderr when stderr is a terminal or past 
 
 Output: one line per input, "INPUT  OUTPUT" (two spaces). With --nbest, the input alone, then one
 line per hypothesis, best first: "  RANK  LOG_P  OUTPUT" (LOG_P = log p(output | input)).
+An output that hit the model's maximum length before </s> ends with " …".
+--attention and --svg picture the best hypothesis.
 
 Options:
   --model PATH     model file (.safetensors) or folder, or a bundled model name (g2p: default g2p-en)
