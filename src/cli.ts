@@ -13,8 +13,8 @@ import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type
 import { attentionToSvg, attentionToText } from './render/index.js';
 
 const HELP = `Usage:
-  seqattn g2p [OPTIONS] [WORD...]                   English pronunciations (bundled model g2p-en)
-  seqattn translate --model PATH [OPTIONS] [INPUT...]   any seqattn model file or folder
+  seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
+  seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
 the same order; a progress bar goes to stderr when stderr is a terminal or past 200 lines.

@@ -1,7 +1,7 @@
 // The `seqattn` command as a user runs it: node dist/cli.js (built by `npm run build`), on the
 // committed fixture model and, when it is there, the bundled G2P model.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -93,6 +93,19 @@ test('stdin: past 200 lines, progress with counts and words/s on stderr, every r
   assert.is(lines.length, 260);
   lines.forEach((l, k) => assert.ok(l.startsWith(`${words[k]}  `), `line ${k}: ${l}`));
   assert.match(r.err, /seqattn: 260 words in [\d.]+ s \(\d+ words\/s\)\n$/);
+});
+
+test('stdin with stderr on a terminal: a bar redrawn in place, with count/total and words/s, erased at the end', () => {
+  if (!existsSync('/usr/bin/script')) { console.log('  (skipped: no script(1) to make a terminal)'); return; }
+  const words = join(tmp, 'words.txt');
+  const out = join(tmp, 'words.out');
+  writeFileSync(words, Array.from({ length: 150 }, (_, k) => `w${String.fromCharCode(97 + (k % 26))}`).join('\n'));
+  const cmd = [process.execPath, cli, 'translate', '--model', fixture].map((a) => `'${a}'`).join(' ') + ` < '${words}' > '${out}'`;
+  const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\r\x1b\[K\[[█░]{24}\] \d+\/\d+ words {2}\d+ words\/s/);
+  assert.match(r.stdout, /\r\x1b\[K$/, 'the bar is erased at the end');
+  assert.is(readFileSync(out, 'utf8').split('\n').filter(Boolean).length, 150);
 });
 
 test('usage errors exit 2 with one line', () => {
