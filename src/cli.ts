@@ -198,7 +198,7 @@ class Runner {
         return { input, result: this.model.translate(input, this.options) };
       } catch (e) {
         if (e instanceof SeqattnError && e.code === 'E_OPTION') throw new UsageError(e.message);
-        if (e instanceof SeqattnError) return { input, error: `${JSON.stringify(input)}: ${e.message}` };
+        if (e instanceof SeqattnError) return { input, error: e.message.includes(JSON.stringify(input)) ? e.message : `${JSON.stringify(input)}: ${e.message}` };
         throw e;
       }
     });
