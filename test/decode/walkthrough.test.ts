@@ -17,7 +17,7 @@ for (const gru of ['reset_before', 'reset_after'] as const) {
     const x = [4, 6, 2];                                  // x_1, x_2, x_3 = </s>
     const walk = model.begin(x);
     const { h, s0 } = ref.encode(x);
-    const d = 2 * config.encoder_hidden_size as number;
+    const d = 2 * (config.encoder_hidden_size as number);
     // annotations h_j = [→h_j; ←h_j] and s_0 = tanh(W_s ←h_1)
     h.forEach((hj, j) => hj.forEach((v, k) => close(walk.annotations[j * d + k], v, `h_${j + 1}[${k}]`)));
     s0.forEach((v, k) => close(walk.state[k], v, `s_0[${k}]`));
