@@ -1,7 +1,7 @@
 // seqattn kernels. Every export is a free function over byte offsets and sizes:
 // output first, then inputs, then sizes. The TypeScript boundary is src/wasm.ts.
 export { alloc, free } from "./memory";
-export { matvec, matmul } from "./matvec";
+export { matvec, matmul, matmul_rowbias } from "./matvec";
 export { gru_reset_after, gru_reset_before_gates, gru_reset_before_update } from "./gru";
 export { additive_energies, context } from "./attention";
 export { softmax, masked_softmax, log_softmax, logsumexp, argmax, topk } from "./softmax";

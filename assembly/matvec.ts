@@ -1,6 +1,7 @@
 // Dense products with a row-major weight matrix W (rows, cols).
-//   matvec: out (rows,)   = W @ x + b
-//   matmul: out (n, rows) = X (n, cols) @ W^T + b
+//   matvec:         out (rows,)   = W @ x + b
+//   matmul:         out (n, rows) = X (n, cols) @ W^T + b
+//   matmul_rowbias: out (n, rows) = X (n, cols) @ W^T + B (n, rows), a bias row per input (B may be out)
 // Blocks of 4 weight rows: each x chunk is loaded once for the 4 rows and the 4 dot products are
 // reduced together into one vector (hsum4) that adds the bias and stores 4 outputs at once.
 // matmul also pairs inputs (4 rows x 2 inputs), so each W chunk is loaded once for both.
@@ -119,7 +120,7 @@ export function matvec(out: usize, W: usize, x: usize, b: usize, rows: i32, cols
  * which moves the bound from loads to the add/mul ports.
  */
 // @ts-ignore: decorator
-@inline function dot4x2(out0: usize, out1: usize, w0: usize, x0: usize, x1: usize, stride: usize, cols: usize, bv: v128): void {
+@inline function dot4x2(out0: usize, out1: usize, w0: usize, x0: usize, x1: usize, stride: usize, cols: usize, bv0: v128, bv1: v128): void {
   const w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0); // x0
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0); // x1
@@ -150,23 +151,25 @@ export function matvec(out: usize, W: usize, x: usize, b: usize, rows: i32, cols
     s = f32x4.add(s, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(p0), 1, p1), 2, p2), 3, p3));
     t = f32x4.add(t, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(q0), 1, q1), 2, q2), 3, q3));
   }
-  v128.store(out0, f32x4.add(s, bv));
-  v128.store(out1, f32x4.add(t, bv));
+  v128.store(out0, f32x4.add(s, bv0));
+  v128.store(out1, f32x4.add(t, bv1));
 }
 
 /**
- * out (n, rows) = X (n, cols) @ W^T + b (rows,), with W (rows, cols) row-major; `b = 0` means no
- * bias. Each block of 4 weight rows (16 cols bytes, L1-resident) is applied to all n inputs, two
- * at a time, before the next block, so W is read from memory once per call. The summation order
- * differs from matvec's (results agree to rounding, not bitwise). out must not overlap X, W or b.
+ * out (n, rows) = X (n, cols) @ W^T + bias. The bias is b (rows,) for every input (`b = 0`: none) or,
+ * when B != 0, row i of B (n, rows) for input i (B may alias out: each element is read before it is
+ * written). Each block of 4 weight rows (16 cols bytes, L1-resident) is applied to all n inputs, two
+ * at a time, before the next block, so W is read from memory once per call.
  */
-export function matmul(out: usize, X: usize, W: usize, b: usize, n: i32, rows: i32, cols: i32): void {
+// @ts-ignore: decorator
+@inline function matmulImpl(out: usize, X: usize, W: usize, b: usize, B: usize, n: i32, rows: i32, cols: i32): void {
   if (rows <= 0 || n <= 0) return;
   const N = <usize>n, R = <usize>rows;
   const ostride = R << 2;
   if (cols <= 0) {
     for (let i: usize = 0; i < N; i++)
-      for (let r: usize = 0; r < R; r++) store<f32>(out + i * ostride + (r << 2), biasOr0(b, r));
+      for (let r: usize = 0; r < R; r++)
+        store<f32>(out + i * ostride + (r << 2), B ? load<f32>(B + i * ostride + (r << 2)) : biasOr0(b, r));
     return;
   }
   const C = <usize>cols;
@@ -178,15 +181,40 @@ export function matmul(out: usize, X: usize, W: usize, b: usize, n: i32, rows: i
     let i: usize = 0;
     for (; i + 2 <= N; i += 2) {
       const o0 = out + i * ostride + (r << 2);
-      dot4x2(o0, o0 + ostride, w, X + i * stride, X + (i + 1) * stride, stride, C, bv);
+      const b0 = B ? v128.load(B + i * ostride + (r << 2)) : bv;
+      const b1 = B ? v128.load(B + (i + 1) * ostride + (r << 2)) : bv;
+      dot4x2(o0, o0 + ostride, w, X + i * stride, X + (i + 1) * stride, stride, C, b0, b1);
     }
-    if (i < N) v128.store(out + i * ostride + (r << 2), f32x4.add(dot4rows(w, X + i * stride, stride, C), bv));
+    if (i < N) {
+      const o = out + i * ostride + (r << 2);
+      v128.store(o, f32x4.add(dot4rows(w, X + i * stride, stride, C), B ? v128.load(B + i * ostride + (r << 2)) : bv));
+    }
   }
   for (; r < R; r++) {
     const w = W + r * stride;
     const bs = biasOr0(b, r);
     for (let i: usize = 0; i < N; i++) {
-      store<f32>(out + i * ostride + (r << 2), dot1row(w, X + i * stride, C) + bs);
+      const o = out + i * ostride + (r << 2);
+      store<f32>(o, dot1row(w, X + i * stride, C) + (B ? load<f32>(B + i * ostride + (r << 2)) : bs));
     }
   }
+}
+
+/**
+ * out (n, rows) = X (n, cols) @ W^T + b (rows,), with W (rows, cols) row-major; `b = 0` means no
+ * bias. Each block of 4 weight rows (16 cols bytes, L1-resident) is applied to all n inputs, two
+ * at a time, before the next block, so W is read from memory once per call. The summation order
+ * differs from matvec's (results agree to rounding, not bitwise). out must not overlap X, W or b.
+ */
+export function matmul(out: usize, X: usize, W: usize, b: usize, n: i32, rows: i32, cols: i32): void {
+  matmulImpl(out, X, W, b, 0, n, rows, cols);
+}
+
+/**
+ * out (n, rows) = X (n, cols) @ W^T + B (n, rows): matmul with a bias row per input, e.g. rows of a
+ * precomputed table T[y_i] gathered into out beforehand (B = out). n = 1 sums as matvec does.
+ * out must not overlap X or W; B may alias out exactly.
+ */
+export function matmul_rowbias(out: usize, X: usize, W: usize, B: usize, n: i32, rows: i32, cols: i32): void {
+  matmulImpl(out, X, W, 0, B, n, rows, cols);
 }

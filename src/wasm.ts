@@ -31,6 +31,8 @@ export interface Kernels {
   matvec(out: Ptr, W: Ptr, x: Ptr, b: Ptr, rows: number, cols: number): void;
   /** out (n, rows) = X (n, cols) @ W^T + b; W is (rows, cols) row-major, each weight read once for all n. */
   matmul(out: Ptr, X: Ptr, W: Ptr, b: Ptr, n: number, rows: number, cols: number): void;
+  /** out (n, rows) = X (n, cols) @ W^T + B (n, rows), a bias row per input; B may alias out (e.g. gathered table rows). */
+  matmul_rowbias(out: Ptr, X: Ptr, W: Ptr, B: Ptr, n: number, rows: number, cols: number): void;
 
   // assembly/gru.ts (gate order r, z, n as in PyTorch; rows of n independent states)
   /** PyTorch / Keras reset_after=True: h' = (1-z) n + z h, n = tanh(gi_n + r (W_hn h + b_hn)). gi, gh (n, 3H) include biases. h_out may alias h_prev. */

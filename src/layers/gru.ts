@@ -15,6 +15,7 @@
 import type { GruConvention } from '../config.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
+import { Linear } from './linear.js';
 
 /** Scratch for steps of up to `rows` states: gh (rows, 3H), rh (rows, H), z (rows, H). Owned by a decode state. */
 export interface GruScratch { gh: number; rh: number; z: number }
@@ -25,27 +26,41 @@ export function gruScratch(regions: Regions, H: number, rows = 1): GruScratch {
 
 export class GRU {
   private constructor(
-    readonly W_ih: number, readonly W_hh: number, readonly b_ih: number, readonly b_hh: number,
+    /** W_ih x + b_ih, or null when the input projection lives elsewhere (EmbeddedInputProjection). */
+    readonly input: Linear | null,
+    /** reset_after: all of W_hh h + b_hh (3H rows); reset_before: the r, z rows (2H). */
+    readonly recurrent: Linear,
+    /** reset_before only: W_hn (r ⊙ h) + b_hn (H rows). */
+    readonly recurrentN: Linear | null,
     readonly inputSize: number, readonly H: number, readonly convention: GruConvention,
     private readonly regions: Regions,
   ) {}
 
-  /** Loads `<name>.weight_ih<suffix>` etc. (suffix '_l0', '_l0_reverse'). */
+  /**
+   * Loads `<name>.weight_ih<suffix>` etc. (suffix '_l0', '_l0_reverse'). `withInput = false` leaves
+   * out weight_ih / bias_ih (a decoder GRU whose input projection is an EmbeddedInputProjection).
+   */
   static load(regions: Regions, weights: WeightStore, name: string, suffix: string,
-    inputSize: number, H: number, convention: GruConvention): GRU {
+    inputSize: number, H: number, convention: GruConvention, withInput = true): GRU {
     const why = (what: string) => `(3*hidden ${3 * H}, ${what})`;
-    return new GRU(
-      regions.upload(weights.float32(`${name}.weight_ih${suffix}`, [3 * H, inputSize], why(`input ${inputSize}`))),
-      regions.upload(weights.float32(`${name}.weight_hh${suffix}`, [3 * H, H], why(`hidden ${H}`))),
-      regions.upload(weights.float32(`${name}.bias_ih${suffix}`, [3 * H], `(3*hidden ${3 * H})`)),
-      regions.upload(weights.float32(`${name}.bias_hh${suffix}`, [3 * H], `(3*hidden ${3 * H})`)),
-      inputSize, H, convention, regions,
-    );
+    const input = withInput ? Linear.fromArrays(regions,
+      weights.float32(`${name}.weight_ih${suffix}`, [3 * H, inputSize], why(`input ${inputSize}`)),
+      weights.float32(`${name}.bias_ih${suffix}`, [3 * H], `(3*hidden ${3 * H})`), 3 * H, inputSize) : null;
+    const W_hh = weights.float32(`${name}.weight_hh${suffix}`, [3 * H, H], why(`hidden ${H}`));
+    const b_hh = weights.float32(`${name}.bias_hh${suffix}`, [3 * H], `(3*hidden ${3 * H})`);
+    if (convention === 'reset_after') {
+      return new GRU(input, Linear.fromArrays(regions, W_hh, b_hh, 3 * H, H), null, inputSize, H, convention, regions);
+    }
+    // reset_before: W_hn multiplies r ⊙ h, known only after the gates, so it is a product of its own
+    return new GRU(input,
+      Linear.fromArrays(regions, W_hh.subarray(0, 2 * H * H), b_hh.subarray(0, 2 * H), 2 * H, H),
+      Linear.fromArrays(regions, W_hh.subarray(2 * H * H), b_hh.subarray(2 * H), H, H),
+      inputSize, H, convention, regions);
   }
 
   /** gi (T, 3H) = X (T, in) W_ih^T + b_ih, for T inputs at once (a whole sequence, or a step's rows). */
   inputProjections(gi: number, X: number, T: number): void {
-    this.regions.rt.k.matmul(gi, X, this.W_ih, this.b_ih, T, 3 * this.H, this.inputSize);
+    this.input!.applyMany(gi, X, T);
   }
 
   /** h (n, H) = GRU(x, h_prev) for n states, given gi (n, 3H) = W_ih x + b_ih; h may alias h_prev. */
@@ -53,15 +68,100 @@ export class GRU {
     const k = this.regions.rt.k;
     const H = this.H;
     if (this.convention === 'reset_after') {
-      k.matmul(s.gh, h_prev, this.W_hh, this.b_hh, n, 3 * H, H);
+      this.recurrent.applyMany(s.gh, h_prev, n);
       k.gru_reset_after(h, gi, s.gh, h_prev, H, n);
     } else {
       // r, z need W_h{r,z} h (rows 0..2H); n needs W_hn (r ⊙ h) (rows 2H..3H) once r is known.
       const u = s.gh + n * 2 * H * 4;
-      k.matmul(s.gh, h_prev, this.W_hh, this.b_hh, n, 2 * H, H);                   // (n, 2H)
+      this.recurrent.applyMany(s.gh, h_prev, n);        // (n, 2H)
       k.gru_reset_before_gates(s.rh, s.z, gi, s.gh, h_prev, H, n);
-      k.matmul(u, s.rh, this.W_hh + 2 * H * H * 4, this.b_hh + 2 * H * 4, n, H, H); // (n, H)
+      this.recurrentN!.applyMany(u, s.rh, n);            // (n, H)
       k.gru_reset_before_update(h, gi, u, s.z, h_prev, H, n);
+    }
+  }
+}
+
+/** Largest table T (V, 3H) of an EmbeddedInputProjection, in bytes; bigger models read E and W_ie per step. */
+export const INPUT_TABLE_BUDGET_BYTES = 64 * 2 ** 20;
+
+/**
+ * The input projection of a decoder GRU whose input is [E y; c]: an embedding row E_y (E,), then
+ * c (d,). With W_ih split by columns at load into W_ie (3H, E) and W_ic (3H, d):
+ *
+ *   gi = W_ih [E_y; c] + b_ih = (W_ie E_y + b_ih) + W_ic c = T[y] + W_ic c
+ *
+ * T = E W_ie^T + b_ih (V, 3H) does not depend on the step, so it is computed once at load when it
+ * fits INPUT_TABLE_BUDGET_BYTES: a step then reads one table row per row instead of W_ie's 3H x E
+ * weights (f32, equal to rounding: T[y] is rounded once before W_ic c is added). Otherwise the
+ * product runs as written, over [E_y; c].
+ * The step's input rows X (rows, inputWidth) hold c at column `contextOffset`; without the table,
+ * `project` writes E_y into columns 0..E first.
+ */
+export class EmbeddedInputProjection {
+  private constructor(
+    /** (V, 3H) T[y] = E_y W_ie^T + b_ih, or 0 without the table. */
+    readonly table: number,
+    /** table ? W_ic (3H, d), no bias : W_ih (3H, E + d) + b_ih */
+    private readonly W: Linear,
+    private readonly embedding: { ptr: number; dim: number } | null,
+    readonly H: number,
+    readonly inputWidth: number,
+    readonly contextOffset: number,
+    private readonly regions: Regions,
+  ) {}
+
+  /**
+   * `gru` names the GRU module (weight_ih_l0, bias_ih_l0), `embeddingName` the nn.Embedding (V, E);
+   * the context part has d columns.
+   */
+  static load(regions: Regions, weights: WeightStore, gru: string, embeddingName: string,
+    V: number, E: number, d: number, H: number, budgetBytes = INPUT_TABLE_BUDGET_BYTES): EmbeddedInputProjection {
+    const W_ih = weights.float32(`${gru}.weight_ih_l0`, [3 * H, E + d], `(3*hidden ${3 * H}, embedding + context ${E + d})`);
+    const b_ih = weights.float32(`${gru}.bias_ih_l0`, [3 * H], `(3*hidden ${3 * H})`);
+    const Emb = weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)');
+    if (V * 3 * H * 4 > budgetBytes) {
+      return new EmbeddedInputProjection(0, Linear.fromArrays(regions, W_ih, b_ih, 3 * H, E + d),
+        { ptr: regions.upload(Emb), dim: E }, H, E + d, E, regions);
+    }
+    // split W_ih by columns, each part re-packed contiguous
+    const W_ie = new Float32Array(3 * H * E), W_ic = new Float32Array(3 * H * d);
+    for (let r = 0; r < 3 * H; r++) {
+      W_ie.set(W_ih.subarray(r * (E + d), r * (E + d) + E), r * E);
+      W_ic.set(W_ih.subarray(r * (E + d) + E, (r + 1) * (E + d)), r * d);
+    }
+    // T = E W_ie^T + b_ih (V, 3H), once, with the matmul kernel; E and W_ie are only needed here
+    const rt = regions.rt;
+    const table = regions.floats(V * 3 * H);
+    const tmp = [rt.alloc(V * E * 4), rt.alloc(3 * H * E * 4), rt.alloc(3 * H * 4)];
+    try {
+      rt.F32.set(Emb, tmp[0] >> 2);
+      rt.F32.set(W_ie, tmp[1] >> 2);
+      rt.F32.set(b_ih, tmp[2] >> 2);
+      rt.k.matmul(table, tmp[0], tmp[1], tmp[2], V, 3 * H, E);
+    } finally {
+      for (const p of tmp) rt.free(p);
+    }
+    return new EmbeddedInputProjection(table, Linear.fromArrays(regions, W_ic, null, 3 * H, d), null, H, d, 0, regions);
+  }
+
+  /** gi (rows, 3H) = W_ih [E_{ids[r]}; c_r] + b_ih for rows 0..rows-1; X (rows, inputWidth) holds c_r at contextOffset. */
+  project(gi: number, ids: ArrayLike<number>, X: number, rows: number): void {
+    const F = this.regions.rt.F32;
+    if (this.table) {
+      // T[y] = E_y W_ie^T + b_ih, precomputed: gather the rows, then add W_ic c
+      const G = 3 * this.H;
+      for (let r = 0; r < rows; r++) {
+        const src = (this.table >> 2) + ids[r] * G;
+        F.copyWithin((gi >> 2) + r * G, src, src + G);
+      }
+      this.W.addMany(gi, X, rows);
+    } else {
+      const { ptr, dim } = this.embedding!;
+      for (let r = 0; r < rows; r++) {
+        const src = (ptr >> 2) + ids[r] * dim;
+        F.copyWithin((X >> 2) + r * this.inputWidth, src, src + dim);
+      }
+      this.W.applyMany(gi, X, rows);
     }
   }
 }

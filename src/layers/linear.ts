@@ -8,9 +8,13 @@ export class Linear {
 
   /** Loads `<name>.weight` (rows, cols) and, if `bias`, `<name>.bias` (rows,). */
   static load(regions: Regions, weights: WeightStore, name: string, rows: number, cols: number, bias: boolean, why?: string): Linear {
-    const W = regions.upload(weights.float32(`${name}.weight`, [rows, cols], why));
-    const b = bias ? regions.upload(weights.float32(`${name}.bias`, [rows], why)) : 0;
-    return new Linear(W, b, rows, cols, regions);
+    return Linear.fromArrays(regions, weights.float32(`${name}.weight`, [rows, cols], why),
+      bias ? weights.float32(`${name}.bias`, [rows], why) : null, rows, cols);
+  }
+
+  /** A Linear over W (rows, cols) and b (rows,) or null, copied into Wasm memory. */
+  static fromArrays(regions: Regions, W: Float32Array, b: Float32Array | null, rows: number, cols: number): Linear {
+    return new Linear(regions.upload(W), b ? regions.upload(b) : 0, rows, cols, regions);
   }
 
   /** out (rows,) = W x + b */
@@ -22,6 +26,11 @@ export class Linear {
   applyMany(out: number, X: number, n: number): void {
     if (n === 1) this.regions.rt.k.matvec(out, this.W, X, this.b, this.rows, this.cols);
     else this.regions.rt.k.matmul(out, X, this.W, this.b, n, this.rows, this.cols);
+  }
+
+  /** out (n, rows) += X (n, cols) W^T: out holds a bias row per input (e.g. gathered table rows); b is not added. */
+  addMany(out: number, X: number, n: number): void {
+    this.regions.rt.k.matmul_rowbias(out, X, this.W, out, n, this.rows, this.cols);
   }
 }
 

@@ -17,7 +17,7 @@
  */
 import type { ModelConfig } from '../config.js';
 import { AdditiveAttention } from '../layers/attention.js';
-import { GRU, gruScratch, type GruScratch } from '../layers/gru.js';
+import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
@@ -27,7 +27,7 @@ interface RNNsearchState extends DecodeState {
   s0: number;        // (maxSlots, H) s_0 per source
   keysU: number;     // (maxSlots, maxTx, A) U_a h_j + b_U
   query: number;     // (maxRows, A) W_a s_{i-1}
-  input: number;     // (maxRows, E + 2n) [E y_{i-1}; c_i], the GRU input
+  input: number;     // (maxRows, E + 2n) [E y_{i-1}; c_i], the GRU input; (maxRows, 2n) c_i with the table T
   gi: number;        // (maxRows, 3H) its projections
   cat: number;       // (maxRows, H + E + 2n) [s_i; E y_{i-1}; c_i], the deep output's input
   tPieces: number;   // (maxRows, P) t~_i
@@ -49,6 +49,8 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
   private readonly targetEmbedding: Embedding;
   private readonly init: Linear;
   private readonly attention: AdditiveAttention;
+  /** W_ih [E y_{i-1}; c_i] + b_ih of the decoder GRU, as T[y_{i-1}] + W_ic c_i when the table fits. */
+  private readonly rnnInput: EmbeddedInputProjection;
   private readonly rnn: GRU;
   private readonly deepOutput: Linear | null;
   private readonly out: Linear;
@@ -68,7 +70,8 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     this.attention = AdditiveAttention.load(regions, w,
       { W: 'decoder.attention.W', U: 'decoder.attention.U', v: 'decoder.attention.v' },
       { W: false, U: true, v: false }, H, d, A);
-    this.rnn = GRU.load(regions, w, 'decoder.rnn', '_l0', E + d, H, config.gruConvention);
+    this.rnnInput = EmbeddedInputProjection.load(regions, w, 'decoder.rnn', 'decoder.embedding', Vt, E, d, H);
+    this.rnn = GRU.load(regions, w, 'decoder.rnn', '_l0', E + d, H, config.gruConvention, false);
     if (config.deepOutput === 'none') {
       this.deepOutput = null;
       this.out = Linear.load(regions, w, 'decoder.out', Vt, catSize, true, `(target vocabulary ${Vt}, hidden + embedding + 2*encoder hidden ${catSize})`);
@@ -84,7 +87,7 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     const { embeddingSize: E, encoderHiddenSize: n, hiddenSize: H, alignmentSize: A, deepOutputSize: l } = this.config;
     const T = this.config.maxSourceLength;
     const d = 2 * n;
-    const input = r.floats(maxRows * (E + d));
+    const input = r.floats(maxRows * this.rnnInput.inputWidth);
     return {
       maxRows, maxSlots, maxTx: T,
       Tx: new Int32Array(maxSlots),
@@ -92,8 +95,8 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
       annotations: r.floats(maxSlots * T * d),
       energies: r.floats(maxRows * T),
       weights: r.floats(maxRows * T),
-      context: input + E * 4,
-      contextStride: E + d,
+      context: input + this.rnnInput.contextOffset * 4,
+      contextStride: this.rnnInput.inputWidth,
       state: r.floats(maxRows * H),
       logits: r.floats(maxRows * this.config.targetVocab.length),
       s0: r.floats(maxSlots * H),
@@ -152,17 +155,18 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     const k = this.regions.rt.k;
     // e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j); a_ij = softmax_j(e_ij); c_i = Σ_j a_ij h_j  (into input[E:])
     this.attention.attend(st, st.state, st.query, st.keysU, rows);
-    // s_i = GRU([E y_{i-1}; c_i], s_{i-1})
-    for (let r = 0; r < rows; r++) this.targetEmbedding.lookup(st.input + r * (E + d) * 4, previous[r]);
-    this.rnn.inputProjections(st.gi, st.input, rows);
+    // s_i = GRU([E y_{i-1}; c_i], s_{i-1}); gi = W_ih [E y; c_i] + b_ih = T[y] + W_ic c_i,
+    // T[y] = E_y W_ie^T + b_ih precomputed at load when V_t x 3H fits the budget (EmbeddedInputProjection)
+    this.rnnInput.project(st.gi, previous, st.input, rows);
     this.rnn.step(st.state, st.gi, st.state, st.decScratch, rows);
     // t_i = maxout / tanh (W_t [s_i; E y_{i-1}; c_i] + b_t); logits = W_o t_i + b_o
     const F = this.regions.rt.F32;
     const cs = H + E + d;
     for (let r = 0; r < rows; r++) {
-      const c = (st.cat >> 2) + r * cs, s = (st.state >> 2) + r * H, x = (st.input >> 2) + r * (E + d);
+      const c = (st.cat >> 2) + r * cs, s = (st.state >> 2) + r * H, ctx = (st.context >> 2) + r * st.contextStride;
       F.copyWithin(c, s, s + H);
-      F.copyWithin(c + H, x, x + E + d);
+      this.targetEmbedding.lookup((c + H) * 4, previous[r]);
+      F.copyWithin(c + H + E, ctx, ctx + d);
     }
     if (this.deepOutput === null) {
       this.out.applyMany(st.logits, st.cat, rows);

@@ -11,7 +11,7 @@
  */
 import type { ModelConfig } from '../config.js';
 import { AdditiveAttention } from '../layers/attention.js';
-import { GRU, gruScratch, type GruScratch } from '../layers/gru.js';
+import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
@@ -21,7 +21,7 @@ interface TutorialState extends DecodeState {
   s0: number;         // (maxSlots, H) encoder final state per source
   keysU: number;      // (maxSlots, maxTx, H) Ua h_j + b
   query: number;      // (maxRows, H) Wa s_{i-1} + b
-  input: number;      // (maxRows, 2H) [E_tgt y_{i-1}; c_i]
+  input: number;      // (maxRows, 2H) [E_tgt y_{i-1}; c_i], or (maxRows, H) c_i with the table T
   gi: number;         // (maxRows, 3H) decoder input projections
   tmp: number;        // (maxRows, H) for reorder
   embedded: number;   // (maxTx, H) E_src x_j of the source being encoded
@@ -35,8 +35,9 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
   readonly annotationSize: number;
   private readonly encoderEmbedding: Embedding;
   private readonly encoderGru: GRU;
-  private readonly decoderEmbedding: Embedding;
   private readonly attention: AdditiveAttention;
+  /** W_ih [E_tgt y_{i-1}; c_i] + b_ih of the decoder GRU, as T[y_{i-1}] + W_ic c_i when the table fits. */
+  private readonly decoderInput: EmbeddedInputProjection;
   private readonly decoderGru: GRU;
   private readonly out: Linear;
 
@@ -47,18 +48,18 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
     this.annotationSize = H;
     this.encoderEmbedding = Embedding.load(regions, w, 'encoder.embedding', Vs, H);
     this.encoderGru = GRU.load(regions, w, 'encoder.gru', '_l0', H, H, config.gruConvention);
-    this.decoderEmbedding = Embedding.load(regions, w, 'decoder.embedding', Vt, H);
     this.attention = AdditiveAttention.load(regions, w,
       { W: 'decoder.attention.Wa', U: 'decoder.attention.Ua', v: 'decoder.attention.Va' },
       { W: true, U: true, v: true }, H, H, H);
-    this.decoderGru = GRU.load(regions, w, 'decoder.gru', '_l0', 2 * H, H, config.gruConvention);
+    this.decoderInput = EmbeddedInputProjection.load(regions, w, 'decoder.gru', 'decoder.embedding', Vt, H, H, H);
+    this.decoderGru = GRU.load(regions, w, 'decoder.gru', '_l0', 2 * H, H, config.gruConvention, false);
     this.out = Linear.load(regions, w, 'decoder.out', Vt, H, true, `(target vocabulary ${Vt}, hidden ${H})`);
   }
 
   createState(r: Regions, maxRows: number, maxSlots: number): TutorialState {
     const H = this.config.hiddenSize;
     const T = this.config.maxSourceLength;
-    const input = r.floats(maxRows * 2 * H);
+    const input = r.floats(maxRows * this.decoderInput.inputWidth);
     return {
       maxRows, maxSlots, maxTx: T,
       Tx: new Int32Array(maxSlots),
@@ -66,8 +67,8 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
       annotations: r.floats(maxSlots * T * H),
       energies: r.floats(maxRows * T),
       weights: r.floats(maxRows * T),
-      context: input + H * 4,
-      contextStride: 2 * H,
+      context: input + this.decoderInput.contextOffset * 4,
+      contextStride: this.decoderInput.inputWidth,
       state: r.floats(maxRows * H),
       logits: r.floats(maxRows * this.config.targetVocab.length),
       s0: r.floats(maxSlots * H),
@@ -109,12 +110,11 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
   }
 
   step(st: TutorialState, previous: Int32Array, rows: number): void {
-    const H = this.config.hiddenSize;
     // scores = Va(tanh(Wa(s_{i-1}) + Ua(keys))); a_i = softmax(scores); c_i = a_i @ keys
     this.attention.attend(st, st.state, st.query, st.keysU, rows);
-    // s_i = GRU([E y_{i-1}; c_i], s_{i-1})
-    for (let r = 0; r < rows; r++) this.decoderEmbedding.lookup(st.input + r * 2 * H * 4, previous[r]);
-    this.decoderGru.inputProjections(st.gi, st.input, rows);
+    // s_i = GRU([E y_{i-1}; c_i], s_{i-1}); gi = W_ih [E y; c_i] + b_ih = T[y] + W_ic c_i,
+    // T[y] = E_y W_ie^T + b_ih precomputed at load when V_t x 3H fits the budget (EmbeddedInputProjection)
+    this.decoderInput.project(st.gi, previous, st.input, rows);
     this.decoderGru.step(st.state, st.gi, st.state, st.decScratch, rows);
     // logits = out(s_i)
     this.out.applyMany(st.logits, st.state, rows);

@@ -40,6 +40,18 @@ export function matmul(out: Float32Array, X: Float32Array, W: Float32Array, b: F
   }
 }
 
+/** out (n, rows) = X (n, cols) @ W^T + B (n, rows): a bias row per input. B may be out. */
+export function matmul_rowbias(out: Float32Array, X: Float32Array, W: Float32Array, B: Float32Array,
+  n: number, rows: number, cols: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < rows; r++) {
+      let s = B[i * rows + r];
+      for (let c = 0; c < cols; c++) s += W[r * cols + c] * X[i * cols + c];
+      out[i * rows + r] = s;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- assembly/gru.ts
 // Gate order r, z, n (PyTorch). n rows of independent states, each H wide.
 

@@ -90,5 +90,44 @@ test('matmul with n = 1 is bitwise matvec (same summation order); n >= 2 pairs i
   A.done();
 });
 
+test('matmul_rowbias matches the reference (separate B and B = out) and equals matmul when every B row is b', async () => {
+  const rt = await runtime();
+  const r = rng(5);
+  let cases = 0;
+  for (const n of SIZES) for (const rows of SIZES) for (const cols of SIZES) {
+    if (n * rows * cols > 2e6 || (n + rows + cols) % 3 !== 0) continue;
+    const X = uniform(r, n * cols), W = uniform(r, rows * cols), B = uniform(r, n * rows);
+    const A = new Arena(rt);
+    const Xp = A.f32(X), Wp = A.f32(W);
+    const want = new Float32Array(n * rows);
+    ref.matmul_rowbias(want, X, W, B, n, rows, cols);
+    const out = A.out(n * rows);
+    rt.k.matmul_rowbias(out, Xp, Wp, A.f32(B), n, rows, cols);
+    const e1 = worst.see('matmul_rowbias', normErr(A.read(out, n * rows), want));
+    const inPlace = A.f32(B); // B = out: gathered table rows, then the product added
+    rt.k.matmul_rowbias(inPlace, Xp, Wp, inPlace, n, rows, cols);
+    const e2 = worst.see('matmul_rowbias', normErr(A.read(inPlace, n * rows), want));
+    A.done();
+    cases++;
+    assert.ok(e1 <= TOL && e2 <= TOL, `matmul_rowbias n=${n} rows=${rows} cols=${cols}: error ${e1}, in place ${e2}`);
+  }
+  assert.ok(cases > 200, `${cases} cases`);
+  // a bias row per input equal to b gives matmul's result bitwise (same summation order)
+  const [n, rows, cols] = [5, 33, 257];
+  const X = uniform(r, n * cols), W = uniform(r, rows * cols), b = uniform(r, rows);
+  const B = new Float32Array(n * rows);
+  for (let i = 0; i < n; i++) B.set(b, i * rows);
+  const A = new Arena(rt);
+  const Xp = A.f32(X), Wp = A.f32(W);
+  const o1 = A.out(n * rows), o2 = A.out(n * rows);
+  rt.k.matmul(o1, Xp, Wp, A.f32(b), n, rows, cols);
+  rt.k.matmul_rowbias(o2, Xp, Wp, A.f32(B), n, rows, cols);
+  assert.equal(Array.from(A.read(o2, n * rows)), Array.from(A.read(o1, n * rows)));
+  const c0 = A.out(2 * rows);
+  rt.k.matmul_rowbias(c0, 0, 0, A.f32(B.subarray(0, 2 * rows)), 2, rows, 0);
+  assert.equal(Array.from(A.read(c0, 2 * rows)), Array.from(B.subarray(0, 2 * rows)), 'cols = 0 gives B');
+  A.done();
+});
+
 test.after(() => worst.report('matvec'));
 test.run();
