@@ -10,7 +10,8 @@
  * `beamSize` ranks leave the beam as finished hypotheses and compete on s(Y, X); the best
  * `beamSize` others stay live. The search stops when `nBest` hypotheses are finished and no live
  * one can still beat them (log P only falls and lp only grows up to maxLength, cp <= 0), or at
- * maxLength, where the live hypotheses finish as they are.
+ * maxLength, where the live hypotheses finish as they are (as they also do when n-gram blocking
+ * leaves no continuation and nothing has finished). Fewer than nBest results are possible.
  */
 import { SeqattnError } from '../errors.js';
 import type { DecodeContext, DecodedSequence, LengthLimits } from './context.js';
@@ -115,6 +116,14 @@ export function beamSearch(ctx: DecodeContext, o: BeamOptions): DecodedSequence[
       ctx.parents[live] = c.row;
       ctx.previous[live] = c.token;
       live++;
+    }
+    if (live === 0 && finished.length === 0 && i > 0) {
+      // Every continuation was blocked (n-gram blocking) and nothing finished: rather than return
+      // nothing, the hypotheses of the previous step finish unfinished, as at maxLength.
+      for (let r = 0; r < rows; r++) {
+        finished.push({ step: i - 1, row: r, token: -1, logp: 0, total: total[r], finished: false, score: hypScore(total[r], i, coverage, r * Tx, null) });
+      }
+      break;
     }
     [coverage, nextCoverage] = [nextCoverage, coverage];
     [total, nextTotal] = [nextTotal, total];

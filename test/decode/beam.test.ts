@@ -131,6 +131,17 @@ test('nBest is sorted by search score, and the result is its first entry', async
   model.dispose();
 });
 
+test('when n-gram blocking leaves no continuation, the hypotheses so far finish unfinished', async () => {
+  const model = await loadModel(join(committedFixtures, 'bahdanau-maxout'));
+  // With beam 1 and every unigram blocked after its first use, the beam runs out of symbols.
+  const r = model.translate([6], { beamSize: 1, nBest: 1, blockRepeatNgram: 1 });
+  assert.ok(r.ids.length >= 1, 'a result, not an empty list');
+  assert.is(new Set(r.ids).size, r.ids.length, 'no symbol repeats');
+  assert.is(r.attention.length, r.ids.length);
+  assert.ok(Math.abs(r.score - r.logProbs.reduce((a, b) => a + b, 0)) < 1e-9);
+  model.dispose();
+});
+
 test('maxLengthRatio bounds the output by the source length', async () => {
   const model = await loadModel(join(committedFixtures, 'bahdanau-maxout'));
   for (const opts of [{}, { beamSize: 4 }, { temperature: 1, seed: 3 }]) {
