@@ -7,7 +7,7 @@ import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
 import { RNNsearch } from './models/bahdanau.js';
-import type { AttentionNet } from './models/net.js';
+import type { AttentionNet, NetOptions } from './models/net.js';
 import { PyTorchTutorial } from './models/pytorch-tutorial.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { runtime } from './wasm.js';
@@ -25,7 +25,7 @@ export interface ModelSource {
   configName?: string;
 }
 
-const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore) => AttentionNet> = {
+const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet> = {
   'pytorch-tutorial': PyTorchTutorial,
   bahdanau: RNNsearch,
 };
@@ -67,10 +67,14 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
     : src.weights instanceof Uint8Array || src.weights instanceof ArrayBuffer ? [{ bytes: src.weights }] : [src.weights];
   const files = inputs.map((f, i) => ({ file: readSafetensors(toBytes(f.bytes), f.name ?? (inputs.length > 1 ? `<weights ${i}>` : '<weights>')), prefix: f.prefix ?? '' }));
   const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
+  const weightFormat = options.weights ?? 'float32';
+  if (weightFormat !== 'float32' && weightFormat !== 'int8') {
+    throw new SeqattnError('E_OPTION', `weights is ${JSON.stringify(weightFormat)}, expected 'float32' or 'int8'`);
+  }
   const rt = await runtime();
   const regions = new Regions(rt);
   try {
-    const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix));
+    const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights: weightFormat });
     return new Seq2SeqModel(rt, regions, net, options);
   } catch (e) {
     regions.release(); // a failed load gives back what it took

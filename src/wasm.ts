@@ -34,6 +34,15 @@ export interface Kernels {
   /** out (n, rows) = X (n, cols) @ W^T + B (n, rows), a bias row per input; B may alias out (e.g. gathered table rows). */
   matmul_rowbias(out: Ptr, X: Ptr, W: Ptr, B: Ptr, n: number, rows: number, cols: number): void;
 
+  // assembly/int8.ts: W ≈ ws ⊙ Wq, Wq (rows, colsP) int8 rows zero-padded to colsP = cols rounded up to 16,
+  // ws (rows,) f32 row scales; inputs quantised per vector to int16 inside the kernel.
+  /** out (rows,) = W x + b, integer dot products; `b = 0` means no bias. */
+  matvec_i8(out: Ptr, Wq: Ptr, ws: Ptr, x: Ptr, b: Ptr, rows: number, cols: number): void;
+  /** out (n, rows) = X (n, cols) @ W^T + b. */
+  matmul_i8(out: Ptr, X: Ptr, Wq: Ptr, ws: Ptr, b: Ptr, n: number, rows: number, cols: number): void;
+  /** out (n, rows) = X (n, cols) @ W^T + B (n, rows); B may alias out. */
+  matmul_i8_rowbias(out: Ptr, X: Ptr, Wq: Ptr, ws: Ptr, B: Ptr, n: number, rows: number, cols: number): void;
+
   // assembly/gru.ts (gate order r, z, n as in PyTorch; rows of n independent states)
   /** PyTorch / Keras reset_after=True: h' = (1-z) n + z h, n = tanh(gi_n + r (W_hn h + b_hn)). gi, gh (n, 3H) include biases. h_out may alias h_prev. */
   gru_reset_after(h_out: Ptr, gi: Ptr, gh: Ptr, h_prev: Ptr, H: number, n: number): void;

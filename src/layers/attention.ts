@@ -12,7 +12,7 @@
 import type { Regions } from '../memory.js';
 import type { DecodeState } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
-import { Linear } from './linear.js';
+import { Linear, type WeightFormat } from './linear.js';
 
 export class AdditiveAttention {
   constructor(
@@ -23,9 +23,9 @@ export class AdditiveAttention {
   /** names: { W, U, v } module paths; `bias` says which of them have a bias. */
   static load(regions: Regions, weights: WeightStore,
     names: { W: string; U: string; v: string }, bias: { W: boolean; U: boolean; v: boolean },
-    querySize: number, annotationSize: number, alignmentSize: number): AdditiveAttention {
-    const W = Linear.load(regions, weights, names.W, alignmentSize, querySize, bias.W, `(alignment ${alignmentSize}, query ${querySize})`);
-    const U = Linear.load(regions, weights, names.U, alignmentSize, annotationSize, bias.U, `(alignment ${alignmentSize}, annotation ${annotationSize})`);
+    querySize: number, annotationSize: number, alignmentSize: number, format: WeightFormat = 'float32'): AdditiveAttention {
+    const W = Linear.load(regions, weights, names.W, alignmentSize, querySize, bias.W, `(alignment ${alignmentSize}, query ${querySize})`, format);
+    const U = Linear.load(regions, weights, names.U, alignmentSize, annotationSize, bias.U, `(alignment ${alignmentSize}, annotation ${annotationSize})`, format);
     const v = regions.upload(weights.float32(`${names.v}.weight`, [1, alignmentSize], `(1, alignment ${alignmentSize})`));
     const vBias = bias.v ? weights.float32(`${names.v}.bias`, [1])[0] : 0;
     return new AdditiveAttention(W, U, v, vBias, alignmentSize, annotationSize, regions);

@@ -15,7 +15,7 @@
 import type { GruConvention } from '../config.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { Linear } from './linear.js';
+import { Linear, type WeightFormat } from './linear.js';
 
 /** Scratch for steps of up to `rows` states: gh (rows, 3H), rh (rows, H), z (rows, H). Owned by a decode state. */
 export interface GruScratch { gh: number; rh: number; z: number }
@@ -41,20 +41,20 @@ export class GRU {
    * out weight_ih / bias_ih (a decoder GRU whose input projection is an EmbeddedInputProjection).
    */
   static load(regions: Regions, weights: WeightStore, name: string, suffix: string,
-    inputSize: number, H: number, convention: GruConvention, withInput = true): GRU {
+    inputSize: number, H: number, convention: GruConvention, withInput = true, format: WeightFormat = 'float32'): GRU {
     const why = (what: string) => `(3*hidden ${3 * H}, ${what})`;
     const input = withInput ? Linear.fromArrays(regions,
       weights.float32(`${name}.weight_ih${suffix}`, [3 * H, inputSize], why(`input ${inputSize}`)),
-      weights.float32(`${name}.bias_ih${suffix}`, [3 * H], `(3*hidden ${3 * H})`), 3 * H, inputSize) : null;
+      weights.float32(`${name}.bias_ih${suffix}`, [3 * H], `(3*hidden ${3 * H})`), 3 * H, inputSize, format) : null;
     const W_hh = weights.float32(`${name}.weight_hh${suffix}`, [3 * H, H], why(`hidden ${H}`));
     const b_hh = weights.float32(`${name}.bias_hh${suffix}`, [3 * H], `(3*hidden ${3 * H})`);
     if (convention === 'reset_after') {
-      return new GRU(input, Linear.fromArrays(regions, W_hh, b_hh, 3 * H, H), null, inputSize, H, convention, regions);
+      return new GRU(input, Linear.fromArrays(regions, W_hh, b_hh, 3 * H, H, format), null, inputSize, H, convention, regions);
     }
     // reset_before: W_hn multiplies r ⊙ h, known only after the gates, so it is a product of its own
     return new GRU(input,
-      Linear.fromArrays(regions, W_hh.subarray(0, 2 * H * H), b_hh.subarray(0, 2 * H), 2 * H, H),
-      Linear.fromArrays(regions, W_hh.subarray(2 * H * H), b_hh.subarray(2 * H), H, H),
+      Linear.fromArrays(regions, W_hh.subarray(0, 2 * H * H), b_hh.subarray(0, 2 * H), 2 * H, H, format),
+      Linear.fromArrays(regions, W_hh.subarray(2 * H * H), b_hh.subarray(2 * H), H, H, format),
       inputSize, H, convention, regions);
   }
 
@@ -93,7 +93,8 @@ export const INPUT_TABLE_BUDGET_BYTES = 64 * 2 ** 20;
  * T = E W_ie^T + b_ih (V, 3H) does not depend on the step, so it is computed once at load when it
  * fits INPUT_TABLE_BUDGET_BYTES: a step then reads one table row per row instead of W_ie's 3H x E
  * weights (f32, equal to rounding: T[y] is rounded once before W_ic c is added). Otherwise the
- * product runs as written, over [E_y; c].
+ * product runs as written, over [E_y; c]. With int8 weights T is still computed from the f32 W_ie
+ * (only W_ic, or W_ih without the table, is quantised).
  * The step's input rows X (rows, inputWidth) hold c at column `contextOffset`; without the table,
  * `project` writes E_y into columns 0..E first.
  */
@@ -115,12 +116,13 @@ export class EmbeddedInputProjection {
    * the context part has d columns.
    */
   static load(regions: Regions, weights: WeightStore, gru: string, embeddingName: string,
-    V: number, E: number, d: number, H: number, budgetBytes = INPUT_TABLE_BUDGET_BYTES): EmbeddedInputProjection {
+    V: number, E: number, d: number, H: number, format: WeightFormat = 'float32',
+    budgetBytes = INPUT_TABLE_BUDGET_BYTES): EmbeddedInputProjection {
     const W_ih = weights.float32(`${gru}.weight_ih_l0`, [3 * H, E + d], `(3*hidden ${3 * H}, embedding + context ${E + d})`);
     const b_ih = weights.float32(`${gru}.bias_ih_l0`, [3 * H], `(3*hidden ${3 * H})`);
     const Emb = weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)');
     if (V * 3 * H * 4 > budgetBytes) {
-      return new EmbeddedInputProjection(0, Linear.fromArrays(regions, W_ih, b_ih, 3 * H, E + d),
+      return new EmbeddedInputProjection(0, Linear.fromArrays(regions, W_ih, b_ih, 3 * H, E + d, format),
         { ptr: regions.upload(Emb), dim: E }, H, E + d, E, regions);
     }
     // split W_ih by columns, each part re-packed contiguous
@@ -141,7 +143,7 @@ export class EmbeddedInputProjection {
     } finally {
       for (const p of tmp) rt.free(p);
     }
-    return new EmbeddedInputProjection(table, Linear.fromArrays(regions, W_ic, null, 3 * H, d), null, H, d, 0, regions);
+    return new EmbeddedInputProjection(table, Linear.fromArrays(regions, W_ic, null, 3 * H, d, format), null, H, d, 0, regions);
   }
 
   /** gi (rows, 3H) = W_ih [E_{ids[r]}; c_r] + b_ih for rows 0..rows-1; X (rows, inputWidth) holds c_r at contextOffset. */

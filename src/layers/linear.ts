@@ -1,36 +1,69 @@
-/** Affine maps y = W x + b with W (rows, cols) as PyTorch's nn.Linear stores it. */
+/**
+ * Affine maps y = W x + b with W (rows, cols) as PyTorch's nn.Linear stores it, in one of two
+ * weight formats chosen at load:
+ *   'float32': W as read, row-major (assembly/matvec.ts);
+ *   'int8':    W ≈ diag(s) Q, per-row symmetric int8, s_r = max_c |W_rc| / 127, Q_rc = round(W_rc / s_r),
+ *              in 4-row interleaved blocks (assembly/int8.ts); inputs are quantised per vector to
+ *              int16 by the kernels. A quarter of the memory traffic of f32; b stays f32.
+ */
+import { quantizeRowsInt8 } from '../reference/kernels.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 
+/** How weight matrices are stored (LoadOptions.weights). Biases, embeddings and tables stay f32. */
+export type WeightFormat = 'float32' | 'int8';
+
+/** Widest matrix the int8 kernels take (their static input buffer); wider ones stay f32. */
+const INT8_MAX_COLS = 65536;
+
 export class Linear {
-  /** W (rows, cols) row-major; b (rows,) or 0 for none. */
-  constructor(readonly W: number, readonly b: number, readonly rows: number, readonly cols: number, private readonly regions: Regions) {}
+  /**
+   * float32: W (rows, cols) row-major, ws = 0. int8: W the int8 blocks, ws (rows rounded up to 4,) f32
+   * row scales. b (rows,) or 0 for none.
+   */
+  constructor(readonly W: number, readonly ws: number, readonly b: number, readonly rows: number, readonly cols: number,
+    readonly format: WeightFormat, private readonly regions: Regions) {}
 
   /** Loads `<name>.weight` (rows, cols) and, if `bias`, `<name>.bias` (rows,). */
-  static load(regions: Regions, weights: WeightStore, name: string, rows: number, cols: number, bias: boolean, why?: string): Linear {
+  static load(regions: Regions, weights: WeightStore, name: string, rows: number, cols: number, bias: boolean, why?: string,
+    format: WeightFormat = 'float32'): Linear {
     return Linear.fromArrays(regions, weights.float32(`${name}.weight`, [rows, cols], why),
-      bias ? weights.float32(`${name}.bias`, [rows], why) : null, rows, cols);
+      bias ? weights.float32(`${name}.bias`, [rows], why) : null, rows, cols, format);
   }
 
-  /** A Linear over W (rows, cols) and b (rows,) or null, copied into Wasm memory. */
-  static fromArrays(regions: Regions, W: Float32Array, b: Float32Array | null, rows: number, cols: number): Linear {
-    return new Linear(regions.upload(W), b ? regions.upload(b) : 0, rows, cols, regions);
+  /** A Linear over W (rows, cols) and b (rows,) or null, copied (and quantised for 'int8') into Wasm memory. */
+  static fromArrays(regions: Regions, W: Float32Array, b: Float32Array | null, rows: number, cols: number,
+    format: WeightFormat = 'float32'): Linear {
+    const bias = b ? regions.upload(b) : 0;
+    if (format === 'int8' && cols <= INT8_MAX_COLS) {
+      const { Wq, ws } = quantizeRowsInt8(W, rows, cols);
+      const q = regions.bytes(Wq.length);
+      regions.rt.U8.set(new Uint8Array(Wq.buffer, Wq.byteOffset, Wq.byteLength), q);
+      return new Linear(q, regions.upload(ws), bias, rows, cols, 'int8', regions);
+    }
+    return new Linear(regions.upload(W), 0, bias, rows, cols, 'float32', regions);
   }
 
   /** out (rows,) = W x + b */
   apply(out: number, x: number): void {
-    this.regions.rt.k.matvec(out, this.W, x, this.b, this.rows, this.cols);
+    const k = this.regions.rt.k;
+    if (this.format === 'int8') k.matvec_i8(out, this.W, this.ws, x, this.b, this.rows, this.cols);
+    else k.matvec(out, this.W, x, this.b, this.rows, this.cols);
   }
 
   /** out (n, rows) = X (n, cols) W^T + b: every weight read once for all n inputs. */
   applyMany(out: number, X: number, n: number): void {
-    if (n === 1) this.regions.rt.k.matvec(out, this.W, X, this.b, this.rows, this.cols);
-    else this.regions.rt.k.matmul(out, X, this.W, this.b, n, this.rows, this.cols);
+    const k = this.regions.rt.k;
+    if (this.format === 'int8') k.matmul_i8(out, X, this.W, this.ws, this.b, n, this.rows, this.cols);
+    else if (n === 1) k.matvec(out, this.W, X, this.b, this.rows, this.cols);
+    else k.matmul(out, X, this.W, this.b, n, this.rows, this.cols);
   }
 
   /** out (n, rows) += X (n, cols) W^T: out holds a bias row per input (e.g. gathered table rows); b is not added. */
   addMany(out: number, X: number, n: number): void {
-    this.regions.rt.k.matmul_rowbias(out, X, this.W, out, n, this.rows, this.cols);
+    const k = this.regions.rt.k;
+    if (this.format === 'int8') k.matmul_i8_rowbias(out, X, this.W, this.ws, out, n, this.rows, this.cols);
+    else k.matmul_rowbias(out, X, this.W, out, n, this.rows, this.cols);
   }
 }
 

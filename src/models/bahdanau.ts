@@ -21,7 +21,7 @@ import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../la
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { gatherRows, reorderSlots, type AttentionNet, type DecodeState } from './net.js';
+import { gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetOptions } from './net.js';
 
 interface RNNsearchState extends DecodeState {
   s0: number;        // (maxSlots, H) s_0 per source
@@ -55,7 +55,8 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
   private readonly deepOutput: Linear | null;
   private readonly out: Linear;
 
-  constructor(readonly config: ModelConfig, private readonly regions: Regions, w: WeightStore) {
+  constructor(readonly config: ModelConfig, private readonly regions: Regions, w: WeightStore, options: NetOptions = { weights: 'float32' }) {
+    const f = options.weights;
     const { embeddingSize: E, encoderHiddenSize: n, hiddenSize: H, alignmentSize: A, deepOutputSize: l } = config;
     const Vs = config.sourceVocab.length;
     const Vt = config.targetVocab.length;
@@ -63,23 +64,23 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     const catSize = H + E + d;
     this.annotationSize = d;
     this.sourceEmbedding = Embedding.load(regions, w, 'encoder.embedding', Vs, E);
-    this.forward = GRU.load(regions, w, 'encoder.rnn', '_l0', E, n, config.gruConvention);
-    this.backward = GRU.load(regions, w, 'encoder.rnn', '_l0_reverse', E, n, config.gruConvention);
+    this.forward = GRU.load(regions, w, 'encoder.rnn', '_l0', E, n, config.gruConvention, true, f);
+    this.backward = GRU.load(regions, w, 'encoder.rnn', '_l0_reverse', E, n, config.gruConvention, true, f);
     this.targetEmbedding = Embedding.load(regions, w, 'decoder.embedding', Vt, E);
-    this.init = Linear.load(regions, w, 'decoder.init', H, n, true, `(hidden ${H}, encoder hidden ${n})`);
+    this.init = Linear.load(regions, w, 'decoder.init', H, n, true, `(hidden ${H}, encoder hidden ${n})`, f);
     this.attention = AdditiveAttention.load(regions, w,
       { W: 'decoder.attention.W', U: 'decoder.attention.U', v: 'decoder.attention.v' },
-      { W: false, U: true, v: false }, H, d, A);
-    this.rnnInput = EmbeddedInputProjection.load(regions, w, 'decoder.rnn', 'decoder.embedding', Vt, E, d, H);
-    this.rnn = GRU.load(regions, w, 'decoder.rnn', '_l0', E + d, H, config.gruConvention, false);
+      { W: false, U: true, v: false }, H, d, A, f);
+    this.rnnInput = EmbeddedInputProjection.load(regions, w, 'decoder.rnn', 'decoder.embedding', Vt, E, d, H, f);
+    this.rnn = GRU.load(regions, w, 'decoder.rnn', '_l0', E + d, H, config.gruConvention, false, f);
     if (config.deepOutput === 'none') {
       this.deepOutput = null;
-      this.out = Linear.load(regions, w, 'decoder.out', Vt, catSize, true, `(target vocabulary ${Vt}, hidden + embedding + 2*encoder hidden ${catSize})`);
+      this.out = Linear.load(regions, w, 'decoder.out', Vt, catSize, true, `(target vocabulary ${Vt}, hidden + embedding + 2*encoder hidden ${catSize})`, f);
     } else {
       const P = config.deepOutput === 'maxout' ? 2 * l : l;
       this.deepOutput = Linear.load(regions, w, 'decoder.deep_output', P, catSize, true,
-        `(${config.deepOutput === 'maxout' ? '2*' : ''}deep output ${P}, hidden + embedding + 2*encoder hidden ${catSize})`);
-      this.out = Linear.load(regions, w, 'decoder.out', Vt, l, true, `(target vocabulary ${Vt}, deep output ${l})`);
+        `(${config.deepOutput === 'maxout' ? '2*' : ''}deep output ${P}, hidden + embedding + 2*encoder hidden ${catSize})`, f);
+      this.out = Linear.load(regions, w, 'decoder.out', Vt, l, true, `(target vocabulary ${Vt}, deep output ${l})`, f);
     }
   }
 

@@ -11,7 +11,14 @@
  * matrix-matrix product), not once per hypothesis.
  */
 import type { ModelConfig } from '../config.js';
+import type { WeightFormat } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
+
+/** Load-time choices of a net (from LoadOptions). */
+export interface NetOptions {
+  /** Format of the weight matrices: 'float32' as read, or 'int8' quantised per row at load. */
+  weights: WeightFormat;
+}
 
 export interface DecodeState {
   readonly maxRows: number;

@@ -15,7 +15,7 @@ import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../la
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { gatherRows, reorderSlots, type AttentionNet, type DecodeState } from './net.js';
+import { gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetOptions } from './net.js';
 
 interface TutorialState extends DecodeState {
   s0: number;         // (maxSlots, H) encoder final state per source
@@ -41,19 +41,20 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
   private readonly decoderGru: GRU;
   private readonly out: Linear;
 
-  constructor(readonly config: ModelConfig, private readonly regions: Regions, w: WeightStore) {
+  constructor(readonly config: ModelConfig, private readonly regions: Regions, w: WeightStore, options: NetOptions = { weights: 'float32' }) {
     const H = config.hiddenSize;
+    const f = options.weights;
     const Vs = config.sourceVocab.length;
     const Vt = config.targetVocab.length;
     this.annotationSize = H;
     this.encoderEmbedding = Embedding.load(regions, w, 'encoder.embedding', Vs, H);
-    this.encoderGru = GRU.load(regions, w, 'encoder.gru', '_l0', H, H, config.gruConvention);
+    this.encoderGru = GRU.load(regions, w, 'encoder.gru', '_l0', H, H, config.gruConvention, true, f);
     this.attention = AdditiveAttention.load(regions, w,
       { W: 'decoder.attention.Wa', U: 'decoder.attention.Ua', v: 'decoder.attention.Va' },
-      { W: true, U: true, v: true }, H, H, H);
-    this.decoderInput = EmbeddedInputProjection.load(regions, w, 'decoder.gru', 'decoder.embedding', Vt, H, H, H);
-    this.decoderGru = GRU.load(regions, w, 'decoder.gru', '_l0', 2 * H, H, config.gruConvention, false);
-    this.out = Linear.load(regions, w, 'decoder.out', Vt, H, true, `(target vocabulary ${Vt}, hidden ${H})`);
+      { W: true, U: true, v: true }, H, H, H, f);
+    this.decoderInput = EmbeddedInputProjection.load(regions, w, 'decoder.gru', 'decoder.embedding', Vt, H, H, H, f);
+    this.decoderGru = GRU.load(regions, w, 'decoder.gru', '_l0', 2 * H, H, config.gruConvention, false, f);
+    this.out = Linear.load(regions, w, 'decoder.out', Vt, H, true, `(target vocabulary ${Vt}, hidden ${H})`, f);
   }
 
   createState(r: Regions, maxRows: number, maxSlots: number): TutorialState {

@@ -52,6 +52,94 @@ export function matmul_rowbias(out: Float32Array, X: Float32Array, W: Float32Arr
   }
 }
 
+// ---------------------------------------------------------------- assembly/int8.ts
+// W ≈ ws ⊙ Wq: per-row symmetric int8 (quantizeRowsInt8, done at load); inputs quantised per
+// vector to int16 (quantizeInputInt16); products are exact integer dot products.
+// Wq layout: 4-row interleaved blocks, rows padded to a multiple of 4 (zero rows, scale 0),
+// columns to a multiple of 16 (zeros); int8Index gives the byte of W[r][c].
+
+/** cols rounded up to 16. */
+export function paddedCols(cols: number): number {
+  return (cols + 15) & ~15;
+}
+
+/** rows rounded up to 4. */
+export function paddedRows(rows: number): number {
+  return (rows + 3) & ~3;
+}
+
+/** Byte offset of W[r][c] in Wq: block r >> 2 of 4 * colsP bytes, 64 bytes per 16 columns, 16 per row. */
+export function int8Index(r: number, c: number, colsP: number): number {
+  return (r >> 2) * 4 * colsP + (c >> 4) * 64 + (r & 3) * 16 + (c & 15);
+}
+
+/** Round half to even, as f32x4.nearest. */
+function nearest(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * Per-row symmetric int8: ws_r = max_c |W_rc| / 127, Wq_rc = round(W_rc / ws_r) in [-127, 127]
+ * (0 for an all-zero row). Wq (paddedRows(rows) x paddedCols(cols) bytes, layout int8Index),
+ * ws (paddedRows(rows),). This is the load-time quantisation used by the library
+ * (src/layers/linear.ts), not a Wasm kernel.
+ */
+export function quantizeRowsInt8(W: Float32Array, rows: number, cols: number): { Wq: Int8Array; ws: Float32Array } {
+  const cp = paddedCols(cols);
+  const Wq = new Int8Array(paddedRows(rows) * cp), ws = new Float32Array(paddedRows(rows));
+  for (let r = 0; r < rows; r++) {
+    let m = 0;
+    for (let c = 0; c < cols; c++) m = Math.max(m, Math.abs(W[r * cols + c]));
+    ws[r] = m / 127;
+    if (m === 0) continue;
+    const s = ws[r];
+    for (let c = 0; c < cols; c++) Wq[int8Index(r, c, cp)] = Math.max(-127, Math.min(127, Math.round(W[r * cols + c] / s)));
+  }
+  return { Wq, ws };
+}
+
+/**
+ * The kernel's input quantisation: t = max |x| / 32767 (f32), p_c = nearest(f32(x_c * f32(32767 / max)))
+ * (ties to even). x = 0, or any NaN: t = 0 and p = 0 (the product is then the bias alone).
+ */
+export function quantizeInputInt16(x: Float32Array, cols: number): { p: Int16Array; t: number } {
+  let m = 0;
+  for (let c = 0; c < cols; c++) m = Math.max(m, Math.abs(x[c]));
+  const p = new Int16Array(paddedCols(cols));
+  if (!(m > 0)) return { p, t: 0 };
+  const f = Math.fround;
+  const inv = f(32767 / m);
+  for (let c = 0; c < cols; c++) p[c] = nearest(f(x[c] * inv));
+  return { p, t: f(m / 32767) };
+}
+
+/** out (n, rows) = X (n, cols) @ W^T + b (or + B (n, rows) when given), W ≈ ws ⊙ Wq; see matvec_i8. */
+export function matmul_i8(out: Float32Array, X: Float32Array, Wq: Int8Array, ws: Float32Array, b: Float32Array | null,
+  n: number, rows: number, cols: number, B: Float32Array | null = null): void {
+  const cp = paddedCols(cols);
+  for (let i = 0; i < n; i++) {
+    const { p, t } = quantizeInputInt16(X.subarray(i * cols, (i + 1) * cols), cols);
+    for (let r = 0; r < rows; r++) {
+      let acc = 0; // exact: |acc| < 2^53
+      for (let c = 0; c < cols; c++) acc += Wq[int8Index(r, c, cp)] * p[c];
+      out[i * rows + r] = acc * (ws[r] * t) + (B ? B[i * rows + r] : b ? b[r] : 0);
+    }
+  }
+}
+
+/** out (rows,) = W x + b with W ≈ ws ⊙ Wq (layout int8Index), x quantised to int16. */
+export function matvec_i8(out: Float32Array, Wq: Int8Array, ws: Float32Array, x: Float32Array, b: Float32Array | null,
+  rows: number, cols: number): void {
+  matmul_i8(out, x, Wq, ws, b, 1, rows, cols);
+}
+
+/** out (n, rows) = X (n, cols) @ W^T + B (n, rows), W ≈ ws ⊙ Wq. B may be out. */
+export function matmul_i8_rowbias(out: Float32Array, X: Float32Array, Wq: Int8Array, ws: Float32Array, B: Float32Array,
+  n: number, rows: number, cols: number): void {
+  matmul_i8(out, X, Wq, ws, null, n, rows, cols, B.slice());
+}
+
 // ---------------------------------------------------------------- assembly/gru.ts
 // Gate order r, z, n (PyTorch). n rows of independent states, each H wide.
 
