@@ -15,7 +15,7 @@
 // (512 * 127 * 32767 = 2 130 759 168); sums are flushed to f32 every 512 columns.
 // The quantised inputs live in a static buffer of this module (kernels never allocate; calls run
 // one at a time); matmul quantises its inputs in chunks that fit.
-import { hmax } from "./simd";
+import { hmax, load4, store4 } from "./simd";
 
 /** i16 values of quantised inputs the static buffer holds (one row of up to XQ_CAP columns). */
 // @ts-ignore: decorator
@@ -133,26 +133,6 @@ const XS: usize = memory.data(<i32>(XS_CAP * 4), 16);
   }
   store4(outP, f32x4.add(f32x4.mul(f, f32x4.mul(scale, f32x4.splat(tp))), bp), lanes);
   store4(outQ, f32x4.add(f32x4.mul(g, f32x4.mul(scale, f32x4.splat(tq))), bq), lanes);
-}
-
-/** The first `lanes` (1..4) floats at p as a vector (the rest 0): never reads past them. */
-// @ts-ignore: decorator
-@inline function load4(p: usize, lanes: usize): v128 {
-  if (lanes == 4) return v128.load(p);
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, load<f32>(p));
-  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
-  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
-  return v;
-}
-
-/** Stores the first `lanes` (1..4) lanes of v at p. */
-// @ts-ignore: decorator
-@inline function store4(p: usize, v: v128, lanes: usize): void {
-  if (lanes == 4) { v128.store(p, v); return; }
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
 /**

@@ -44,6 +44,26 @@
   return i32x4.ne(w, i32x4.splat(0));
 }
 
+/** The first `lanes` (1..4) floats at p as a vector (the rest 0): never reads past them. */
+// @ts-ignore: decorator
+@inline export function load4(p: usize, lanes: usize): v128 {
+  if (lanes == 4) return v128.load(p);
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** Stores the first `lanes` (1..4) lanes of v at p. */
+// @ts-ignore: decorator
+@inline export function store4(p: usize, v: v128, lanes: usize): void {
+  if (lanes == 4) { v128.store(p, v); return; }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
 // Cephes expf constants.
 // @ts-ignore: decorator
 @inline const EXP_HI: f32 = 88.3;

@@ -27,11 +27,13 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.len
 const time = (f, reps) => { const t0 = performance.now(); for (let r = 0; r < reps; r++) f(); return (performance.now() - t0) / reps; };
 
 for (const v of variants) v.ids = v.model.translate(input, { minLength: N, maxLength: N }).ids;
+// repetitions per sample: ~40 ms of the first variant's N-step decode per sample
+const reps = cases.map(([, o]) => Math.max(2, Math.round(40 / time(() => m0.translate(input, { ...o, minLength: N, maxLength: N }), 3))));
 const samples = variants.map(() => cases.map(() => []));
 for (let round = 0; round < rounds; round++) {
   variants.forEach((v, vi) => cases.forEach(([, o], ci) => {
-    const one = time(() => v.model.translate(input, { ...o, minLength: 1, maxLength: 1 }), 3);
-    const many = time(() => v.model.translate(input, { ...o, minLength: N, maxLength: N }), 2);
+    const one = time(() => v.model.translate(input, { ...o, minLength: 1, maxLength: 1 }), reps[ci]);
+    const many = time(() => v.model.translate(input, { ...o, minLength: N, maxLength: N }), reps[ci]);
     samples[vi][ci].push((many - one) / (N - 1));
   }));
 }

@@ -33,6 +33,14 @@ export interface Kernels {
   matmul(out: Ptr, X: Ptr, W: Ptr, b: Ptr, n: number, rows: number, cols: number): void;
   /** out (n, rows) = X (n, cols) @ W^T + B (n, rows), a bias row per input; B may alias out (e.g. gathered table rows). */
   matmul_rowbias(out: Ptr, X: Ptr, W: Ptr, B: Ptr, n: number, rows: number, cols: number): void;
+  // The same products with W packed in 4-row interleaved blocks (reference packRowsF32): the layout
+  // of f32 Linear layers; bitwise the row-major result for rows % 4 == 0.
+  /** out (rows,) = W x + b, W packed. */
+  matvec_packed(out: Ptr, W: Ptr, x: Ptr, b: Ptr, rows: number, cols: number): void;
+  /** out (n, rows) = X (n, cols) @ W^T + b, W packed. */
+  matmul_packed(out: Ptr, X: Ptr, W: Ptr, b: Ptr, n: number, rows: number, cols: number): void;
+  /** out (n, rows) = X (n, cols) @ W^T + B (n, rows), W packed; B may alias out. */
+  matmul_packed_rowbias(out: Ptr, X: Ptr, W: Ptr, B: Ptr, n: number, rows: number, cols: number): void;
 
   // assembly/int8.ts: W ≈ ws ⊙ Wq, Wq (rows, colsP) int8 rows zero-padded to colsP = cols rounded up to 16,
   // ws (rows,) f32 row scales; inputs quantised per vector to int16 inside the kernel.

@@ -1,12 +1,13 @@
 /**
  * Affine maps y = W x + b with W (rows, cols) as PyTorch's nn.Linear stores it, in one of two
  * weight formats chosen at load:
- *   'float32': W as read, row-major (assembly/matvec.ts);
+ *   'float32': W as read, packed in 4-row interleaved blocks (assembly/matvec.ts *_packed): a block
+ *              of 4 rows streams from memory sequentially; results equal the row-major products;
  *   'int8':    W ≈ diag(s) Q, per-row symmetric int8, s_r = max_c |W_rc| / 127, Q_rc = round(W_rc / s_r),
  *              in 4-row interleaved blocks (assembly/int8.ts); inputs are quantised per vector to
  *              int16 by the kernels. A quarter of the memory traffic of f32; b stays f32.
  */
-import { quantizeRowsInt8 } from '../reference/kernels.js';
+import { packRowsF32, quantizeRowsInt8 } from '../reference/kernels.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 
@@ -18,8 +19,8 @@ const INT8_MAX_COLS = 65536;
 
 export class Linear {
   /**
-   * float32: W (rows, cols) row-major, ws = 0. int8: W the int8 blocks, ws (rows rounded up to 4,) f32
-   * row scales. b (rows,) or 0 for none.
+   * float32: W (rows rounded up to 4, cols) f32 in packed blocks, ws = 0. int8: W the int8 blocks,
+   * ws (rows rounded up to 4,) f32 row scales. b (rows,) or 0 for none.
    */
   constructor(readonly W: number, readonly ws: number, readonly b: number, readonly rows: number, readonly cols: number,
     readonly format: WeightFormat, private readonly regions: Regions) {}
@@ -41,29 +42,28 @@ export class Linear {
       regions.rt.U8.set(new Uint8Array(Wq.buffer, Wq.byteOffset, Wq.byteLength), q);
       return new Linear(q, regions.upload(ws), bias, rows, cols, 'int8', regions);
     }
-    return new Linear(regions.upload(W), 0, bias, rows, cols, 'float32', regions);
+    return new Linear(regions.upload(packRowsF32(W, rows, cols)), 0, bias, rows, cols, 'float32', regions);
   }
 
   /** out (rows,) = W x + b */
   apply(out: number, x: number): void {
     const k = this.regions.rt.k;
     if (this.format === 'int8') k.matvec_i8(out, this.W, this.ws, x, this.b, this.rows, this.cols);
-    else k.matvec(out, this.W, x, this.b, this.rows, this.cols);
+    else k.matvec_packed(out, this.W, x, this.b, this.rows, this.cols);
   }
 
   /** out (n, rows) = X (n, cols) W^T + b: every weight read once for all n inputs. */
   applyMany(out: number, X: number, n: number): void {
     const k = this.regions.rt.k;
     if (this.format === 'int8') k.matmul_i8(out, X, this.W, this.ws, this.b, n, this.rows, this.cols);
-    else if (n === 1) k.matvec(out, this.W, X, this.b, this.rows, this.cols);
-    else k.matmul(out, X, this.W, this.b, n, this.rows, this.cols);
+    else k.matmul_packed(out, X, this.W, this.b, n, this.rows, this.cols);
   }
 
   /** out (n, rows) += X (n, cols) W^T: out holds a bias row per input (e.g. gathered table rows); b is not added. */
   addMany(out: number, X: number, n: number): void {
     const k = this.regions.rt.k;
     if (this.format === 'int8') k.matmul_i8_rowbias(out, X, this.W, this.ws, out, n, this.rows, this.cols);
-    else k.matmul_rowbias(out, X, this.W, out, n, this.rows, this.cols);
+    else k.matmul_packed_rowbias(out, X, this.W, out, n, this.rows, this.cols);
   }
 }
 

@@ -52,6 +52,48 @@ export function matmul_rowbias(out: Float32Array, X: Float32Array, W: Float32Arr
   }
 }
 
+/**
+ * Index of W[r][c] in the packed f32 layout of the *_packed kernels: rows padded to a multiple of 4;
+ * block r >> 2 of 4 * cols floats holds, per 16 leading columns, 16 floats of each of its 4 rows in
+ * turn, then the cols % 16 trailing columns of each row in turn.
+ */
+export function packedIndex(r: number, c: number, cols: number): number {
+  const c16 = cols & ~15, t = cols - c16;
+  const base = (r >> 2) * 4 * cols;
+  return c < c16 ? base + (c >> 4) * 64 + (r & 3) * 16 + (c & 15) : base + 4 * c16 + (r & 3) * t + (c - c16);
+}
+
+/** W (rows, cols) row-major -> the packed layout (paddedRows(rows) * cols floats, padding rows 0). */
+export function packRowsF32(W: Float32Array, rows: number, cols: number): Float32Array {
+  const P = new Float32Array(paddedRows(rows) * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) P[packedIndex(r, c, cols)] = W[r * cols + c];
+  return P;
+}
+
+/** out (n, rows) = X (n, cols) @ W^T + b (or + B (n, rows) when given), W packed (packedIndex). */
+export function matmul_packed(out: Float32Array, X: Float32Array, Wp: Float32Array, b: Float32Array | null,
+  n: number, rows: number, cols: number, B: Float32Array | null = null): void {
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < rows; r++) {
+      let s = B ? B[i * rows + r] : b ? b[r] : 0;
+      for (let c = 0; c < cols; c++) s += Wp[packedIndex(r, c, cols)] * X[i * cols + c];
+      out[i * rows + r] = s;
+    }
+  }
+}
+
+/** out (rows,) = W x + b, W packed. */
+export function matvec_packed(out: Float32Array, Wp: Float32Array, x: Float32Array, b: Float32Array | null,
+  rows: number, cols: number): void {
+  matmul_packed(out, x, Wp, b, 1, rows, cols);
+}
+
+/** out (n, rows) = X (n, cols) @ W^T + B (n, rows), W packed. B may be out. */
+export function matmul_packed_rowbias(out: Float32Array, X: Float32Array, Wp: Float32Array, B: Float32Array,
+  n: number, rows: number, cols: number): void {
+  matmul_packed(out, X, Wp, null, n, rows, cols, B.slice());
+}
+
 // ---------------------------------------------------------------- assembly/int8.ts
 // W ≈ ws ⊙ Wq: per-row symmetric int8 (quantizeRowsInt8, done at load); inputs quantised per
 // vector to int16 (quantizeInputInt16); products are exact integer dot products.

@@ -129,5 +129,51 @@ test('matmul_rowbias matches the reference (separate B and B = out) and equals m
   A.done();
 });
 
+test('packed layout: packRowsF32 places every element once; padding rows are zero', () => {
+  for (const [rows, cols] of [[1, 1], [5, 7], [8, 33], [3, 16], [6, 40]]) {
+    const W = new Float32Array(rows * cols).map((_, i) => i + 1);
+    const P = ref.packRowsF32(W, rows, cols);
+    assert.is(P.length, ((rows + 3) & ~3) * cols);
+    const seen = new Set<number>();
+    for (let r = 0; r < ((rows + 3) & ~3); r++) for (let c = 0; c < cols; c++) seen.add(ref.packedIndex(r, c, cols));
+    assert.is(seen.size, P.length);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) assert.is(P[ref.packedIndex(r, c, cols)], W[r * cols + c]);
+  }
+});
+
+test('matvec_packed, matmul_packed, matmul_packed_rowbias match the reference over SIZES; bitwise the row-major kernels when rows % 4 == 0', async () => {
+  const rt = await runtime();
+  const r = rng(6);
+  let cases = 0;
+  for (const n of [1, 2, 3, 5, 16]) for (const rows of SIZES) for (const cols of SIZES) {
+    if (n * rows * cols > 2e6) continue;
+    const X = uniform(r, n * cols), W = uniform(r, rows * cols), b = uniform(r, rows), B = uniform(r, n * rows);
+    const A = new Arena(rt);
+    const Xp = A.f32(X), Wp = A.f32(ref.packRowsF32(W, rows, cols)), bp = A.f32(b);
+    const out = A.out(n * rows);
+    if (n === 1) rt.k.matvec_packed(out, Wp, Xp, bp, rows, cols);
+    else rt.k.matmul_packed(out, Xp, Wp, bp, n, rows, cols);
+    const want = new Float32Array(n * rows);
+    ref.matmul(want, X, W, b, n, rows, cols);
+    const e = worst.see('matmul_packed', normErr(A.read(out, n * rows), want));
+    assert.ok(e <= TOL, `packed n=${n} rows=${rows} cols=${cols}: error ${e}`);
+    const inPlace = A.f32(B);
+    rt.k.matmul_packed_rowbias(inPlace, Xp, Wp, inPlace, n, rows, cols);
+    const wantB = new Float32Array(n * rows);
+    ref.matmul_rowbias(wantB, X, W, B, n, rows, cols);
+    const eB = worst.see('matmul_packed_rowbias', normErr(A.read(inPlace, n * rows), wantB));
+    assert.ok(eB <= TOL, `packed rowbias n=${n} rows=${rows} cols=${cols}: error ${eB}`);
+    if (rows % 4 === 0) {
+      const rm = A.out(n * rows), Wr = A.f32(W);
+      if (n === 1) rt.k.matvec(rm, Wr, Xp, bp, rows, cols);
+      else rt.k.matmul(rm, Xp, Wr, bp, n, rows, cols);
+      assert.equal(Array.from(A.read(out, n * rows)), Array.from(A.read(rm, n * rows)), `bitwise n=${n} rows=${rows} cols=${cols}`);
+    }
+    A.done();
+    cases++;
+  }
+  assert.ok(cases > 400, `${cases} cases`);
+});
+
 test.after(() => worst.report('matvec'));
 test.run();
