@@ -90,21 +90,31 @@ export const INPUT_TABLE_BUDGET_BYTES = 64 * 2 ** 20;
  *
  *   gi = W_ih [E_y; c] + b_ih = (W_ie E_y + b_ih) + W_ic c = T[y] + W_ic c
  *
- * T = E W_ie^T + b_ih (V, 3H) does not depend on the step, so it is computed once at load when it
- * fits INPUT_TABLE_BUDGET_BYTES: a step then reads one table row per row instead of W_ie's 3H x E
- * weights (f32, equal to rounding: T[y] is rounded once before W_ic c is added). Otherwise the
- * product runs as written, over [E_y; c]. With int8 weights T is still computed from the f32 W_ie
- * (only W_ic, or W_ih without the table, is quantised).
+ * T = E W_ie^T + b_ih (V, 3H) does not depend on the step. When it fits INPUT_TABLE_BUDGET_BYTES
+ * it is kept: a step then reads one table row per row instead of W_ie's 3H x E weights (f32,
+ * equal to rounding: T[y] is rounded once before W_ic c is added). Otherwise the product runs as
+ * written, over [E_y; c].
+ * Row T[y] is filled the first time y is read, by one matvec (W_ie E_y + b_ih), not at load:
+ * computing all V rows up front took 1.8 s for V = 8000, H = 512 (8x the load), and a decode uses
+ * few of them. It is a cache of a pure function of the weights, always computed by the same kernel
+ * call, so its bits do not depend on which decode fills it; its memory is allocated at load.
+ * With int8 weights T still comes from the f32 W_ie (only W_ic, or W_ih without the table, is quantised).
  * The step's input rows X (rows, inputWidth) hold c at column `contextOffset`; without the table,
  * `project` writes E_y into columns 0..E first.
  */
 export class EmbeddedInputProjection {
   private constructor(
-    /** (V, 3H) T[y] = E_y W_ie^T + b_ih, or 0 without the table. */
+    /** (V, 3H) T[y] = E_y W_ie^T + b_ih where filled[y], or 0 without the table. */
     readonly table: number,
+    /** filled[y] = 1 once T[y] is computed. */
+    private readonly filled: Uint8Array,
+    /** W_ie (3H, E) + b_ih, f32: computes T[y]; null without the table. */
+    private readonly W_ie: Linear | null,
     /** table ? W_ic (3H, d), no bias : W_ih (3H, E + d) + b_ih */
     private readonly W: Linear,
-    private readonly embedding: { ptr: number; dim: number } | null,
+    /** E (V, E) f32. */
+    private readonly embedding: number,
+    readonly E: number,
     readonly H: number,
     readonly inputWidth: number,
     readonly contextOffset: number,
@@ -120,10 +130,10 @@ export class EmbeddedInputProjection {
     budgetBytes = INPUT_TABLE_BUDGET_BYTES): EmbeddedInputProjection {
     const W_ih = weights.float32(`${gru}.weight_ih_l0`, [3 * H, E + d], `(3*hidden ${3 * H}, embedding + context ${E + d})`);
     const b_ih = weights.float32(`${gru}.bias_ih_l0`, [3 * H], `(3*hidden ${3 * H})`);
-    const Emb = weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)');
+    const Emb = regions.upload(weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)'));
     if (V * 3 * H * 4 > budgetBytes) {
-      return new EmbeddedInputProjection(0, Linear.fromArrays(regions, W_ih, b_ih, 3 * H, E + d, format),
-        { ptr: regions.upload(Emb), dim: E }, H, E + d, E, regions);
+      return new EmbeddedInputProjection(0, new Uint8Array(0), null, Linear.fromArrays(regions, W_ih, b_ih, 3 * H, E + d, format),
+        Emb, E, H, E + d, E, regions);
     }
     // split W_ih by columns, each part re-packed contiguous
     const W_ie = new Float32Array(3 * H * E), W_ic = new Float32Array(3 * H * d);
@@ -131,37 +141,33 @@ export class EmbeddedInputProjection {
       W_ie.set(W_ih.subarray(r * (E + d), r * (E + d) + E), r * E);
       W_ic.set(W_ih.subarray(r * (E + d) + E, (r + 1) * (E + d)), r * d);
     }
-    // T = E W_ie^T + b_ih (V, 3H), once, with the matmul kernel; E and W_ie are only needed here
-    const rt = regions.rt;
-    const table = regions.floats(V * 3 * H);
-    const tmp = [rt.alloc(V * E * 4), rt.alloc(3 * H * E * 4), rt.alloc(3 * H * 4)];
-    try {
-      rt.F32.set(Emb, tmp[0] >> 2);
-      rt.F32.set(W_ie, tmp[1] >> 2);
-      rt.F32.set(b_ih, tmp[2] >> 2);
-      rt.k.matmul(table, tmp[0], tmp[1], tmp[2], V, 3 * H, E);
-    } finally {
-      for (const p of tmp) rt.free(p);
-    }
-    return new EmbeddedInputProjection(table, Linear.fromArrays(regions, W_ic, null, 3 * H, d, format), null, H, d, 0, regions);
+    return new EmbeddedInputProjection(regions.floats(V * 3 * H), new Uint8Array(V),
+      Linear.fromArrays(regions, W_ie, b_ih, 3 * H, E, 'float32'), Linear.fromArrays(regions, W_ic, null, 3 * H, d, format),
+      Emb, E, H, d, 0, regions);
   }
 
   /** gi (rows, 3H) = W_ih [E_{ids[r]}; c_r] + b_ih for rows 0..rows-1; X (rows, inputWidth) holds c_r at contextOffset. */
   project(gi: number, ids: ArrayLike<number>, X: number, rows: number): void {
-    const F = this.regions.rt.F32;
+    const E = this.E;
     if (this.table) {
-      // T[y] = E_y W_ie^T + b_ih, precomputed: gather the rows, then add W_ic c
+      // T[y] = E_y W_ie^T + b_ih, computed once per y: gather the rows, then add W_ic c
       const G = 3 * this.H;
       for (let r = 0; r < rows; r++) {
-        const src = (this.table >> 2) + ids[r] * G;
+        const y = ids[r];
+        if (!this.filled[y]) {
+          this.W_ie!.apply(this.table + y * G * 4, this.embedding + y * E * 4);
+          this.filled[y] = 1;
+        }
+        const F = this.regions.rt.F32;
+        const src = (this.table >> 2) + y * G;
         F.copyWithin((gi >> 2) + r * G, src, src + G);
       }
       this.W.addMany(gi, X, rows);
     } else {
-      const { ptr, dim } = this.embedding!;
+      const F = this.regions.rt.F32;
       for (let r = 0; r < rows; r++) {
-        const src = (ptr >> 2) + ids[r] * dim;
-        F.copyWithin((X >> 2) + r * this.inputWidth, src, src + dim);
+        const src = (this.embedding >> 2) + ids[r] * E;
+        F.copyWithin((X >> 2) + r * this.inputWidth, src, src + E);
       }
       this.W.applyMany(gi, X, rows);
     }
