@@ -36,6 +36,7 @@ def parse_args():
     ap.add_argument("--blas", choices=["default", "openblas"], default="default")
     ap.add_argument("--budget", type=float, default=4.0, help="seconds of timing per case (at least --min-runs runs)")
     ap.add_argument("--min-runs", type=int, default=10)
+    ap.add_argument("--no-batch", action="store_true", help="skip timing the batch")
     return ap.parse_args()
 
 
@@ -97,7 +98,8 @@ def time_ms(fn, budget, min_runs, warmup=3):
         times.append((time.perf_counter() - t0) * 1e3)
         if len(times) >= 100000:
             break
-    return {"median_ms": statistics.median(times), "runs": len(times), "min_ms": min(times)}
+    return {"median_ms": statistics.median(times), "runs": len(times), "min_ms": min(times),
+            "samples_ms": [round(t, 4) for t in times]}
 
 
 def main():
@@ -129,7 +131,7 @@ def main():
             if not ARGS.ids_only:
                 r["precomputed"] = time_ms(lambda: greedy_precomputed(model, src, steps, sos), ARGS.budget, ARGS.min_runs)
                 r["tutorial"] = time_ms(lambda: greedy_tutorial(model, src, steps, sos), ARGS.budget, ARGS.min_runs)
-                if info["batch"]:
+                if info["batch"] and not ARGS.no_batch:
                     r["batch_size"] = len(info["batch"])
                     r["batch_precomputed"] = time_ms(lambda: greedy_precomputed(model, batch, steps, sos), ARGS.budget, ARGS.min_runs)
                     r["batch_tutorial"] = time_ms(lambda: greedy_tutorial(model, batch, steps, sos), ARGS.budget, ARGS.min_runs)

@@ -1,0 +1,82 @@
+// GFLOP/s of seqattn's f32 matrix kernels, called straight through the Wasm exports.
+//   node --import tsx bench/kernels.js [ms per sample]       (bench/run.js runs it; needs build/)
+// Shapes: 768x256 (S: GRU 3H x H), 1536x1024 (M: decoder GRU input 3H x 2H), 8000x512 (M: out
+// layer), each as matvec (n = 1) and as the batch-16 matmul. Kernels: row-major matvec / matmul,
+// and the packed variants (4-row interleaved blocks, the layout f32 Linear layers use) when the
+// build exports them. Prints one JSON object; the same shapes and timing as bench/c/kernel_ref.c
+// (median over 21 samples of ~20 ms of calls each).
+import { runtime } from '../src/wasm.ts';
+import * as ref from '../src/reference/kernels.ts';
+
+const target = Number(process.argv[2] ?? 20);
+const rt = await runtime();
+const k = rt.k;
+const SHAPES = [[768, 256], [1536, 1024], [8000, 512]];
+const SAMPLES = 21;
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+
+let seed = 12345;
+const random = (n) => {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; a[i] = ((seed >>> 8) / 16777216 - 0.5) * 0.2; }
+  return a;
+};
+const upload = (a) => { const p = rt.alloc(a.length * 4); rt.F32.set(a, p >> 2); return p; };
+
+function time(call) {
+  let reps = 0;
+  const t0 = performance.now();
+  do { call(); reps++; } while (performance.now() - t0 < target / 4);
+  reps *= 4;
+  const s = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const a = performance.now();
+    for (let r = 0; r < reps; r++) call();
+    s.push((performance.now() - a) / 1e3 / reps);
+  }
+  return median(s);
+}
+
+const memoryBefore = rt.memoryBytes;
+const results = [];
+for (const [rows, cols] of SHAPES) {
+  const W = random(rows * cols);
+  const b = random(rows);
+  const X = random(16 * cols);
+  const pW = upload(W);
+  const pb = upload(b);
+  const pX = upload(X);
+  const pOut = rt.alloc(16 * rows * 4);
+  const packed = typeof k.matvec_packed === 'function' && typeof ref.packRowsF32 === 'function';
+  const pP = packed ? upload(ref.packRowsF32(W, rows, cols)) : 0;
+  // Correctness first: each kernel against plain loops in float64.
+  const want = new Float64Array(16 * rows);
+  for (let i = 0; i < 16; i++) for (let r = 0; r < rows; r++) {
+    let s = b[r];
+    for (let c = 0; c < cols; c++) s += W[r * cols + c] * X[i * cols + c];
+    want[i * rows + r] = s;
+  }
+  const check = (name, n) => {
+    const got = rt.f32(pOut, n * rows);
+    let err = 0;
+    for (let i = 0; i < n * rows; i++) err = Math.max(err, Math.abs(got[i] - want[i]));
+    if (!(err < 1e-3)) throw new Error(`${name} ${rows}x${cols} n=${n}: max error ${err}`);
+  };
+  const cases = [
+    ['matvec', 1, () => k.matvec(pOut, pW, pX, pb, rows, cols)],
+    ['matmul', 16, () => k.matmul(pOut, pX, pW, pb, 16, rows, cols)],
+  ];
+  if (packed) {
+    cases.push(['matvec_packed', 1, () => k.matvec_packed(pOut, pP, pX, pb, rows, cols)]);
+    cases.push(['matmul_packed', 16, () => k.matmul_packed(pOut, pX, pP, pb, 16, rows, cols)]);
+  }
+  for (const [name, n, call] of cases) {
+    call();
+    check(name, n);
+    const seconds = time(call);
+    results.push({ kernel: name, n, rows, cols, seconds, gflops: (2 * n * rows * cols) / seconds / 1e9 });
+    console.error(`wasm ${name} ${rows}x${cols} n=${n}: ${(2 * n * rows * cols / seconds / 1e9).toFixed(2)} GFLOP/s`);
+  }
+  for (const p of [pW, pb, pX, pOut, pP]) if (p) rt.free(p);
+}
+console.log(JSON.stringify({ kernels: results, memoryBytes: [memoryBefore, rt.memoryBytes] }));

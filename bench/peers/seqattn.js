@@ -1,0 +1,17 @@
+// seqattn: loadModel(dir), then translate(ids, { maxLength: steps }) (greedy); batches with translateBatch.
+import { loadModel } from '../../dist/node.js';
+
+export const label = 'seqattn';
+
+export async function create(dir, { weights } = {}) {
+  const model = await loadModel(dir, weights ? { weights } : {});
+  return {
+    model,
+    translate: (src, steps) => model.translate(src, { maxLength: steps }).ids,
+    // Greedy rows decoded together: one matrix product per weight per step for the whole batch.
+    translateBatch: (srcs, steps) => model.translateBatch(srcs, { maxLength: steps }).map((t) => t.ids),
+    // The same batch as a loop of single translate calls.
+    translateLoop: (srcs, steps) => srcs.map((src) => model.translate(src, { maxLength: steps }).ids),
+    dispose: () => model.dispose(),
+  };
+}

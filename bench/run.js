@@ -1,0 +1,361 @@
+// The side-by-side benchmark (issue 5): seqattn against plain JavaScript, onnxruntime-node,
+// onnxruntime-web (wasm), TensorFlow.js (wasm) and PyTorch eager on the same weights, plus
+// seqattn's f32 kernels against a C reference and the machine's read bandwidth.
+//
+//   npm run bench                       (= node bench/run.js; writes bench/RESULTS.md, prints it)
+//   node bench/run.js --rounds 3 --no-build --no-write
+//
+// Steps: build dist/ if src/ or assembly/ are newer; make the models S and M (bench/make_models.py,
+// cached in bench/.cache/); export ONNX (tools/export_onnx.py); PyTorch's greedy ids
+// (tools/bench_torch.py); load every peer and check its ids equal PyTorch's (a peer that disagrees
+// is reported, not timed); then ROUNDS rounds, each timing every peer on S, M and the M batch of
+// 16 (interleaved: every case in every round, rotating order), one PyTorch run, and one run of the
+// C and Wasm kernel benchmarks. Reported: medians of all calls of all rounds.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readConfig } from './lib/safetensors.js';
+import { median, timeRound, warmup } from './lib/timing.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CACHE = join(ROOT, 'bench', '.cache');
+const PYTHON = '/usr/bin/python3';
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? Number(argv[i + 1]) : dflt; };
+const ROUNDS = option('--rounds', 5);
+const log = (...a) => console.error(...a);
+const notes = [];
+
+const MODELS = {
+  S: 'H 256, vocab 32 / 80, source length 10, 12 steps',
+  M: 'H 512, vocab 8000 / 8000, source length 25, 30 steps',
+};
+const PEERS = ['seqattn', 'plain-js', 'onnxruntime-node', 'onnxruntime-web', 'tfjs-wasm'];
+const NEEDS_ONNX = new Set(['onnxruntime-node', 'onnxruntime-web']);
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'], ...opts });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
+  return r.stdout;
+}
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+// ---- 0. the machine and the code measured
+const git = (...a) => { try { return execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return '?'; } };
+const cpuModel = (() => { try { return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)[1]; } catch { return os.cpus()[0]?.model ?? '?'; } })();
+const machine = {
+  date: new Date().toISOString(),
+  cpu: `${cpuModel}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  node: process.version,
+  commit: git('rev-parse', '--short', 'HEAD'),
+  dirty: git('status', '--porcelain', '--', 'src', 'assembly').split('\n').filter(Boolean).length,
+  loadStart: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+};
+
+// ---- 1. build
+if (!flag('--no-build')) {
+  const dist = join(ROOT, 'dist', 'node.js');
+  const wasm = join(ROOT, 'build', 'wasm-bytes.js');
+  const src = Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'assembly')));
+  if (!existsSync(dist) || !existsSync(wasm) || statSync(dist).mtimeMs < src || statSync(wasm).mtimeMs < newest(join(ROOT, 'assembly'))) {
+    log('== npm run build (dist/ is older than src/ or assembly/)');
+    sh('npm', ['run', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+}
+
+// ---- 2. models, ONNX, PyTorch's ids
+const hasTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+if (hasTorch) {
+  log('== models (bench/make_models.py)');
+  sh(PYTHON, ['bench/make_models.py', '--out', CACHE]);
+  for (const name of Object.keys(MODELS)) {
+    const dir = join(CACHE, name);
+    const onnx = ['encoder.onnx', 'decoder_step.onnx'].map((f) => join(dir, f));
+    if (!onnx.every(existsSync) || onnx.some((f) => statSync(f).mtimeMs < statSync(join(dir, 'model.safetensors')).mtimeMs)) {
+      log(`== ONNX export of ${name} (tools/export_onnx.py)`);
+      sh(PYTHON, ['tools/export_onnx.py', dir]);
+    }
+  }
+} else {
+  notes.push(`PyTorch skipped: ${PYTHON} ${existsSync(PYTHON) ? 'has no torch module' : 'is missing'}; models and ONNX files are only made with it (apt-get install python3-torch).`);
+}
+const haveModels = Object.keys(MODELS).every((n) => existsSync(join(CACHE, n, 'model.safetensors')));
+let torchIds = null;
+if (hasTorch) {
+  log('== PyTorch greedy ids (tools/bench_torch.py --ids-only)');
+  torchIds = JSON.parse(sh(PYTHON, ['tools/bench_torch.py', '--ids-only', '--blas', 'openblas', '--models', CACHE])).models;
+}
+
+// ---- 3. peers: load, check ids
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const firstDiff = (a, b) => { let i = 0; while (i < Math.max(a.length, b.length) && a[i] === b[i]) i++; return i; };
+const models = {};
+const peerModules = {};
+for (const p of PEERS) {
+  try {
+    peerModules[p] = await import(`./peers/${p}.js`);
+  } catch (e) {
+    peerModules[p] = { error: `failed to load: ${e.message.split('\n')[0]}` };
+  }
+}
+for (const name of haveModels ? Object.keys(MODELS) : []) {
+  const dir = join(CACHE, name);
+  const info = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
+  const config = readConfig(join(dir, 'model.safetensors'));
+  const ref = torchIds?.[name];
+  const m = (models[name] = { dir, info, peers: {} });
+  for (const p of PEERS) {
+    const mod = peerModules[p];
+    const entry = (m.peers[p] = { label: mod.label ?? p, status: 'ok' });
+    if (mod.error) { entry.status = mod.error; continue; }
+    if (NEEDS_ONNX.has(p) && !existsSync(join(dir, 'decoder_step.onnx'))) { entry.status = 'no ONNX files (made with PyTorch)'; continue; }
+    try {
+      entry.peer = await mod.create(dir, { config });
+      const ids = await entry.peer.translate(info.source, info.steps);
+      const want = ref ? ref.ids : name in models && m.peers.seqattn?.ids;
+      entry.ids = ids;
+      if (want && !same(ids, want)) entry.status = `ids differ from ${ref ? 'PyTorch' : 'seqattn'} from step ${firstDiff(ids, want) + 1}`;
+      if (info.batch.length && entry.peer.translateBatch) {
+        const batchIds = await entry.peer.translateBatch(info.batch, info.steps);
+        entry.batchStatus = !ref ? 'ok (unchecked)' : same(batchIds, ref.batch_ids) ? 'ok' : 'batch ids differ from PyTorch';
+      }
+      if (p === 'seqattn' && info.batch.length) {
+        const loopIds = entry.peer.translateLoop(info.batch, info.steps);
+        entry.loopStatus = !ref || same(loopIds, ref.batch_ids) ? 'ok' : 'ids differ from PyTorch';
+      }
+    } catch (e) {
+      entry.status = `failed: ${e.message.split('\n')[0]}`;
+    }
+    log(`${name} ${entry.label}: ${entry.status}${entry.batchStatus ? `, batch: ${entry.batchStatus}` : ''}`);
+  }
+  if (ref && !(same(ref.ids, ref.tutorial_ids) && same(ref.ids, ref.seqattn_torch_greedy_ids))) {
+    notes.push(`${name}: PyTorch's two decode loops disagree with each other (precomputed Ua keys vs forward_step).`);
+  }
+}
+
+// ---- 4. rounds
+const samples = { S: {}, M: {}, batch: {} };
+const torchRuns = [];
+const kernelRuns = { c: [], wasm: [] };
+const memory = {};
+const cases = {};
+for (const [name, m] of Object.entries(models)) {
+  cases[name] = Object.entries(m.peers).filter(([, e]) => e.status === 'ok')
+    .map(([p, e]) => ({ key: p, fn: () => e.peer.translate(m.info.source, m.info.steps) }));
+  if (m.info.batch.length) {
+    const sa = m.peers.seqattn;
+    cases.batch = [];
+    if (sa?.status === 'ok' && sa.batchStatus?.startsWith('ok')) cases.batch.push({ key: 'seqattn translateBatch', fn: () => sa.peer.translateBatch(m.info.batch, m.info.steps) });
+    if (sa?.status === 'ok' && sa.loopStatus === 'ok') cases.batch.push({ key: 'seqattn 16 x translate', fn: () => sa.peer.translateLoop(m.info.batch, m.info.steps) });
+    for (const p of ['onnxruntime-node', 'onnxruntime-web']) {
+      const e = m.peers[p];
+      if (e?.status === 'ok' && e.batchStatus?.startsWith('ok')) cases.batch.push({ key: `${e.label} batched`, fn: () => e.peer.translateBatch(m.info.batch, m.info.steps) });
+    }
+  }
+}
+for (const [key, list] of Object.entries(cases)) for (const c of list) { log(`warm-up ${key} ${c.key}`); await warmup(c.fn, 3); }
+for (const name of Object.keys(models)) {
+  const sa = models[name].peers.seqattn;
+  if (sa?.peer) memory[name] = [sa.peer.model.wasmMemoryBytes];
+}
+
+const kernelBinary = join(CACHE, 'kernel_ref');
+let cOk = false;
+try {
+  sh('gcc', ['-O3', '-march=native', '-ffast-math', '-o', kernelBinary, 'bench/c/kernel_ref.c']);
+  cOk = true;
+} catch (e) {
+  notes.push(`C reference not built: ${e.message}`);
+}
+
+const MS = { S: 400, M: 1200, batch: 2000 };
+for (let round = 0; round < ROUNDS; round++) {
+  log(`== round ${round + 1} / ${ROUNDS}`);
+  for (const key of ['S', 'M', 'batch']) if (cases[key]?.length) await timeRound(cases[key], samples[key], { round, ms: MS[key] });
+  if (hasTorch) {
+    torchRuns.push(JSON.parse(sh(PYTHON, ['tools/bench_torch.py', '--blas', 'openblas', '--budget', '1', '--min-runs', '3', '--models', CACHE])));
+  }
+  if (cOk) kernelRuns.c.push(JSON.parse(sh(kernelBinary, ['10'])));
+  try {
+    kernelRuns.wasm.push(JSON.parse(sh(process.execPath, ['--import', 'tsx', 'bench/kernels.js', '10'])));
+  } catch (e) {
+    if (round === 0) notes.push(`Wasm kernel benchmark failed: ${e.message}`);
+  }
+}
+for (const name of Object.keys(memory)) memory[name].push(models[name].peers.seqattn.peer.model.wasmMemoryBytes);
+let torchDefault = null;
+if (hasTorch && !flag('--no-default-blas')) {
+  log('== PyTorch on the default BLAS (one run, no batch)');
+  torchDefault = JSON.parse(sh(PYTHON, ['tools/bench_torch.py', '--blas', 'default', '--budget', '2', '--min-runs', '3', '--no-batch', '--models', CACHE]));
+}
+machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+// ---- 5. report
+const fmt = (x, d = 3) => (x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(d));
+const lines = [];
+const out = (s = '') => lines.push(s);
+const torchSamples = (name, key) => torchRuns.flatMap((r) => r.models[name]?.[key]?.samples_ms ?? []);
+
+out('# seqattn side-by-side benchmark');
+out();
+out(`Command: \`npm run bench\`${argv.length ? ` (\`node bench/run.js ${argv.join(' ')}\`)` : ''} (bench/run.js). Date: ${machine.date}.`);
+out(`Machine: ${machine.cpu}; Node ${machine.node}; load average (1/5/15 min) ${machine.loadStart} at the start, ${machine.loadEnd} at the end`);
+out(`(other processes share the 2 cores: compare ratios, which are measured side by side).`);
+out(`Code: commit ${machine.commit}${machine.dirty ? ` with ${machine.dirty} uncommitted change(s) in src/ or assembly/` : ''}.`);
+out(`Versions: onnxruntime-node ${peerModules['onnxruntime-node'].version?.() ?? '-'}, onnxruntime-web ${peerModules['onnxruntime-web'].version?.() ?? '-'}, `
+  + `@tensorflow/tfjs-core ${peerModules['tfjs-wasm'].version?.() ?? '-'}, PyTorch ${torchRuns[0]?.torch ?? '-'}.`);
+out();
+out(`Models: the PyTorch tutorial's structure ("pytorch-tutorial": GRU encoder, additive attention on`);
+out(`s_{i-1}, GRU decoder over [E y; c], out = Linear(H, V)), seeded random weights, greedy decoding of a`);
+out(`fixed number of steps (the </s> logit bias is -1e4), batch 1. Every peer runs the same arithmetic:`);
+out(`Ua h_j + b once per source, then per step Wa s + b, tanh, Va, softmax, context, GRU, out, argmax.`);
+out(`Times: median milliseconds per sequence (encoder + all steps) over every call of ${ROUNDS} interleaved rounds.`);
+out(`Ratio: the peer's median time / seqattn's (above 1: seqattn is faster).`);
+out();
+
+const seqattnMs = {};
+for (const [name, desc] of Object.entries(MODELS)) {
+  const m = models[name];
+  out(`## ${name}: ${desc}`);
+  out();
+  if (!m) { out('Not run (no models).'); out(); continue; }
+  const ref = torchIds?.[name];
+  out(`Reference ids (PyTorch): ${ref ? ref.ids.join(' ') : 'none (no PyTorch)'}`);
+  out();
+  out('| peer | ms / sequence (median) | × seqattn | calls | ids |');
+  out('|---|---|---|---|---|');
+  const sa = samples[name].seqattn;
+  seqattnMs[name] = sa ? median(sa) : NaN;
+  for (const [p, e] of Object.entries(m.peers)) {
+    const s = samples[name][p];
+    if (!s) { out(`| ${e.label} | — | — | — | ${e.status} |`); continue; }
+    out(`| ${e.label} | ${fmt(median(s))} | ${fmt(median(s) / seqattnMs[name], 2)} | ${s.length} | same as PyTorch |`);
+  }
+  for (const [key, label] of [['precomputed', 'PyTorch eager, OpenBLAS (same arithmetic)'], ['tutorial', 'PyTorch eager, OpenBLAS (tutorial forward_step: Ua keys every step)']]) {
+    const s = torchSamples(name, key);
+    if (s.length) out(`| ${label} | ${fmt(median(s))} | ${fmt(median(s) / seqattnMs[name], 2)} | ${s.length} | ${key === 'precomputed' ? 'reference' : same(ref?.tutorial_ids, ref?.ids) ? 'same' : 'differ'} |`);
+  }
+  const d = torchDefault?.models[name]?.precomputed;
+  if (d) out(`| PyTorch eager, Debian's default BLAS (same arithmetic; one run) | ${fmt(d.median_ms)} | ${fmt(d.median_ms / seqattnMs[name], 2)} | ${d.runs} | same |`);
+  if (!hasTorch) out('| PyTorch eager | — | — | — | skipped: no torch |');
+  if (memory[name]) out(`\nseqattn Wasm memory: ${memory[name][0]} bytes before the timing rounds, ${memory[name][1]} after${memory[name][0] === memory[name][1] ? ' (unchanged)' : ' (CHANGED)'}.`);
+  out();
+}
+
+const mb = models.M;
+if (mb?.info.batch.length) {
+  const B = mb.info.batch.length;
+  out(`## M, batch of ${B} sources (length 25, 30 steps each)`);
+  out();
+  out(`Throughput: sequences per second = ${B} / (median ms per batch). × seqattn: the peer's time per batch / seqattn translateBatch's.`);
+  out();
+  out('| peer | ms / batch (median) | sequences / s | × seqattn | calls | ids |');
+  out('|---|---|---|---|---|---|');
+  const base = samples.batch['seqattn translateBatch'] ? median(samples.batch['seqattn translateBatch']) : NaN;
+  for (const [key, s] of Object.entries(samples.batch)) {
+    const t = median(s);
+    out(`| ${key} | ${fmt(t)} | ${fmt(B / t * 1e3, 1)} | ${fmt(t / base, 2)} | ${s.length} | same as PyTorch |`);
+  }
+  for (const [key, label] of [['batch_precomputed', 'PyTorch eager batched, OpenBLAS (same arithmetic)'], ['batch_tutorial', 'PyTorch eager batched, OpenBLAS (tutorial forward_step)']]) {
+    const s = torchSamples('M', key);
+    if (s.length) out(`| ${label} | ${fmt(median(s))} | ${fmt(B / median(s) * 1e3, 1)} | ${fmt(median(s) / base, 2)} | ${s.length} | ${key === 'batch_precomputed' ? 'reference' : same(torchIds?.M?.batch_tutorial_ids, torchIds?.M?.batch_ids) ? 'same' : 'differ'} |`);
+  }
+  for (const [p, e] of Object.entries(mb.peers)) {
+    if (e.batchStatus && !e.batchStatus.startsWith('ok')) out(`| ${e.label} batched | — | — | — | — | ${e.batchStatus} |`);
+  }
+  out();
+}
+
+// kernels
+const kmed = (runs, kernel, n, rows, cols) => {
+  const xs = runs.flatMap((r) => r.kernels.filter((k) => k.kernel === kernel && k.n === n && k.rows === rows && k.cols === cols).map((k) => k.seconds));
+  return xs.length ? median(xs) : NaN;
+};
+if (kernelRuns.wasm.length || kernelRuns.c.length) {
+  out('## Kernels: seqattn f32 matrix products vs C');
+  out();
+  out(`GFLOP/s (2·n·rows·cols per call), median over ${ROUNDS} runs of each benchmark (runs alternate C, Wasm). seqattn: Wasm SIMD`);
+  out(`(4 lanes) through \`runtime()\` exports, bench/kernels.js. C: bench/c/kernel_ref.c, \`gcc -O3 -march=native -ffast-math\``);
+  out(`(AVX2 + FMA, 8 lanes), straightforward loops, 4 rows at a time; row-major and seqattn's packed layout`);
+  out(`(4-row interleaved blocks, what f32 Linear layers use). Fraction: best seqattn kernel / best C kernel.`);
+  out();
+  out('| rows × cols | n | C row-major | C packed | seqattn matvec/matmul | seqattn *_packed | fraction of C |');
+  out('|---|---|---|---|---|---|---|');
+  for (const [rows, cols] of [[768, 256], [1536, 1024], [8000, 512]]) {
+    for (const n of [1, 16]) {
+      const g = (runs, k) => 2 * n * rows * cols / kmed(runs, k, n, rows, cols) / 1e9;
+      const [plain, packed] = n === 1 ? ['matvec', 'matvec_packed'] : ['matmul', 'matmul_packed'];
+      const c = [g(kernelRuns.c, plain), g(kernelRuns.c, packed)];
+      const w = [g(kernelRuns.wasm, plain), g(kernelRuns.wasm, packed)];
+      const best = (xs) => Math.max(...xs.filter((x) => !Number.isNaN(x)));
+      const f = (x) => (Number.isNaN(x) ? '—' : fmt(x, 2));
+      out(`| ${rows} × ${cols} (${(rows * cols * 4 / 2 ** 20).toFixed(1)} MiB) | ${n} | ${f(c[0])} | ${f(c[1])} | ${f(w[0])} | ${f(w[1])} | ${f(best(w) / best(c))} |`);
+    }
+  }
+  const bw = kernelRuns.c.map((r) => r.read_gb_per_s);
+  if (bw.length) {
+    out();
+    out(`Read bandwidth (C streaming sum over 512 MB, one thread): ${fmt(median(bw), 2)} GB/s, so a matvec whose weights come`);
+    out(`from DRAM is bound at ${fmt(median(bw) / 2, 2)} GFLOP/s (2 flops per 4-byte weight). 8000 × 512 (15.6 MiB) fits in the 32 MiB L3.`);
+  }
+  out();
+}
+
+// Where seqattn is slower: every timed case with a ratio below 1.
+const slower = [];
+for (const name of Object.keys(MODELS)) {
+  if (!models[name]) continue;
+  for (const [p, s] of Object.entries(samples[name])) if (p !== 'seqattn' && median(s) < seqattnMs[name]) slower.push(`${name}: ${models[name].peers[p].label} takes ${fmt(median(s) / seqattnMs[name], 2)}x seqattn's time`);
+  for (const key of ['precomputed', 'tutorial']) {
+    const s = torchSamples(name, key);
+    if (s.length && median(s) < seqattnMs[name]) slower.push(`${name}: PyTorch (${key}) takes ${fmt(median(s) / seqattnMs[name], 2)}x seqattn's time`);
+  }
+}
+if (samples.batch['seqattn translateBatch']) {
+  const base = median(samples.batch['seqattn translateBatch']);
+  for (const [key, s] of Object.entries(samples.batch)) if (median(s) < base) slower.push(`M batch 16: ${key} takes ${fmt(median(s) / base, 2)}x seqattn translateBatch's time`);
+  for (const key of ['batch_precomputed', 'batch_tutorial']) {
+    const s = torchSamples('M', key);
+    if (s.length && median(s) < base) slower.push(`M batch 16: PyTorch (${key}) takes ${fmt(median(s) / base, 2)}x seqattn translateBatch's time`);
+  }
+}
+out('## Where a peer is faster than seqattn');
+out();
+if (slower.length) for (const x of slower) out(`- ${x}`);
+else out('- nowhere in this run.');
+out();
+
+notes.push('Peers: onnxruntime-node on its CPU execution provider with intraOpNumThreads = interOpNumThreads = 1; onnxruntime-web on its '
+  + 'wasm backend in Node with env.wasm.numThreads = 1; TensorFlow.js with @tensorflow/tfjs-backend-wasm and setThreadsCount(1); '
+  + 'the ONNX graphs (tools/export_onnx.py, opset 13) are the encoder and one decoder step, the decode loop and argmax in JavaScript; '
+  + 'plain JavaScript is bench/peers/plain-js.js (Float32Array weights, double-precision loop arithmetic).');
+if (hasTorch) notes.push('PyTorch: Debian\'s python3-torch (a generic-BLAS build) run on Debian\'s OpenBLAS (serial) through LD_LIBRARY_PATH '
+  + '(tools/openblas.py), torch.set_num_threads(1), eval + no_grad, timed by tools/bench_torch.py in its own process, once per round '
+  + 'between the JavaScript rounds; "same arithmetic" precomputes Ua keys like every other peer, "tutorial forward_step" is the '
+  + 'tutorial\'s own step. The Debian default BLAS row is netlib\'s reference BLAS (one run, no batch).');
+notes.push('seqattn translateBatch decodes the 16 greedy rows together (one matrix product per weight per step); "16 x translate" is a loop of single calls.');
+
+if (notes.length) {
+  out('## Notes');
+  out();
+  for (const n of notes) out(`- ${n}`);
+  out();
+}
+
+const text = lines.join('\n');
+console.log(text);
+if (!flag('--no-write')) writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), text);
+for (const m of Object.values(models)) for (const e of Object.values(m.peers)) await e.peer?.dispose?.();
+process.exit(0);
