@@ -127,7 +127,7 @@ export class EmbeddedInputProjection {
    */
   static load(regions: Regions, weights: WeightStore, gru: string, embeddingName: string,
     V: number, E: number, d: number, H: number, format: WeightFormat = 'float32',
-    budgetBytes = INPUT_TABLE_BUDGET_BYTES): EmbeddedInputProjection {
+    budgetBytes: number = INPUT_TABLE_BUDGET_BYTES): EmbeddedInputProjection {
     const W_ih = weights.float32(`${gru}.weight_ih_l0`, [3 * H, E + d], `(3*hidden ${3 * H}, embedding + context ${E + d})`);
     const b_ih = weights.float32(`${gru}.bias_ih_l0`, [3 * H], `(3*hidden ${3 * H})`);
     const Emb = regions.upload(weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)'));

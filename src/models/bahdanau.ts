@@ -71,7 +71,7 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     this.attention = AdditiveAttention.load(regions, w,
       { W: 'decoder.attention.W', U: 'decoder.attention.U', v: 'decoder.attention.v' },
       { W: false, U: true, v: false }, H, d, A, f);
-    this.rnnInput = EmbeddedInputProjection.load(regions, w, 'decoder.rnn', 'decoder.embedding', Vt, E, d, H, f);
+    this.rnnInput = EmbeddedInputProjection.load(regions, w, 'decoder.rnn', 'decoder.embedding', Vt, E, d, H, f, options.inputTableBudgetBytes);
     this.rnn = GRU.load(regions, w, 'decoder.rnn', '_l0', E + d, H, config.gruConvention, false, f);
     if (config.deepOutput === 'none') {
       this.deepOutput = null;

@@ -18,6 +18,8 @@ import type { Regions } from '../memory.js';
 export interface NetOptions {
   /** Format of the weight matrices: 'float32' as read, or 'int8' quantised per row at load. */
   weights: WeightFormat;
+  /** Largest decoder input table T (V_t, 3H) in bytes (default INPUT_TABLE_BUDGET_BYTES); tests set 0 to run without it. */
+  inputTableBudgetBytes?: number;
 }
 
 export interface DecodeState {

@@ -52,7 +52,7 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
     this.attention = AdditiveAttention.load(regions, w,
       { W: 'decoder.attention.Wa', U: 'decoder.attention.Ua', v: 'decoder.attention.Va' },
       { W: true, U: true, v: true }, H, H, H, f);
-    this.decoderInput = EmbeddedInputProjection.load(regions, w, 'decoder.gru', 'decoder.embedding', Vt, H, H, H, f);
+    this.decoderInput = EmbeddedInputProjection.load(regions, w, 'decoder.gru', 'decoder.embedding', Vt, H, H, H, f, options.inputTableBudgetBytes);
     this.decoderGru = GRU.load(regions, w, 'decoder.gru', '_l0', 2 * H, H, config.gruConvention, false, f);
     this.out = Linear.load(regions, w, 'decoder.out', Vt, H, true, `(target vocabulary ${Vt}, hidden ${H})`, f);
   }
