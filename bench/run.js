@@ -103,6 +103,17 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const firstDiff = (a, b) => { let i = 0; while (i < Math.max(a.length, b.length) && a[i] === b[i]) i++; return i; };
 const models = {};
 const peerModules = {};
+// onnxruntime-node is no devDependency: its postinstall downloads CUDA libraries from nuget unless
+// ONNXRUNTIME_NODE_INSTALL=skip, which would break `npm ci` on a machine without that network. The
+// CPU binaries ship inside the npm package, so install it here, at onnxruntime-web's version.
+if (!existsSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'))) {
+  const web = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-web', 'package.json'), 'utf8')).version;
+  log(`== npm install --no-save onnxruntime-node@${web} (ONNXRUNTIME_NODE_INSTALL=skip)`);
+  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', `onnxruntime-node@${web}`],
+    { cwd: ROOT, env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) notes.push(`onnxruntime-node: npm install --no-save onnxruntime-node@${web} failed (exit ${r.status}).`);
+  else notes.push(`onnxruntime-node@${web} was installed by this run (npm install --no-save, ONNXRUNTIME_NODE_INSTALL=skip): it is no devDependency.`);
+}
 for (const p of PEERS) {
   try {
     peerModules[p] = await import(`./peers/${p}.js`);
@@ -185,9 +196,19 @@ for (let round = 0; round < ROUNDS; round++) {
   log(`== round ${round + 1} / ${ROUNDS}`);
   for (const key of ['S', 'M', 'batch']) if (cases[key]?.length) await timeRound(cases[key], samples[key], { round, ms: MS[key] });
   if (hasTorch) {
-    torchRuns.push(JSON.parse(sh(PYTHON, ['tools/bench_torch.py', '--blas', 'openblas', '--budget', '1', '--min-runs', '3', '--models', CACHE])));
+    try {
+      torchRuns.push(JSON.parse(sh(PYTHON, ['tools/bench_torch.py', '--blas', 'openblas', '--budget', '1', '--min-runs', '3', '--models', CACHE])));
+    } catch (e) {
+      notes.push(`round ${round + 1}: tools/bench_torch.py failed: ${e.message}`);
+    }
   }
-  if (cOk) kernelRuns.c.push(JSON.parse(sh(kernelBinary, ['10'])));
+  if (cOk) {
+    try {
+      kernelRuns.c.push(JSON.parse(sh(kernelBinary, ['10'])));
+    } catch (e) {
+      notes.push(`round ${round + 1}: the C reference failed: ${e.message}`);
+    }
+  }
   try {
     kernelRuns.wasm.push(JSON.parse(sh(process.execPath, ['--import', 'tsx', 'bench/kernels.js', '10'])));
   } catch (e) {
@@ -198,7 +219,11 @@ for (const name of Object.keys(memory)) memory[name].push(models[name].peers.seq
 let torchDefault = null;
 if (hasTorch && !flag('--no-default-blas')) {
   log('== PyTorch on the default BLAS (one run, no batch)');
-  torchDefault = JSON.parse(sh(PYTHON, ['tools/bench_torch.py', '--blas', 'default', '--budget', '2', '--min-runs', '3', '--no-batch', '--models', CACHE]));
+  try {
+    torchDefault = JSON.parse(sh(PYTHON, ['tools/bench_torch.py', '--blas', 'default', '--budget', '2', '--min-runs', '3', '--no-batch', '--models', CACHE]));
+  } catch (e) {
+    notes.push(`PyTorch on the default BLAS failed: ${e.message}`);
+  }
 }
 machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
