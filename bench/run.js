@@ -3,7 +3,8 @@
 // seqattn's f32 kernels against a C reference and the machine's read bandwidth.
 //
 //   npm run bench                       (= node bench/run.js; writes bench/RESULTS.md, prints it)
-//   node bench/run.js --rounds 3 --no-build --no-write
+//   node bench/run.js --rounds 3 --no-build --no-write --no-default-blas
+//   BENCH_PYTHON=/path/to/python3 npm run bench     (default /usr/bin/python3; without torch, PyTorch is skipped)
 //
 // Steps: build dist/ if src/ or assembly/ are newer; make the models S and M (bench/make_models.py,
 // cached in bench/.cache/); export ONNX (tools/export_onnx.py); PyTorch's greedy ids
@@ -21,7 +22,7 @@ import { median, timeRound, warmup } from './lib/timing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE = join(ROOT, 'bench', '.cache');
-const PYTHON = '/usr/bin/python3';
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
 const option = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? Number(argv[i + 1]) : dflt; };
