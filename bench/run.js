@@ -267,7 +267,7 @@ for (const [name, desc] of Object.entries(MODELS)) {
   for (const [p, e] of Object.entries(m.peers)) {
     const s = samples[name][p];
     if (!s) { out(`| ${e.label} | — | — | — | ${e.status} |`); continue; }
-    out(`| ${e.label} | ${fmt(median(s))} | ${fmt(median(s) / seqattnMs[name], 2)} | ${s.length} | same as PyTorch |`);
+    out(`| ${e.label} | ${fmt(median(s))} | ${fmt(median(s) / seqattnMs[name], 2)} | ${s.length} | ${!torchIds && p === 'seqattn' ? 'reference' : `same as ${torchIds ? 'PyTorch' : 'seqattn'}`} |`);
   }
   for (const [key, label] of [['precomputed', 'PyTorch eager, OpenBLAS (same arithmetic)'], ['tutorial', 'PyTorch eager, OpenBLAS (tutorial forward_step: Ua keys every step)']]) {
     const s = torchSamples(name, key);
@@ -292,7 +292,7 @@ if (mb?.info.batch.length) {
   const base = samples.batch['seqattn translateBatch'] ? median(samples.batch['seqattn translateBatch']) : NaN;
   for (const [key, s] of Object.entries(samples.batch)) {
     const t = median(s);
-    out(`| ${key} | ${fmt(t)} | ${fmt(B / t * 1e3, 1)} | ${fmt(t / base, 2)} | ${s.length} | same as PyTorch |`);
+    out(`| ${key} | ${fmt(t)} | ${fmt(B / t * 1e3, 1)} | ${fmt(t / base, 2)} | ${s.length} | ${torchIds ? 'same as PyTorch' : 'unchecked (no PyTorch)'} |`);
   }
   for (const [key, label] of [['batch_precomputed', 'PyTorch eager batched, OpenBLAS (same arithmetic)'], ['batch_tutorial', 'PyTorch eager batched, OpenBLAS (tutorial forward_step)']]) {
     const s = torchSamples('M', key);
