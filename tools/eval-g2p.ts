@@ -3,13 +3,15 @@
  * tools/g2p_data.py, scored as tools/g2p_score.py scores (src/g2p/score.ts).
  *
  *   npm run eval:g2p -- [--model g2p-en] [--split test] [--beam 5] [--limit N]
- *                       [--torch FILE] [--out FILE] [--show 10] [--no-python-check]
+ *                       [--torch FILE] [--out FILE] [--show 10] [--no-python-check] [--int8]
  *
  * Prints WER / PER without stress (the literature's numbers), WER / PER with stress, and words/s,
  * for greedy decoding (batched, translateBatch) and, with --beam N, beam search.
  * --torch FILE: PyTorch predictions (word TAB phonemes, from tools/g2p_torch_predict.py): scores
  * them too and counts and shows the words where seqattn's greedy output differs.
  * --out FILE: writes seqattn's greedy predictions in the same TSV form.
+ * --int8: also loads the model with int8 weights (loadModel option weights: 'int8') and scores its
+ * greedy outputs, counting the words where they differ from float32's.
  * Unless --no-python-check, checks that tools/g2p_data.py gives the same word list for the split
  * (when python3 is there).
  */
@@ -32,10 +34,11 @@ interface Options {
   out?: string;
   show: number;
   pythonCheck: boolean;
+  int8: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { model: 'g2p-en', split: 'test', show: 10, pythonCheck: true };
+  const o: Options = { model: 'g2p-en', split: 'test', show: 10, pythonCheck: true, int8: false };
   const int = (name: string, v: string | undefined) => {
     if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${name} needs a non-negative integer, got ${v}`);
     return Number(v);
@@ -57,6 +60,7 @@ function parseArgs(argv: string[]): Options {
       case '--out': o.out = next(); break;
       case '--show': o.show = int(a, argv[++k]); break;
       case '--no-python-check': o.pythonCheck = false; break;
+      case '--int8': o.int8 = true; break;
       case '-h': case '--help':
         process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0].replace(/^\/\*\*?\n?/, '').replace(/^ \* ?/gm, ''));
         process.exit(0);
@@ -137,6 +141,14 @@ async function main(): Promise<void> {
   console.log(`${''.padEnd(16)} one word at a time: ${Math.round(sample.length / dt)} words/s on ${sample.length} words` +
     `${same ? ' (same outputs as batched)' : ' (OUTPUTS DIFFER from batched)'}`);
   if (o.beam && o.beam > 1) report(decode(model, words, `beam ${o.beam}`, { beamSize: o.beam }, refs));
+  if (o.int8) {
+    const q8 = await loadModel(o.model, { weights: 'int8' });
+    const run = decode(q8, words, 'greedy int8', {}, refs);
+    report(run);
+    const differ = run.hyps.filter((h, k) => h !== greedy.hyps[k]).length;
+    console.log(`${''.padEnd(16)} int8 vs float32 greedy: ${differ} of ${words.length} words differ; WER ${(run.score.wer - greedy.score.wer).toFixed(2)} points`);
+    q8.dispose();
+  }
 
   if (o.torch) {
     const torch = parsePredictions(readFileSync(o.torch, 'utf8'));
