@@ -34,7 +34,9 @@ const MODELS = {
   S: 'H 256, vocab 32 / 80, source length 10, 12 steps',
   M: 'H 512, vocab 8000 / 8000, source length 25, 30 steps',
 };
-const PEERS = ['seqattn', 'plain-js', 'onnxruntime-node', 'onnxruntime-web', 'tfjs-wasm'];
+const PEERS = ['seqattn', 'seqattn-int8', 'plain-js', 'onnxruntime-node', 'onnxruntime-web', 'tfjs-wasm'];
+/** Share of positions where two id lists agree. */
+const agreement = (a, b) => { let k = 0; for (let i = 0; i < Math.max(a.length, b.length); i++) k += a[i] === b[i] ? 1 : 0; return k / Math.max(a.length, b.length, 1); };
 const NEEDS_ONNX = new Set(['onnxruntime-node', 'onnxruntime-web']);
 
 function sh(cmd, args, opts = {}) {
@@ -138,10 +140,12 @@ for (const name of haveModels ? Object.keys(MODELS) : []) {
       const ids = await entry.peer.translate(info.source, info.steps);
       const want = ref ? ref.ids : name in models && m.peers.seqattn?.ids;
       entry.ids = ids;
-      if (want && !same(ids, want)) entry.status = `ids differ from ${ref ? 'PyTorch' : 'seqattn'} from step ${firstDiff(ids, want) + 1}`;
+      if (mod.quantised && want) entry.agreement = agreement(ids, want);
+      else if (want && !same(ids, want)) entry.status = `ids differ from ${ref ? 'PyTorch' : 'seqattn'} from step ${firstDiff(ids, want) + 1}`;
       if (info.batch.length && entry.peer.translateBatch) {
         const batchIds = await entry.peer.translateBatch(info.batch, info.steps);
-        entry.batchStatus = !ref ? 'ok (unchecked)' : same(batchIds, ref.batch_ids) ? 'ok' : 'batch ids differ from PyTorch';
+        if (mod.quantised && ref) entry.batchAgreement = agreement(batchIds.flat(), ref.batch_ids.flat());
+        entry.batchStatus = !ref ? 'ok (unchecked)' : mod.quantised || same(batchIds, ref.batch_ids) ? 'ok' : 'batch ids differ from PyTorch';
       }
       if (p === 'seqattn' && info.batch.length) {
         const loopIds = entry.peer.translateLoop(info.batch, info.steps);
@@ -171,6 +175,8 @@ for (const [name, m] of Object.entries(models)) {
     cases.batch = [];
     if (sa?.status === 'ok' && sa.batchStatus?.startsWith('ok')) cases.batch.push({ key: 'seqattn translateBatch', fn: () => sa.peer.translateBatch(m.info.batch, m.info.steps) });
     if (sa?.status === 'ok' && sa.loopStatus === 'ok') cases.batch.push({ key: 'seqattn 16 x translate', fn: () => sa.peer.translateLoop(m.info.batch, m.info.steps) });
+    const q8 = m.peers['seqattn-int8'];
+    if (q8?.status === 'ok' && q8.batchStatus?.startsWith('ok')) cases.batch.push({ key: 'seqattn translateBatch, int8 weights', fn: () => q8.peer.translateBatch(m.info.batch, m.info.steps), agreement: q8.batchAgreement });
     for (const p of ['onnxruntime-node', 'onnxruntime-web']) {
       const e = m.peers[p];
       if (e?.status === 'ok' && e.batchStatus?.startsWith('ok')) cases.batch.push({ key: `${e.label} batched`, fn: () => e.peer.translateBatch(m.info.batch, m.info.steps) });
@@ -267,7 +273,9 @@ for (const [name, desc] of Object.entries(MODELS)) {
   for (const [p, e] of Object.entries(m.peers)) {
     const s = samples[name][p];
     if (!s) { out(`| ${e.label} | — | — | — | ${e.status} |`); continue; }
-    out(`| ${e.label} | ${fmt(median(s))} | ${fmt(median(s) / seqattnMs[name], 2)} | ${s.length} | ${!torchIds && p === 'seqattn' ? 'reference' : `same as ${torchIds ? 'PyTorch' : 'seqattn'}`} |`);
+    const idsNote = e.agreement !== undefined ? `${(100 * e.agreement).toFixed(1)}% of tokens as ${torchIds ? 'PyTorch' : 'seqattn'} (quantised)`
+      : !torchIds && p === 'seqattn' ? 'reference' : `same as ${torchIds ? 'PyTorch' : 'seqattn'}`;
+    out(`| ${e.label} | ${fmt(median(s))} | ${fmt(median(s) / seqattnMs[name], 2)} | ${s.length} | ${idsNote} |`);
   }
   for (const [key, label] of [['precomputed', 'PyTorch eager, OpenBLAS (same arithmetic)'], ['tutorial', 'PyTorch eager, OpenBLAS (tutorial forward_step: Ua keys every step)']]) {
     const s = torchSamples(name, key);
@@ -292,7 +300,9 @@ if (mb?.info.batch.length) {
   const base = samples.batch['seqattn translateBatch'] ? median(samples.batch['seqattn translateBatch']) : NaN;
   for (const [key, s] of Object.entries(samples.batch)) {
     const t = median(s);
-    out(`| ${key} | ${fmt(t)} | ${fmt(B / t * 1e3, 1)} | ${fmt(t / base, 2)} | ${s.length} | ${torchIds ? 'same as PyTorch' : 'unchecked (no PyTorch)'} |`);
+    const agree = cases.batch.find((c) => c.key === key)?.agreement;
+    const idsNote = agree !== undefined ? `${(100 * agree).toFixed(1)}% of tokens as PyTorch (quantised)` : torchIds ? 'same as PyTorch' : 'unchecked (no PyTorch)';
+    out(`| ${key} | ${fmt(t)} | ${fmt(B / t * 1e3, 1)} | ${fmt(t / base, 2)} | ${s.length} | ${idsNote} |`);
   }
   for (const [key, label] of [['batch_precomputed', 'PyTorch eager batched, OpenBLAS (same arithmetic)'], ['batch_tutorial', 'PyTorch eager batched, OpenBLAS (tutorial forward_step)']]) {
     const s = torchSamples('M', key);
