@@ -29,27 +29,8 @@ REPO = os.path.dirname(TOOLS)
 sys.path.insert(0, TOOLS)
 from g2p_data import load_splits  # noqa: E402
 from g2p_score import format_score, score  # noqa: E402
-from seqattn_torch import load_model, tokenize  # noqa: E402
-
-
-def ids_to_pron(config, ids):
-    vocab = config["target_vocab"]
-    out = []
-    for k in ids:
-        if k == config["eos_id"]:
-            break
-        out.append(vocab[k])
-    return config.get("target_separator", " ").join(out)
-
-
-def predict(model, config, words, batch_size=256):
-    srcs = [tokenize(config, w) for w in words]
-    order = sorted(range(len(words)), key=lambda i: len(srcs[i]))
-    ids = model.greedy_batch([srcs[i] for i in order], batch_size=batch_size)
-    out = [None] * len(words)
-    for i, seq in zip(order, ids):
-        out[i] = ids_to_pron(config, seq)
-    return out
+from seqattn_torch import load_model  # noqa: E402
+from train_g2p import decode_words  # noqa: E402
 
 
 def main():
@@ -69,7 +50,7 @@ def main():
         refs = refs[:args.limit]
     words = [w for w, _ in refs]
     t0 = time.time()
-    hyps = predict(model, config, words, args.batch_size)
+    hyps = decode_words(model, config, words, args.batch_size)
     dt = time.time() - t0
     with open(args.out, "w", encoding="utf-8") as f:
         for w, h in zip(words, hyps):

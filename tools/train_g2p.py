@@ -124,14 +124,14 @@ def collate(examples, idx, sos_id):
 
 
 def ids_to_pron(config, ids):
+    """Output ids -> phonemes as seqattn's `text`: the symbols before </s>, joined by target_separator."""
     vocab = config["target_vocab"]
     out = []
     for k in ids:
         if k == config["eos_id"]:
             break
-        if k > 2:
-            out.append(vocab[k])
-    return config["target_separator"].join(out)
+        out.append(vocab[k])
+    return config.get("target_separator", " ").join(out)
 
 
 def decode_words(model, config, words, batch_size=256):

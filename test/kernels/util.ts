@@ -4,17 +4,8 @@ import type { WasmRuntime } from '../../src/wasm.js';
 /** Sizes every dimension is tested at: tiny, odd, around multiples of 4/8/32, and large. */
 export const SIZES = [1, 2, 3, 5, 7, 13, 31, 33, 64, 255, 257, 1000];
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG uniform in [0, 1): the library's own Mulberry32 (src/decode/sample.ts). */
+export { mulberry32 as rng } from '../../src/decode/sample.js';
 
 /** n floats uniform in [lo, hi). */
 export function uniform(r: () => number, n: number, lo = -1, hi = 1): Float32Array {
