@@ -101,6 +101,8 @@ export const INPUT_TABLE_BUDGET_BYTES = 64 * 2 ** 20;
  * With int8 weights T still comes from the f32 W_ie (only W_ic, or W_ih without the table, is quantised).
  * The step's input rows X (rows, inputWidth) hold c at column `contextOffset`; without the table,
  * `project` writes E_y into columns 0..E first.
+ * An encoder GRU reads E x_j alone (d = 0): its input projection is then the table lookup T[x_j]
+ * and nothing else.
  */
 export class EmbeddedInputProjection {
   private constructor(
@@ -110,8 +112,8 @@ export class EmbeddedInputProjection {
     private readonly filled: Uint8Array,
     /** W_ie (3H, E) + b_ih, f32: computes T[y]; null without the table. */
     private readonly W_ie: Linear | null,
-    /** table ? W_ic (3H, d), no bias : W_ih (3H, E + d) + b_ih */
-    private readonly W: Linear,
+    /** table ? W_ic (3H, d), no bias (null when d = 0) : W_ih (3H, E + d) + b_ih */
+    private readonly W: Linear | null,
     /** E (V, E) f32. */
     private readonly embedding: number,
     readonly E: number,
@@ -122,15 +124,17 @@ export class EmbeddedInputProjection {
   ) {}
 
   /**
-   * `gru` names the GRU module (weight_ih_l0, bias_ih_l0), `embeddingName` the nn.Embedding (V, E);
-   * the context part has d columns.
+   * `gru` names the GRU module (weight_ih<suffix>, bias_ih<suffix>), `embeddingName` the
+   * nn.Embedding (V, E); the context part has d columns (0 for an encoder). `embedding`: the
+   * offset of that table when another projection already uploaded it (the two directions of a
+   * bidirectional encoder share one).
    */
   static load(regions: Regions, weights: WeightStore, gru: string, embeddingName: string,
     V: number, E: number, d: number, H: number, format: WeightFormat = 'float32',
-    budgetBytes: number = INPUT_TABLE_BUDGET_BYTES): EmbeddedInputProjection {
-    const W_ih = weights.float32(`${gru}.weight_ih_l0`, [3 * H, E + d], `(3*hidden ${3 * H}, embedding + context ${E + d})`);
-    const b_ih = weights.float32(`${gru}.bias_ih_l0`, [3 * H], `(3*hidden ${3 * H})`);
-    const Emb = regions.upload(weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)'));
+    budgetBytes: number = INPUT_TABLE_BUDGET_BYTES, suffix = '_l0', embedding = 0): EmbeddedInputProjection {
+    const W_ih = weights.float32(`${gru}.weight_ih${suffix}`, [3 * H, E + d], `(3*hidden ${3 * H}, ${d ? 'embedding + context' : 'embedding'} ${E + d})`);
+    const b_ih = weights.float32(`${gru}.bias_ih${suffix}`, [3 * H], `(3*hidden ${3 * H})`);
+    const Emb = embedding || regions.upload(weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)'));
     if (V * 3 * H * 4 > budgetBytes) {
       return new EmbeddedInputProjection(0, new Uint8Array(0), null, Linear.fromArrays(regions, W_ih, b_ih, 3 * H, E + d, format),
         Emb, E, H, E + d, E, regions);
@@ -142,9 +146,12 @@ export class EmbeddedInputProjection {
       W_ic.set(W_ih.subarray(r * (E + d) + E, (r + 1) * (E + d)), r * d);
     }
     return new EmbeddedInputProjection(regions.floats(V * 3 * H), new Uint8Array(V),
-      Linear.fromArrays(regions, W_ie, b_ih, 3 * H, E, 'float32'), Linear.fromArrays(regions, W_ic, null, 3 * H, d, format),
+      Linear.fromArrays(regions, W_ie, b_ih, 3 * H, E, 'float32'), d ? Linear.fromArrays(regions, W_ic, null, 3 * H, d, format) : null,
       Emb, E, H, d, 0, regions);
   }
+
+  /** Offset of the embedding table E (V, E) in Wasm memory. */
+  get embeddingTable(): number { return this.embedding; }
 
   /** gi (rows, 3H) = W_ih [E_{ids[r]}; c_r] + b_ih for rows 0..rows-1; X (rows, inputWidth) holds c_r at contextOffset. */
   project(gi: number, ids: ArrayLike<number>, X: number, rows: number): void {
@@ -162,14 +169,14 @@ export class EmbeddedInputProjection {
         const src = (this.table >> 2) + y * G;
         F.copyWithin((gi >> 2) + r * G, src, src + G);
       }
-      this.W.addMany(gi, X, rows);
+      this.W?.addMany(gi, X, rows);
     } else {
       const F = this.regions.rt.F32;
       for (let r = 0; r < rows; r++) {
         const src = (this.embedding >> 2) + ids[r] * E;
         F.copyWithin((X >> 2) + r * this.inputWidth, src, src + E);
       }
-      this.W.applyMany(gi, X, rows);
+      this.W!.applyMany(gi, X, rows);
     }
   }
 }

@@ -43,7 +43,8 @@ interface RNNsearchState extends DecodeState {
 
 export class RNNsearch implements AttentionNet<RNNsearchState> {
   readonly annotationSize: number;
-  private readonly sourceEmbedding: Embedding;
+  private readonly forwardInput: EmbeddedInputProjection;
+  private readonly backwardInput: EmbeddedInputProjection;
   private readonly forward: GRU;
   private readonly backward: GRU;
   private readonly targetEmbedding: Embedding;
@@ -63,9 +64,13 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     const d = 2 * n;
     const catSize = H + E + d;
     this.annotationSize = d;
-    this.sourceEmbedding = Embedding.load(regions, w, 'encoder.embedding', Vs, E);
-    this.forward = GRU.load(regions, w, 'encoder.rnn', '_l0', E, n, config.gruConvention, true, f);
-    this.backward = GRU.load(regions, w, 'encoder.rnn', '_l0_reverse', E, n, config.gruConvention, true, f);
+    // W_ih E x_j + b_ih = T[x_j] for each direction: the embedding and the input projection are one table
+    const budget = options.inputTableBudgetBytes;
+    this.forwardInput = EmbeddedInputProjection.load(regions, w, 'encoder.rnn', 'encoder.embedding', Vs, E, 0, n, f, budget, '_l0');
+    this.backwardInput = EmbeddedInputProjection.load(regions, w, 'encoder.rnn', 'encoder.embedding', Vs, E, 0, n, f, budget, '_l0_reverse',
+      this.forwardInput.embeddingTable);
+    this.forward = GRU.load(regions, w, 'encoder.rnn', '_l0', E, n, config.gruConvention, false, f);
+    this.backward = GRU.load(regions, w, 'encoder.rnn', '_l0_reverse', E, n, config.gruConvention, false, f);
     this.targetEmbedding = Embedding.load(regions, w, 'decoder.embedding', Vt, E);
     this.init = Linear.load(regions, w, 'decoder.init', H, n, true, `(hidden ${H}, encoder hidden ${n})`, f);
     this.attention = AdditiveAttention.load(regions, w,
@@ -124,9 +129,8 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     const Tx = x.length;
     st.Tx[slot] = Tx;
     const h = (j: number) => st.annotations + (slot * st.maxTx + j) * d * 4; // h_j = [→h_j; ←h_j]
-    this.sourceEmbedding.lookupMany(st.Ex, x, Tx);
-    this.forward.inputProjections(st.giForward, st.Ex, Tx);
-    this.backward.inputProjections(st.giBackward, st.Ex, Tx);
+    this.forwardInput.project(st.giForward, x, st.Ex, Tx);
+    this.backwardInput.project(st.giBackward, x, st.Ex, Tx);
     // →h_j = GRU(E x_j, →h_{j-1}), j = 1..Tx
     for (let j = 0; j < Tx; j++) {
       this.forward.step(h(j), st.giForward + j * 3 * n * 4, j === 0 ? st.zeros : h(j - 1), st.encScratch);

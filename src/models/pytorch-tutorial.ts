@@ -33,7 +33,7 @@ interface TutorialState extends DecodeState {
 
 export class PyTorchTutorial implements AttentionNet<TutorialState> {
   readonly annotationSize: number;
-  private readonly encoderEmbedding: Embedding;
+  private readonly encoderInput: EmbeddedInputProjection;
   private readonly encoderGru: GRU;
   private readonly attention: AdditiveAttention;
   /** W_ih [E_tgt y_{i-1}; c_i] + b_ih of the decoder GRU, as T[y_{i-1}] + W_ic c_i when the table fits. */
@@ -47,8 +47,9 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
     const Vs = config.sourceVocab.length;
     const Vt = config.targetVocab.length;
     this.annotationSize = H;
-    this.encoderEmbedding = Embedding.load(regions, w, 'encoder.embedding', Vs, H);
-    this.encoderGru = GRU.load(regions, w, 'encoder.gru', '_l0', H, H, config.gruConvention, true, f);
+    // W_ih E x_j + b_ih = T_src[x_j]: the embedding followed by the input projection is a table
+    this.encoderInput = EmbeddedInputProjection.load(regions, w, 'encoder.gru', 'encoder.embedding', Vs, H, 0, H, f, options.inputTableBudgetBytes);
+    this.encoderGru = GRU.load(regions, w, 'encoder.gru', '_l0', H, H, config.gruConvention, false, f);
     this.attention = AdditiveAttention.load(regions, w,
       { W: 'decoder.attention.Wa', U: 'decoder.attention.Ua', v: 'decoder.attention.Va' },
       { W: true, U: true, v: true }, H, H, H, f);
@@ -92,8 +93,7 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
     st.Tx[slot] = Tx;
     const h = (j: number) => st.annotations + (slot * st.maxTx + j) * H * 4;
     // h_j = GRU(E x_j, h_{j-1}); the input projections of all j in one product.
-    this.encoderEmbedding.lookupMany(st.embedded, x, Tx);
-    this.encoderGru.inputProjections(st.giEnc, st.embedded, Tx);
+    this.encoderInput.project(st.giEnc, x, st.embedded, Tx);
     for (let j = 0; j < Tx; j++) {
       this.encoderGru.step(h(j), st.giEnc + j * 3 * H * 4, j === 0 ? st.zeros : h(j - 1), st.encScratch);
     }

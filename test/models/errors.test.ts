@@ -47,7 +47,7 @@ test('config: missing, malformed, inconsistent with the tensors', async () => {
   await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.architecture = 'transformer'; })), 'E_CONFIG', 'architecture', 'transformer');
   await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.eos_id = 999; })), 'E_CONFIG', 'eos_id', '999');
   // a config whose hidden size disagrees with the file: the first tensor read says so
-  await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.hidden_size = 14; c.embedding_size = 14; })), 'E_TENSOR_SHAPE', 'encoder.embedding.weight');
+  await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.hidden_size = 14; c.embedding_size = 14; })), 'E_TENSOR_SHAPE', 'encoder.gru.weight_ih_l0', 'has shape [39, 13]', 'expected [42, 14]');
 });
 
 test('unknown model names and paths', async () => {
