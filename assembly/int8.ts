@@ -8,7 +8,7 @@
 // Each input vector x is quantised on the fly to int16: x_c ≈ t p_c, p_c = round(x_c / t),
 // t = max_c |x_c| / 32767, and a product is an integer dot product:
 //   out_r = s_r t Σ_c q_rc p_c + b_r
-// Per 16 columns: one load of 16 weights, widened to two i16x8 (extend_low/high_i8x16_s), and two
+// Per 16 columns: two sign-extending loads of 8 weights each (v128.load8x8_s -> two i16x8), and two
 // i32x4.dot_i16x8_s (pairwise i16 products summed into i32 lanes). A weight byte costs 1/4 of an
 // f32 weight in memory traffic, which is what bounds a decoder step on large models.
 // Overflow: |q p| <= 127 * 32767, so a row's i32 sum over 512 columns stays below 2^31
@@ -70,12 +70,14 @@ const XS: usize = memory.data(<i32>(XS_CAP * 4), 16);
   return i32x4.add(v128.shuffle<i32>(ab, cd, 0, 1, 4, 5), v128.shuffle<i32>(ab, cd, 2, 3, 6, 7));
 }
 
-/** i32x4 lanes of Σ over 16 columns of w (16 x i8) times x0, x1 (2 x i16x8). */
+/** i32x4 lanes of Σ over the 16 int8 weights at w times x0, x1 (2 x i16x8); each half of w is
+ * read and sign-extended to i16x8 by one v128.load8x8_s (one pmovsxbw with a memory operand, where
+ * a v128.load then extend_low + extend_high took four instructions). */
 // @ts-ignore: decorator
-@inline function dot16(w: v128, x0: v128, x1: v128): v128 {
+@inline function dot16(w: usize, x0: v128, x1: v128): v128 {
   return i32x4.add(
-    i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w), x0),
-    i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w), x1));
+    i32x4.dot_i16x8_s(v128.load8x8_s(w), x0),
+    i32x4.dot_i16x8_s(v128.load8x8_s(w, 8), x1));
 }
 
 /** The 4 integer dot products of block w (4 interleaved rows) with p, as f32x4. */
@@ -88,10 +90,10 @@ const XS: usize = memory.data(<i32>(XS_CAP * 4), 16);
     for (let c = c0; c < end; c += 16) {
       const x0 = v128.load(p + (c << 1)), x1 = v128.load(p + (c << 1), 16);
       const wc = w + (c << 2);
-      a0 = i32x4.add(a0, dot16(v128.load(wc), x0, x1));
-      a1 = i32x4.add(a1, dot16(v128.load(wc, 16), x0, x1));
-      a2 = i32x4.add(a2, dot16(v128.load(wc, 32), x0, x1));
-      a3 = i32x4.add(a3, dot16(v128.load(wc, 48), x0, x1));
+      a0 = i32x4.add(a0, dot16(wc, x0, x1));
+      a1 = i32x4.add(a1, dot16(wc + 16, x0, x1));
+      a2 = i32x4.add(a2, dot16(wc + 32, x0, x1));
+      a3 = i32x4.add(a3, dot16(wc + 48, x0, x1));
     }
     f = f32x4.add(f, f32x4.convert_i32x4_s(ihsum4(a0, a1, a2, a3)));
   }
@@ -111,20 +113,16 @@ const XS: usize = memory.data(<i32>(XS_CAP * 4), 16);
       const x0 = v128.load(p + (c << 1)), x1 = v128.load(p + (c << 1), 16);
       const y0 = v128.load(q + (c << 1)), y1 = v128.load(q + (c << 1), 16);
       const wc = wb + (c << 2);
-      let w = v128.load(wc);
-      let lo = i16x8.extend_low_i8x16_s(w), hi = i16x8.extend_high_i8x16_s(w);
+      let lo = v128.load8x8_s(wc), hi = v128.load8x8_s(wc, 8);
       a0 = i32x4.add(a0, i32x4.add(i32x4.dot_i16x8_s(lo, x0), i32x4.dot_i16x8_s(hi, x1)));
       b0 = i32x4.add(b0, i32x4.add(i32x4.dot_i16x8_s(lo, y0), i32x4.dot_i16x8_s(hi, y1)));
-      w = v128.load(wc, 16);
-      lo = i16x8.extend_low_i8x16_s(w); hi = i16x8.extend_high_i8x16_s(w);
+      lo = v128.load8x8_s(wc, 16); hi = v128.load8x8_s(wc, 24);
       a1 = i32x4.add(a1, i32x4.add(i32x4.dot_i16x8_s(lo, x0), i32x4.dot_i16x8_s(hi, x1)));
       b1 = i32x4.add(b1, i32x4.add(i32x4.dot_i16x8_s(lo, y0), i32x4.dot_i16x8_s(hi, y1)));
-      w = v128.load(wc, 32);
-      lo = i16x8.extend_low_i8x16_s(w); hi = i16x8.extend_high_i8x16_s(w);
+      lo = v128.load8x8_s(wc, 32); hi = v128.load8x8_s(wc, 40);
       a2 = i32x4.add(a2, i32x4.add(i32x4.dot_i16x8_s(lo, x0), i32x4.dot_i16x8_s(hi, x1)));
       b2 = i32x4.add(b2, i32x4.add(i32x4.dot_i16x8_s(lo, y0), i32x4.dot_i16x8_s(hi, y1)));
-      w = v128.load(wc, 48);
-      lo = i16x8.extend_low_i8x16_s(w); hi = i16x8.extend_high_i8x16_s(w);
+      lo = v128.load8x8_s(wc, 48); hi = v128.load8x8_s(wc, 56);
       a3 = i32x4.add(a3, i32x4.add(i32x4.dot_i16x8_s(lo, x0), i32x4.dot_i16x8_s(hi, x1)));
       b3 = i32x4.add(b3, i32x4.add(i32x4.dot_i16x8_s(lo, y0), i32x4.dot_i16x8_s(hi, y1)));
     }

@@ -4,10 +4,11 @@
 // Accuracy (measured against f64 Math.* in test/kernels/activations.test.ts and softmax.test.ts):
 //   exp4     relative error <= 2.3e-7 on [-87.33, 88.3]; 0 below -87.33 (no denormals), saturates
 //            at exp(88.3) ~= 2.2e38 above; NaN -> NaN.
-//   tanh4    absolute error <= 6e-8 everywhere; exactly +-1 for |x| >= 9.1; NaN -> NaN.
+//   tanh4    absolute error <= 3.3e-7 everywhere (odd rational, tools/fit_tanh.py); exactly +-1
+//            for |x| >= 9; NaN -> NaN.
 //   sigmoid4 absolute error <= 6e-8, relative <= 2e-7 for x >= -87.3; never NaN for finite or
 //            infinite x (1 / (1 + saturated exp)).
-// ref: Cephes expf.c / tanhf.c (S. Moshier), as in sse_mathfun.
+// ref: Cephes expf.c (S. Moshier), as in sse_mathfun.
 // Written for V8's code generator: no FMA in SIMD128, so polynomials use Estrin's scheme (short
 // dependency chains); clamps use pmin/pmax (one minps/maxps; f32x4.min/max cost ~6 instructions
 // each for their NaN and -0 rules); no float -> int conversion (the 1.5 * 2^23 rounding trick).
@@ -115,25 +116,29 @@
 }
 
 /**
- * tanh of 4 lanes. |x| < 0.625: odd polynomial (Cephes tanhf); otherwise
- * sign(x) (1 - 2 / (exp(2|x|) + 1)) with |x| clamped to 9.1, where tanh already rounds to 1.
+ * tanh of 4 lanes as one odd rational function: tanh(x) ~ c P(c^2) / Q(c^2), c = x clamped to
+ * [-9, 9] (tanh(9) rounds to 1 in f32), P and Q of degree 4 in c^2, Estrin's scheme; no exp, one
+ * division, and a final clamp to [-1, 1]. About 2.7x faster than the exp-based form this replaced
+ * (1 - 2 / (exp(2x) + 1)), which matters because additive attention takes Tx x A tanh per step.
+ * Coefficients from tools/fit_tanh.py (weighted least squares toward the minimax fit); in this f32
+ * arithmetic the absolute error is <= 3.3e-7 and the result is exactly +-1 for |x| >= 9.
  */
 // @ts-ignore: decorator
 @inline export function tanh4(x: v128): v128 {
-  const ax = f32x4.abs(x);
-  const s = f32x4.mul(x, x);
-  let p = f32x4.splat(<f32>-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(<f32>2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(<f32>-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(<f32>1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(<f32>-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, s), x), x);
-  const c = f32x4.pmin(ax, f32x4.splat(<f32>9.1)); // keeps NaN
-  const e = expCore(f32x4.add(c, c));                // 2c in [0, 18.2]: no clamping needed
-  const one = f32x4.splat(<f32>1.0);
-  let big = f32x4.sub(one, f32x4.div(f32x4.splat(<f32>2.0), f32x4.add(e, one)));
-  big = v128.or(big, v128.and(x, f32x4.splat(<f32>-0.0))); // big >= 0: copy the sign of x
-  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(<f32>0.625)));
+  const c = f32x4.pmax(f32x4.pmin(x, f32x4.splat(<f32>9.0)), f32x4.splat(<f32>-9.0)); // keeps NaN
+  const s = f32x4.mul(c, c);
+  const s2 = f32x4.mul(s, s);
+  // P = (p0 + p1 s) + s^2 ((p2 + p3 s) + s^2 p4), Q likewise
+  const pLo = f32x4.add(f32x4.splat(<f32>0.9999999403953552), f32x4.mul(f32x4.splat(<f32>0.13381437957286835), s));
+  let pHi = f32x4.add(f32x4.splat(<f32>0.003496210789307952), f32x4.mul(f32x4.splat(<f32>2.06244603759842e-05), s));
+  pHi = f32x4.add(pHi, f32x4.mul(s2, f32x4.splat(<f32>1.3385268005094986e-08)));
+  const P = f32x4.add(pLo, f32x4.mul(s2, pHi));
+  const qLo = f32x4.add(f32x4.splat(<f32>1.0), f32x4.mul(f32x4.splat(<f32>0.46714746952056885), s));
+  let qHi = f32x4.add(f32x4.splat(<f32>0.025879008695483208), f32x4.mul(f32x4.splat(<f32>0.00032868768903426826), s));
+  qHi = f32x4.add(qHi, f32x4.mul(s2, f32x4.splat(<f32>7.787136269143957e-07)));
+  const Q = f32x4.add(qLo, f32x4.mul(s2, qHi));
+  const r = f32x4.div(f32x4.mul(c, P), Q);
+  return f32x4.pmax(f32x4.pmin(r, f32x4.splat(<f32>1.0)), f32x4.splat(<f32>-1.0));
 }
 
 /** sigmoid of 4 lanes: 1 / (1 + exp(-x)); exp4 saturates, so no overflow to NaN. */

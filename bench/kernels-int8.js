@@ -8,7 +8,7 @@ import { quantizeRowsInt8 } from '../src/reference/kernels.ts';
 const rt = await runtime();
 const k = rt.k;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
-for (const [n, rows, cols] of [[1, 8000, 512], [5, 8000, 512], [1, 1536, 512], [5, 1536, 512], [1, 1536, 256], [1, 80, 256]]) {
+for (const [n, rows, cols] of (process.env.SHAPES ? JSON.parse(process.env.SHAPES) : [[1, 8000, 512], [5, 8000, 512], [16, 8000, 512], [1, 1536, 512], [5, 1536, 512], [16, 1536, 512], [1, 1536, 256], [1, 80, 256]])) {
   const W = new Float32Array(rows * cols).map((_, i) => Math.sin(i));
   const { Wq, ws } = quantizeRowsInt8(W, rows, cols);
   const pW = rt.alloc(W.byteLength), pq = rt.alloc(Wq.byteLength), ps = rt.alloc(ws.byteLength);
@@ -22,5 +22,6 @@ for (const [n, rows, cols] of [[1, 8000, 512], [5, 8000, 512], [1, 1536, 512], [
   for (let r = 0; r < 25; r++) for (const [i, f] of [[0, f32], [1, i8]]) {
     const t0 = performance.now(); for (let j = 0; j < reps; j++) f(); ts[i].push((performance.now() - t0) / reps * 1e3);
   }
-  console.log(`n ${n} ${rows}x${cols}: f32 ${median(ts[0]).toFixed(1)} us, int8 ${median(ts[1]).toFixed(1)} us: ${(median(ts[0]) / median(ts[1])).toFixed(2)}x`);
+  const gmac = (t) => (n * rows * cols / t / 1e3).toFixed(1);
+  console.log(`n ${n} ${rows}x${cols}: f32 ${median(ts[0]).toFixed(1)} us (${gmac(median(ts[0]))} GMAC/s), int8 ${median(ts[1]).toFixed(1)} us (${gmac(median(ts[1]))} GMAC/s): ${(median(ts[0]) / median(ts[1])).toFixed(2)}x`);
 }

@@ -25,13 +25,15 @@ export function greedyBatch(ctx: DecodeContext, count: number, limits: LengthLim
     net.step(st, ctx.previous, rows);
     let alive = 0;
     for (let r = 0; r < rows; r++) {
-      const lp = ctx.logProbsRow(r);
-      k.log_softmax(lp, st.logits + r * V * 4, V);
+      // log p(y) = logit_y - logsumexp(logits): one pass over the logits for the normaliser and
+      // one for the argmax; the log-probabilities of the other V - 1 symbols are never written
+      const logits = st.logits + r * V * 4;
+      const logZ = k.logsumexp(logits, V);
       const F = rt.F32;
-      if (i < limits.minLength) F[(lp >> 2) + eosId] = -Infinity;
-      const y = k.argmax(lp, V);
+      if (i < limits.minLength) F[(logits >> 2) + eosId] = -Infinity; // this step's scratch
+      const y = k.argmax(logits, V);
       const seq = out[itemOfRow[r]];
-      const logp = F[(lp >> 2) + y];
+      const logp = Math.fround(F[(logits >> 2) + y] - logZ);
       seq.ids.push(y);
       seq.logProbs.push(logp);
       seq.score += logp;
