@@ -21,6 +21,41 @@ import { hsum, hsum4, load4, store4 } from "./simd";
   return b ? v128.load(b + (r << 2)) : f32x4.splat(0);
 }
 
+/**
+ * The end of a 4-row dot product: accumulators a0..a3 so far, row r's columns at w_r + o (o the
+ * byte offset of the column) from o to bytes, 4 columns a step and then a scalar cols % 4 tail;
+ * returns the 4 sums as one vector. Shared by dot4rows (rows `stride` apart) and dot4packed (the
+ * trailing columns of a packed block), so both reduce in the same order.
+ */
+// @ts-ignore: decorator
+@inline function dot4finish(a0: v128, a1: v128, a2: v128, a3: v128, w0: usize, w1: usize, w2: usize, w3: usize,
+  x: usize, o: usize, bytes: usize): v128 {
+  for (; o + 16 <= bytes; o += 16) {
+    const xa = v128.load(x + o);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xa));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xa));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xa));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xa));
+  }
+  let s = hsum4(a0, a1, a2, a3);
+  if (o < bytes) {
+    let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
+    for (; o < bytes; o += 4) {
+      const xv = load<f32>(x + o);
+      t0 += load<f32>(w0 + o) * xv;
+      t1 += load<f32>(w1 + o) * xv;
+      t2 += load<f32>(w2 + o) * xv;
+      t3 += load<f32>(w3 + o) * xv;
+    }
+    let t = f32x4.splat(t0);
+    t = f32x4.replace_lane(t, 1, t1);
+    t = f32x4.replace_lane(t, 2, t2);
+    t = f32x4.replace_lane(t, 3, t3);
+    s = f32x4.add(s, t);
+  }
+  return s;
+}
+
 /** 4 dot products W[r..r+4) . x as one vector; w0 is the first row, rows are `stride` bytes apart. */
 // @ts-ignore: decorator
 @inline function dot4rows(w0: usize, x: usize, stride: usize, cols: usize): v128 {
@@ -46,31 +81,7 @@ import { hsum, hsum4, load4, store4 } from "./simd";
       f32x4.add(f32x4.mul(v128.load(w3 + o), x0), f32x4.mul(v128.load(w3 + o, 16), x1)),
       f32x4.add(f32x4.mul(v128.load(w3 + o, 32), x2), f32x4.mul(v128.load(w3 + o, 48), x3))));
   }
-  for (; o + 16 <= bytes; o += 16) {
-    const xa = v128.load(x + o);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xa));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xa));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xa));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xa));
-  }
-  let s = hsum4(a0, a1, a2, a3);
-  if (o < bytes) {
-    // cols % 4 tail: up to 3 scalars per row
-    let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
-    for (; o < bytes; o += 4) {
-      const xv = load<f32>(x + o);
-      t0 += load<f32>(w0 + o) * xv;
-      t1 += load<f32>(w1 + o) * xv;
-      t2 += load<f32>(w2 + o) * xv;
-      t3 += load<f32>(w3 + o) * xv;
-    }
-    let t = f32x4.splat(t0);
-    t = f32x4.replace_lane(t, 1, t1);
-    t = f32x4.replace_lane(t, 2, t2);
-    t = f32x4.replace_lane(t, 3, t3);
-    s = f32x4.add(s, t);
-  }
-  return s;
+  return dot4finish(a0, a1, a2, a3, w0, w1, w2, w3, x, o, bytes);
 }
 
 /** One dot product w . x over cols (rows % 4 tail). */
@@ -116,18 +127,16 @@ export function matvec(out: usize, W: usize, x: usize, b: usize, rows: i32, cols
 }
 
 /**
- * 4 weight rows x 2 inputs: out0[0..4) = W[r..r+4) . x0 + bv, out1[0..4) = W[r..r+4) . x1 + bv.
- * Each W chunk is loaded once for both inputs: 6 loads per 8 vector multiply-adds instead of 10,
- * which moves the bound from loads to the add/mul ports.
+ * The end of a 4-row x 2-input product (dot4x2's loop): accumulators a (x0) and b (x1) so far, row
+ * r's columns at w_r + o from o to bytes, 4 columns a step, then the cols % 4 scalars; adds bv0 / bv1
+ * and stores `lanes` outputs at out0 / out1. Shared by dot4x2 (from column 0) and dot4x2packed
+ * (its trailing columns).
  */
 // @ts-ignore: decorator
-@inline function dot4x2(out0: usize, out1: usize, w0: usize, x0: usize, x1: usize, stride: usize, cols: usize, bv0: v128, bv1: v128): void {
-  const w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0); // x0
-  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0); // x1
-  const bytes = cols << 2;
+@inline function dot4x2finish(out0: usize, out1: usize, a0: v128, a1: v128, a2: v128, a3: v128,
+  b0: v128, b1: v128, b2: v128, b3: v128, w0: usize, w1: usize, w2: usize, w3: usize,
+  x0: usize, x1: usize, o: usize, bytes: usize, bv0: v128, bv1: v128, lanes: usize): void {
   const end4 = bytes & ~15;
-  let o: usize = 0;
   for (; o < end4; o += 16) {
     const u = v128.load(x0 + o), v = v128.load(x1 + o);
     let w = v128.load(w0 + o);
@@ -141,7 +150,6 @@ export function matvec(out: usize, W: usize, x: usize, b: usize, rows: i32, cols
   }
   let s = hsum4(a0, a1, a2, a3), t = hsum4(b0, b1, b2, b3);
   if (o < bytes) {
-    // cols % 4 tail
     let p0: f32 = 0, p1: f32 = 0, p2: f32 = 0, p3: f32 = 0, q0: f32 = 0, q1: f32 = 0, q2: f32 = 0, q3: f32 = 0;
     for (; o < bytes; o += 4) {
       const u = load<f32>(x0 + o), v = load<f32>(x1 + o);
@@ -152,8 +160,20 @@ export function matvec(out: usize, W: usize, x: usize, b: usize, rows: i32, cols
     s = f32x4.add(s, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(p0), 1, p1), 2, p2), 3, p3));
     t = f32x4.add(t, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(q0), 1, q1), 2, q2), 3, q3));
   }
-  v128.store(out0, f32x4.add(s, bv0));
-  v128.store(out1, f32x4.add(t, bv1));
+  store4(out0, f32x4.add(s, bv0), lanes);
+  store4(out1, f32x4.add(t, bv1), lanes);
+}
+
+/**
+ * 4 weight rows x 2 inputs: out0[0..4) = W[r..r+4) . x0 + bv, out1[0..4) = W[r..r+4) . x1 + bv.
+ * Each W chunk is loaded once for both inputs: 6 loads per 8 vector multiply-adds instead of 10,
+ * which moves the bound from loads to the add/mul ports.
+ */
+// @ts-ignore: decorator
+@inline function dot4x2(out0: usize, out1: usize, w0: usize, x0: usize, x1: usize, stride: usize, cols: usize, bv0: v128, bv1: v128): void {
+  const w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+  const z = f32x4.splat(0);
+  dot4x2finish(out0, out1, z, z, z, z, z, z, z, z, w0, w1, w2, w3, x0, x1, 0, cols << 2, bv0, bv1, 4);
 }
 
 /**
@@ -253,30 +273,7 @@ export function matmul_rowbias(out: usize, X: usize, W: usize, B: usize, n: i32,
   // trailing T columns: row r's at w + r * tb, read from column index end16 on
   const tb = bytes - end16;
   const w0 = w - end16, w1 = w0 + tb, w2 = w1 + tb, w3 = w2 + tb;
-  for (; o + 16 <= bytes; o += 16) {
-    const xa = v128.load(x + o);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xa));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xa));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xa));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xa));
-  }
-  let s = hsum4(a0, a1, a2, a3);
-  if (o < bytes) {
-    let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
-    for (; o < bytes; o += 4) {
-      const xv = load<f32>(x + o);
-      t0 += load<f32>(w0 + o) * xv;
-      t1 += load<f32>(w1 + o) * xv;
-      t2 += load<f32>(w2 + o) * xv;
-      t3 += load<f32>(w3 + o) * xv;
-    }
-    let t = f32x4.splat(t0);
-    t = f32x4.replace_lane(t, 1, t1);
-    t = f32x4.replace_lane(t, 2, t2);
-    t = f32x4.replace_lane(t, 3, t3);
-    s = f32x4.add(s, t);
-  }
-  return s;
+  return dot4finish(a0, a1, a2, a3, w0, w1, w2, w3, x, o, bytes);
 }
 
 /** dot4x2 over a packed block w: 4 rows x 2 inputs, stores `lanes` outputs of each. */
@@ -303,32 +300,7 @@ export function matmul_rowbias(out: usize, X: usize, W: usize, B: usize, n: i32,
   }
   const tb = bytes - end16;
   const w0 = w - end16, w1 = w0 + tb, w2 = w1 + tb, w3 = w2 + tb;
-  const end4 = bytes & ~15;
-  for (; o < end4; o += 16) {
-    const u = v128.load(x0 + o), v = v128.load(x1 + o);
-    let c = v128.load(w0 + o);
-    a0 = f32x4.add(a0, f32x4.mul(c, u)); b0 = f32x4.add(b0, f32x4.mul(c, v));
-    c = v128.load(w1 + o);
-    a1 = f32x4.add(a1, f32x4.mul(c, u)); b1 = f32x4.add(b1, f32x4.mul(c, v));
-    c = v128.load(w2 + o);
-    a2 = f32x4.add(a2, f32x4.mul(c, u)); b2 = f32x4.add(b2, f32x4.mul(c, v));
-    c = v128.load(w3 + o);
-    a3 = f32x4.add(a3, f32x4.mul(c, u)); b3 = f32x4.add(b3, f32x4.mul(c, v));
-  }
-  let s = hsum4(a0, a1, a2, a3), t = hsum4(b0, b1, b2, b3);
-  if (o < bytes) {
-    let p0: f32 = 0, p1: f32 = 0, p2: f32 = 0, p3: f32 = 0, q0: f32 = 0, q1: f32 = 0, q2: f32 = 0, q3: f32 = 0;
-    for (; o < bytes; o += 4) {
-      const u = load<f32>(x0 + o), v = load<f32>(x1 + o);
-      const c0 = load<f32>(w0 + o), c1 = load<f32>(w1 + o), c2 = load<f32>(w2 + o), c3 = load<f32>(w3 + o);
-      p0 += c0 * u; p1 += c1 * u; p2 += c2 * u; p3 += c3 * u;
-      q0 += c0 * v; q1 += c1 * v; q2 += c2 * v; q3 += c3 * v;
-    }
-    s = f32x4.add(s, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(p0), 1, p1), 2, p2), 3, p3));
-    t = f32x4.add(t, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(q0), 1, q1), 2, q2), 3, q3));
-  }
-  store4(out0, f32x4.add(s, bv0), lanes);
-  store4(out1, f32x4.add(t, bv1), lanes);
+  dot4x2finish(out0, out1, a0, a1, a2, a3, b0, b1, b2, b3, w0, w1, w2, w3, x0, x1, o, bytes, bv0, bv1, lanes);
 }
 
 /** The packed form of matmulImpl: bias b (rows,) or, when B != 0, a row of B (n, rows) per input (B may be out). */
