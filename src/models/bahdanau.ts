@@ -21,18 +21,13 @@ import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../la
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetOptions } from './net.js';
+import { createAttentionDecoderState, reorderRows, startRowFromS0, type AttentionDecoderState, type AttentionNet, type NetOptions } from './net.js';
 
-interface RNNsearchState extends DecodeState {
-  s0: number;        // (maxSlots, H) s_0 per source
-  keysU: number;     // (maxSlots, maxTx, A) U_a h_j + b_U
-  query: number;     // (maxRows, A) W_a s_{i-1}
-  input: number;     // (maxRows, E + 2n) [E y_{i-1}; c_i], the GRU input; (maxRows, 2n) c_i with the table T
-  gi: number;        // (maxRows, 3H) its projections
+/** AttentionDecoderState (input: (maxRows, E + 2n) [E y_{i-1}; c_i], or c_i with the table T) plus: */
+interface RNNsearchState extends AttentionDecoderState {
   cat: number;       // (maxRows, H + E + 2n) [s_i; E y_{i-1}; c_i], the deep output's input
   tPieces: number;   // (maxRows, P) t~_i
   t: number;         // (maxRows, l) t_i
-  tmp: number;       // (maxRows, H) for reorder
   Ex: number;        // (maxTx, E) E x_j of the source being encoded
   giForward: number; // (maxTx, 3n) input projections of →GRU
   giBackward: number;// (maxTx, 3n) input projections of ←GRU
@@ -93,27 +88,14 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     const { embeddingSize: E, encoderHiddenSize: n, hiddenSize: H, alignmentSize: A, deepOutputSize: l } = this.config;
     const T = this.config.maxSourceLength;
     const d = 2 * n;
-    const input = r.floats(maxRows * this.rnnInput.inputWidth);
     return {
-      maxRows, maxSlots, maxTx: T,
-      Tx: new Int32Array(maxSlots),
-      slotOf: new Int32Array(maxRows),
-      annotations: r.floats(maxSlots * T * d),
-      energies: r.floats(maxRows * T),
-      weights: r.floats(maxRows * T),
-      context: input + this.rnnInput.contextOffset * 4,
-      contextStride: this.rnnInput.inputWidth,
-      state: r.floats(maxRows * H),
-      logits: r.floats(maxRows * this.config.targetVocab.length),
-      s0: r.floats(maxSlots * H),
-      keysU: r.floats(maxSlots * T * A),
-      query: r.floats(maxRows * A),
-      input,
-      gi: r.floats(maxRows * 3 * H),
+      ...createAttentionDecoderState(r, maxRows, maxSlots, {
+        maxTx: T, annotationSize: d, hiddenSize: H, alignmentSize: A,
+        targetVocabSize: this.config.targetVocab.length, input: this.rnnInput,
+      }),
       cat: r.floats(maxRows * (H + E + d)),
       tPieces: r.floats(maxRows * 2 * l),
       t: r.floats(maxRows * l),
-      tmp: r.floats(maxRows * H),
       Ex: r.floats(T * E),
       giForward: r.floats(T * 3 * n),
       giBackward: r.floats(T * 3 * n),
@@ -148,10 +130,7 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
   }
 
   startRow(st: RNNsearchState, row: number, slot: number): void {
-    const H = this.config.hiddenSize;
-    st.slotOf[row] = slot;
-    const from = (st.s0 >> 2) + slot * H;
-    this.regions.rt.F32.copyWithin((st.state >> 2) + row * H, from, from + H);
+    startRowFromS0(this.regions.rt.F32, st, row, slot, this.config.hiddenSize);
   }
 
   step(st: RNNsearchState, previous: Int32Array, rows: number): void {
@@ -187,7 +166,6 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
   }
 
   reorder(st: RNNsearchState, parents: Int32Array, rows: number): void {
-    gatherRows(this.regions.rt.F32, st.state, st.tmp, parents, rows, this.config.hiddenSize);
-    reorderSlots(st.slotOf, parents, rows);
+    reorderRows(this.regions.rt.F32, st, parents, rows, this.config.hiddenSize);
   }
 }

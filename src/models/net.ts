@@ -61,6 +61,68 @@ export interface AttentionNet<S extends DecodeState = DecodeState> {
   reorder(st: S, parents: Int32Array, rows: number): void;
 }
 
+/**
+ * The buffers of an additive-attention GRU decoder beyond DecodeState: s_0 and the keys U h_j per
+ * source slot, and per row the query W s_{i-1}, the GRU input [E y_{i-1}; c_i] (c_i only, when the
+ * embedding table T holds the E y part), its projections gi, and tmp for reordering s.
+ */
+export interface AttentionDecoderState extends DecodeState {
+  s0: number;     // (maxSlots, H) s_0 per source
+  keysU: number;  // (maxSlots, maxTx, A) U h_j + b_U
+  query: number;  // (maxRows, A) W s_{i-1} + b_W
+  input: number;  // (maxRows, inputWidth) [E y_{i-1}; c_i], or c_i with the table T
+  gi: number;     // (maxRows, 3H) its projections
+  tmp: number;    // (maxRows, H) for reorder
+}
+
+/** Sizes that fix an AttentionDecoderState. */
+export interface AttentionDecoderSizes {
+  maxTx: number;
+  annotationSize: number;
+  hiddenSize: number;
+  alignmentSize: number;
+  targetVocabSize: number;
+  /** Width of a GRU input row and where c_i starts in it (EmbeddedInputProjection). */
+  input: { readonly inputWidth: number; readonly contextOffset: number };
+}
+
+/** Allocates the AttentionDecoderState buffers for maxRows rows over maxSlots sources. */
+export function createAttentionDecoderState(r: Regions, maxRows: number, maxSlots: number, z: AttentionDecoderSizes): AttentionDecoderState {
+  const { maxTx: T, annotationSize: d, hiddenSize: H, alignmentSize: A } = z;
+  const input = r.floats(maxRows * z.input.inputWidth);
+  return {
+    maxRows, maxSlots, maxTx: T,
+    Tx: new Int32Array(maxSlots),
+    slotOf: new Int32Array(maxRows),
+    annotations: r.floats(maxSlots * T * d),
+    energies: r.floats(maxRows * T),
+    weights: r.floats(maxRows * T),
+    context: input + z.input.contextOffset * 4,
+    contextStride: z.input.inputWidth,
+    state: r.floats(maxRows * H),
+    logits: r.floats(maxRows * z.targetVocabSize),
+    s0: r.floats(maxSlots * H),
+    keysU: r.floats(maxSlots * T * A),
+    query: r.floats(maxRows * A),
+    input,
+    gi: r.floats(maxRows * 3 * H),
+    tmp: r.floats(maxRows * H),
+  };
+}
+
+/** Row `row` starts on source slot `slot`: s = s_0 of that slot (AttentionNet.startRow). */
+export function startRowFromS0(F32: Float32Array, st: AttentionDecoderState, row: number, slot: number, H: number): void {
+  st.slotOf[row] = slot;
+  const from = (st.s0 >> 2) + slot * H;
+  F32.copyWithin((st.state >> 2) + row * H, from, from + H);
+}
+
+/** Row r takes row parents[r]'s s and source slot (AttentionNet.reorder for a GRU decoder). */
+export function reorderRows(F32: Float32Array, st: AttentionDecoderState, parents: Int32Array, rows: number, H: number): void {
+  gatherRows(F32, st.state, st.tmp, parents, rows, H);
+  reorderSlots(st.slotOf, parents, rows);
+}
+
 /** dst rows r = src rows parents[r], width floats each, through tmp (rows, width). */
 export function gatherRows(F32: Float32Array, base: number, tmp: number, parents: Int32Array, rows: number, width: number): void {
   const b = base >> 2, t = tmp >> 2;

@@ -15,15 +15,10 @@ import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../la
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetOptions } from './net.js';
+import { createAttentionDecoderState, reorderRows, startRowFromS0, type AttentionDecoderState, type AttentionNet, type NetOptions } from './net.js';
 
-interface TutorialState extends DecodeState {
-  s0: number;         // (maxSlots, H) encoder final state per source
-  keysU: number;      // (maxSlots, maxTx, H) Ua h_j + b
-  query: number;      // (maxRows, H) Wa s_{i-1} + b
-  input: number;      // (maxRows, 2H) [E_tgt y_{i-1}; c_i], or (maxRows, H) c_i with the table T
-  gi: number;         // (maxRows, 3H) decoder input projections
-  tmp: number;        // (maxRows, H) for reorder
+/** AttentionDecoderState with A = H: s0 is the encoder's final state; input is [E_tgt y_{i-1}; c_i]. */
+interface TutorialState extends AttentionDecoderState {
   embedded: number;   // (maxTx, H) E_src x_j of the source being encoded
   giEnc: number;      // (maxTx, 3H) its input projections
   zeros: number;      // (H,) h_0
@@ -61,24 +56,11 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
   createState(r: Regions, maxRows: number, maxSlots: number): TutorialState {
     const H = this.config.hiddenSize;
     const T = this.config.maxSourceLength;
-    const input = r.floats(maxRows * this.decoderInput.inputWidth);
     return {
-      maxRows, maxSlots, maxTx: T,
-      Tx: new Int32Array(maxSlots),
-      slotOf: new Int32Array(maxRows),
-      annotations: r.floats(maxSlots * T * H),
-      energies: r.floats(maxRows * T),
-      weights: r.floats(maxRows * T),
-      context: input + this.decoderInput.contextOffset * 4,
-      contextStride: this.decoderInput.inputWidth,
-      state: r.floats(maxRows * H),
-      logits: r.floats(maxRows * this.config.targetVocab.length),
-      s0: r.floats(maxSlots * H),
-      keysU: r.floats(maxSlots * T * H),
-      query: r.floats(maxRows * H),
-      input,
-      gi: r.floats(maxRows * 3 * H),
-      tmp: r.floats(maxRows * H),
+      ...createAttentionDecoderState(r, maxRows, maxSlots, {
+        maxTx: T, annotationSize: H, hiddenSize: H, alignmentSize: H,
+        targetVocabSize: this.config.targetVocab.length, input: this.decoderInput,
+      }),
       embedded: r.floats(T * H),
       giEnc: r.floats(T * 3 * H),
       zeros: r.floats(H),
@@ -104,10 +86,7 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
   }
 
   startRow(st: TutorialState, row: number, slot: number): void {
-    const H = this.config.hiddenSize;
-    st.slotOf[row] = slot;
-    const from = (st.s0 >> 2) + slot * H;
-    this.regions.rt.F32.copyWithin((st.state >> 2) + row * H, from, from + H);
+    startRowFromS0(this.regions.rt.F32, st, row, slot, this.config.hiddenSize);
   }
 
   step(st: TutorialState, previous: Int32Array, rows: number): void {
@@ -122,7 +101,6 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
   }
 
   reorder(st: TutorialState, parents: Int32Array, rows: number): void {
-    gatherRows(this.regions.rt.F32, st.state, st.tmp, parents, rows, this.config.hiddenSize);
-    reorderSlots(st.slotOf, parents, rows);
+    reorderRows(this.regions.rt.F32, st, parents, rows, this.config.hiddenSize);
   }
 }
