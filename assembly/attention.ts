@@ -1,7 +1,13 @@
-// Additive (Bahdanau) attention, the per-step part. Uh_j = U_a h_j is precomputed once per source
-// sentence by matmul; per decoder step only Wq = W_a s_{i-1} is new.
+// Alignment energies and the context vector, the per-step part of attention.
+// Additive (Bahdanau; Luong's "concat"): Uh_j = U_a h_j is precomputed once per source sentence
+// by matmul; per decoder step only Wq = W_a s_{i-1} is new.
 //   e_ij = v_a . tanh(W_a s_{i-1} + U_a h_j) + v_bias      ref: Bahdanau et al. 2015, eq. (6)
+// Multiplicative (Luong "dot" and "general"; scaled dot product with scale = 1/sqrt(d)):
+//   e_tj = scale * q_t . k_j                                ref: Luong et al. 2015, eq. (8)
+//   dot:     q_t = h_t,          k_j = h̄_j
+//   general: q_t = W_a^T h_t,    k_j = h̄_j   (h_t^T W_a h̄_j; or q_t = h_t, k_j = W_a h̄_j once per source)
 //   c_i  = sum_j a_ij h_j                                   ref: Bahdanau et al. 2015, eq. (5)
+import { dot1row, dot4rows } from "./matvec";
 import { hsum4, tanh4, tanh1 } from "./simd";
 
 /** sum_k v_k tanh(Wq_k + Uh_k) over one row of A (vector part), 2 accumulators. */
@@ -57,6 +63,21 @@ export function additive_energies(e: usize, Uh: usize, Wq: usize, v: usize, v_bi
     const s = hsum4(energyVec(u0, Wq, v, vend), z, z, z);
     store<f32>(e + (j << 2), f32x4.extract_lane(s, 0) + energyTail(u0, Wq, v, vend, bytes) + v_bias);
   }
+}
+
+/**
+ * e (Tx,): e_j = scale * (K_j . q); K (Tx, d) row-major keys, q (d,) the query. 4 source positions
+ * at a time share each load of q (the blocked dot products of matvec). e must not overlap the inputs.
+ * ref: Luong et al. 2015, eq. (8), "dot" and "general"
+ */
+export function dot_energies(e: usize, K: usize, q: usize, scale: f32, Tx: i32, d: i32): void {
+  if (Tx <= 0) return;
+  const T = <usize>Tx, D = <usize>max<i32>(d, 0);
+  const stride = D << 2;
+  const sv = f32x4.splat(scale);
+  let j: usize = 0;
+  for (; j + 4 <= T; j += 4) v128.store(e + (j << 2), f32x4.mul(dot4rows(K + j * stride, q, stride, D), sv));
+  for (; j < T; j++) store<f32>(e + (j << 2), dot1row(K + j * stride, q, D) * scale);
 }
 
 /**

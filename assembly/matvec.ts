@@ -58,7 +58,7 @@ import { hsum, hsum4, load4, store4 } from "./simd";
 
 /** 4 dot products W[r..r+4) . x as one vector; w0 is the first row, rows are `stride` bytes apart. */
 // @ts-ignore: decorator
-@inline function dot4rows(w0: usize, x: usize, stride: usize, cols: usize): v128 {
+@inline export function dot4rows(w0: usize, x: usize, stride: usize, cols: usize): v128 {
   const w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
   const bytes = cols << 2;
@@ -86,7 +86,7 @@ import { hsum, hsum4, load4, store4 } from "./simd";
 
 /** One dot product w . x over cols (rows % 4 tail). */
 // @ts-ignore: decorator
-@inline function dot1row(w: usize, x: usize, cols: usize): f32 {
+@inline export function dot1row(w: usize, x: usize, cols: usize): f32 {
   let a = f32x4.splat(0), b = f32x4.splat(0);
   const bytes = cols << 2;
   const end8 = bytes & ~31;

@@ -248,6 +248,15 @@ export function additive_energies(e: Float32Array, Uh: Float32Array, Wq: Float32
   }
 }
 
+/** e (Tx,): e_j = scale * sum_k K_jk q_k; K (Tx, d). ref: Luong et al. 2015, eq. (8), dot / general */
+export function dot_energies(e: Float32Array, K: Float32Array, q: Float32Array, scale: number, Tx: number, d: number): void {
+  for (let j = 0; j < Tx; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += K[j * d + k] * q[k];
+    e[j] = scale * s;
+  }
+}
+
 /** c (d,) = sum_j a_j Hs_j; a (Tx,), Hs (Tx, d). ref: Bahdanau et al. 2015, eq. (5) */
 export function context(c: Float32Array, a: Float32Array, Hs: Float32Array, Tx: number, d: number): void {
   for (let k = 0; k < d; k++) {

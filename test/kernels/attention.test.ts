@@ -44,6 +44,56 @@ test('additive_energies: v_bias alone when A = 0; huge arguments stay finite', a
   M.done();
 });
 
+test('dot_energies matches the reference for every Tx x d in SIZES (dot, general and scaled)', async () => {
+  const rt = await runtime();
+  const r = rng(33);
+  for (const Tx of SIZES) for (const d of SIZES) {
+    const K = uniform(r, Tx * d, -2, 2), q = uniform(r, d, -2, 2);
+    const scale = [1, 1 / Math.sqrt(d), -0.5][(Tx + d) % 3];
+    const want = new Float32Array(Tx);
+    ref.dot_energies(want, K, q, scale, Tx, d);
+    const M = new Arena(rt);
+    const e = M.out(Tx);
+    rt.k.dot_energies(e, M.f32(K), M.f32(q), scale, Tx, d);
+    const err = worst.see('dot_energies', normErr(M.read(e, Tx), want));
+    M.done();
+    assert.ok(err <= TOL, `Tx=${Tx} d=${d}: error ${err}`);
+  }
+});
+
+test('dot_energies: general attention h_t^T W_a h_j = (W_a^T h_t) . h_j = h_t . (W_a h_j); unaligned keys; d = 0 gives zeros', async () => {
+  const rt = await runtime();
+  const r = rng(34);
+  const Tx = 9, d = 13;
+  const Hs = uniform(r, Tx * d), Wa = uniform(r, d * d), ht = uniform(r, d);
+  // score(h_t, h_j) = h_t^T W_a h_j, summed directly in f64
+  const want = new Float32Array(Tx);
+  for (let j = 0; j < Tx; j++) {
+    let s = 0;
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) s += ht[a] * Wa[a * d + b] * Hs[j * d + b];
+    want[j] = s;
+  }
+  const M = new Arena(rt);
+  // query side: q = W_a^T h_t, keys the annotations themselves (read one float past an odd offset)
+  const q = new Float32Array(d);
+  for (let b = 0; b < d; b++) for (let a = 0; a < d; a++) q[b] += Wa[a * d + b] * ht[a];
+  const Kp = M.f32(new Float32Array(Tx * d + 1)) + 4;
+  rt.F32.set(Hs, Kp >> 2);
+  const e1 = M.out(Tx);
+  rt.k.dot_energies(e1, Kp, M.f32(q), 1, Tx, d);
+  assert.ok(normErr(M.read(e1, Tx), want) <= TOL, 'q = W_a^T h_t');
+  // key side: k_j = W_a h_j once per source, query h_t
+  const K = new Float32Array(Tx * d);
+  for (let j = 0; j < Tx; j++) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) K[j * d + a] += Wa[a * d + b] * Hs[j * d + b];
+  const e2 = M.out(Tx);
+  rt.k.dot_energies(e2, M.f32(K), M.f32(ht), 1, Tx, d);
+  assert.ok(normErr(M.read(e2, Tx), want) <= TOL, 'k_j = W_a h_j');
+  const e0 = M.out(4);
+  rt.k.dot_energies(e0, 0, 0, 2, 4, 0);
+  assert.equal(Array.from(M.read(e0, 4)), [0, 0, 0, 0]);
+  M.done();
+});
+
 test('context matches the reference for every Tx x d in SIZES', async () => {
   const rt = await runtime();
   const r = rng(31);
