@@ -59,6 +59,10 @@ export interface Kernels {
   /** Second half: n = tanh(gi_n + u) with u = W_hn (r * h) + b_hn (n, H); h' = (1-z) n + z h. h_out may alias h_prev. */
   gru_reset_before_update(h_out: Ptr, gi: Ptr, u: Ptr, z: Ptr, h_prev: Ptr, H: number, n: number): void;
 
+  // assembly/lstm.ts (gate order i, f, g, o as in PyTorch; rows of n independent states)
+  /** c' = f c + i g, h' = o tanh(c'); gi, gh (n, 4H) include biases, c_prev, c_out, h_out (n, H). c_out may alias c_prev. */
+  lstm_cell(h_out: Ptr, c_out: Ptr, gi: Ptr, gh: Ptr, c_prev: Ptr, H: number, n: number): void;
+
   // assembly/attention.ts
   /** e (Tx,) : e_j = v . tanh(Wq + Uh_j) + v_bias; Uh (Tx, A), Wq (A,), v (A,). ref: Bahdanau et al. 2015, eq. (6) */
   additive_energies(e: Ptr, Uh: Ptr, Wq: Ptr, v: Ptr, v_bias: number, Tx: number, A: number): void;

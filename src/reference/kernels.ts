@@ -236,6 +236,31 @@ export function gru_reset_before_update(h_out: Float32Array, gi: Float32Array, u
   }
 }
 
+// ---------------------------------------------------------------- assembly/lstm.ts
+// Gate order i, f, g, o (PyTorch). n rows of independent states, each H wide.
+
+/**
+ * gi, gh (n, 4H) include biases; c_prev, c_out, h_out (n, H).
+ *   i = sigmoid(gi_i + gh_i), f = sigmoid(gi_f + gh_f), g = tanh(gi_g + gh_g), o = sigmoid(gi_o + gh_o)
+ *   c' = f c + i g,  h' = o tanh(c')
+ * c_out may alias c_prev.
+ */
+export function lstm_cell(h_out: Float32Array, c_out: Float32Array, gi: Float32Array, gh: Float32Array, c_prev: Float32Array,
+  H: number, n: number): void {
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < H; k++) {
+      const g0 = r * 4 * H + k;
+      const i = sigmoid(gi[g0] + gh[g0]);
+      const f = sigmoid(gi[g0 + H] + gh[g0 + H]);
+      const g = Math.tanh(gi[g0 + 2 * H] + gh[g0 + 2 * H]);
+      const o = sigmoid(gi[g0 + 3 * H] + gh[g0 + 3 * H]);
+      const c = f * c_prev[r * H + k] + i * g;
+      c_out[r * H + k] = c;
+      h_out[r * H + k] = o * Math.tanh(c);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- assembly/attention.ts
 
 /** e (Tx,): e_j = sum_k v_k tanh(Wq_k + Uh_jk) + v_bias; Uh (Tx, A). ref: Bahdanau et al. 2015, eq. (6) */
