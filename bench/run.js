@@ -58,9 +58,30 @@ function newest(dir) {
 // ---- 0. the machine and the code measured
 const git = (...a) => { try { return execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return '?'; } };
 const cpuModel = (() => { try { return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)[1]; } catch { return os.cpus()[0]?.model ?? '?'; } })();
+/** Size of the last cache level as the kernel reports it (e.g. "32768K" -> bytes), or NaN. */
+const cacheBytes = (() => {
+  try {
+    const dir = '/sys/devices/system/cpu/cpu0/cache';
+    const levels = readdirSync(dir).filter((d) => d.startsWith('index')).map((d) => join(dir, d))
+      .filter((d) => readFileSync(join(d, 'type'), 'utf8').trim() !== 'Instruction')
+      .map((d) => ({ level: Number(readFileSync(join(d, 'level'), 'utf8')), size: readFileSync(join(d, 'size'), 'utf8').trim() }));
+    const last = levels.sort((a, b) => b.level - a.level)[0];
+    const m = last.size.match(/^(\d+)([KMG]?)$/);
+    return { level: last.level, bytes: Number(m[1]) * { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[m[2]] };
+  } catch { return { level: NaN, bytes: NaN }; }
+})();
+/** What `gcc -march=native` turns on here, from its predefined macros (the C reference's vector ISA). */
+const gccIsa = (() => {
+  try {
+    const macros = execFileSync('gcc', ['-march=native', '-dM', '-E', '-'], { input: '', encoding: 'utf8' });
+    const names = [['__AVX512F__', 'AVX-512F'], ['__AVX512VNNI__', 'AVX-512 VNNI'], ['__AVX2__', 'AVX2'], ['__FMA__', 'FMA'], ['__SSE4_2__', 'SSE4.2']];
+    return names.filter(([m]) => macros.includes(`#define ${m} `)).map(([, n]) => n).join(', ') || 'no AVX';
+  } catch { return '?'; }
+})();
 const machine = {
   date: new Date().toISOString(),
-  cpu: `${cpuModel}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  cpu: `${cpuModel}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`
+    + (Number.isFinite(cacheBytes.bytes) ? `, L${cacheBytes.level} ${(cacheBytes.bytes / 2 ** 20).toFixed(0)} MiB as the kernel reports it` : ''),
   node: process.version,
   commit: git('rev-parse', '--short', 'HEAD'),
   dirty: git('status', '--porcelain', '--', 'src', 'assembly').split('\n').filter(Boolean).length,
@@ -324,7 +345,7 @@ if (kernelRuns.wasm.length || kernelRuns.c.length) {
   out();
   out(`GFLOP/s (2·n·rows·cols per call), median over ${ROUNDS} runs of each benchmark (runs alternate C, Wasm). seqattn: Wasm SIMD`);
   out(`(4 lanes) through \`runtime()\` exports, bench/kernels.js. C: bench/c/kernel_ref.c, \`gcc -O3 -march=native -ffast-math\``);
-  out(`(AVX2 + FMA, 8 lanes), straightforward loops, 4 rows at a time; row-major and seqattn's packed layout`);
+  out(`(here -march=native enables ${gccIsa}), straightforward loops, 4 rows at a time; row-major and seqattn's packed layout`);
   out(`(4-row interleaved blocks, what f32 Linear layers use). Fraction: best seqattn kernel / best C kernel.`);
   out();
   out('| rows × cols | n | C row-major | C packed | seqattn matvec/matmul | seqattn *_packed | fraction of C |');
@@ -344,7 +365,10 @@ if (kernelRuns.wasm.length || kernelRuns.c.length) {
   if (bw.length) {
     out();
     out(`Read bandwidth (C streaming sum over 512 MB, one thread): ${fmt(median(bw), 2)} GB/s, so a matvec whose weights come`);
-    out(`from DRAM is bound at ${fmt(median(bw) / 2, 2)} GFLOP/s (2 flops per 4-byte weight). 8000 × 512 (15.6 MiB) fits in the 32 MiB L3.`);
+    const big = 8000 * 512 * 4;
+    const fits = !Number.isFinite(cacheBytes.bytes) ? 'may or may not fit in the last-level cache (its size is unknown here)'
+      : `${big <= cacheBytes.bytes ? 'fits' : 'does not fit'} in the ${(cacheBytes.bytes / 2 ** 20).toFixed(0)} MiB L${cacheBytes.level} the kernel reports (on a virtual machine, shared with other guests)`;
+    out(`from DRAM is bound at ${fmt(median(bw) / 2, 2)} GFLOP/s (2 flops per 4-byte weight). 8000 × 512 (15.6 MiB) ${fits}.`);
   }
   out();
 }
