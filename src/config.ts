@@ -5,9 +5,13 @@
  */
 import { SeqattnError } from './errors.js';
 
-export type Architecture = 'pytorch-tutorial' | 'bahdanau';
+export type Architecture = 'pytorch-tutorial' | 'bahdanau' | 'luong';
 export type GruConvention = 'reset_after' | 'reset_before';
 export type DeepOutput = 'maxout' | 'tanh' | 'none';
+/** luong: score(h_t, h̄_s), Luong et al. 2015, eq. (8). */
+export type LuongScore = 'dot' | 'general' | 'concat';
+/** luong: global attention with one of the scores (sec. 3.1), or local attention (sec. 3.2). */
+export type LuongAttention = LuongScore | 'local-m' | 'local-p';
 
 export interface ModelConfig {
   architecture: Architecture;
@@ -24,6 +28,18 @@ export interface ModelConfig {
   /** bahdanau: l, the size of t_i (maxout pools 2l pieces in pairs). */
   deepOutputSize: number;
   gruConvention: GruConvention;
+  /** luong: LSTM layers of the encoder and of the decoder. */
+  numLayers: number;
+  /** luong: the encoder LSTM reads both ways; h̄_s = [→h_s; ←h_s] and hiddenSize = 2 encoderHiddenSize. */
+  bidirectionalEncoder: boolean;
+  /** luong: the alignment function. */
+  attention: LuongAttention;
+  /** luong, local-m / local-p: the score used inside the window. */
+  localScore: LuongScore;
+  /** luong, local-m / local-p: D, the window is [p_t - D, p_t + D]. */
+  window: number;
+  /** luong: the decoder reads [E y_{t-1}; h̃_{t-1}] (sec. 3.3) instead of E y_{t-1}. */
+  inputFeeding: boolean;
   sourceVocab: string[];
   targetVocab: string[];
   sourceTokenizer: 'char' | 'word';
@@ -41,7 +57,7 @@ export interface ModelConfig {
   tensorPrefix: string;
 }
 
-const ARCHITECTURES: Architecture[] = ['pytorch-tutorial', 'bahdanau'];
+const ARCHITECTURES: Architecture[] = ['pytorch-tutorial', 'bahdanau', 'luong'];
 
 /** Reads and validates a config object (parsed JSON); `where` names its origin in errors. */
 export function parseConfig(raw: unknown, where: string): ModelConfig {
@@ -110,15 +126,40 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
   const separator = c.target_separator ?? ' ';
   if (typeof separator !== 'string') fail(`"target_separator" must be a string`);
 
+  // luong: the decoder starts from the encoder's final (h, c) per layer (with a bidirectional
+  // encoder [→h; ←h], as OpenNMT-py), so the sizes must line up
+  const luong = architecture === 'luong';
+  const bidirectionalEncoder = luong && bool('bidirectional_encoder', false);
+  if (bidirectionalEncoder && c.encoder_hidden_size === undefined && hiddenSize % 2 !== 0) {
+    fail(`"bidirectional_encoder" needs an even "hidden_size" (the decoder starts from [→h; ←h]), got ${hiddenSize}`);
+  }
+  const encoderHiddenSize = int('encoder_hidden_size', bidirectionalEncoder ? hiddenSize / 2 : hiddenSize);
+  if (luong && (bidirectionalEncoder ? 2 * encoderHiddenSize : encoderHiddenSize) !== hiddenSize) {
+    fail(bidirectionalEncoder
+      ? `luong with "bidirectional_encoder" needs hidden_size = 2 * encoder_hidden_size (the decoder starts from [→h; ←h]), got ${hiddenSize} and ${encoderHiddenSize}`
+      : `luong needs encoder_hidden_size = hidden_size (the decoder starts from the encoder's final state), got ${encoderHiddenSize} and ${hiddenSize}`);
+  }
+  const attention = luong ? str('attention', ['dot', 'general', 'concat', 'local-m', 'local-p'] as const, 'general') : 'general';
+  const local = attention === 'local-m' || attention === 'local-p';
+  for (const key of ['local_score', 'window']) {
+    if (luong && !local && c[key] !== undefined) fail(`"${key}" applies to "local-m" / "local-p" attention only, "attention" is "${attention}"`);
+  }
+
   return {
     architecture,
     embeddingSize,
     hiddenSize,
-    encoderHiddenSize: int('encoder_hidden_size', hiddenSize),
+    encoderHiddenSize,
     alignmentSize: int('alignment_size', hiddenSize),
     deepOutput: architecture === 'bahdanau' ? str('deep_output', ['maxout', 'tanh', 'none'] as const, 'maxout') : 'none',
     deepOutputSize: int('deep_output_size', hiddenSize),
     gruConvention: str('gru_convention', ['reset_after', 'reset_before'] as const, 'reset_after'),
+    numLayers: luong ? int('num_layers', 1) : 1,
+    bidirectionalEncoder,
+    attention,
+    localScore: local ? str('local_score', ['dot', 'general', 'concat'] as const, 'general') : 'general',
+    window: local ? int('window', 10) : 0,
+    inputFeeding: luong && bool('input_feeding', true),
     sourceVocab,
     targetVocab,
     sourceTokenizer: str('source_tokenizer', ['char', 'word'] as const, 'char'),

@@ -7,6 +7,7 @@ import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
 import { RNNsearch } from './models/bahdanau.js';
+import { Luong } from './models/luong.js';
 import type { AttentionNet, NetOptions } from './models/net.js';
 import { PyTorchTutorial } from './models/pytorch-tutorial.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
@@ -25,9 +26,11 @@ export interface ModelSource {
   configName?: string;
 }
 
-const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet> = {
+/** The net class of each architecture name. */
+export const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet> = {
   'pytorch-tutorial': PyTorchTutorial,
   bahdanau: RNNsearch,
+  luong: Luong,
 };
 
 function toBytes(b: Uint8Array | ArrayBuffer): Uint8Array {

@@ -85,15 +85,16 @@ export class GRU {
 export const INPUT_TABLE_BUDGET_BYTES = 64 * 2 ** 20;
 
 /**
- * The input projection of a decoder GRU whose input is [E y; c]: an embedding row E_y (E,), then
- * c (d,). With W_ih split by columns at load into W_ie (3H, E) and W_ic (3H, d):
+ * The input projection of a decoder GRU (or LSTM) whose input is [E y; c]: an embedding row E_y (E,),
+ * then c (d,). With G = 3H gate rows (4H for an LSTM) and W_ih split by columns at load into
+ * W_ie (G, E) and W_ic (G, d):
  *
  *   gi = W_ih [E_y; c] + b_ih = (W_ie E_y + b_ih) + W_ic c = T[y] + W_ic c
  *
- * T = E W_ie^T + b_ih (V, 3H) does not depend on the step. When it fits INPUT_TABLE_BUDGET_BYTES
+ * T = E W_ie^T + b_ih (V, G) does not depend on the step. When it fits INPUT_TABLE_BUDGET_BYTES
  * it is kept: a step then reads one table row per row instead of W_ie's 3H x E weights (f32,
  * equal to rounding: T[y] is rounded once before W_ic c is added). Otherwise the product runs as
- * written, over [E_y; c].
+ * written, over [E_y; c]. ("3H" below reads G for an LSTM.)
  * Row T[y] is filled the first time y is read, by one matvec (W_ie E_y + b_ih), not at load:
  * computing all V rows up front took 1.8 s for V = 8000, H = 512 (8x the load), and a decode uses
  * few of them. It is a cache of a pure function of the weights, always computed by the same kernel
@@ -117,7 +118,8 @@ export class EmbeddedInputProjection {
     /** E (V, E) f32. */
     private readonly embedding: number,
     readonly E: number,
-    readonly H: number,
+    /** Gate rows G of W_ih: 3H (GRU) or 4H (LSTM). */
+    readonly G: number,
     readonly inputWidth: number,
     readonly contextOffset: number,
     private readonly regions: Regions,
@@ -127,38 +129,39 @@ export class EmbeddedInputProjection {
    * `gru` names the GRU module (weight_ih<suffix>, bias_ih<suffix>), `embeddingName` the
    * nn.Embedding (V, E); the context part has d columns (0 for an encoder). `embedding`: the
    * offset of that table when another projection already uploaded it (the two directions of a
-   * bidirectional encoder share one).
+   * bidirectional encoder share one). `gates`: 3 for a GRU, 4 for an LSTM (W_ih has gates * H rows).
    */
   static load(regions: Regions, weights: WeightStore, gru: string, embeddingName: string,
     V: number, E: number, d: number, H: number, format: WeightFormat = 'float32',
-    budgetBytes: number = INPUT_TABLE_BUDGET_BYTES, suffix = '_l0', embedding = 0): EmbeddedInputProjection {
-    const W_ih = weights.float32(`${gru}.weight_ih${suffix}`, [3 * H, E + d], `(3*hidden ${3 * H}, ${d ? 'embedding + context' : 'embedding'} ${E + d})`);
-    const b_ih = weights.float32(`${gru}.bias_ih${suffix}`, [3 * H], `(3*hidden ${3 * H})`);
+    budgetBytes: number = INPUT_TABLE_BUDGET_BYTES, suffix = '_l0', embedding = 0, gates = 3): EmbeddedInputProjection {
+    const G = gates * H;
+    const W_ih = weights.float32(`${gru}.weight_ih${suffix}`, [G, E + d], `(${gates}*hidden ${G}, ${d ? 'embedding + context' : 'embedding'} ${E + d})`);
+    const b_ih = weights.float32(`${gru}.bias_ih${suffix}`, [G], `(${gates}*hidden ${G})`);
     const Emb = embedding || regions.upload(weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)'));
-    if (V * 3 * H * 4 > budgetBytes) {
-      return new EmbeddedInputProjection(0, new Uint8Array(0), null, Linear.fromArrays(regions, W_ih, b_ih, 3 * H, E + d, format),
-        Emb, E, H, E + d, E, regions);
+    if (V * G * 4 > budgetBytes) {
+      return new EmbeddedInputProjection(0, new Uint8Array(0), null, Linear.fromArrays(regions, W_ih, b_ih, G, E + d, format),
+        Emb, E, G, E + d, E, regions);
     }
     // split W_ih by columns, each part re-packed contiguous
-    const W_ie = new Float32Array(3 * H * E), W_ic = new Float32Array(3 * H * d);
-    for (let r = 0; r < 3 * H; r++) {
+    const W_ie = new Float32Array(G * E), W_ic = new Float32Array(G * d);
+    for (let r = 0; r < G; r++) {
       W_ie.set(W_ih.subarray(r * (E + d), r * (E + d) + E), r * E);
       W_ic.set(W_ih.subarray(r * (E + d) + E, (r + 1) * (E + d)), r * d);
     }
-    return new EmbeddedInputProjection(regions.floats(V * 3 * H), new Uint8Array(V),
-      Linear.fromArrays(regions, W_ie, b_ih, 3 * H, E, 'float32'), d ? Linear.fromArrays(regions, W_ic, null, 3 * H, d, format) : null,
-      Emb, E, H, d, 0, regions);
+    return new EmbeddedInputProjection(regions.floats(V * G), new Uint8Array(V),
+      Linear.fromArrays(regions, W_ie, b_ih, G, E, 'float32'), d ? Linear.fromArrays(regions, W_ic, null, G, d, format) : null,
+      Emb, E, G, d, 0, regions);
   }
 
   /** Offset of the embedding table E (V, E) in Wasm memory. */
   get embeddingTable(): number { return this.embedding; }
 
-  /** gi (rows, 3H) = W_ih [E_{ids[r]}; c_r] + b_ih for rows 0..rows-1; X (rows, inputWidth) holds c_r at contextOffset. */
+  /** gi (rows, G) = W_ih [E_{ids[r]}; c_r] + b_ih for rows 0..rows-1; X (rows, inputWidth) holds c_r at contextOffset. */
   project(gi: number, ids: ArrayLike<number>, X: number, rows: number): void {
     const E = this.E;
     if (this.table) {
       // T[y] = E_y W_ie^T + b_ih, computed once per y: gather the rows, then add W_ic c
-      const G = 3 * this.H;
+      const G = this.G;
       for (let r = 0; r < rows; r++) {
         const y = ids[r];
         if (!this.filled[y]) {
