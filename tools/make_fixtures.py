@@ -2,12 +2,15 @@
 
     /usr/bin/python3 tools/make_fixtures.py [--out test/fixtures]
 
-Writes, for three small random-weight models (torch.manual_seed, so reruns are identical):
+Writes, for small random-weight models (torch.manual_seed, so reruns are identical):
   tutorial/         pytorch-tutorial, word tokenizer; model.safetensors (prefixed names, config in
                     metadata) and two-file/{encoder,decoder}.safetensors (unprefixed) + config.json
   bahdanau-maxout/  bahdanau, reset_before GRUs, maxout deep output, char tokenizer, config in metadata
   bahdanau-tanh/    bahdanau, reset_after GRUs (nn.GRU), tanh deep output, word tokenizer,
                     config.json beside model.safetensors (no config in metadata)
+  luong-*/          luong (LSTM), char tokenizer, config in metadata: dot (2 layers, input feeding),
+                    general (no input feeding), concat (bidirectional 2-layer encoder), local-m
+                    (concat score, D = 3), local-p (general score, D = 4)
 each with reference.json: greedy decodes (ids, attention [steps][Tx], raw logits [steps][V_t],
 log_probs [steps], score = sum(log_probs)) for id inputs of length 1, 3, 7, 60 and a few strings.
 
@@ -105,6 +108,45 @@ def tanh_config():
     }
 
 
+def luong_config(**fields):
+    """A small luong model; `fields` set the attention and the shape."""
+    return {
+        "architecture": "luong",
+        "embedding_size": 10,
+        "hidden_size": 16,
+        "num_layers": 1,
+        "alignment_size": 12,
+        "input_feeding": True,
+        "source_vocab": SPECIALS + list("abcdefghijklmnopqrstuvwxyz'"),
+        "target_vocab": SPECIALS + "AA AE AH AO B D EH ER IY K L M N OW P R S T UW Z".split(),
+        "source_tokenizer": "char",
+        "lowercase": True,
+        "target_separator": " ",
+        "sos_id": 1,
+        "eos_id": 2,
+        "append_source_eos": True,
+        "source_eos_id": 2,
+        "source_unk_id": 3,
+        "max_source_length": 64,
+        "max_target_length": 20,
+        **fields,
+    }
+
+
+LUONG = [
+    ("luong-dot", dict(attention="dot", num_layers=2), 2),
+    ("luong-general", dict(attention="general", input_feeding=False), 2),
+    ("luong-concat", dict(attention="concat", num_layers=2, bidirectional_encoder=True, encoder_hidden_size=8), 1),
+    ("luong-local-m", dict(attention="local-m", local_score="concat", window=3), 1),
+    ("luong-local-p", dict(attention="local-p", local_score="general", window=4), 1),
+]
+
+
+def output_layer(model, config):
+    """The nn.Linear that gives the logits (W_s in Luong et al.)."""
+    return model.decoder.W_s if config["architecture"] == "luong" else model.decoder.out
+
+
 def id_cases(config, gen):
     """Sources given as ids (what the encoder reads), lengths 1, 3, 7, 60."""
     V = len(config["source_vocab"])
@@ -126,8 +168,20 @@ def make_interesting(model, config):
         for name, p in model.named_parameters():
             if name.endswith("weight") and ".attention." not in name:
                 p.mul_(2.0)
-        model.decoder.out.weight.mul_(3.0)
-        if config["architecture"] == "pytorch-tutorial":
+        output_layer(model, config).weight.mul_(3.0)
+        if config["architecture"] == "luong":
+            att = model.decoder.attention
+            for name in ("W_a", "v_a"):  # peaked a_t(s)
+                if hasattr(att, name):
+                    getattr(att, name).weight.mul_(6.0)
+            if config["attention"] == "dot" or config.get("local_score") == "dot":
+                for p in [*model.encoder.rnn.parameters(), *model.decoder.rnn.parameters()]:
+                    p.mul_(3.0)  # h_t . h_bar_s grows as the LSTMs saturate
+            model.decoder.W_c.weight.mul_(3.0)  # h~_t away from 0: peaked p(y_t), not near ties
+            if hasattr(att, "v_p"):
+                att.v_p.weight.mul_(3.0)  # p_t spread over the source, not stuck at S/2
+            model.encoder.embedding.weight.mul_(2.0)
+        elif config["architecture"] == "pytorch-tutorial":
             model.decoder.attention.Va.weight.mul_(4.0)
             model.decoder.attention.Ua.weight.mul_(2.0)
         else:
@@ -140,7 +194,7 @@ def make_interesting(model, config):
 def choose_eos_bias(model, config, cases):
     """Smallest EOS bias on a grid with >= 2 cases stopping early (one after >= 3 tokens) and >= 2 running to the limit."""
     eos, limit = config["eos_id"], config["max_target_length"]
-    bias = model.decoder.out.bias
+    bias = output_layer(model, config).bias
     for b in [x / 20 for x in range(-60, 121)]:
         with torch.no_grad():
             bias[eos] = b
@@ -157,7 +211,9 @@ def check_result(r, Tx, config, name):
     assert 1 <= steps <= config["max_target_length"], name
     assert len(r["attention"]) == len(r["logits"]) == len(r["log_probs"]) == steps, name
     for row in r["attention"]:
-        assert len(row) == Tx and all(w >= 0 for w in row) and abs(sum(row) - 1) < 1e-5, name
+        assert len(row) == Tx and all(w >= 0 for w in row), name
+        if config.get("attention") != "local-p":  # local-p's Gaussian leaves sum_s a_t(s) < 1
+            assert abs(sum(row) - 1) < 1e-5, name
     for k, (lg, lp) in enumerate(zip(r["logits"], r["log_probs"])):
         assert len(lg) == V and all(math.isfinite(x) for x in lg), name
         assert r["ids"][k] == max(range(V), key=lambda j: lg[j]), name
@@ -257,6 +313,16 @@ def main():
         f.write("\n")
     refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
     report("bahdanau-tanh", refs, size, bias, config)
+
+    # 4. luong, every alignment function
+    for name, fields, seed in LUONG:
+        config = luong_config(**fields)
+        model, cases, bias = build(config, seed, ["Hello", "attention", "naïve"])
+        folder = os.path.join(out, name)
+        os.makedirs(folder, exist_ok=True)
+        save_model(model, config, os.path.join(folder, "model.safetensors"))
+        refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
+        report(name, refs, size, bias, config)
 
 
 def report(name, refs, size, bias, config):

