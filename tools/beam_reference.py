@@ -19,6 +19,8 @@ The search (GNMT scoring, Wu et al. 2016 sec. 7: s = log P / lp + cp):
     </s> finishes if its rank < K (dropped otherwise), score = total / lp(i+1) + cp with
     cp = beta * sum_j log(min(coverage_r[j] + a_ij, 1)); any other token becomes live (up to K),
     live rows reordered to that order; coverage (float32) grows by the row's attention.
+  * No candidate stays live and nothing has finished (n-gram blocking took every continuation),
+    at i > 0: the hypotheses of the previous step finish unfinished (score with lp(i)); stop.
   * i == maxLength-1: every live hypothesis finishes unfinished (score with lp(maxLength) and its
     coverage including this step); stop.
   * Else, with >= nBest finished and some live: stop when the nBest-th best finished score is
@@ -39,7 +41,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from seqattn_torch import RNNsearch, TutorialSeq2Seq  # noqa: E402
+from seqattn_torch import LuongSeq2Seq, RNNsearch, TutorialSeq2Seq  # noqa: E402
 
 __all__ = ["Stepper", "beam_search", "length_penalty", "repeats_ngram", "DEFAULTS"]
 
@@ -61,6 +63,10 @@ class Stepper:
         elif isinstance(model, RNNsearch):
             self.kind = "bahdanau"
             self.h, self.Uh, _, self.s = model.encode(src)  # (1, Tx, 2n), (1, Tx, A), s_0 (1, H)
+        elif isinstance(model, LuongSeq2Seq):
+            self.kind = "luong"
+            self.h_bar, self.state = model.encode(src)  # (1, S, d), (h (L, 1, H), c (L, 1, H), h~_0 (1, H))
+            self.t = 0  # steps taken (local-m's p_t = t)
         else:
             raise TypeError(f"unsupported model {type(model).__name__}")
 
@@ -71,6 +77,10 @@ class Stepper:
             dec = self.model.decoder
             out, self.hidden, w = dec.forward_step(previous.view(B, 1), self.hidden, self.keys.expand(B, -1, -1))
             return out[:, 0], w[:, 0]
+        if self.kind == "luong":
+            self.t += 1
+            lg, self.state, a = self.model.decoder.step(previous, self.state, self.h_bar.expand(B, -1, -1), self.t)
+            return lg, a
         dec = self.model.decoder
         lg, self.s, a = dec.step(dec.embedding(previous), self.s, self.h.expand(B, -1, -1), self.Uh.expand(B, -1, -1))
         return lg, a
@@ -80,6 +90,9 @@ class Stepper:
         idx = torch.tensor(parents, dtype=torch.long)
         if self.kind == "tutorial":
             self.hidden = self.hidden.index_select(1, idx)
+        elif self.kind == "luong":
+            h, c, h_tilde = self.state
+            self.state = (h.index_select(1, idx), c.index_select(1, idx), h_tilde.index_select(0, idx))
         else:
             self.s = self.s.index_select(0, idx)
 
@@ -211,6 +224,11 @@ def beam_search(model, config, source_ids, eps=1e-5, **options):
                 cov = hyp.coverage + attn[r]  # float32, as beam.ts's Float32Array
                 new_live.append(_Hyp(hyp.ids + [t], hyp.log_probs + [lp], hyp.attention + [a], total, cov))
                 parents.append(r)
+            if not new_live and not finished and i > 0:
+                for hyp in live:
+                    finished.append({"hyp": hyp, "score": hyp.total / length_penalty(i, alpha) + cp(hyp.coverage.tolist(), None),
+                                     "finished": False})
+                break
             live = new_live
 
             if i == L - 1:

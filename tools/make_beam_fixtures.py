@@ -4,7 +4,8 @@
 
 For every folder of --fixtures with a reference.json (written by tools/make_fixtures.py), loads
 the model with seqattn_torch.load_model and writes beam.json beside it: for each source of
-reference.json (ids of length 1, 3, 7, 60 and the string cases) x each setting below, the options
+reference.json (ids of length 1, 3, 7, 60 and the string cases) x each setting below (without the
+coverage penalty for local attention, see make()), the options
 (TranslateOptions names, maxLength = max_target_length) and the nBest list (ids, log_probs,
 score = log P / lp + cp, finished). Run it after make_fixtures.py, on the same folder.
 
@@ -50,6 +51,10 @@ def make(folder):
     cases = []
     for src in ref["cases"]:
         for setting in SETTINGS:
+            if setting.get("coveragePenalty") and config.get("attention") in ("local-m", "local-p"):
+                # GNMT's cp = beta sum_j log(min(sum_i a_ij, 1)) is -inf at any source position no local
+                # window reached (a_ij exactly 0 there): scores tie at -inf in no specified order
+                continue
             options = {**setting, "maxLength": config["max_target_length"]}
             r = beam_search(model, config, src["source_ids"], eps=EPS, **options)
             assert r["nBest"], f"{src['name']} {options}: no hypothesis"

@@ -18,6 +18,8 @@ const folders = readdirSync(fixturesDir).filter((d) => existsSync(join(fixturesD
 const reached = { attention: 0, logits: 0 };
 /** Largest differences per fixture folder, for the record. */
 const perFolder: string[] = [];
+/** What the luong fixtures cover: attention kinds, and whether input feeding / a bidirectional encoder / 2+ layers occur. */
+const luongSeen = new Set<string>();
 
 test('fixtures are present', () => {
   assert.ok(folders.length >= 3, `expected at least 3 fixture models in ${fixturesDir}, found ${folders.join(', ') || 'none'}`);
@@ -65,6 +67,12 @@ for (const folder of folders) {
   test(`${folder}: ${ref.architecture} matches PyTorch ${ref.torch_version}`, async () => {
     const model = await loadModel(dir);
     assert.is(model.config.architecture, ref.architecture);
+    const c = model.config;
+    if (c.architecture === 'luong') {
+      luongSeen.add(c.attention).add(`input_feeding ${c.inputFeeding}`);
+      if (c.bidirectionalEncoder) luongSeen.add('bidirectional');
+      if (c.numLayers > 1) luongSeen.add('layers');
+    }
     assert.ok(ref.cases.some((c) => c.source_ids.length === 1), 'a case with a source of length 1');
     assert.ok(ref.cases.some((c) => c.source_ids.length >= 60), 'a case with a source of length 60');
     checkModel(model, ref, folder);
@@ -79,6 +87,14 @@ for (const folder of folders) {
     });
   }
 }
+
+test('the fixtures cover every architecture, and luong every alignment function', () => {
+  const architectures = new Set(folders.map((d) => JSON.parse(readFileSync(join(fixturesDir, d, 'reference.json'), 'utf8')).architecture));
+  assert.equal([...architectures].sort(), ['bahdanau', 'luong', 'pytorch-tutorial']);
+  for (const want of ['dot', 'general', 'concat', 'local-m', 'local-p', 'input_feeding true', 'input_feeding false', 'bidirectional', 'layers']) {
+    assert.ok(luongSeen.has(want), `a luong fixture with ${want}`);
+  }
+});
 
 test('tolerances reached', () => {
   console.log(`      parity (${fixturesDir}): max |attention diff| ${reached.attention.toExponential(2)}, max |logit diff| ${reached.logits.toExponential(2)}`);
