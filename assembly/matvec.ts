@@ -9,7 +9,9 @@
 // The *_packed kernels take W in 4-row interleaved blocks (the layout of src/layers/linear.ts,
 // described above matvec_packed): a block of 4 rows is one sequential stream instead of 4 streams
 // a row apart, which reads out-of-cache matrices ~1.5x faster; the arithmetic is the same.
-import { hsum, hsum4, load4, store4 } from "./simd";
+// Products accumulate through simd.ts madd: mul then add in the baseline build, one fused
+// multiply-add in the relaxed-SIMD build (asconfig target "relaxed", chosen at run time by src/wasm.ts).
+import { hsum, hsum4, load4, madd, store4 } from "./simd";
 
 // @ts-ignore: decorator
 @inline function biasOr0(b: usize, r: usize): f32 {
@@ -32,10 +34,10 @@ import { hsum, hsum4, load4, store4 } from "./simd";
   x: usize, o: usize, bytes: usize): v128 {
   for (; o + 16 <= bytes; o += 16) {
     const xa = v128.load(x + o);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xa));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xa));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xa));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xa));
+    a0 = madd(v128.load(w0 + o), xa, a0);
+    a1 = madd(v128.load(w1 + o), xa, a1);
+    a2 = madd(v128.load(w2 + o), xa, a2);
+    a3 = madd(v128.load(w3 + o), xa, a3);
   }
   let s = hsum4(a0, a1, a2, a3);
   if (o < bytes) {
@@ -64,22 +66,22 @@ import { hsum, hsum4, load4, store4 } from "./simd";
   const bytes = cols << 2;
   const end16 = bytes & ~63;
   let o: usize = 0;
-  // 16 cols a step: the 4 products of a row are summed as a tree before the one add into its
-  // accumulator, so each accumulator's chain is 1 add per step and 4 row pointers serve 16 loads
+  // 16 cols a step: the 4 products of a row are summed as a tree (pairs through madd) before the one
+  // add into its accumulator, so each accumulator's chain is 1 add per step and 4 row pointers serve 16 loads
   for (; o < end16; o += 64) {
     const x0 = v128.load(x + o), x1 = v128.load(x + o, 16), x2 = v128.load(x + o, 32), x3 = v128.load(x + o, 48);
     a0 = f32x4.add(a0, f32x4.add(
-      f32x4.add(f32x4.mul(v128.load(w0 + o), x0), f32x4.mul(v128.load(w0 + o, 16), x1)),
-      f32x4.add(f32x4.mul(v128.load(w0 + o, 32), x2), f32x4.mul(v128.load(w0 + o, 48), x3))));
+      madd(v128.load(w0 + o, 16), x1, f32x4.mul(v128.load(w0 + o), x0)),
+      madd(v128.load(w0 + o, 48), x3, f32x4.mul(v128.load(w0 + o, 32), x2))));
     a1 = f32x4.add(a1, f32x4.add(
-      f32x4.add(f32x4.mul(v128.load(w1 + o), x0), f32x4.mul(v128.load(w1 + o, 16), x1)),
-      f32x4.add(f32x4.mul(v128.load(w1 + o, 32), x2), f32x4.mul(v128.load(w1 + o, 48), x3))));
+      madd(v128.load(w1 + o, 16), x1, f32x4.mul(v128.load(w1 + o), x0)),
+      madd(v128.load(w1 + o, 48), x3, f32x4.mul(v128.load(w1 + o, 32), x2))));
     a2 = f32x4.add(a2, f32x4.add(
-      f32x4.add(f32x4.mul(v128.load(w2 + o), x0), f32x4.mul(v128.load(w2 + o, 16), x1)),
-      f32x4.add(f32x4.mul(v128.load(w2 + o, 32), x2), f32x4.mul(v128.load(w2 + o, 48), x3))));
+      madd(v128.load(w2 + o, 16), x1, f32x4.mul(v128.load(w2 + o), x0)),
+      madd(v128.load(w2 + o, 48), x3, f32x4.mul(v128.load(w2 + o, 32), x2))));
     a3 = f32x4.add(a3, f32x4.add(
-      f32x4.add(f32x4.mul(v128.load(w3 + o), x0), f32x4.mul(v128.load(w3 + o, 16), x1)),
-      f32x4.add(f32x4.mul(v128.load(w3 + o, 32), x2), f32x4.mul(v128.load(w3 + o, 48), x3))));
+      madd(v128.load(w3 + o, 16), x1, f32x4.mul(v128.load(w3 + o), x0)),
+      madd(v128.load(w3 + o, 48), x3, f32x4.mul(v128.load(w3 + o, 32), x2))));
   }
   return dot4finish(a0, a1, a2, a3, w0, w1, w2, w3, x, o, bytes);
 }
@@ -92,11 +94,11 @@ import { hsum, hsum4, load4, store4 } from "./simd";
   const end8 = bytes & ~31;
   let o: usize = 0;
   for (; o < end8; o += 32) {
-    a = f32x4.add(a, f32x4.mul(v128.load(w + o), v128.load(x + o)));
-    b = f32x4.add(b, f32x4.mul(v128.load(w + o, 16), v128.load(x + o, 16)));
+    a = madd(v128.load(w + o), v128.load(x + o), a);
+    b = madd(v128.load(w + o, 16), v128.load(x + o, 16), b);
   }
   if (o + 16 <= bytes) {
-    a = f32x4.add(a, f32x4.mul(v128.load(w + o), v128.load(x + o)));
+    a = madd(v128.load(w + o), v128.load(x + o), a);
     o += 16;
   }
   let s = hsum(f32x4.add(a, b));
@@ -140,13 +142,13 @@ export function matvec(out: usize, W: usize, x: usize, b: usize, rows: i32, cols
   for (; o < end4; o += 16) {
     const u = v128.load(x0 + o), v = v128.load(x1 + o);
     let w = v128.load(w0 + o);
-    a0 = f32x4.add(a0, f32x4.mul(w, u)); b0 = f32x4.add(b0, f32x4.mul(w, v));
+    a0 = madd(w, u, a0); b0 = madd(w, v, b0);
     w = v128.load(w1 + o);
-    a1 = f32x4.add(a1, f32x4.mul(w, u)); b1 = f32x4.add(b1, f32x4.mul(w, v));
+    a1 = madd(w, u, a1); b1 = madd(w, v, b1);
     w = v128.load(w2 + o);
-    a2 = f32x4.add(a2, f32x4.mul(w, u)); b2 = f32x4.add(b2, f32x4.mul(w, v));
+    a2 = madd(w, u, a2); b2 = madd(w, v, b2);
     w = v128.load(w3 + o);
-    a3 = f32x4.add(a3, f32x4.mul(w, u)); b3 = f32x4.add(b3, f32x4.mul(w, v));
+    a3 = madd(w, u, a3); b3 = madd(w, v, b3);
   }
   let s = hsum4(a0, a1, a2, a3), t = hsum4(b0, b1, b2, b3);
   if (o < bytes) {
@@ -258,17 +260,17 @@ export function matmul_rowbias(out: usize, X: usize, W: usize, B: usize, n: i32,
   for (; o < end16; o += 64, w += 256) {
     const x0 = v128.load(x + o), x1 = v128.load(x + o, 16), x2 = v128.load(x + o, 32), x3 = v128.load(x + o, 48);
     a0 = f32x4.add(a0, f32x4.add(
-      f32x4.add(f32x4.mul(v128.load(w), x0), f32x4.mul(v128.load(w, 16), x1)),
-      f32x4.add(f32x4.mul(v128.load(w, 32), x2), f32x4.mul(v128.load(w, 48), x3))));
+      madd(v128.load(w, 16), x1, f32x4.mul(v128.load(w), x0)),
+      madd(v128.load(w, 48), x3, f32x4.mul(v128.load(w, 32), x2))));
     a1 = f32x4.add(a1, f32x4.add(
-      f32x4.add(f32x4.mul(v128.load(w, 64), x0), f32x4.mul(v128.load(w, 80), x1)),
-      f32x4.add(f32x4.mul(v128.load(w, 96), x2), f32x4.mul(v128.load(w, 112), x3))));
+      madd(v128.load(w, 80), x1, f32x4.mul(v128.load(w, 64), x0)),
+      madd(v128.load(w, 112), x3, f32x4.mul(v128.load(w, 96), x2))));
     a2 = f32x4.add(a2, f32x4.add(
-      f32x4.add(f32x4.mul(v128.load(w, 128), x0), f32x4.mul(v128.load(w, 144), x1)),
-      f32x4.add(f32x4.mul(v128.load(w, 160), x2), f32x4.mul(v128.load(w, 176), x3))));
+      madd(v128.load(w, 144), x1, f32x4.mul(v128.load(w, 128), x0)),
+      madd(v128.load(w, 176), x3, f32x4.mul(v128.load(w, 160), x2))));
     a3 = f32x4.add(a3, f32x4.add(
-      f32x4.add(f32x4.mul(v128.load(w, 192), x0), f32x4.mul(v128.load(w, 208), x1)),
-      f32x4.add(f32x4.mul(v128.load(w, 224), x2), f32x4.mul(v128.load(w, 240), x3))));
+      madd(v128.load(w, 208), x1, f32x4.mul(v128.load(w, 192), x0)),
+      madd(v128.load(w, 240), x3, f32x4.mul(v128.load(w, 224), x2))));
   }
   // trailing T columns: row r's at w + r * tb, read from column index end16 on
   const tb = bytes - end16;
@@ -289,13 +291,13 @@ export function matmul_rowbias(out: usize, X: usize, W: usize, B: usize, n: i32,
     for (let g: usize = 0; g < 64; g += 16, o += 16) {
       const u = v128.load(x0 + o), v = v128.load(x1 + o);
       let c = v128.load(w + g);
-      a0 = f32x4.add(a0, f32x4.mul(c, u)); b0 = f32x4.add(b0, f32x4.mul(c, v));
+      a0 = madd(c, u, a0); b0 = madd(c, v, b0);
       c = v128.load(w + g, 64);
-      a1 = f32x4.add(a1, f32x4.mul(c, u)); b1 = f32x4.add(b1, f32x4.mul(c, v));
+      a1 = madd(c, u, a1); b1 = madd(c, v, b1);
       c = v128.load(w + g, 128);
-      a2 = f32x4.add(a2, f32x4.mul(c, u)); b2 = f32x4.add(b2, f32x4.mul(c, v));
+      a2 = madd(c, u, a2); b2 = madd(c, v, b2);
       c = v128.load(w + g, 192);
-      a3 = f32x4.add(a3, f32x4.mul(c, u)); b3 = f32x4.add(b3, f32x4.mul(c, v));
+      a3 = madd(c, u, a3); b3 = madd(c, v, b3);
     }
   }
   const tb = bytes - end16;

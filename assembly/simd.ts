@@ -13,6 +13,18 @@
 // dependency chains); clamps use pmin/pmax (one minps/maxps; f32x4.min/max cost ~6 instructions
 // each for their NaN and -0 rules); no float -> int conversion (the 1.5 * 2^23 rounding trick).
 
+/**
+ * a * b + c per lane. In the relaxed-SIMD build (asconfig target "relaxed", ASC_FEATURE_RELAXED_SIMD)
+ * one f32x4.relaxed_madd: a fused multiply-add (vfmadd) where the CPU has FMA, mul then add where
+ * it does not, so results may differ from the baseline build in the last bit. The baseline build
+ * (SIMD128 only) is exactly mul then add. The dense products (matvec.ts) accumulate through it.
+ */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 /** Horizontal sum of the 4 lanes. */
 // @ts-ignore: decorator
 @inline export function hsum(v: v128): f32 {

@@ -16,6 +16,7 @@ export { parseConfig, type ModelConfig, type Architecture, type GruConvention, t
 export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
+export type { WasmBuild } from './wasm.js';
 
 /**
  * Loads a model from bytes (a safetensors file with its config in `__metadata__.seqattn`), from a

@@ -12,7 +12,7 @@ import { SeqattnError } from './errors.js';
 import type { Regions } from './memory.js';
 import type { AttentionNet, DecodeState } from './models/net.js';
 import { tokenizeSource, Vocabulary } from './vocab.js';
-import type { WasmRuntime } from './wasm.js';
+import type { WasmBuild, WasmRuntime } from './wasm.js';
 
 /** An input: a string (tokenised with the source vocabulary) or source ids as they are. */
 export type SourceInput = string | ArrayLike<number>;
@@ -198,6 +198,8 @@ export class Seq2SeqModel {
 
   /** Bytes of the shared Wasm memory (it grows at load, never during decoding). */
   get wasmMemoryBytes(): number { return this.rt.memoryBytes; }
+  /** The Wasm build the kernels run in: 'relaxed-simd' (fused multiply-add) where the engine has it, else 'simd128'. */
+  get wasmBuild(): WasmBuild { return this.rt.build; }
 
   /**
    * Translates one input: greedy by default, beam search with `beamSize`, sampling with

@@ -10,11 +10,18 @@
  *      allocate. TypeScript reads results through typed-array views over `memory.buffer`.
  *   4. `dispose()` `free`s the regions. Wasm memory never shrinks, but freed regions are reused.
  *
+ * Builds: two modules are inlined (tools/inline-wasm.mjs), the same kernels compiled twice:
+ *   'simd128'       SIMD128 only (asconfig target "release"): runs wherever Wasm SIMD does;
+ *   'relaxed-simd'  plus relaxed SIMD (target "relaxed"): the dense products accumulate with a
+ *                   fused multiply-add (f32x4.relaxed_madd). Chosen when the engine validates it
+ *                   (Chrome >= 114, Node >= 22; Node 20 behind --experimental-wasm-relaxed-simd).
+ *   In Node, SEQATTN_WASM=simd128 or =relaxed-simd forces one (an unavailable one is an error).
+ *
  * Views: `memory.buffer` is replaced when memory grows (only inside `alloc`). Every view is taken
  * through `f32()` / `i32()` / `u8()` here, which re-create the cached views after growth, so no
  * stale view is ever read.
  */
-import wasmBase64 from '../build/wasm-bytes.js';
+import { baseline as baselineBase64, relaxed as relaxedBase64 } from '../build/wasm-bytes.js';
 import { SeqattnError } from './errors.js';
 
 type Ptr = number;
@@ -104,16 +111,33 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(B.from(s, 'base64')) as Uint8Array<ArrayBuffer>;
 }
 
+/** Which of the two inlined builds runs (see the top of this file). */
+export type WasmBuild = 'simd128' | 'relaxed-simd';
+const BUILDS: readonly WasmBuild[] = ['simd128', 'relaxed-simd'];
+
+/** The build SEQATTN_WASM asks for in Node ('auto' when unset; browsers have no such variable). */
+function requestedBuild(): WasmBuild | 'auto' {
+  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SEQATTN_WASM;
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  if (!(BUILDS as readonly string[]).includes(v)) {
+    throw new SeqattnError('E_WASM', `SEQATTN_WASM is ${JSON.stringify(v)}, expected "simd128", "relaxed-simd" or "auto"`);
+  }
+  return v as WasmBuild;
+}
+
 /** The process-wide Wasm runtime: kernels plus cached, growth-aware views of its memory. */
 export class WasmRuntime {
   readonly k: Kernels;
+  /** The build these kernels come from. */
+  readonly build: WasmBuild;
   private buffer: ArrayBuffer;
   private f32View: Float32Array;
   private i32View: Int32Array;
   private u8View: Uint8Array;
 
-  constructor(k: Kernels) {
+  constructor(k: Kernels, build: WasmBuild) {
     this.k = k;
+    this.build = build;
     this.buffer = k.memory.buffer;
     this.f32View = new Float32Array(this.buffer);
     this.i32View = new Int32Array(this.buffer);
@@ -166,9 +190,21 @@ let shared: Promise<WasmRuntime> | null = null;
 export function runtime(): Promise<WasmRuntime> {
   if (shared) return shared;
   shared = (async () => {
-    const bytes = decodeBase64(wasmBase64);
-    if (!WebAssembly.validate(bytes)) {
-      throw new SeqattnError('E_WASM', 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
+    const want = requestedBuild();
+    let bytes: Uint8Array<ArrayBuffer> | null = null;
+    let build: WasmBuild = 'simd128';
+    if (want !== 'simd128') {
+      const relaxed = decodeBase64(relaxedBase64);
+      if (WebAssembly.validate(relaxed)) { bytes = relaxed; build = 'relaxed-simd'; }
+      else if (want === 'relaxed-simd') {
+        throw new SeqattnError('E_WASM', 'SEQATTN_WASM=relaxed-simd, but this WebAssembly engine has no relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd; on by default in Node >= 22 and Chrome >= 114)');
+      }
+    }
+    if (!bytes) {
+      bytes = decodeBase64(baselineBase64);
+      if (!WebAssembly.validate(bytes)) {
+        throw new SeqattnError('E_WASM', 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
+      }
     }
     const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {
       env: {
@@ -177,7 +213,7 @@ export function runtime(): Promise<WasmRuntime> {
         },
       },
     });
-    return new WasmRuntime(instance.exports as unknown as Kernels);
+    return new WasmRuntime(instance.exports as unknown as Kernels, build);
   })();
   shared.catch(() => { shared = null; });
   return shared;

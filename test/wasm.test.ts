@@ -1,6 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runtime } from '../src/wasm.js';
+
+const root = join(import.meta.dirname, '..');
+
+/**
+ * A module of one function returning f32x4.relaxed_madd of three constants: whether this engine
+ * has relaxed SIMD, asked independently of seqattn's own bytes (the tfjs-backend-wasm way).
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type 0: () -> v128
+  0x03, 0x02, 0x01, 0x00, // func 0: type 0
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code: 1 body of 59 bytes, no locals
+  ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array(16).fill(0)]), // 3 x v128.const 0
+  0xfd, 0x85, 0x02, // f32x4.relaxed_madd (0xfd 0x105)
+  0x0b,
+]);
+const hasRelaxedSimd = WebAssembly.validate(RELAXED_PROBE);
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd'; // Node 20 (V8 11.3); on by default from V8 11.4
+
+/** What a fresh Node reports with these flags and SEQATTN_WASM: the build it chose, or its error. */
+function child(flags: string[], env: string | undefined): { build?: string; relaxed?: boolean; error?: string } {
+  const code = `import('./src/wasm.ts').then(async (w) => {
+    const relaxed = WebAssembly.validate(new Uint8Array(${JSON.stringify(Array.from(RELAXED_PROBE))}));
+    try { console.log(JSON.stringify({ build: (await w.runtime()).build, relaxed })); }
+    catch (e) { console.log(JSON.stringify({ error: e.code + ': ' + e.message, relaxed })); }
+  });`;
+  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', '-e', code], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, SEQATTN_WASM: env ?? '' },
+  });
+  assert.is(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
 
 test('runtime is compiled once and alloc returns 16-byte aligned regions', async () => {
   const a = await runtime();
@@ -12,6 +46,23 @@ test('runtime is compiled once and alloc returns 16-byte aligned regions', async
   assert.is(q % 16, 0);
   assert.ok(q >= p + 100 || p >= q + 7, 'regions do not overlap');
   a.free(p); a.free(q);
+});
+
+test('the relaxed-SIMD build runs exactly where the engine has relaxed SIMD (unless SEQATTN_WASM says otherwise)', async () => {
+  const forced = process.env.SEQATTN_WASM;
+  const want = forced === 'simd128' || forced === 'relaxed-simd' ? forced : hasRelaxedSimd ? 'relaxed-simd' : 'simd128';
+  assert.is((await runtime()).build, want);
+});
+
+test('SEQATTN_WASM chooses the build; an unavailable or unknown one is a clear E_WASM error', () => {
+  const withFlag = child([RELAXED_FLAG], undefined);
+  assert.ok(withFlag.relaxed, `${RELAXED_FLAG} gives relaxed SIMD`);
+  assert.is(withFlag.build, 'relaxed-simd');
+  assert.is(child([RELAXED_FLAG], 'simd128').build, 'simd128');
+  const plain = child([], 'relaxed-simd');
+  if (plain.relaxed) assert.is(plain.build, 'relaxed-simd'); // an engine with relaxed SIMD on by default
+  else assert.match(plain.error ?? '', /^E_WASM: SEQATTN_WASM=relaxed-simd, but this WebAssembly engine has no relaxed SIMD/);
+  assert.match(child([], 'avx512').error ?? '', /^E_WASM: SEQATTN_WASM is "avx512", expected "simd128", "relaxed-simd" or "auto"/);
 });
 
 test.run();
