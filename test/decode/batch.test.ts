@@ -21,7 +21,7 @@ function assertSame(a: Translation, b: Translation, what: string) {
   });
 }
 
-for (const name of ['tutorial', 'bahdanau-maxout', 'bahdanau-tanh']) {
+for (const name of ['tutorial', 'bahdanau-maxout', 'bahdanau-tanh', 'luong-dot', 'luong-general', 'luong-concat', 'luong-local-m', 'luong-local-p']) {
   test(`${name}: every batch result equals translate() of that input alone`, async () => {
     const model = await loadModel(join(committedFixtures, name), { maxBatchSize: 4 });
     const V = model.config.sourceVocab.length;

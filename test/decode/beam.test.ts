@@ -103,7 +103,7 @@ test('... with the length penalty, the coverage penalty, minLength and n-gram bl
 });
 
 test('beamSize 1 equals greedy decoding on every fixture model and case', async () => {
-  for (const name of ['tutorial', 'bahdanau-maxout', 'bahdanau-tanh']) {
+  for (const name of ['tutorial', 'bahdanau-maxout', 'bahdanau-tanh', 'luong-dot', 'luong-general', 'luong-concat', 'luong-local-m', 'luong-local-p']) {
     const model = await loadModel(join(committedFixtures, name));
     const V = model.config.sourceVocab.length;
     for (let len = 1; len <= 40; len += 3) {

@@ -10,9 +10,9 @@ const tutorialDir = join(committedFixtures, 'tutorial');
 const charDir = join(committedFixtures, 'bahdanau-maxout');
 const tutorialBytes = readFileSync(join(tutorialDir, 'model.safetensors'));
 
-/** The tutorial file rewritten with `edit` applied to its tensors and config. */
-function rewritten(edit: (t: Record<string, { shape: number[]; data: Float32Array }>, config: any) => void): Uint8Array {
-  const f = readSafetensors(tutorialBytes, 'model.safetensors');
+/** A model file (default: the tutorial's) rewritten with `edit` applied to its tensors and config. */
+function rewritten(edit: (t: Record<string, { shape: number[]; data: Float32Array }>, config: any) => void, bytes: Uint8Array = tutorialBytes): Uint8Array {
+  const f = readSafetensors(bytes, 'model.safetensors');
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
   for (const [name, info] of f.tensors) tensors[name] = { shape: info.shape, data: f.float32(name) };
   const config = JSON.parse(f.metadata.seqattn);
@@ -48,6 +48,27 @@ test('config: missing, malformed, inconsistent with the tensors', async () => {
   await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.eos_id = 999; })), 'E_CONFIG', 'eos_id', '999');
   // a config whose hidden size disagrees with the file: the first tensor read says so
   await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.hidden_size = 14; c.embedding_size = 14; })), 'E_TENSOR_SHAPE', 'encoder.gru.weight_ih_l0', 'has shape [39, 13]', 'expected [42, 14]');
+});
+
+test('luong config: sizes, attention, local-only fields; tensors that do not fit the config', async () => {
+  const luong = readFileSync(join(committedFixtures, 'luong-local-p', 'model.safetensors')); // H 16, E 10, A 12, local-p, general, D 4
+  const load = (edit: Parameters<typeof rewritten>[0]) => loadModelFrom(rewritten(edit, luong));
+  await throwsCode(() => load((_, c) => { c.encoder_hidden_size = 12; }), 'E_CONFIG', 'encoder_hidden_size = hidden_size', '12 and 16');
+  await throwsCode(() => load((_, c) => { c.bidirectional_encoder = true; c.encoder_hidden_size = 16; }), 'E_CONFIG', 'hidden_size = 2 * encoder_hidden_size', '16 and 16');
+  await throwsCode(() => load((_, c) => { c.bidirectional_encoder = true; c.hidden_size = 15; }), 'E_CONFIG', 'even "hidden_size"', '15');
+  await throwsCode(() => load((_, c) => { c.attention = 'location'; }), 'E_CONFIG', '"attention" is "location"', '"local-p"');
+  await throwsCode(() => load((_, c) => { c.attention = 'general'; }), 'E_CONFIG', '"local_score" applies to "local-m" / "local-p" attention only');
+  await throwsCode(() => load((_, c) => { c.local_score = 'mlp'; }), 'E_CONFIG', '"local_score" is "mlp"', '"concat"');
+  await throwsCode(() => load((_, c) => { c.window = 0; }), 'E_CONFIG', '"window" is 0', 'integer >= 1');
+  await throwsCode(() => load((_, c) => { c.num_layers = 0; }), 'E_CONFIG', '"num_layers" is 0');
+  await throwsCode(() => load((_, c) => { c.input_feeding = 'yes'; }), 'E_CONFIG', '"input_feeding" is "yes"', 'true or false');
+  // a config the tensors do not match: the first tensor read says what it expected
+  await throwsCode(() => load((_, c) => { c.num_layers = 2; }), 'E_TENSOR_MISSING', 'encoder.rnn.weight_ih_l1');
+  await throwsCode(() => load((_, c) => { c.input_feeding = false; }), 'E_TENSOR_SHAPE', 'decoder.rnn.weight_ih_l0', '[64, 26]', '[64, 10]');
+  await throwsCode(() => load((_, c) => { c.local_score = 'concat'; }), 'E_TENSOR_SHAPE', 'decoder.attention.W_a.weight', '[16, 16]', '[12, 32]');
+  await throwsCode(() => load((t) => { delete t['decoder.attention.v_p.weight']; }), 'E_TENSOR_MISSING', 'decoder.attention.v_p.weight');
+  // and unchanged, it loads
+  (await loadModelFrom(rewritten(() => {}, luong))).dispose();
 });
 
 test('unknown model names and paths', async () => {

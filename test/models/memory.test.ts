@@ -11,8 +11,10 @@ function lcg(seed: number) {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-test('10,000 translations after warm-up do not grow Wasm memory', async () => {
-  const model = await loadModel(join(committedFixtures, 'bahdanau-maxout'));
+// bahdanau (GRU), and luong's LSTM stacks with global (2 layers, input feeding; bidirectional
+// encoder) and local (windowed, Gaussian) attention
+for (const name of ['bahdanau-maxout', 'luong-dot', 'luong-concat', 'luong-local-p']) test(`${name}: 10,000 translations after warm-up do not grow Wasm memory`, async () => {
+  const model = await loadModel(join(committedFixtures, name));
   const rand = lcg(7);
   const V = model.config.sourceVocab.length;
   const source = () => Array.from({ length: 1 + Math.floor(rand() * model.config.maxSourceLength) }, () => Math.floor(rand() * V));
@@ -21,7 +23,7 @@ test('10,000 translations after warm-up do not grow Wasm memory', async () => {
   let tokens = 0;
   for (let i = 0; i < 10_000; i++) tokens += model.translate(source()).ids.length;
   const after = model.wasmMemoryBytes;
-  console.log(`      Wasm memory after load + warm-up: ${before} bytes; after 10,000 translations (${tokens} tokens): ${after} bytes`);
+  console.log(`      ${name}: Wasm memory after load + warm-up: ${before} bytes; after 10,000 translations (${tokens} tokens): ${after} bytes`);
   assert.is(after, before);
   model.dispose();
 });
