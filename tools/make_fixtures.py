@@ -57,6 +57,23 @@ def tutorial_config():
     }
 
 
+# Char-level G2P-like vocabularies and symbols, shared by the char fixtures.
+CHAR_G2P = {
+    "source_vocab": SPECIALS + list("abcdefghijklmnopqrstuvwxyz'"),
+    "target_vocab": SPECIALS + "AA AE AH AO B D EH ER IY K L M N OW P R S T UW Z".split(),
+    "source_tokenizer": "char",
+    "lowercase": True,
+    "target_separator": " ",
+    "sos_id": 1,
+    "eos_id": 2,
+    "append_source_eos": True,
+    "source_eos_id": 2,
+    "source_unk_id": 3,
+    "max_source_length": 64,
+    "max_target_length": 20,
+}
+
+
 def maxout_config():
     return {
         "architecture": "bahdanau",
@@ -67,18 +84,7 @@ def maxout_config():
         "deep_output": "maxout",
         "deep_output_size": 6,
         "gru_convention": "reset_before",
-        "source_vocab": SPECIALS + list("abcdefghijklmnopqrstuvwxyz'"),
-        "target_vocab": SPECIALS + "AA AE AH AO B D EH ER IY K L M N OW P R S T UW Z".split(),
-        "source_tokenizer": "char",
-        "lowercase": True,
-        "target_separator": " ",
-        "sos_id": 1,
-        "eos_id": 2,
-        "append_source_eos": True,
-        "source_eos_id": 2,
-        "source_unk_id": 3,
-        "max_source_length": 64,
-        "max_target_length": 20,
+        **CHAR_G2P,
     }
 
 
@@ -117,18 +123,7 @@ def luong_config(**fields):
         "num_layers": 1,
         "alignment_size": 12,
         "input_feeding": True,
-        "source_vocab": SPECIALS + list("abcdefghijklmnopqrstuvwxyz'"),
-        "target_vocab": SPECIALS + "AA AE AH AO B D EH ER IY K L M N OW P R S T UW Z".split(),
-        "source_tokenizer": "char",
-        "lowercase": True,
-        "target_separator": " ",
-        "sos_id": 1,
-        "eos_id": 2,
-        "append_source_eos": True,
-        "source_eos_id": 2,
-        "source_unk_id": 3,
-        "max_source_length": 64,
-        "max_target_length": 20,
+        **CHAR_G2P,
         **fields,
     }
 

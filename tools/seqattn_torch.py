@@ -222,7 +222,22 @@ def _run_rnn(rnn, x, h0=None, lengths=None):
     return out, h_n
 
 
-def _greedy_result(ids, attention, logits, log_probs):
+def _greedy(config, step, max_steps=None):
+    """Greedy decoding of one source: step(y_{i-1} (1,) ids) -> (logits (V,), attention (Tx,)) advances
+    the decoder; stops after EOS or max_steps (default max_target_length)."""
+    max_steps = config["max_target_length"] if max_steps is None else max_steps
+    y = torch.tensor([config["sos_id"]], dtype=torch.long)
+    ids, attention, logits, log_probs = [], [], [], []
+    for _ in range(max_steps):
+        lg, a = step(y)
+        k = int(torch.argmax(lg))
+        ids.append(k)
+        attention.append(a.tolist())
+        logits.append(lg.tolist())
+        log_probs.append(float(F.log_softmax(lg, dim=-1)[k]))
+        if k == config["eos_id"]:
+            break
+        y = torch.tensor([k], dtype=torch.long)
     return {
         "ids": ids,
         "attention": attention,
@@ -317,25 +332,15 @@ class TutorialSeq2Seq(nn.Module):
         self.decoder = AttnDecoderRNN(H, len(config["target_vocab"]), gru_convention=conv)
 
     def greedy(self, source_ids, max_steps=None):
-        c = self.config
-        max_steps = c["max_target_length"] if max_steps is None else max_steps
         with _EvalMode(self):
-            src = torch.tensor([list(source_ids)], dtype=torch.long)
-            encoder_outputs, hidden = self.encoder(src)
-            y = torch.tensor([[c["sos_id"]]], dtype=torch.long)
-            ids, attention, logits, log_probs = [], [], [], []
-            for _ in range(max_steps):
-                out, hidden, weights = self.decoder.forward_step(y, hidden, encoder_outputs)
-                lg = out[0, 0]
-                k = int(torch.argmax(lg))
-                ids.append(k)
-                attention.append(weights[0, 0].tolist())
-                logits.append(lg.tolist())
-                log_probs.append(float(F.log_softmax(lg, dim=-1)[k]))
-                if k == c["eos_id"]:
-                    break
-                y = torch.tensor([[k]], dtype=torch.long)
-        return _greedy_result(ids, attention, logits, log_probs)
+            encoder_outputs, hidden = self.encoder(torch.tensor([list(source_ids)], dtype=torch.long))
+            state = [hidden]
+
+            def step(y):
+                out, state[0], weights = self.decoder.forward_step(y.view(1, 1), state[0], encoder_outputs)
+                return out[0, 0], weights[0, 0]
+
+            return _greedy(self.config, step, max_steps)
 
 
 # --------------------------------------------------------------------------------------------
@@ -458,25 +463,15 @@ class RNNsearch(nn.Module):
         return torch.stack(logits, dim=1)
 
     def greedy(self, source_ids, max_steps=None):
-        c = self.config
-        max_steps = c["max_target_length"] if max_steps is None else max_steps
         with _EvalMode(self):
-            src = torch.tensor([list(source_ids)], dtype=torch.long)
-            h, Uh, _, s = self.encode(src)
-            y = torch.tensor([c["sos_id"]], dtype=torch.long)
-            ids, attention, logits, log_probs = [], [], [], []
-            for _ in range(max_steps):
-                lg, s, a = self.decoder.step(self.decoder.embedding(y), s, h, Uh)
-                lg = lg[0]
-                k = int(torch.argmax(lg))
-                ids.append(k)
-                attention.append(a[0].tolist())
-                logits.append(lg.tolist())
-                log_probs.append(float(F.log_softmax(lg, dim=-1)[k]))
-                if k == c["eos_id"]:
-                    break
-                y = torch.tensor([k], dtype=torch.long)
-        return _greedy_result(ids, attention, logits, log_probs)
+            h, Uh, _, s = self.encode(torch.tensor([list(source_ids)], dtype=torch.long))
+            state = [s]
+
+            def step(y):
+                lg, state[0], a = self.decoder.step(self.decoder.embedding(y), state[0], h, Uh)
+                return lg[0], a[0]
+
+            return _greedy(self.config, step, max_steps)
 
     def greedy_batch(self, sources, max_steps=None, batch_size=256):
         """Greedy decode many sources (lists of ids); returns a list of id lists (EOS included if emitted)."""
@@ -642,24 +637,16 @@ class LuongSeq2Seq(nn.Module):
         return h_bar, (h, c, h_bar.new_zeros(src.shape[0], self.config["hidden_size"]))
 
     def greedy(self, source_ids, max_steps=None):
-        c = self.config
-        max_steps = c["max_target_length"] if max_steps is None else max_steps
         with _EvalMode(self):
             h_bar, state = self.encode(torch.tensor([list(source_ids)], dtype=torch.long))
-            y = torch.tensor([c["sos_id"]], dtype=torch.long)
-            ids, attention, logits, log_probs = [], [], [], []
-            for t in range(1, max_steps + 1):
-                lg, state, a = self.decoder.step(y, state, h_bar, t)
-                lg = lg[0]
-                k = int(torch.argmax(lg))
-                ids.append(k)
-                attention.append(a[0].tolist())
-                logits.append(lg.tolist())
-                log_probs.append(float(F.log_softmax(lg, dim=-1)[k]))
-                if k == c["eos_id"]:
-                    break
-                y = torch.tensor([k], dtype=torch.long)
-        return _greedy_result(ids, attention, logits, log_probs)
+            run = {"state": state, "t": 0}
+
+            def step(y):
+                run["t"] += 1
+                lg, run["state"], a = self.decoder.step(y, run["state"], h_bar, run["t"])
+                return lg[0], a[0]
+
+            return _greedy(self.config, step, max_steps)
 
 
 # --------------------------------------------------------------------------------------------

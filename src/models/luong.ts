@@ -29,7 +29,7 @@ import { Linear } from '../layers/linear.js';
 import { LSTM, lstmScratch, type LstmScratch } from '../layers/lstm.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetOptions } from './net.js';
+import { decodeStateBuffers, gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetOptions } from './net.js';
 
 interface LuongState extends DecodeState {
   // per source slot
@@ -140,16 +140,10 @@ export class Luong implements AttentionNet<LuongState> {
     const cat = r.floats(maxRows * (d + H));
     const h = r.floats(L * maxRows * H);
     return {
-      maxRows, maxSlots, maxTx: T,
-      Tx: new Int32Array(maxSlots),
-      slotOf: new Int32Array(maxRows),
-      annotations: r.floats(maxSlots * T * d),
-      energies: r.floats(maxRows * T),
-      weights: r.floats(maxRows * T),
-      context: cat,
+      ...decodeStateBuffers(r, maxRows, maxSlots, T, d, this.config.targetVocab.length),
+      context: cat,                        // c_t in cat[:, 0:d]
       contextStride: d + H,
-      state: h + (L - 1) * maxRows * H * 4,
-      logits: r.floats(maxRows * this.config.targetVocab.length),
+      state: h + (L - 1) * maxRows * H * 4, // h_t: the top layer's h
       keys: r.floats(maxSlots * T * K),
       h0: r.floats(maxSlots * L * H),
       c0: r.floats(maxSlots * L * H),

@@ -86,21 +86,29 @@ export interface AttentionDecoderSizes {
   input: { readonly inputWidth: number; readonly contextOffset: number };
 }
 
+/** The DecodeState buffers every net has the same way (all but context and state, which each net places). */
+export function decodeStateBuffers(r: Regions, maxRows: number, maxSlots: number, maxTx: number, annotationSize: number,
+  targetVocabSize: number): Omit<DecodeState, 'context' | 'contextStride' | 'state'> {
+  return {
+    maxRows, maxSlots, maxTx,
+    Tx: new Int32Array(maxSlots),
+    slotOf: new Int32Array(maxRows),
+    annotations: r.floats(maxSlots * maxTx * annotationSize),
+    energies: r.floats(maxRows * maxTx),
+    weights: r.floats(maxRows * maxTx),
+    logits: r.floats(maxRows * targetVocabSize),
+  };
+}
+
 /** Allocates the AttentionDecoderState buffers for maxRows rows over maxSlots sources. */
 export function createAttentionDecoderState(r: Regions, maxRows: number, maxSlots: number, z: AttentionDecoderSizes): AttentionDecoderState {
   const { maxTx: T, annotationSize: d, hiddenSize: H, alignmentSize: A } = z;
   const input = r.floats(maxRows * z.input.inputWidth);
   return {
-    maxRows, maxSlots, maxTx: T,
-    Tx: new Int32Array(maxSlots),
-    slotOf: new Int32Array(maxRows),
-    annotations: r.floats(maxSlots * T * d),
-    energies: r.floats(maxRows * T),
-    weights: r.floats(maxRows * T),
+    ...decodeStateBuffers(r, maxRows, maxSlots, T, d, z.targetVocabSize),
     context: input + z.input.contextOffset * 4,
     contextStride: z.input.inputWidth,
     state: r.floats(maxRows * H),
-    logits: r.floats(maxRows * z.targetVocabSize),
     s0: r.floats(maxSlots * H),
     keysU: r.floats(maxSlots * T * A),
     query: r.floats(maxRows * A),

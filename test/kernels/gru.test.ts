@@ -3,23 +3,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runtime } from '../../src/wasm.js';
 import * as ref from '../../src/reference/kernels.js';
-import { Arena, SIZES, Worst, absErr, rng, uniform } from './util.js';
+import { Arena, Worst, absErr, cellShapes, preactivations, rng, scaledErr, uniform } from './util.js';
 
 // Outputs are bounded (gates in (0, 1), tanh and h in [-1, 1]), so the error is absolute, but
 // normalised per element by the size of the tanh argument's terms: the f32 sum gi_n + r gh_n
 // alone rounds by ~6e-8 |terms|, which no f32 kernel (nor PyTorch) avoids.
 const TOL = 1e-6;
 const worst = new Worst();
-
-/** max_i |a_i - b_i| / (1 + s_i); NaN places must match. */
-function scaledErr(a: Float32Array, b: Float32Array, s: Float32Array): number {
-  let d = 0;
-  for (let i = 0; i < b.length; i++) {
-    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) { if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity; continue; }
-    d = Math.max(d, Math.abs(a[i] - b[i]) / (1 + s[i]));
-  }
-  return d;
-}
 
 /** |gi_n| + |gh_n| per state element (n, H): the magnitude entering tanh. */
 function tanhTerms(gi: Float32Array, other: Float32Array, otherStride: number, otherOffset: number, H: number, n: number): Float32Array {
@@ -30,25 +20,11 @@ function tanhTerms(gi: Float32Array, other: Float32Array, otherStride: number, o
   return s;
 }
 
-/** (H, n) pairs: every size in both dimensions, H * n kept moderate. */
-function shapes(): [number, number][] {
-  const s: [number, number][] = [];
-  for (const H of SIZES) for (const n of SIZES) if (H * n <= 70000) s.push([H, n]);
-  return s;
-}
-
-/** Pre-activations as from W x + b: mostly moderate, a few large (saturated gates). */
-function preact(r: () => number, len: number): Float32Array {
-  const a = uniform(r, len, -4, 4);
-  for (let i = 0; i < len; i += 17) a[i] = (r() - 0.5) * 100; // +-50
-  return a;
-}
-
 test('gru_reset_after matches the reference (and h_out = h_prev)', async () => {
   const rt = await runtime();
   const r = rng(20);
-  for (const [H, n] of shapes()) {
-    const gi = preact(r, n * 3 * H), gh = preact(r, n * 3 * H), h = uniform(r, n * H);
+  for (const [H, n] of cellShapes()) {
+    const gi = preactivations(r, n * 3 * H), gh = preactivations(r, n * 3 * H), h = uniform(r, n * H);
     const want = new Float32Array(n * H);
     ref.gru_reset_after(want, gi, gh, h, H, n);
     const A = new Arena(rt);
@@ -67,8 +43,8 @@ test('gru_reset_after matches the reference (and h_out = h_prev)', async () => {
 test('gru_reset_before_gates + matvec + gru_reset_before_update match the reference (and h_out = h_prev)', async () => {
   const rt = await runtime();
   const r = rng(21);
-  for (const [H, n] of shapes()) {
-    const gi = preact(r, n * 3 * H), ghrz = preact(r, n * 2 * H), h = uniform(r, n * H);
+  for (const [H, n] of cellShapes()) {
+    const gi = preactivations(r, n * 3 * H), ghrz = preactivations(r, n * 2 * H), h = uniform(r, n * H);
     const wantRh = new Float32Array(n * H), wantZ = new Float32Array(n * H);
     ref.gru_reset_before_gates(wantRh, wantZ, gi, ghrz, h, H, n);
     const A = new Arena(rt);
@@ -79,7 +55,7 @@ test('gru_reset_before_gates + matvec + gru_reset_before_update match the refere
     assert.ok(e <= TOL, `gates H=${H} n=${n}: error ${e}`);
 
     // u = W_hn (r h) + b_hn would come from matmul; any (n, H) values exercise the update
-    const u = preact(r, n * H);
+    const u = preactivations(r, n * H);
     const want = new Float32Array(n * H);
     ref.gru_reset_before_update(want, gi, u, gotZ, h, H, n);
     const out = A.out(n * H);

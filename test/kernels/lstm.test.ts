@@ -3,23 +3,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runtime } from '../../src/wasm.js';
 import * as ref from '../../src/reference/kernels.js';
-import { Arena, SIZES, Worst, rng, uniform } from './util.js';
+import { Arena, Worst, cellShapes, preactivations, rng, scaledErr, uniform } from './util.js';
 
 // Gates are in (0, 1) and |h| <= 1, but c' = f c + i g is not bounded by 1, so errors are
 // normalised per element by the size of what was summed: the tanh argument of g (|gi_g| + |gh_g|,
 // which rounds by ~6e-8 of it in f32 before any kernel sees it) plus |c_prev|.
 const TOL = 1e-6;
 const worst = new Worst();
-
-/** max_i |a_i - b_i| / (1 + s_i); NaN places must match. */
-function scaledErr(a: Float32Array, b: Float32Array, s: Float32Array): number {
-  let d = 0;
-  for (let i = 0; i < b.length; i++) {
-    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) { if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity; continue; }
-    d = Math.max(d, Math.abs(a[i] - b[i]) / (1 + s[i]));
-  }
-  return d;
-}
 
 /** Per state element (n, H): |gi_g| + |gh_g| + |c_prev|. */
 function terms(gi: Float32Array, gh: Float32Array, c: Float32Array, H: number, n: number): Float32Array {
@@ -31,25 +21,11 @@ function terms(gi: Float32Array, gh: Float32Array, c: Float32Array, H: number, n
   return s;
 }
 
-/** (H, n) pairs: every size in both dimensions, H * n kept moderate. */
-function shapes(): [number, number][] {
-  const s: [number, number][] = [];
-  for (const H of SIZES) for (const n of SIZES) if (H * n <= 70000) s.push([H, n]);
-  return s;
-}
-
-/** Pre-activations as from W x + b: mostly moderate, a few large (saturated gates). */
-function preact(r: () => number, len: number): Float32Array {
-  const a = uniform(r, len, -4, 4);
-  for (let i = 0; i < len; i += 17) a[i] = (r() - 0.5) * 100; // +-50
-  return a;
-}
-
 test('lstm_cell matches the reference, into fresh buffers and in place (c_out = c_prev, h_out = h_prev)', async () => {
   const rt = await runtime();
   const r = rng(30);
-  for (const [H, n] of shapes()) {
-    const gi = preact(r, n * 4 * H), gh = preact(r, n * 4 * H), c = uniform(r, n * H, -3, 3);
+  for (const [H, n] of cellShapes()) {
+    const gi = preactivations(r, n * 4 * H), gh = preactivations(r, n * 4 * H), c = uniform(r, n * H, -3, 3);
     const wantH = new Float32Array(n * H), wantC = new Float32Array(n * H);
     ref.lstm_cell(wantH, wantC, gi, gh, c, H, n);
     const s = terms(gi, gh, c, H, n);

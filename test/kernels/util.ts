@@ -110,3 +110,27 @@ export class Worst {
     for (const [k, v] of this.m) console.log(`  ${file}: ${k} worst error ${v.toExponential(2)}`);
   }
 }
+
+/** max_i |a_i - b_i| / (1 + s_i), s_i the size of what was summed into element i; NaN places must match. */
+export function scaledErr(a: Float32Array, b: Float32Array, s: Float32Array): number {
+  let d = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) { if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity; continue; }
+    d = Math.max(d, Math.abs(a[i] - b[i]) / (1 + s[i]));
+  }
+  return d;
+}
+
+/** (H, n) pairs for the recurrent cell kernels: every size in both dimensions, H * n kept moderate. */
+export function cellShapes(): [number, number][] {
+  const s: [number, number][] = [];
+  for (const H of SIZES) for (const n of SIZES) if (H * n <= 70000) s.push([H, n]);
+  return s;
+}
+
+/** Gate pre-activations as from W x + b: mostly moderate, a few large (saturated gates). */
+export function preactivations(r: () => number, len: number): Float32Array {
+  const a = uniform(r, len, -4, 4);
+  for (let i = 0; i < len; i += 17) a[i] = (r() - 0.5) * 100; // +-50
+  return a;
+}
