@@ -74,7 +74,11 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
   if (weightFormat !== 'float32' && weightFormat !== 'int8') {
     throw new SeqattnError('E_OPTION', `weights is ${JSON.stringify(weightFormat)}, expected 'float32' or 'int8'`);
   }
-  const rt = await runtime();
+  const build = options.wasmBuild;
+  if (build !== undefined && build !== 'simd128' && build !== 'relaxed-simd') {
+    throw new SeqattnError('E_OPTION', `wasmBuild is ${JSON.stringify(build)}, expected 'simd128' or 'relaxed-simd'`);
+  }
+  const rt = await runtime(build);
   const regions = new Regions(rt);
   try {
     const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights: weightFormat });

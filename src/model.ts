@@ -68,6 +68,13 @@ export interface LoadOptions {
    * embeddings and precomputed tables stay float32.
    */
   weights?: 'float32' | 'int8';
+  /**
+   * Which Wasm build runs the model (src/wasm.ts). Default: 'relaxed-simd' where the engine has
+   * relaxed SIMD (fused multiply-add in the dense products: Chrome >= 114, Node >= 22), else
+   * 'simd128'; SEQATTN_WASM changes the default in Node. 'simd128' gives bit-identical results on
+   * every engine; naming a build the engine lacks is an E_WASM error.
+   */
+  wasmBuild?: WasmBuild;
 }
 
 export interface Translation {

@@ -2,8 +2,8 @@
  * The one boundary between TypeScript and WebAssembly.
  *
  * Lifecycle:
- *   1. `runtime()` compiles the inlined module once per process (synchronously; the bytes are
- *      small) and instantiates it. Every model shares that one instance and its memory.
+ *   1. `runtime()` compiles the inlined module once per process (the bytes are small) and
+ *      instantiates it. Every model of one build shares that one instance and its memory.
  *   2. A model `alloc`s its regions at load: weights (copied, and re-packed where it helps) and the
  *      worst-case scratch for its maximum lengths. Nothing on the decode path allocates.
  *   3. Kernels take byte offsets and sizes (output first, then inputs, then sizes) and never
@@ -15,7 +15,9 @@
  *   'relaxed-simd'  plus relaxed SIMD (target "relaxed"): the dense products accumulate with a
  *                   fused multiply-add (f32x4.relaxed_madd). Chosen when the engine validates it
  *                   (Chrome >= 114, Node >= 22; Node 20 behind --experimental-wasm-relaxed-simd).
- *   In Node, SEQATTN_WASM=simd128 or =relaxed-simd forces one (an unavailable one is an error).
+ *   In Node, SEQATTN_WASM=simd128 or =relaxed-simd sets the default; LoadOptions.wasmBuild picks one
+ *   per model (e.g. simd128 for bit-identical results on every engine). Naming an unavailable
+ *   build is an error.
  *
  * Views: `memory.buffer` is replaced when memory grows (only inside `alloc`). Every view is taken
  * through `f32()` / `i32()` / `u8()` here, which re-create the cached views after growth, so no
@@ -181,30 +183,34 @@ export class WasmRuntime {
   u8(ptr: Ptr, n: number): Uint8Array { this.refresh(); return this.u8View.subarray(ptr, ptr + n); }
 }
 
-let shared: Promise<WasmRuntime> | null = null;
+const runtimes = new Map<WasmBuild, Promise<WasmRuntime>>();
+let detected: WasmBuild | null = null;
+
+/** The build `runtime()` runs when none is named: SEQATTN_WASM if set, else relaxed SIMD where the engine validates it. */
+export function defaultBuild(): WasmBuild {
+  const want = requestedBuild();
+  if (want !== 'auto') return want;
+  detected ??= WebAssembly.validate(decodeBase64(relaxedBase64)) ? 'relaxed-simd' : 'simd128';
+  return detected;
+}
 
 /**
- * Compiles and instantiates the module once per process; later calls return the same runtime.
- * Asynchronous because browsers refuse synchronous compilation of modules over 4 KB on the main thread.
+ * Compiles and instantiates a build once per process; later calls return the same runtime, so
+ * every model of one build shares one instance. `build` defaults to defaultBuild(); naming one the
+ * engine lacks is an E_WASM error. Asynchronous because browsers refuse synchronous compilation of
+ * modules over 4 KB on the main thread.
  */
-export function runtime(): Promise<WasmRuntime> {
-  if (shared) return shared;
-  shared = (async () => {
-    const want = requestedBuild();
-    let bytes: Uint8Array<ArrayBuffer> | null = null;
-    let build: WasmBuild = 'simd128';
-    if (want !== 'simd128') {
-      const relaxed = decodeBase64(relaxedBase64);
-      if (WebAssembly.validate(relaxed)) { bytes = relaxed; build = 'relaxed-simd'; }
-      else if (want === 'relaxed-simd') {
-        throw new SeqattnError('E_WASM', 'SEQATTN_WASM=relaxed-simd, but this WebAssembly engine has no relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd; on by default in Node >= 22 and Chrome >= 114)');
-      }
-    }
-    if (!bytes) {
-      bytes = decodeBase64(baselineBase64);
-      if (!WebAssembly.validate(bytes)) {
-        throw new SeqattnError('E_WASM', 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
-      }
+export function runtime(wanted?: WasmBuild): Promise<WasmRuntime> {
+  let build: WasmBuild;
+  try { build = wanted ?? defaultBuild(); } catch (e) { return Promise.reject(e); }
+  const cached = runtimes.get(build);
+  if (cached) return cached;
+  const made = (async () => {
+    const bytes = decodeBase64(build === 'relaxed-simd' ? relaxedBase64 : baselineBase64);
+    if (!WebAssembly.validate(bytes)) {
+      throw new SeqattnError('E_WASM', build === 'relaxed-simd'
+        ? 'the relaxed-simd build was asked for (SEQATTN_WASM or LoadOptions.wasmBuild), but this WebAssembly engine has no relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd; on by default in Node >= 22 and Chrome >= 114)'
+        : 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
     }
     const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {
       env: {
@@ -215,6 +221,7 @@ export function runtime(): Promise<WasmRuntime> {
     });
     return new WasmRuntime(instance.exports as unknown as Kernels, build);
   })();
-  shared.catch(() => { shared = null; });
-  return shared;
+  runtimes.set(build, made);
+  made.catch(() => { runtimes.delete(build); });
+  return made;
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadModel } from '../src/node.js';
 import { runtime } from '../src/wasm.js';
 
 const root = join(import.meta.dirname, '..');
@@ -61,8 +62,25 @@ test('SEQATTN_WASM chooses the build; an unavailable or unknown one is a clear E
   assert.is(child([RELAXED_FLAG], 'simd128').build, 'simd128');
   const plain = child([], 'relaxed-simd');
   if (plain.relaxed) assert.is(plain.build, 'relaxed-simd'); // an engine with relaxed SIMD on by default
-  else assert.match(plain.error ?? '', /^E_WASM: SEQATTN_WASM=relaxed-simd, but this WebAssembly engine has no relaxed SIMD/);
+  else assert.match(plain.error ?? '', /^E_WASM: the relaxed-simd build was asked for \(SEQATTN_WASM or LoadOptions.wasmBuild\), but this WebAssembly engine has no relaxed SIMD/);
   assert.match(child([], 'avx512').error ?? '', /^E_WASM: SEQATTN_WASM is "avx512", expected "simd128", "relaxed-simd" or "auto"/);
+});
+
+test('LoadOptions.wasmBuild runs a model on the named build, beside models of the other build', async () => {
+  const fixture = join(root, 'test', 'fixtures', 'tutorial');
+  const simd = await loadModel(fixture, { wasmBuild: 'simd128' });
+  assert.is(simd.wasmBuild, 'simd128');
+  const auto = await loadModel(fixture);
+  assert.is(auto.wasmBuild, (await runtime()).build);
+  assert.equal(simd.translate([2, 3, 1]).ids, auto.translate([2, 3, 1]).ids);
+  if (hasRelaxedSimd) assert.is((await loadModel(fixture, { wasmBuild: 'relaxed-simd' })).wasmBuild, 'relaxed-simd');
+  else {
+    try { await loadModel(fixture, { wasmBuild: 'relaxed-simd' }); assert.unreachable('no relaxed SIMD here'); }
+    catch (e) { assert.is((e as { code?: string }).code, 'E_WASM', String(e)); }
+  }
+  try { await loadModel(fixture, { wasmBuild: 'avx2' as never }); assert.unreachable('unknown build'); }
+  catch (e) { assert.match(String(e), /wasmBuild is "avx2", expected 'simd128' or 'relaxed-simd'/); }
+  simd.dispose(); auto.dispose();
 });
 
 test.run();
