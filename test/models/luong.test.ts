@@ -1,25 +1,73 @@
-// Luong et al. 2015, sec. 3.2, on the local-attention fixtures through the step API: every attention
-// row has one weight per source position, exactly 0 outside the window [p_t - D, p_t + D], and
-//   local-m: p_t = t (1-based; held at S once t > S), a_t = softmax of the window's scores;
-//   local-p: a_t(s) = softmax_window(score)(s) * exp(-(s - p_t)^2 / (2σ^2)), σ = D/2, for one p_t
-//            recovered from the weights themselves, whose window is exactly the positions within D of it.
+// Luong et al. 2015 on the luong fixtures through the step API, equation by equation:
+//   global (3.1): e_t(s) = score(h_t, h̄_s) from the step's h_t and the source states h̄_s (eq. 8),
+//                 a_t = softmax(e_t) (eq. 7), c_t = Σ_s a_t(s) h̄_s, logits = W_s tanh(W_c [c_t; h_t]) + b_s (eqs. 5, 6);
+//   local (3.2):  every attention row has one weight per source position, exactly 0 outside the
+//                 window [p_t - D, p_t + D], and
+//     local-m: p_t = t (1-based; held at S once t > S), a_t = softmax of the window's scores;
+//     local-p: a_t(s) = softmax_window(score)(s) * exp(-(s - p_t)^2 / (2σ^2)), σ = D/2, for one p_t
+//              recovered from the weights themselves, whose window is exactly the positions within D of it.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadModel, type Seq2SeqModel, type StepOutput } from '../../src/node.js';
+import { loadModel, readSafetensors, type Seq2SeqModel, type StepOutput } from '../../src/node.js';
 import { committedFixtures } from './helpers.js';
 
-/** Every step t = 1..max_target_length of decodes over sources of length 1 to 40, fed varied previous ids. */
-function eachStep(model: Seq2SeqModel, visit: (out: StepOutput, S: number, t: number) => void): void {
+/**
+ * Every step t = 1..max_target_length of decodes over sources of length 1 to 40, fed varied
+ * previous ids; hBar(s) is h̄_s (1-based), of d = annotations.length / S floats.
+ */
+function eachStep(model: Seq2SeqModel, visit: (out: StepOutput, S: number, t: number, hBar: (s: number) => Float32Array) => void): void {
   const V = model.config.sourceVocab.length;
   for (const [b, S] of [1, 2, 5, 9, 17, 40].entries()) {
     const walk = model.begin(Array.from({ length: S }, (_, j) => (j * 7 + b * 3 + 4) % V));
+    const H = walk.annotations.slice(), d = H.length / S;
+    const hBar = (s: number) => H.subarray((s - 1) * d, s * d);
     let y = model.config.sosId;
     for (let t = 1; t <= model.config.maxTargetLength; t++) {
-      visit(walk.step(y), S, t);
+      visit(walk.step(y), S, t, hBar);
       y = 4 + (t % 5);
     }
   }
+}
+
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
+/** W (rows, cols) x */
+const mv = (W: Float32Array, x: ArrayLike<number>, rows: number) => Array.from({ length: rows }, (_, r) => dot(W.subarray(r * x.length, (r + 1) * x.length), x));
+const close = (a: number, b: number, what: string, tol = 2e-5) => assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+for (const name of ['luong-dot', 'luong-general', 'luong-concat']) {
+  test(`${name}: e_t(s) = score(h_t, h̄_s), a_t = softmax(e_t), c_t = Σ a_t(s) h̄_s, logits = W_s tanh(W_c [c_t; h_t]) + b_s`, async () => {
+    const dir = join(committedFixtures, name);
+    const model = await loadModel(dir);
+    const f = readSafetensors(readFileSync(join(dir, 'model.safetensors')));
+    const { hiddenSize: H, alignmentSize: A, attention } = model.config;
+    const V = model.config.targetVocab.length;
+    const d = H; // luong: source states are as wide as h_t
+    const W_c = f.float32('decoder.W_c.weight', [H, d + H]), W_s = f.float32('decoder.W_s.weight', [V, H]), b_s = f.float32('decoder.W_s.bias', [V]);
+    const W_a = attention === 'general' ? f.float32('decoder.attention.W_a.weight', [H, d])
+      : attention === 'concat' ? f.float32('decoder.attention.W_a.weight', [A, H + d]) : null;
+    const v_a = attention === 'concat' ? f.float32('decoder.attention.v_a.weight', [1, A]) : null;
+    const score = (h_t: Float32Array, hs: Float32Array) =>
+      attention === 'dot' ? dot(h_t, hs)
+        : attention === 'general' ? dot(h_t, mv(W_a!, hs, H))
+          : dot(v_a!, mv(W_a!, [...h_t, ...hs], A).map(Math.tanh));
+    eachStep(model, (out, S, t, hBar) => {
+      const at = `S=${S} t=${t}`;
+      const e = Array.from({ length: S }, (_, j) => score(out.state, hBar(j + 1)));
+      e.forEach((x, j) => close(out.energies[j], x, `${at} e_t(${j + 1})`));
+      const m = Math.max(...e), z = e.map((x) => Math.exp(x - m)), Z = z.reduce((a, b) => a + b, 0);
+      z.forEach((x, j) => close(out.weights[j], x / Z, `${at} a_t(${j + 1})`, 1e-5));
+      for (let k = 0; k < d; k++) {
+        let c = 0;
+        for (let s = 1; s <= S; s++) c += out.weights[s - 1] * hBar(s)[k];
+        close(out.context[k], c, `${at} c_t[${k}]`);
+      }
+      const hTilde = mv(W_c, [...out.context, ...out.state], H).map(Math.tanh);
+      mv(W_s, hTilde, V).forEach((x, k) => close(out.logits[k], x + b_s[k], `${at} logit ${k}`));
+    });
+    model.dispose();
+  });
 }
 
 /** Softmax over the finite energies (the window), in f64. */
