@@ -79,4 +79,4 @@ for (const [rows, cols] of SHAPES) {
   }
   for (const p of [pW, pb, pX, pOut, pP]) if (p) rt.free(p);
 }
-console.log(JSON.stringify({ kernels: results, memoryBytes: [memoryBefore, rt.memoryBytes] }));
+console.log(JSON.stringify({ build: rt.build, kernels: results, memoryBytes: [memoryBefore, rt.memoryBytes] }));

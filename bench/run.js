@@ -15,10 +15,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig } from './lib/safetensors.js';
 import { median, timeRound, warmup } from './lib/timing.js';
+
+// Relaxed SIMD (on by default from Node 22 / V8 11.4) for seqattn's relaxed-SIMD build, which then
+// runs beside its SIMD128 build in this process. The peers' Wasm (onnxruntime-web, tfjs) has no
+// relaxed-SIMD code, so this changes nothing for them.
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE = join(ROOT, 'bench', '.cache');
@@ -34,7 +40,7 @@ const MODELS = {
   S: 'H 256, vocab 32 / 80, source length 10, 12 steps',
   M: 'H 512, vocab 8000 / 8000, source length 25, 30 steps',
 };
-const PEERS = ['seqattn', 'seqattn-int8', 'plain-js', 'onnxruntime-node', 'onnxruntime-web', 'tfjs-wasm'];
+const PEERS = ['seqattn', 'seqattn-relaxed', 'seqattn-int8', 'plain-js', 'onnxruntime-node', 'onnxruntime-web', 'tfjs-wasm'];
 /** Share of positions where two id lists agree. */
 const agreement = (a, b) => { let k = 0; for (let i = 0; i < Math.max(a.length, b.length); i++) k += a[i] === b[i] ? 1 : 0; return k / Math.max(a.length, b.length, 1); };
 const NEEDS_ONNX = new Set(['onnxruntime-node', 'onnxruntime-web']);
@@ -185,7 +191,7 @@ for (const name of haveModels ? Object.keys(MODELS) : []) {
 // ---- 4. rounds
 const samples = { S: {}, M: {}, batch: {} };
 const torchRuns = [];
-const kernelRuns = { c: [], wasm: [] };
+const kernelRuns = { c: [], wasm: [], relaxed: [] };
 const memory = {};
 const cases = {};
 for (const [name, m] of Object.entries(models)) {
@@ -196,6 +202,8 @@ for (const [name, m] of Object.entries(models)) {
     cases.batch = [];
     if (sa?.status === 'ok' && sa.batchStatus?.startsWith('ok')) cases.batch.push({ key: 'seqattn translateBatch', fn: () => sa.peer.translateBatch(m.info.batch, m.info.steps) });
     if (sa?.status === 'ok' && sa.loopStatus === 'ok') cases.batch.push({ key: 'seqattn 16 x translate', fn: () => sa.peer.translateLoop(m.info.batch, m.info.steps) });
+    const rx = m.peers['seqattn-relaxed'];
+    if (rx?.status === 'ok' && rx.batchStatus === 'ok') cases.batch.push({ key: 'seqattn translateBatch, relaxed SIMD (FMA)', fn: () => rx.peer.translateBatch(m.info.batch, m.info.steps) });
     const q8 = m.peers['seqattn-int8'];
     if (q8?.status === 'ok' && q8.batchStatus?.startsWith('ok')) cases.batch.push({ key: 'seqattn translateBatch, int8 weights', fn: () => q8.peer.translateBatch(m.info.batch, m.info.steps), agreement: q8.batchAgreement });
     for (const p of ['onnxruntime-node', 'onnxruntime-web']) {
@@ -238,9 +246,15 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
   try {
-    kernelRuns.wasm.push(JSON.parse(sh(process.execPath, ['--import', 'tsx', 'bench/kernels.js', '10'])));
+    kernelRuns.wasm.push(JSON.parse(sh(process.execPath, ['--import', 'tsx', 'bench/kernels.js', '10'], { env: { ...process.env, SEQATTN_WASM: 'simd128' } })));
   } catch (e) {
     if (round === 0) notes.push(`Wasm kernel benchmark failed: ${e.message}`);
+  }
+  try {
+    kernelRuns.relaxed.push(JSON.parse(sh(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'bench/kernels.js', '10'],
+      { env: { ...process.env, SEQATTN_WASM: 'relaxed-simd' } })));
+  } catch (e) {
+    if (round === 0) notes.push(`Wasm kernel benchmark (relaxed-SIMD build) failed: ${e.message}`);
   }
 }
 for (const name of Object.keys(memory)) memory[name].push(models[name].peers.seqattn.peer.model.wasmMemoryBytes);
@@ -346,19 +360,21 @@ if (kernelRuns.wasm.length || kernelRuns.c.length) {
   out(`GFLOP/s (2·n·rows·cols per call), median over ${ROUNDS} runs of each benchmark (runs alternate C, Wasm). seqattn: Wasm SIMD`);
   out(`(4 lanes) through \`runtime()\` exports, bench/kernels.js. C: bench/c/kernel_ref.c, \`gcc -O3 -march=native -ffast-math\``);
   out(`(here -march=native enables ${gccIsa}), straightforward loops, 4 rows at a time; row-major and seqattn's packed layout`);
-  out(`(4-row interleaved blocks, what f32 Linear layers use). Fraction: best seqattn kernel / best C kernel.`);
+  out(`(4-row interleaved blocks, what f32 Linear layers use). Fraction: best seqattn SIMD128 kernel / best C kernel.`);
+  out(`Relaxed: the relaxed-SIMD build's *_packed kernel (fused multiply-add), run by Node with --experimental-wasm-relaxed-simd.`);
   out();
-  out('| rows × cols | n | C row-major | C packed | seqattn matvec/matmul | seqattn *_packed | fraction of C |');
-  out('|---|---|---|---|---|---|---|');
+  out('| rows × cols | n | C row-major | C packed | seqattn matvec/matmul | seqattn *_packed | fraction of C | relaxed *_packed | relaxed / C |');
+  out('|---|---|---|---|---|---|---|---|---|');
   for (const [rows, cols] of [[768, 256], [1536, 1024], [8000, 512]]) {
     for (const n of [1, 16]) {
       const g = (runs, k) => 2 * n * rows * cols / kmed(runs, k, n, rows, cols) / 1e9;
       const [plain, packed] = n === 1 ? ['matvec', 'matvec_packed'] : ['matmul', 'matmul_packed'];
       const c = [g(kernelRuns.c, plain), g(kernelRuns.c, packed)];
       const w = [g(kernelRuns.wasm, plain), g(kernelRuns.wasm, packed)];
+      const rx = g(kernelRuns.relaxed, packed);
       const best = (xs) => Math.max(...xs.filter((x) => !Number.isNaN(x)));
       const f = (x) => (Number.isNaN(x) ? '—' : fmt(x, 2));
-      out(`| ${rows} × ${cols} (${(rows * cols * 4 / 2 ** 20).toFixed(1)} MiB) | ${n} | ${f(c[0])} | ${f(c[1])} | ${f(w[0])} | ${f(w[1])} | ${f(best(w) / best(c))} |`);
+      out(`| ${rows} × ${cols} (${(rows * cols * 4 / 2 ** 20).toFixed(1)} MiB) | ${n} | ${f(c[0])} | ${f(c[1])} | ${f(w[0])} | ${f(w[1])} | ${f(best(w) / best(c))} | ${f(rx)} | ${f(rx / best(c))} |`);
     }
   }
   const bw = kernelRuns.c.map((r) => r.read_gb_per_s);

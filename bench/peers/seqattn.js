@@ -1,10 +1,11 @@
 // seqattn: loadModel(dir), then translate(ids, { maxLength: steps }) (greedy); batches with translateBatch.
+// The SIMD128 build unless told otherwise: what Node 20 runs by default (src/wasm.ts).
 import { loadModel } from '../../dist/node.js';
 
 export const label = 'seqattn';
 
-export async function create(dir, { weights } = {}) {
-  const model = await loadModel(dir, weights ? { weights } : {});
+export async function create(dir, { weights, wasmBuild = 'simd128' } = {}) {
+  const model = await loadModel(dir, { wasmBuild, ...(weights ? { weights } : {}) });
   return {
     model,
     translate: (src, steps) => model.translate(src, { maxLength: steps }).ids,
