@@ -50,7 +50,7 @@ interface LuongState extends DecodeState {
   tmp: number;      // (maxRows, H) for reorder
   // encoder, one source at a time
   Ex: number;       // (maxTx, E) E x_s (without the table T)
-  gi2: number[];    // per direction (maxTx, 4n) input projections of a layer
+  giEnc: number[];    // per direction (maxTx, 4n) input projections of a layer
   layerOut: number[]; // 2 x (maxTx, d) outputs of the layers below the top (ping-pong)
   cEnc: number[];   // per direction (n,) c of the layer being run
   zeros: number;    // (n,) h_0
@@ -159,7 +159,7 @@ export class Luong implements AttentionNet<LuongState> {
       pLogit: r.floats(localP ? maxRows : 0),
       tmp: r.floats(maxRows * H),
       Ex: r.floats(T * E),
-      gi2: Array.from({ length: this.directions }, () => r.floats(T * 4 * n)),
+      giEnc: Array.from({ length: this.directions }, () => r.floats(T * 4 * n)),
       layerOut: L > 1 ? [r.floats(T * d), r.floats(T * d)] : [],
       cEnc: Array.from({ length: this.directions }, () => r.floats(n)),
       zeros: r.floats(n),
@@ -180,7 +180,7 @@ export class Luong implements AttentionNet<LuongState> {
       const out = l === L - 1 ? hBar : st.layerOut[l % 2]; // (S, d); the top layer writes h̄_s
       const h0 = st.h0 + (slot * L + l) * H * 4, c0 = st.c0 + (slot * L + l) * H * 4;
       for (let dir = 0; dir < this.directions; dir++) {
-        const lstm = this.encoder[l][dir], gi = st.gi2[dir], c = st.cEnc[dir];
+        const lstm = this.encoder[l][dir], gi = st.giEnc[dir], c = st.cEnc[dir];
         if (l === 0) this.encoderInput[dir].project(gi, x, st.Ex, S);
         else lstm.inputProjections(gi, below, S);
         const at = (s: number) => out + (s * d + dir * n) * 4; // this direction's half of row s
