@@ -187,10 +187,11 @@ def make_interesting(model, config):
 
 
 def choose_eos_bias(model, config, cases):
-    """Smallest EOS bias on a grid with >= 2 cases stopping early (one after >= 3 tokens) and >= 2 running to the limit."""
+    """Smallest EOS bias on a grid (-1 to 6, steps of 0.05) with >= 2 cases stopping early (one after >= 3 tokens) and >= 2 running
+    to the limit. Every fixture's bias is above -1, so starting lower only cost CI time."""
     eos, limit = config["eos_id"], config["max_target_length"]
     bias = output_layer(model, config).bias
-    for b in [x / 20 for x in range(-60, 121)]:
+    for b in [x / 20 for x in range(-20, 121)]:
         with torch.no_grad():
             bias[eos] = b
         lens = [len(model.greedy(c["source_ids"])["ids"]) for c in cases]
