@@ -4,6 +4,7 @@
  *   s(Y, X) = log P(Y | X) / lp(Y) + cp(X; Y)
  *   lp(Y)   = ((5 + |Y|) / 6)^α                              length penalty
  *   cp(X;Y) = β Σ_j log(min(Σ_i a_ij, 1))                    coverage penalty
+ *             (Σ_i a_ij floored at COVERAGE_FLOOR, for local attention's unreached positions)
  *
  * The live hypotheses of a step are decoder rows computed together (one matrix product per weight
  * matrix). Each step ranks the live candidates by log P; candidates ending in </s> within the top
@@ -36,11 +37,23 @@ export function lengthPenalty(length: number, alpha: number): number {
   return alpha === 0 ? 1 : Math.pow((5 + length) / 6, alpha);
 }
 
-/** cp = β Σ_j log(min(coverage_j, 1)) */
-export function coveragePenalty(coverage: ArrayLike<number>, Tx: number, beta: number): number {
+/**
+ * The least coverage the penalty counts: a position's term is log(min(max(Σ_i a_ij, floor), 1)).
+ * Under local attention (Luong et al. 2015, sec. 3.2) a source position that no window reached has
+ * Σ_i a_ij = 0 exactly, and log 0 = -inf would tie every such hypothesis at -inf, leaving them in
+ * no order; with the floor such a position costs β log(1e-6) ≈ -13.8 β, and hypotheses that
+ * cover more of the source still rank above those that cover less.
+ */
+export const COVERAGE_FLOOR = 1e-6;
+
+/**
+ * cp = β Σ_j log(min(max(coverage_j, COVERAGE_FLOOR), 1)) over coverage[at .. at + Tx), plus this
+ * step's attention `a` when given (coverage including the step, summed in f64).
+ */
+export function coveragePenalty(coverage: ArrayLike<number>, Tx: number, beta: number, at = 0, a: ArrayLike<number> | null = null): number {
   if (beta === 0) return 0;
   let s = 0;
-  for (let j = 0; j < Tx; j++) s += Math.log(Math.min(coverage[j], 1));
+  for (let j = 0; j < Tx; j++) s += Math.log(Math.min(Math.max(coverage[at + j] + (a ? a[j] : 0), COVERAGE_FLOOR), 1));
   return beta * s;
 }
 
@@ -67,15 +80,8 @@ export function beamSearch(ctx: DecodeContext, o: BeamOptions): DecodedSequence[
   net.startRow(st, 0, 0);
   ctx.previous[0] = sosId;
   let rows = 1;
-  const hypScore = (tot: number, len: number, cov: Float32Array, covAt: number, a: Float32Array | null) => {
-    let cp = 0;
-    if (o.coveragePenalty !== 0) {
-      let s = 0;
-      for (let j = 0; j < Tx; j++) s += Math.log(Math.min(cov[covAt + j] + (a ? a[j] : 0), 1));
-      cp = o.coveragePenalty * s;
-    }
-    return tot / lengthPenalty(len, o.lengthPenalty) + cp;
-  };
+  const hypScore = (tot: number, len: number, cov: Float32Array, covAt: number, a: Float32Array | null) =>
+    tot / lengthPenalty(len, o.lengthPenalty) + coveragePenalty(cov, Tx, o.coveragePenalty, covAt, a);
 
   for (let i = 0; i < L && rows > 0; i++) {
     net.step(st, ctx.previous, rows);

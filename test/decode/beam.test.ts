@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel, type Seq2SeqModel } from '../../src/node.js';
 import { committedFixtures } from '../models/helpers.js';
+import { COVERAGE_FLOOR } from '../../src/decode/beam.js';
 import { loadTiny } from './tiny.js';
 
 const SPEC = { E: 3, n: 4, H: 5, A: 3, l: 3, Vs: 7, Vt: 5, maxSource: 8, maxTarget: 4, seed: 11, scale: 1.5 };
@@ -47,7 +48,7 @@ function enumerate(model: Seq2SeqModel, source: number[], o: { maxLength: number
   };
   const score = (total: number, len: number, coverage: Float64Array) => {
     let cp = 0;
-    if (o.beta) for (let j = 0; j < Tx; j++) cp += Math.log(Math.min(coverage[j], 1));
+    if (o.beta) for (let j = 0; j < Tx; j++) cp += Math.log(Math.min(Math.max(coverage[j], COVERAGE_FLOOR), 1));
     return total / lengthPenalty(len, o.alpha ?? 0) + (o.beta ?? 0) * cp;
   };
   const visit = (prefix: number[]) => {
@@ -139,6 +140,30 @@ test('when n-gram blocking leaves no continuation, the hypotheses so far finish 
   assert.is(new Set(r.ids).size, r.ids.length, 'no symbol repeats');
   assert.is(r.attention.length, r.ids.length);
   assert.ok(Math.abs(r.score - r.logProbs.reduce((a, b) => a + b, 0)) < 1e-9);
+  model.dispose();
+});
+
+test('coverage penalty under local attention: positions no window reached count at COVERAGE_FLOOR, scores stay finite and ordered', async () => {
+  assert.is(COVERAGE_FLOOR, 1e-6, 'the floor docs/README state');
+  const model = await loadModel(join(committedFixtures, 'luong-local-m'));
+  const V = model.config.sourceVocab.length;
+  const source = Array.from({ length: 30 }, (_, j) => 3 + ((j * 5) % (V - 3)));
+  const beta = 0.4, alpha = 0.6;
+  const r = model.translate(source, { beamSize: 6, nBest: 6, coveragePenalty: beta, lengthPenalty: alpha, maxLength: 6 });
+  let unreached = 0;
+  r.nBest!.forEach((h, k) => {
+    assert.ok(Number.isFinite(h.searchScore), `hypothesis ${k}: search score ${h.searchScore}`);
+    if (k > 0) assert.ok(r.nBest![k - 1].searchScore >= h.searchScore, 'sorted');
+    let cp = 0;
+    for (let j = 0; j < source.length; j++) {
+      const coverage = h.attention.reduce((s, row) => s + row[j], 0);
+      if (coverage === 0) unreached++;
+      cp += Math.log(Math.min(Math.max(coverage, COVERAGE_FLOOR), 1));
+    }
+    const want = h.score / lengthPenalty(h.ids.length, alpha) + beta * cp;
+    assert.ok(Math.abs(h.searchScore - want) < 1e-4, `hypothesis ${k}: search score ${h.searchScore} vs ${want}`);
+  });
+  assert.ok(unreached > 0, 'some source positions were outside every window (the case the floor is for)');
   model.dispose();
 });
 
