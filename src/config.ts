@@ -5,13 +5,19 @@
  */
 import { SeqattnError } from './errors.js';
 
-export type Architecture = 'pytorch-tutorial' | 'bahdanau' | 'luong';
+export type Architecture = 'pytorch-tutorial' | 'bahdanau' | 'luong' | 'show-attend-tell';
 export type GruConvention = 'reset_after' | 'reset_before';
-export type DeepOutput = 'maxout' | 'tanh' | 'none';
+/**
+ * bahdanau: 'maxout' | 'tanh' | 'none'. show-attend-tell: 'linear' (eq. (7) as printed,
+ * L_o(E y_{t-1} + L_h h_t + L_z ẑ_t)), 'tanh' (L_o tanh(...), as the authors' arctic-captions code), 'none' (Linear(h_t)).
+ */
+export type DeepOutput = 'maxout' | 'tanh' | 'linear' | 'none';
 /** luong: score(h_t, h̄_s), Luong et al. 2015, eq. (8). */
 export type LuongScore = 'dot' | 'general' | 'concat';
 /** luong: global attention with one of the scores (sec. 3.1), or local attention (sec. 3.2). */
 export type LuongAttention = LuongScore | 'local-m' | 'local-p';
+/** show-attend-tell: soft ("deterministic", sec. 4.2) or hard ("stochastic", sec. 4.1) attention. */
+export type ShowAttendTellAttention = 'soft' | 'hard';
 
 export interface ModelConfig {
   architecture: Architecture;
@@ -32,14 +38,19 @@ export interface ModelConfig {
   numLayers: number;
   /** luong: the encoder LSTM reads both ways; h̄_s = [→h_s; ←h_s] and hiddenSize = 2 encoderHiddenSize. */
   bidirectionalEncoder: boolean;
-  /** luong: the alignment function. */
-  attention: LuongAttention;
+  /** luong: the alignment function; show-attend-tell: soft or hard attention. */
+  attention: LuongAttention | ShowAttendTellAttention;
   /** luong, local-m / local-p: the score used inside the window. */
   localScore: LuongScore;
   /** luong, local-m / local-p: D, the window is [p_t - D, p_t + D]. */
   window: number;
   /** luong: the decoder reads [E y_{t-1}; h̃_{t-1}] (sec. 3.3) instead of E y_{t-1}. */
   inputFeeding: boolean;
+  /** show-attend-tell: D, the size of each annotation vector a_i (0 for the text models). */
+  featureSize: number;
+  /** show-attend-tell: ẑ_t is scaled by the gating scalar β_t = σ(f_β(h_{t-1})) (sec. 4.2.1). */
+  gate: boolean;
+  /** The source vocabulary; [] for show-attend-tell, which reads annotation vectors. */
   sourceVocab: string[];
   targetVocab: string[];
   sourceTokenizer: 'char' | 'word';
@@ -57,7 +68,9 @@ export interface ModelConfig {
   tensorPrefix: string;
 }
 
-const ARCHITECTURES: Architecture[] = ['pytorch-tutorial', 'bahdanau', 'luong'];
+const ARCHITECTURES: Architecture[] = ['pytorch-tutorial', 'bahdanau', 'luong', 'show-attend-tell'];
+/** The config fields of the source side, which show-attend-tell (annotation vectors in, no source vocabulary) does not have. */
+const SOURCE_FIELDS = ['source_vocab', 'source_tokenizer', 'lowercase', 'append_source_eos', 'source_eos_id', 'source_unk_id'];
 
 /** Reads and validates a config object (parsed JSON); `where` names its origin in errors. */
 export function parseConfig(raw: unknown, where: string): ModelConfig {
@@ -103,7 +116,16 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
   if (architecture === 'pytorch-tutorial' && embeddingSize !== hiddenSize) {
     fail(`pytorch-tutorial needs embedding_size = hidden_size, got ${embeddingSize} and ${hiddenSize}`);
   }
-  const sourceVocab = vocab('source_vocab');
+  // show-attend-tell reads annotation vectors a_i (L, D): feature_size D instead of a source vocabulary
+  const captioner = architecture === 'show-attend-tell';
+  for (const key of captioner ? SOURCE_FIELDS : ['feature_size', 'gate']) {
+    if (c[key] !== undefined) {
+      fail(captioner ? `"${key}" does not apply to show-attend-tell: it reads annotation vectors (feature_size D), not source text`
+        : `"${key}" applies to show-attend-tell only, "architecture" is "${architecture}"`);
+    }
+  }
+  const featureSize = captioner ? int('feature_size') : 0;
+  const sourceVocab = captioner ? [] : vocab('source_vocab');
   const targetVocab = vocab('target_vocab');
   const targetId = (key: string, dflt?: number) => {
     const id = int(key, dflt, 0);
@@ -139,7 +161,8 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
       ? `luong with "bidirectional_encoder" needs hidden_size = 2 * encoder_hidden_size (the decoder starts from [→h; ←h]), got ${hiddenSize} and ${encoderHiddenSize}`
       : `luong needs encoder_hidden_size = hidden_size (the decoder starts from the encoder's final state), got ${encoderHiddenSize} and ${hiddenSize}`);
   }
-  const attention = luong ? str('attention', ['dot', 'general', 'concat', 'local-m', 'local-p'] as const, 'general') : 'general';
+  const attention = luong ? str('attention', ['dot', 'general', 'concat', 'local-m', 'local-p'] as const, 'general')
+    : captioner ? str('attention', ['soft', 'hard'] as const, 'soft') : 'general';
   const local = attention === 'local-m' || attention === 'local-p';
   for (const key of ['local_score', 'window']) {
     if (luong && !local && c[key] !== undefined) fail(`"${key}" applies to "local-m" / "local-p" attention only, "attention" is "${attention}"`);
@@ -151,7 +174,8 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     hiddenSize,
     encoderHiddenSize,
     alignmentSize: int('alignment_size', hiddenSize),
-    deepOutput: architecture === 'bahdanau' ? str('deep_output', ['maxout', 'tanh', 'none'] as const, 'maxout') : 'none',
+    deepOutput: architecture === 'bahdanau' ? str('deep_output', ['maxout', 'tanh', 'none'] as const, 'maxout')
+      : captioner ? str('deep_output', ['linear', 'tanh', 'none'] as const, 'linear') : 'none',
     deepOutputSize: int('deep_output_size', hiddenSize),
     gruConvention: str('gru_convention', ['reset_after', 'reset_before'] as const, 'reset_after'),
     numLayers: luong ? int('num_layers', 1) : 1,
@@ -160,6 +184,8 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     localScore: local ? str('local_score', ['dot', 'general', 'concat'] as const, 'general') : 'general',
     window: local ? int('window', 10) : 0,
     inputFeeding: luong && bool('input_feeding', true),
+    featureSize,
+    gate: captioner && bool('gate', true),
     sourceVocab,
     targetVocab,
     sourceTokenizer: str('source_tokenizer', ['char', 'word'] as const, 'char'),

@@ -16,6 +16,9 @@ export type SeqattnErrorCode =
   | 'E_TOKEN_ID'            // token id out of range
   | 'E_UNKNOWN_TOKEN'       // a string input has a symbol the vocabulary does not have (and no unknown id)
   | 'E_INPUT_LENGTH'        // input longer than the configured maximum, or empty
+  | 'E_INPUT_KIND'          // ids / text given to a model that reads annotation vectors, or the other way round
+  | 'E_FEATURE_SHAPE'       // annotation vectors not (L, D): their count is not a multiple of feature_size, or not length x D
+  | 'E_FEATURE_NONFINITE'   // NaN or Inf in the annotation vectors
   | 'E_OPTION'              // a decoding option is out of range
   | 'E_DISPOSED'            // the model was disposed
   | 'E_STALE_SESSION'       // a step session used after its model started another decode

@@ -13,7 +13,7 @@ import { SeqattnError } from './errors.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
 export { parseConfig, type ModelConfig, type Architecture, type GruConvention, type DeepOutput } from './config.js';
-export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput } from './model.js';
+export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput, type FeatureInput, type BeginOptions } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 export type { WasmBuild } from './wasm.js';

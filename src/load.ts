@@ -10,6 +10,7 @@ import { RNNsearch } from './models/bahdanau.js';
 import { Luong } from './models/luong.js';
 import type { AttentionNet, NetOptions } from './models/net.js';
 import { PyTorchTutorial } from './models/pytorch-tutorial.js';
+import { ShowAttendTell } from './models/show-attend-tell.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { runtime } from './wasm.js';
 import { WeightStore } from './weights.js';
@@ -31,6 +32,7 @@ export const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelCon
   'pytorch-tutorial': PyTorchTutorial,
   bahdanau: RNNsearch,
   luong: Luong,
+  'show-attend-tell': ShowAttendTell,
 };
 
 function toBytes(b: Uint8Array | ArrayBuffer): Uint8Array {

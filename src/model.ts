@@ -10,12 +10,28 @@ import { greedyBatch } from './decode/greedy.js';
 import { sample } from './decode/sample.js';
 import { SeqattnError } from './errors.js';
 import type { Regions } from './memory.js';
-import type { AttentionNet, DecodeState } from './models/net.js';
+import type { AttentionNet, DecodeState, Source } from './models/net.js';
 import { tokenizeSource, Vocabulary } from './vocab.js';
 import type { WasmBuild, WasmRuntime } from './wasm.js';
 
-/** An input: a string (tokenised with the source vocabulary) or source ids as they are. */
-export type SourceInput = string | ArrayLike<number>;
+/**
+ * Annotation vectors a_1..a_L of one image (show-attend-tell), e.g. a CNN's 14x14x512 conv grid as
+ * L = 196 vectors of D = 512: row-major (L, D), a_i at features[i * D .. (i + 1) * D).
+ * @example
+ *   model.translate({ features: grid, length: 196 }).text   // grid: Float32Array(196 * 512)
+ */
+export interface FeatureInput {
+  /** L x D values (D = the config's feature_size), finite. */
+  features: Float32Array | ArrayLike<number>;
+  /** L, the number of annotation vectors; default features.length / D. */
+  length?: number;
+}
+
+/**
+ * An input: a string (tokenised with the source vocabulary) or source ids as they are, for text
+ * models; annotation vectors for a model that reads them (show-attend-tell).
+ */
+export type SourceInput = string | ArrayLike<number> | FeatureInput;
 
 export interface TranslateOptions {
   /** Most output tokens (decoder steps), including </s>; default and upper bound: max_target_length. */
@@ -51,7 +67,17 @@ export interface TranslateOptions {
    * "Addressing the Rare Word Problem"; OpenNMT replace_unk).
    */
   replaceUnknown?: boolean | { phraseTable?: Record<string, string> | Map<string, string> };
+
+  /**
+   * show-attend-tell with "attention": "hard" (Xu et al. 2015, sec. 4.1): the location s_t is
+   * argmax_i α_ti ('argmax', default) or drawn from Multinoulli(α_t) ('sample', seeded by `seed`;
+   * each decode row has its own stream, so batch results still equal single ones).
+   */
+  hardAttention?: 'argmax' | 'sample';
 }
+
+/** Options of a step session (model.begin). */
+export type BeginOptions = Pick<TranslateOptions, 'hardAttention' | 'seed'>;
 
 /** Options of loadModel that size what a model allocates once, at load. */
 export interface LoadOptions {
@@ -88,9 +114,15 @@ export interface Translation {
   score: number;
   /** log p(y_i | y_<i, x) for each output id. */
   logProbs: number[];
-  /** Alignment a_ij: one row (Tx,) per output id, each summing to 1 over the source. */
+  /**
+   * Alignment a_ij: one row (Tx,) per output id, each summing to 1 over the source (show-attend-tell:
+   * α_ti over the L locations; with hard attention one-hot at the location s_t the step used).
+   */
   attention: Float32Array[];
-  /** What the encoder read: source ids (with the appended </s> for string inputs) and their symbols. */
+  /**
+   * What the encoder read: source ids (with the appended </s> for string inputs) and their symbols;
+   * for annotation vectors no ids, and the location names a_1..a_L as tokens.
+   */
   sourceIds: number[];
   sourceTokens: string[];
   /** Whether </s> ended the output (false: maxLength ran out). */
@@ -105,9 +137,9 @@ export interface Translation {
 export interface StepOutput {
   /** e_ij, j = 1..Tx: alignment energies a(s_{i-1}, h_j). */
   energies: Float32Array;
-  /** a_ij = softmax_j(e_ij). */
+  /** a_ij = softmax_j(e_ij) (show-attend-tell with hard attention: one-hot at s_t; α_t = softmax(energies)). */
   weights: Float32Array;
-  /** c_i = Σ_j a_ij h_j. */
+  /** c_i = Σ_j a_ij h_j (show-attend-tell: ẑ_t = β_t Σ_i α_ti a_i, or β_t a_{s_t} with hard attention). */
   context: Float32Array;
   /** s_i, the new decoder state. */
   state: Float32Array;
@@ -127,7 +159,7 @@ export class DecoderSession {
   private i = 0;
 
   /** @internal use model.begin() */
-  constructor(private readonly model: Seq2SeqModel, private readonly generation: number, source: { ids: number[]; tokens: string[] },
+  constructor(private readonly model: Seq2SeqModel, private readonly generation: number, source: Source,
     private readonly rt: WasmRuntime, private readonly net: AttentionNet, private readonly st: DecodeState, private readonly previous: Int32Array) {
     this.sourceIds = source.ids;
     this.sourceTokens = source.tokens;
@@ -221,8 +253,9 @@ export class Seq2SeqModel {
     const o = this.options(options);
     const source = this.source(input);
     this.generation++;
-    this.net.encode(this.st, 0, source.ids);
-    const limits = { maxLength: this.maxLengthFor(o, source.ids.length), minLength: o.minLength };
+    this.net.encode(this.st, 0, source);
+    this.net.setDecodeOptions?.(this.st, o);
+    const limits = { maxLength: this.maxLengthFor(o, source.length), minLength: o.minLength };
     if (o.strategy === 'beam') {
       const hyps = beamSearch(this.ctx, { ...limits, beamSize: o.beamSize, nBest: o.nBest, lengthPenalty: o.lengthPenalty,
         coveragePenalty: o.coveragePenalty, blockRepeatNgram: o.blockRepeatNgram });
@@ -256,9 +289,10 @@ export class Seq2SeqModel {
     for (let first = 0; first < sources.length; first += this.maxBatchSize) {
       const chunk = sources.slice(first, first + this.maxBatchSize);
       this.generation++;
-      chunk.forEach((src, b) => this.net.encode(this.st, b, src.ids));
+      chunk.forEach((src, b) => this.net.encode(this.st, b, src));
+      this.net.setDecodeOptions?.(this.st, o);
       // Rows share one step, so they share one length limit: the largest; each row is cut to its own.
-      const limit = (src: { ids: number[] }) => this.maxLengthFor(o, src.ids.length);
+      const limit = (src: Source) => this.maxLengthFor(o, src.length);
       const decoded = greedyBatch(this.ctx, chunk.length, { maxLength: Math.max(...chunk.map(limit)), minLength: o.minLength });
       decoded.forEach((d, b) => out.push(this.result(chunk[b], truncate(d, limit(chunk[b])), o.replaceUnknown)));
     }
@@ -271,11 +305,13 @@ export class Seq2SeqModel {
    *   const walk = model.begin('hello');
    *   const { energies, weights, context, logits } = walk.step();   // e_1j, a_1j, c_1, scores of y_1
    */
-  begin(input: SourceInput): DecoderSession {
+  begin(input: SourceInput, options: BeginOptions = {}): DecoderSession {
     this.checkAlive();
+    const o = this.options(options);
     const source = this.source(input);
     const generation = ++this.generation;
-    this.net.encode(this.st, 0, source.ids);
+    this.net.encode(this.st, 0, source);
+    this.net.setDecodeOptions?.(this.st, o);
     this.net.startRow(this.st, 0, 0);
     return new DecoderSession(this, generation, source, this.rt, this.net, this.st, this.ctx.previous);
   }
@@ -288,9 +324,23 @@ export class Seq2SeqModel {
     }
   }
 
-  /** Source ids and symbols for an input, validated (ids in range, length within bounds). */
-  source(input: SourceInput): { ids: number[]; tokens: string[] } {
+  /**
+   * The validated source of an input: ids in range and symbols (text models), or annotation
+   * vectors of the right shape, finite (show-attend-tell); length within max_source_length.
+   */
+  source(input: SourceInput): Source {
     const c = this.config;
+    const features = input !== null && typeof input === 'object' && 'features' in input;
+    if (this.net.input === 'features') {
+      if (!features) {
+        const got = typeof input === 'string' ? 'a string' : input !== null && typeof input === 'object' && 'length' in input ? 'an array of source ids' : input === null ? 'null' : typeof input;
+        throw new SeqattnError('E_INPUT_KIND', `${c.architecture} reads annotation vectors, not text or ids: pass { features: Float32Array of L x ${c.featureSize} values, length: L }, got ${got}`);
+      }
+      return this.featureSource(input as FeatureInput);
+    }
+    if (features) {
+      throw new SeqattnError('E_INPUT_KIND', `${c.architecture} reads text or source ids, got { features }: annotation vectors are the input of show-attend-tell models`);
+    }
     let ids: number[];
     let tokens: string[];
     if (typeof input === 'string') {
@@ -299,7 +349,7 @@ export class Seq2SeqModel {
       if (input === null || typeof input !== 'object' || typeof (input as ArrayLike<number>).length !== 'number') {
         throw new SeqattnError('E_TOKEN_ID', `input must be a string or an array of source ids, got ${input === null ? 'null' : typeof input}`);
       }
-      ids = Array.from(input);
+      ids = Array.from(input as ArrayLike<number>);
       ids.forEach((id, i) => {
         if (!Number.isInteger(id) || id < 0 || id >= c.sourceVocab.length) {
           throw new SeqattnError('E_TOKEN_ID', `source id ${id} at index ${i} is out of range: expected an integer in [0, ${c.sourceVocab.length}) (source vocabulary size)`);
@@ -313,7 +363,34 @@ export class Seq2SeqModel {
     if (ids.length > c.maxSourceLength) {
       throw new SeqattnError('E_INPUT_LENGTH', `input has ${ids.length} source ids${typeof input === 'string' && c.appendSourceEos ? ' (with </s>)' : ''}, more than max_source_length ${c.maxSourceLength}`);
     }
-    return { ids, tokens };
+    return { ids, tokens, length: ids.length, features: null };
+  }
+
+  /** Annotation vectors (L, D): shape, length bounds, finite values. */
+  private featureSource(input: FeatureInput): Source {
+    const c = this.config, D = c.featureSize;
+    const f = input.features;
+    if (f === null || typeof f !== 'object' || typeof f.length !== 'number') {
+      throw new SeqattnError('E_FEATURE_SHAPE', `features must be a Float32Array (or array of numbers) of L x ${D} values (feature_size ${D}), got ${f === null ? 'null' : typeof f}`);
+    }
+    if (input.length !== undefined && (!Number.isInteger(input.length) || input.length * D !== f.length)) {
+      throw new SeqattnError('E_FEATURE_SHAPE', `length is ${input.length}: expected features of ${input.length} x ${D} = ${input.length * D} values (feature_size ${D}), got ${f.length}`);
+    }
+    if (f.length % D !== 0) {
+      throw new SeqattnError('E_FEATURE_SHAPE', `features has ${f.length} values, not a multiple of feature_size ${D}: expected L x ${D} (L annotation vectors a_i of size D)`);
+    }
+    const L = f.length / D;
+    if (L === 0) throw new SeqattnError('E_INPUT_LENGTH', 'features is empty: the decoder needs at least one annotation vector');
+    if (L > c.maxSourceLength) {
+      throw new SeqattnError('E_INPUT_LENGTH', `input has ${L} annotation vectors, more than max_source_length ${c.maxSourceLength}`);
+    }
+    for (let k = 0; k < f.length; k++) {
+      const x = f[k];
+      if (typeof x !== 'number' || !Number.isFinite(x)) {
+        throw new SeqattnError('E_FEATURE_NONFINITE', `features[${k}] (annotation vector a_${Math.floor(k / D) + 1}, component ${k % D}) is ${x}: annotation vectors must be finite numbers`);
+      }
+    }
+    return { ids: [], tokens: Array.from({ length: L }, (_, i) => `a_${i + 1}`), length: L, features: f };
   }
 
   /** Returns the model's Wasm memory to the runtime. Using the model afterwards throws E_DISPOSED. */
@@ -347,6 +424,14 @@ export class Seq2SeqModel {
     const sampling = o.temperature !== undefined || o.topK !== undefined || o.topP !== undefined;
     if (sampling && beamSize > 1) throw new SeqattnError('E_OPTION', 'beamSize > 1 and sampling options (temperature, topK, topP) exclude each other');
     if (o.replaceUnknown && c.targetUnkId === null) throw new SeqattnError('E_OPTION', 'replaceUnknown needs a target unknown symbol: the config has no target_unk_id');
+    if (o.replaceUnknown && this.net.input === 'features') throw new SeqattnError('E_OPTION', `replaceUnknown copies source tokens: ${c.architecture} reads annotation vectors, which have none`);
+    const hard = c.architecture === 'show-attend-tell' && c.attention === 'hard';
+    if (o.hardAttention !== undefined && !hard) {
+      throw new SeqattnError('E_OPTION', `hardAttention applies to show-attend-tell models with "attention": "hard"; this model is ${c.architecture} with "attention": "${c.attention}"`);
+    }
+    if (o.hardAttention !== undefined && o.hardAttention !== 'argmax' && o.hardAttention !== 'sample') {
+      throw new SeqattnError('E_OPTION', `hardAttention is ${JSON.stringify(o.hardAttention)}, expected 'argmax' or 'sample'`);
+    }
     return {
       strategy: beamSize > 1 || o.nBest !== undefined ? 'beam' as const : sampling ? 'sample' as const : 'greedy' as const,
       maxLength,
@@ -362,6 +447,7 @@ export class Seq2SeqModel {
       topP: num('topP', o.topP, 1, (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
       seed: int('seed', o.seed, 0, 0, 2 ** 32 - 1),
       replaceUnknown: o.replaceUnknown ?? false,
+      hardAttention: o.hardAttention ?? 'argmax',
     };
   }
 
@@ -369,7 +455,7 @@ export class Seq2SeqModel {
     return Math.max(1, Math.min(o.maxLength, Math.floor(o.maxLengthRatio * sourceLength)));
   }
 
-  private result(source: { ids: number[]; tokens: string[] }, d: DecodedSequence, replaceUnknown: TranslateOptions['replaceUnknown']): Translation {
+  private result(source: Source, d: DecodedSequence, replaceUnknown: TranslateOptions['replaceUnknown']): Translation {
     let tokens = d.ids.map((id) => this.targetVocab.symbol(id));
     if (replaceUnknown) tokens = replaceUnknownTokens(tokens, d, source.tokens, this.config.targetUnkId!, replaceUnknown);
     const shown = d.finished ? tokens.slice(0, -1) : tokens;

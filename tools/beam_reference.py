@@ -2,6 +2,7 @@
 
     from beam_reference import beam_search
     r = beam_search(model, config, source_ids, beamSize=5, nBest=2, lengthPenalty=0.6)
+    (source_ids: for show-attend-tell the annotation vectors, L x D values row-major)
     r["nBest"]  # [{ids, log_probs, attention, score, finished}], best first
 
 The options are the camelCase names of TranslateOptions (src/model.ts) with the same defaults:
@@ -41,7 +42,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from seqattn_torch import LuongSeq2Seq, RNNsearch, TutorialSeq2Seq  # noqa: E402
+from seqattn_torch import LuongSeq2Seq, RNNsearch, ShowAttendTell, TutorialSeq2Seq  # noqa: E402
 
 __all__ = ["Stepper", "beam_search", "length_penalty", "repeats_ngram", "DEFAULTS"]
 
@@ -56,7 +57,14 @@ class Stepper:
             raise ValueError("the model is in training mode (dropout): call model.eval() first")
         self.model = model
         self.config = config
+        if isinstance(model, ShowAttendTell):
+            self.kind = "show-attend-tell"
+            self.a = model.features(source_ids)  # (1, L, D)
+            self.Wa_a, self.state = model.encode(self.a)  # (1, L, A), (h_0, c_0) (1, H)
+            self.Tx = self.a.shape[1]
+            return
         src = torch.tensor([list(source_ids)], dtype=torch.long)
+        self.Tx = src.shape[1]
         if isinstance(model, TutorialSeq2Seq):
             self.kind = "tutorial"
             self.keys, self.hidden = model.encoder(src)  # (1, Tx, H), (1, 1, H)
@@ -77,6 +85,9 @@ class Stepper:
             dec = self.model.decoder
             out, self.hidden, w = dec.forward_step(previous.view(B, 1), self.hidden, self.keys.expand(B, -1, -1))
             return out[:, 0], w[:, 0]
+        if self.kind == "show-attend-tell":
+            lg, self.state, w, _ = self.model.step(previous, self.state, self.a.expand(B, -1, -1), self.Wa_a.expand(B, -1, -1))
+            return lg, w
         if self.kind == "luong":
             self.t += 1
             lg, self.state, a = self.model.decoder.step(previous, self.state, self.h_bar.expand(B, -1, -1), self.t)
@@ -90,6 +101,8 @@ class Stepper:
         idx = torch.tensor(parents, dtype=torch.long)
         if self.kind == "tutorial":
             self.hidden = self.hidden.index_select(1, idx)
+        elif self.kind == "show-attend-tell":
+            self.state = tuple(x.index_select(0, idx) for x in self.state)
         elif self.kind == "luong":
             h, c, h_tilde = self.state
             self.state = (h.index_select(1, idx), c.index_select(1, idx), h_tilde.index_select(0, idx))
@@ -129,7 +142,6 @@ def beam_search(model, config, source_ids, eps=1e-5, **options):
     assert 1 <= n_best <= K and 1 <= L and 0 <= min_len <= L
     sos, eos = config["sos_id"], config["eos_id"]
     V = len(config["target_vocab"])
-    Tx = len(source_ids)
     k_top = min(V, 2 * K)
 
     def cp(coverage, a):
@@ -152,6 +164,7 @@ def beam_search(model, config, source_ids, eps=1e-5, **options):
     finished = []  # dicts: hyp, score, finished flag (insertion order = beam.ts's)
     with torch.no_grad():
         stepper = Stepper(model, config, source_ids)
+        Tx = stepper.Tx
         live = [_Hyp([], [], [], 0.0, torch.zeros(Tx, dtype=torch.float32))]
         previous = [sos]
         for i in range(L):

@@ -4,8 +4,9 @@
 
 For every folder of --fixtures with a reference.json (written by tools/make_fixtures.py), loads
 the model with seqattn_torch.load_model and writes beam.json beside it: for each source of
-reference.json (ids of length 1, 3, 7, 60 and the string cases) x each setting below (without the
-coverage penalty for local attention, see make()), the options
+reference.json (ids of length 1, 3, 7, 60 and the string cases; show-attend-tell: its annotation
+vectors) x each setting below (without the coverage penalty for local and hard attention, see
+make()), the options
 (TranslateOptions names, maxLength = max_target_length) and the nBest list (ids, log_probs,
 score = log P / lp + cp, finished). Run it after make_fixtures.py, on the same folder.
 
@@ -51,17 +52,19 @@ def make(folder):
     cases = []
     for src in ref["cases"]:
         for setting in SETTINGS:
-            if setting.get("coveragePenalty") and config.get("attention") in ("local-m", "local-p"):
+            if setting.get("coveragePenalty") and config.get("attention") in ("local-m", "local-p", "hard"):
                 # GNMT's cp = beta sum_j log(min(sum_i a_ij, 1)) is -inf at any source position no local
-                # window reached (a_ij exactly 0 there): scores tie at -inf in no specified order
+                # window (no hard location) reached (a_ij exactly 0 there): scores tie at -inf in no specified order
                 continue
             options = {**setting, "maxLength": config["max_target_length"]}
-            r = beam_search(model, config, src["source_ids"], eps=EPS, **options)
+            features = "features" in src  # show-attend-tell
+            r = beam_search(model, config, src["features"] if features else src["source_ids"], eps=EPS, **options)
             assert r["nBest"], f"{src['name']} {options}: no hypothesis"
+            source = {"length": src["length"]} if features else {"source_ids": src["source_ids"]}  # features: once, in doc["features"]
             cases.append({
                 "name": src["name"],
                 "input": src["input"],
-                "source_ids": src["source_ids"],
+                **source,
                 "options": options,
                 "nBest": [{"ids": h["ids"], "log_probs": h["log_probs"], "score": h["score"], "finished": h["finished"]}
                           for h in r["nBest"]],
@@ -70,6 +73,8 @@ def make(folder):
                 "near_ties": r["near_ties"],
             })
     doc = {"architecture": config["architecture"], "torch_version": torch.__version__, "eps": EPS, "cases": cases}
+    if any("features" in src for src in ref["cases"]):
+        doc["features"] = {src["name"]: src["features"] for src in ref["cases"]}  # show-attend-tell: each case's a_i by name
     path = os.path.join(folder, "beam.json")
     with open(path, "w", encoding="utf-8") as f:
         json.dump(doc, f, ensure_ascii=False)

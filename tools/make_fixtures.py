@@ -11,8 +11,13 @@ Writes, for small random-weight models (torch.manual_seed, so reruns are identic
   luong-*/          luong (LSTM), char tokenizer, config in metadata: dot (2 layers, input feeding),
                     general (no input feeding), concat (bidirectional 2-layer encoder), local-m
                     (concat score, D = 3), local-p (general score, D = 4)
+  sat-*/            show-attend-tell, word-level captions, config in metadata: soft (gate, deep
+                    output eq. (7)), soft-plain (no gate, Linear(h_t)), hard (argmax location, gate,
+                    tanh deep output)
 each with reference.json: greedy decodes (ids, attention [steps][Tx], raw logits [steps][V_t],
-log_probs [steps], score = sum(log_probs)) for id inputs of length 1, 3, 7, 60 and a few strings.
+log_probs [steps], score = sum(log_probs)) for id inputs of length 1, 3, 7, 60 and a few strings;
+show-attend-tell cases instead carry seeded random annotation vectors ("features", L x D values,
+and "length" L) for grids of L = 1, 4, 9, 49, 196.
 
 Weights are made "interesting": attention v scaled x4 (peaked alignments), the EOS logit bias chosen
 so some cases stop with EOS before max_target_length and some run to it.
@@ -128,6 +133,28 @@ def luong_config(**fields):
     }
 
 
+CAPTIONS = {
+    "target_vocab": SPECIALS + "a man woman dog riding on the beach wave with frisbee two people sitting at table red bus street .".split(),
+    "target_separator": " ",
+    "sos_id": 1,
+    "eos_id": 2,
+    "max_source_length": 196,  # a 14 x 14 grid
+    "max_target_length": 16,
+}
+
+
+def sat_config(**fields):
+    """A small show-attend-tell model; `fields` set the attention, gate, output and sizes."""
+    return {"architecture": "show-attend-tell", "feature_size": 12, "embedding_size": 10, "hidden_size": 24,
+            "alignment_size": 16, **CAPTIONS, **fields}
+
+
+SAT = [
+    ("sat-soft", dict(attention="soft", gate=True, deep_output="linear"), 3),
+    ("sat-soft-plain", dict(attention="soft", gate=False, deep_output="none", feature_size=8, hidden_size=16), 4),
+    ("sat-hard", dict(attention="hard", gate=True, deep_output="tanh", feature_size=16, hidden_size=20, embedding_size=12), 5),
+]
+
 LUONG = [
     ("luong-dot", dict(attention="dot", num_layers=2), 2),
     ("luong-general", dict(attention="general", input_feeding=False), 2),
@@ -139,7 +166,31 @@ LUONG = [
 
 def output_layer(model, config):
     """The nn.Linear that gives the logits (W_s in Luong et al.)."""
+    if config["architecture"] == "show-attend-tell":
+        return model.out if config["deep_output"] == "none" else model.L_o
     return model.decoder.W_s if config["architecture"] == "luong" else model.decoder.out
+
+
+def model_input(case):
+    """What greedy() reads for a case: annotation vectors (show-attend-tell) or source ids."""
+    return case["features"] if "features" in case else case["source_ids"]
+
+
+def source_length(case):
+    return case["length"] if "features" in case else len(case["source_ids"])
+
+
+def feature_cases(config, gen):
+    """Annotation vectors of grids 1x1, 2x2, 3x3, 5x5, 7x7 and two 14x14: ReLU-like (as a CNN's), 3 decimals
+    (the JSON value and its float32 are the same number on both sides)."""
+    D = config["feature_size"]
+    cases = []
+    for n in (1, 2, 3, 5, 7, 14, 14):
+        profile = torch.randn(D, generator=gen)  # per image: its mean differs from the others' (h_0, c_0 do)
+        a = (torch.randn(n * n, D, generator=gen) * 1.5 + profile).clamp(min=0) + 0.1 * torch.rand(n * n, D, generator=gen)
+        cases.append({"name": f"grid-{n}x{n}" + ("-b" if any(c["length"] == n * n for c in cases) else ""), "input": None, "length": n * n,
+                      "features": [round(x, 3) for x in a.flatten().tolist()]})
+    return cases
 
 
 def id_cases(config, gen):
@@ -161,9 +212,18 @@ def make_interesting(model, config):
     with the input), attention energies x4-8 so alignments are peaked, not uniform."""
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if name.endswith("weight") and ".attention." not in name:
+            if name.endswith("weight") and ".attention." not in name and not name.startswith("attention."):
                 p.mul_(2.0)
         output_layer(model, config).weight.mul_(3.0)
+        if config["architecture"] == "show-attend-tell":
+            model.attention.w.weight.mul_(6.0)  # peaked alpha_t
+            model.attention.W_a.weight.mul_(2.0)
+            for layer in (model.init_h, model.init_c, getattr(model, "L_z", None)):
+                if layer is not None:
+                    layer.weight.mul_(2.0)  # h_0, c_0 and the logits move with the image
+            if model.f_beta is not None:
+                model.f_beta.bias.add_(1.0)  # beta_t mostly above 1/2, so z_t is not damped away
+            return
         if config["architecture"] == "luong":
             att = model.decoder.attention
             for name in ("W_a", "v_a"):  # peaked a_t(s)
@@ -194,7 +254,7 @@ def choose_eos_bias(model, config, cases):
     for b in [x / 20 for x in range(-20, 121)]:
         with torch.no_grad():
             bias[eos] = b
-        lens = [len(model.greedy(c["source_ids"])["ids"]) for c in cases]
+        lens = [len(model.greedy(model_input(c))["ids"]) for c in cases]
         early = [n for n in lens if n < limit]
         if len(early) >= 2 and max(early) >= 3 and sum(n == limit for n in lens) >= 2:
             return b, lens
@@ -227,15 +287,17 @@ def check_result(r, Tx, config, name):
 def write_fixture(folder, model, config, cases, reload_paths):
     refs = []
     for c in cases:
-        r = model.greedy(c["source_ids"])
-        check_result(r, len(c["source_ids"]), config, c["name"])
+        r = model.greedy(model_input(c))
+        check_result(r, source_length(c), config, c["name"])
+        if r.get("alpha_margin") is not None:  # hard attention: argmax_i alpha_ti must not hinge on float32 rounding
+            assert r["alpha_margin"] > 1e-4, f"{c['name']}: near-tie between locations ({r['alpha_margin']})"
         refs.append({**c, **r})
     # the files on disk decode to exactly the same results
     for p in reload_paths:
         m2, c2 = load_model(p)
         assert c2 == config, p
         for ref in refs:
-            assert m2.greedy(ref["source_ids"]) == {k: ref[k] for k in ("ids", "attention", "logits", "log_probs", "score")}, p
+            assert {k: v for k, v in m2.greedy(model_input(ref)).items() if k != "alpha_margin"} == {k: ref[k] for k in ("ids", "attention", "logits", "log_probs", "score")}, p
     doc = {"architecture": config["architecture"], "torch_version": torch.__version__, "cases": refs}
     path = os.path.join(folder, "reference.json")
     with open(path, "w", encoding="utf-8") as f:
@@ -250,7 +312,10 @@ def build(config, seed, texts):
     model.eval()
     make_interesting(model, config)
     gen = torch.Generator().manual_seed(seed + 1)
-    cases = id_cases(config, gen) + text_cases(config, texts)
+    if config["architecture"] == "show-attend-tell":
+        cases = feature_cases(config, gen)
+    else:
+        cases = id_cases(config, gen) + text_cases(config, texts)
     bias, _ = choose_eos_bias(model, config, cases)
     return model, cases, bias
 
@@ -320,13 +385,23 @@ def main():
         refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
         report(name, refs, size, bias, config)
 
+    # 5. show-attend-tell: soft with gate and deep output, soft plain, hard (argmax)
+    for name, fields, seed in SAT:
+        config = sat_config(**fields)
+        model, cases, bias = build(config, seed, [])
+        folder = os.path.join(out, name)
+        os.makedirs(folder, exist_ok=True)
+        save_model(model, config, os.path.join(folder, "model.safetensors"))
+        refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
+        report(name, refs, size, bias, config)
+
 
 def report(name, refs, size, bias, config):
     print(f"{name}: reference.json {size} bytes, eos bias {bias}")
     for r in refs:
         peak = sum(max(row) for row in r["attention"]) / len(r["attention"])
         stop = "EOS" if r["ids"][-1] == config["eos_id"] else "max"
-        print(f"  {r['name']:10s} Tx={len(r['source_ids']):2d} steps={len(r['ids']):2d} ({stop})"
+        print(f"  {r['name']:10s} Tx={source_length(r):2d} steps={len(r['ids']):2d} ({stop})"
               f" mean max a_ij={peak:.2f} score={r['score']:.4f} input={r['input']!r}")
     assert size < 1_500_000, f"{name}: reference.json is {size} bytes"
 

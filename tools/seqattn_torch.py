@@ -11,8 +11,11 @@ writes a file seqattn loads, and load_model() reads one back.
   LuongSeq2Seq     "luong": Luong, Pham & Manning 2015, stacked (bi)LSTM encoder and LSTM decoder,
                    global (dot / general / concat) or local (local-m / local-p) attention on h_t,
                    h~_t = tanh(W_c [c_t; h_t]), optional input feeding of h~_{t-1}.
+  ShowAttendTell   "show-attend-tell": Xu et al. 2015, no encoder (annotation vectors a_i given),
+                   h_0, c_0 = tanh(f_init(mean_i a_i)), additive attention on h_{t-1}, soft or hard
+                   (argmax) attention, gate beta_t, nn.LSTMCell over [E y_{t-1}; z_t], deep output.
 
-All have greedy(source_ids) -> dict(ids, attention, logits, log_probs, score) (batch 1).
+All have greedy(source_ids) (ShowAttendTell: greedy(features), L x D values row-major) -> dict(ids, attention, logits, log_probs, score) (batch 1).
 RNNsearch also has a batched teacher-forcing forward(src, src_lengths, tgt_in) -> logits for
 training and greedy_batch(list of id lists) -> list of id lists.
 
@@ -41,6 +44,7 @@ __all__ = [
     "TutorialSeq2Seq",
     "RNNsearch",
     "LuongSeq2Seq",
+    "ShowAttendTell",
     "build_model",
     "save_model",
     "load_model",
@@ -74,6 +78,11 @@ def config_defaults(config):
         if c["attention"] in ("local-m", "local-p"):
             c.setdefault("local_score", "general")
             c.setdefault("window", 10)
+    if c["architecture"] == "show-attend-tell":
+        c.setdefault("alignment_size", H)
+        c.setdefault("attention", "soft")
+        c.setdefault("gate", True)
+        c.setdefault("deep_output", "linear")
     if c["gru_convention"] not in ("reset_after", "reset_before"):
         raise ValueError(f"gru_convention must be 'reset_after' or 'reset_before', got {c['gru_convention']!r}")
     return c
@@ -650,11 +659,112 @@ class LuongSeq2Seq(nn.Module):
 
 
 # --------------------------------------------------------------------------------------------
+# show-attend-tell: Xu et al. 2015, "Show, Attend and Tell" (ICML), soft and hard attention
+
+
+class ShowAttendTellAttention(nn.Module):
+    """f_att(a_i, h_{t-1}) = w^T tanh(W_a a_i + W_h h_{t-1} + b), eq. (4); b is W_a's bias."""
+
+    def __init__(self, D, H, A):
+        super().__init__()
+        self.W_a = nn.Linear(D, A)
+        self.W_h = nn.Linear(H, A, bias=False)
+        self.w = nn.Linear(A, 1, bias=False)
+
+    def forward(self, Wa_a, h_prev):
+        """Wa_a (B, L, A) = W_a a_i + b (once per image), h_prev (B, H) -> e (B, L), alpha (B, L), eq. (5)."""
+        e = self.w(torch.tanh(Wa_a + self.W_h(h_prev).unsqueeze(1))).squeeze(2)
+        return e, F.softmax(e, dim=-1)
+
+
+class ShowAttendTell(nn.Module):
+    """architecture "show-attend-tell" (see src/models/show-attend-tell.ts for the equations).
+
+    Attributes (state_dict names): embedding, init_h, init_c (f_init, Linear + tanh), attention
+    (W_a, W_h, w), f_beta (gate, Linear(H, 1)), lstm (nn.LSTMCell(E + D, H)), and L_h, L_z, L_o
+    (deep output, eq. (7)) or out (Linear(H, V)). Hard attention takes s_t = argmax_i alpha_ti
+    (sampling is for training; seqattn's 'sample' mode is its own seeded stream).
+    """
+
+    def __init__(self, config):
+        super().__init__()
+        c = config_defaults(config)
+        self.config = c
+        D, E, H, A = c["feature_size"], c["embedding_size"], c["hidden_size"], c["alignment_size"]
+        V = len(c["target_vocab"])
+        self.D, self.hard, self.deep = D, c["attention"] == "hard", c["deep_output"]
+        self.embedding = nn.Embedding(V, E)
+        self.init_h = nn.Linear(D, H)
+        self.init_c = nn.Linear(D, H)
+        self.attention = ShowAttendTellAttention(D, H, A)
+        self.f_beta = nn.Linear(H, 1) if c["gate"] else None
+        self.lstm = nn.LSTMCell(E + D, H)
+        if self.deep == "none":
+            self.out = nn.Linear(H, V)
+        else:
+            self.L_h = nn.Linear(H, E, bias=False)
+            self.L_z = nn.Linear(D, E, bias=False)
+            self.L_o = nn.Linear(E, V)
+
+    def encode(self, a):
+        """a (B, L, D) -> W_a a_i + b (B, L, A), (h_0, c_0) = tanh(f_init(mean_i a_i)) (sec. 3.1.2)."""
+        mean = a.mean(dim=1)
+        return self.attention.W_a(a), (torch.tanh(self.init_h(mean)), torch.tanh(self.init_c(mean)))
+
+    def step(self, y_prev, state, a, Wa_a):
+        """y_prev (B,), state (h, c) (B, H), a (B, L, D), Wa_a (B, L, A) -> logits (B, V), state,
+        weights (B, L) (alpha_t; one-hot at s_t with hard attention), alpha (B, L)."""
+        h, c = state
+        _, alpha = self.attention(Wa_a, h)
+        if self.hard:  # sec. 4.1: z_t = a_{s_t}, eq. (9)
+            s = torch.argmax(alpha, dim=-1)
+            weights = F.one_hot(s, a.shape[1]).to(a.dtype)
+            z = a[torch.arange(a.shape[0]), s]
+        else:  # sec. 4.2: z_t = sum_i alpha_ti a_i, eq. (13)
+            weights = alpha
+            z = torch.bmm(alpha.unsqueeze(1), a).squeeze(1)
+        if self.f_beta is not None:  # sec. 4.2.1: beta_t = sigmoid(f_beta(h_{t-1}))
+            z = torch.sigmoid(self.f_beta(h)) * z
+        Ey = self.embedding(y_prev)
+        h, c = self.lstm(torch.cat([Ey, z], dim=-1), (h, c))
+        if self.deep == "none":
+            logits = self.out(h)
+        else:  # eq. (7)
+            o = Ey + self.L_h(h) + self.L_z(z)
+            logits = self.L_o(torch.tanh(o) if self.deep == "tanh" else o)
+        return logits, (h, c), weights, alpha
+
+    def features(self, flat):
+        """L x D values, row-major -> a (1, L, D) float32."""
+        return torch.tensor(list(flat), dtype=torch.float32).view(1, -1, self.D)
+
+    def greedy(self, features, max_steps=None):
+        """features: L x D values (a_1..a_L row-major). With hard attention the result also has
+        alpha_margin, the smallest gap between the top two alpha_ti of any step (argmax stability)."""
+        with _EvalMode(self):
+            a = self.features(features)
+            Wa_a, state = self.encode(a)
+            run = {"state": state, "margin": math.inf}
+
+            def step(y):
+                lg, run["state"], w, alpha = self.step(y, run["state"], a, Wa_a)
+                if alpha.shape[1] > 1:
+                    top = torch.topk(alpha[0], 2).values
+                    run["margin"] = min(run["margin"], float(top[0] - top[1]))
+                return lg[0], w[0]
+
+            r = _greedy(self.config, step, max_steps)
+            if self.hard:
+                r["alpha_margin"] = run["margin"] if run["margin"] < math.inf else None  # L = 1: no second location
+            return r
+
+
+# --------------------------------------------------------------------------------------------
 # Building, saving, loading
 
 
 def build_model(config):
-    """nn.Module for config["architecture"] ("pytorch-tutorial" | "bahdanau" | "luong")."""
+    """nn.Module for config["architecture"] ("pytorch-tutorial" | "bahdanau" | "luong" | "show-attend-tell")."""
     arch = config["architecture"]
     if arch == "pytorch-tutorial":
         return TutorialSeq2Seq(config)
@@ -662,6 +772,8 @@ def build_model(config):
         return RNNsearch(config)
     if arch == "luong":
         return LuongSeq2Seq(config)
+    if arch == "show-attend-tell":
+        return ShowAttendTell(config)
     raise ValueError(f"unknown architecture {arch!r}")
 
 

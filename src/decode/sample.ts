@@ -18,13 +18,20 @@ export interface SampleOptions extends LengthLimits {
 /** Mulberry32: a small 32-bit generator, identical on every platform. Returns floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return () => mulberry32Output(a = mulberry32Next(a));
+}
+
+/** Mulberry32's state after a (uint32), for generators whose state lives in a buffer (one per decode row). */
+export function mulberry32Next(a: number): number {
+  return (a + 0x6d2b79f5) >>> 0;
+}
+
+/** Mulberry32's output in [0, 1) for the state a (already advanced by mulberry32Next). */
+export function mulberry32Output(a: number): number {
+  let t = a >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 /** Samples one output for the source in slot 0. */

@@ -21,7 +21,7 @@ import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../la
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { createAttentionDecoderState, reorderRows, startRowFromS0, type AttentionDecoderState, type AttentionNet, type NetOptions } from './net.js';
+import { createAttentionDecoderState, reorderRows, startRowFromS0, type AttentionDecoderState, type AttentionNet, type Source, type NetOptions } from './net.js';
 
 /** AttentionDecoderState (input: (maxRows, E + 2n) [E y_{i-1}; c_i], or c_i with the table T) plus: */
 interface RNNsearchState extends AttentionDecoderState {
@@ -37,6 +37,7 @@ interface RNNsearchState extends AttentionDecoderState {
 }
 
 export class RNNsearch implements AttentionNet<RNNsearchState> {
+  readonly input = 'ids' as const;
   readonly annotationSize: number;
   private readonly forwardInput: EmbeddedInputProjection;
   private readonly backwardInput: EmbeddedInputProjection;
@@ -105,7 +106,8 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     };
   }
 
-  encode(st: RNNsearchState, slot: number, x: ArrayLike<number>): void {
+  encode(st: RNNsearchState, slot: number, source: Source): void {
+    const x = source.ids;
     const { encoderHiddenSize: n, hiddenSize: H } = this.config;
     const d = 2 * n;
     const Tx = x.length;

@@ -29,7 +29,7 @@ import { Linear } from '../layers/linear.js';
 import { LSTM, lstmScratch, type LstmScratch } from '../layers/lstm.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { decodeStateBuffers, gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetOptions } from './net.js';
+import { decodeStateBuffers, gatherRows, reorderSlots, type AttentionNet, type Source, type DecodeState, type NetOptions } from './net.js';
 
 interface LuongState extends DecodeState {
   // per source slot
@@ -59,6 +59,7 @@ interface LuongState extends DecodeState {
 }
 
 export class Luong implements AttentionNet<LuongState> {
+  readonly input = 'ids' as const;
   readonly annotationSize: number;
   private readonly directions: number;
   /** Layer 0 input projection per direction: W_ih E x_s + b_ih = T[x_s]. */
@@ -168,7 +169,8 @@ export class Luong implements AttentionNet<LuongState> {
     };
   }
 
-  encode(st: LuongState, slot: number, x: ArrayLike<number>): void {
+  encode(st: LuongState, slot: number, source: Source): void {
+    const x = source.ids;
     const { hiddenSize: H, encoderHiddenSize: n, numLayers: L } = this.config;
     const d = this.annotationSize;
     const S = x.length;

@@ -45,20 +45,47 @@ export interface DecodeState {
   readonly logits: number;
 }
 
+/**
+ * A validated source (Seq2SeqModel.source): what `encode` reads. Text models read `ids`; models
+ * whose `input` is 'features' (show-attend-tell) read `features`, the annotation vectors as given.
+ */
+export interface Source {
+  /** Source ids ([] for annotation vectors). */
+  readonly ids: number[];
+  /** Their symbols; for annotation vectors the location names a_1..a_L. */
+  readonly tokens: string[];
+  /** Tx: the number of annotations the decoder attends over (ids.length, or L). */
+  readonly length: number;
+  /** (L, D) annotation vectors a_i, row-major, finite; null for id inputs. */
+  readonly features: ArrayLike<number> | null;
+}
+
 export interface AttentionNet<S extends DecodeState = DecodeState> {
   readonly config: ModelConfig;
-  /** Size of one annotation h_j. */
+  /** What encode reads: source ids (every text model) or annotation vectors (L, annotationSize). */
+  readonly input: 'ids' | 'features';
+  /** Size of one annotation h_j (D of the annotation vectors a_i). */
   readonly annotationSize: number;
-  /** Buffers for up to `maxRows` hypotheses over up to `maxSlots` sources of maxSourceLength ids. */
+  /** Buffers for up to `maxRows` hypotheses over up to `maxSlots` sources of maxSourceLength ids (or annotation vectors). */
   createState(regions: Regions, maxRows: number, maxSlots: number): S;
-  /** Reads source ids (validated by the caller) into slot `slot`: annotations h_j, keys U h_j, s_0. */
-  encode(st: S, slot: number, source: ArrayLike<number>): void;
+  /** Reads a source (validated by the caller) into slot `slot`: annotations h_j, keys U h_j, s_0. */
+  encode(st: S, slot: number, source: Source): void;
   /** Row `row` starts a hypothesis on slot `slot`: s = s_0 of that source. */
   startRow(st: S, row: number, slot: number): void;
   /** One decoder step for rows 0..rows-1 from their previous outputs y_{i-1}: e_i, a_i, c_i, s_i, logits. */
   step(st: S, previous: Int32Array, rows: number): void;
   /** Row r takes the recurrent state of row parents[r] (beam reordering, batch compaction). */
   reorder(st: S, parents: Int32Array, rows: number): void;
+  /** Called before each decode with its options, for nets whose step depends on them (hard attention). */
+  setDecodeOptions?(st: S, options: NetDecodeOptions): void;
+}
+
+/** The decode options a net's step may read (TranslateOptions, validated). */
+export interface NetDecodeOptions {
+  /** show-attend-tell with hard attention: the location s_t is argmax_i α_ti, or drawn from Multinoulli(α_t). */
+  hardAttention: 'argmax' | 'sample';
+  /** Seed of the location sampler. */
+  seed: number;
 }
 
 /**

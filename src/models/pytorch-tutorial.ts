@@ -15,7 +15,7 @@ import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../la
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { createAttentionDecoderState, reorderRows, startRowFromS0, type AttentionDecoderState, type AttentionNet, type NetOptions } from './net.js';
+import { createAttentionDecoderState, reorderRows, startRowFromS0, type AttentionDecoderState, type AttentionNet, type Source, type NetOptions } from './net.js';
 
 /** AttentionDecoderState with A = H: s0 is the encoder's final state; input is [E_tgt y_{i-1}; c_i]. */
 interface TutorialState extends AttentionDecoderState {
@@ -27,6 +27,7 @@ interface TutorialState extends AttentionDecoderState {
 }
 
 export class PyTorchTutorial implements AttentionNet<TutorialState> {
+  readonly input = 'ids' as const;
   readonly annotationSize: number;
   private readonly encoderInput: EmbeddedInputProjection;
   private readonly encoderGru: GRU;
@@ -69,7 +70,8 @@ export class PyTorchTutorial implements AttentionNet<TutorialState> {
     };
   }
 
-  encode(st: TutorialState, slot: number, x: ArrayLike<number>): void {
+  encode(st: TutorialState, slot: number, source: Source): void {
+    const x = source.ids;
     const H = this.config.hiddenSize;
     const Tx = x.length;
     st.Tx[slot] = Tx;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel, type Translation } from '../../src/node.js';
-import { committedFixtures, throwsCode } from '../models/helpers.js';
+import { committedFixtures, inputOfLength, lcg, throwsCode } from '../models/helpers.js';
 
 // Batched rows go through matrix-matrix products, single inputs through matrix-vector products;
 // the kernels agree to rounding (f32 summation order), so numbers are compared within 1e-5.
@@ -21,16 +21,18 @@ function assertSame(a: Translation, b: Translation, what: string) {
   });
 }
 
-for (const name of ['tutorial', 'bahdanau-maxout', 'bahdanau-tanh', 'luong-dot', 'luong-general', 'luong-concat', 'luong-local-m', 'luong-local-p']) {
+for (const name of ['tutorial', 'bahdanau-maxout', 'bahdanau-tanh', 'luong-dot', 'luong-general', 'luong-concat', 'luong-local-m', 'luong-local-p',
+  'sat-soft', 'sat-soft-plain', 'sat-hard']) {
   test(`${name}: every batch result equals translate() of that input alone`, async () => {
     const model = await loadModel(join(committedFixtures, name), { maxBatchSize: 4 });
-    const V = model.config.sourceVocab.length;
-    const inputs = [1, 60, 3, 7, 2, 25, 11, 5, 40].map((len, b) => Array.from({ length: len }, (_, j) => (j * 5 + b * 3 + 1) % V));
+    const lengths = [1, 60, 3, 7, 2, 25, 11, 5, 40];
+    const rand = lcg(5);
+    const inputs = lengths.map((len) => inputOfLength(model, len, rand));
     const batch = model.translateBatch(inputs); // 9 inputs: chunks of 4, 4, 1
     assert.is(batch.length, inputs.length);
     inputs.forEach((x, b) => {
       assertSame(batch[b], model.translate(x), `input ${b}`);
-      batch[b].attention.forEach((row) => assert.is(row.length, x.length));
+      batch[b].attention.forEach((row) => assert.is(row.length, lengths[b]));
     });
     model.dispose();
   });

@@ -9,17 +9,19 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel, type TranslateOptions } from '../../src/node.js';
+import { caseInput, caseLength, type CaseSource } from '../models/helpers.js';
 
 const SCORE_TOL = 1e-4;
 const LOGP_TOL = 1e-4;
 
 interface Hypothesis { ids: number[]; log_probs: number[]; score: number; finished: boolean }
-interface Case {
-  name: string; input: string | null; source_ids: number[]; options: TranslateOptions; nBest: Hypothesis[];
+interface Case extends CaseSource {
+  name: string; input: string | null; options: TranslateOptions; nBest: Hypothesis[];
   /** Smallest gap of any decision of PyTorch's search; near_ties: those below the file's eps. */
   min_margin: number | null; near_ties: string[];
 }
-interface BeamReference { architecture: string; torch_version: string; eps: number; cases: Case[] }
+/** features: show-attend-tell's annotation vectors of each case, by case name. */
+interface BeamReference { architecture: string; torch_version: string; eps: number; cases: Case[]; features?: Record<string, number[]> }
 
 const fixturesDir = process.env.SEQATTN_FIXTURES ?? join(import.meta.dirname ?? 'test/decode', '..', 'fixtures');
 const folders = readdirSync(fixturesDir).filter((d) => existsSync(join(fixturesDir, d, 'beam.json'))).sort();
@@ -36,11 +38,11 @@ for (const folder of folders) {
   test(`${folder}: beam search matches PyTorch ${ref.torch_version} (${ref.cases.length} cases)`, async () => {
     const model = await loadModel(dir);
     assert.is(model.config.architecture, ref.architecture);
-    assert.ok(ref.cases.some((c) => c.source_ids.length >= 60), 'a case with a source of length 60');
+    assert.ok(ref.cases.some((c) => caseLength(c) >= 60), 'a case with a source of length 60');
     for (const c of ref.cases) {
       const tag = `${folder} ${c.name} ${JSON.stringify(c.options)}`;
       const ties = c.near_ties.length ? ` (PyTorch near ties: ${c.near_ties.join('; ')})` : '';
-      const r = model.translate(c.source_ids, c.options);
+      const r = model.translate(caseInput({ ...c, features: ref.features?.[c.name] }), c.options);
       const got = r.nBest;
       assert.ok(got, `${tag}: no nBest list`);
       assert.is(got.length, c.nBest.length, `${tag}: nBest length${ties}`);

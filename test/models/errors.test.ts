@@ -71,6 +71,53 @@ test('luong config: sizes, attention, local-only fields; tensors that do not fit
   (await loadModelFrom(rewritten(() => {}, luong))).dispose();
 });
 
+test('show-attend-tell config: feature_size instead of a source vocabulary; attention, gate, deep_output; tensors that do not fit', async () => {
+  const sat = readFileSync(join(committedFixtures, 'sat-soft', 'model.safetensors')); // D 12, H 24, E 10, A 16, soft, gate, linear
+  const load = (edit: Parameters<typeof rewritten>[0]) => loadModelFrom(rewritten(edit, sat));
+  await throwsCode(() => load((_, c) => { delete c.feature_size; }), 'E_CONFIG', 'missing "feature_size"');
+  await throwsCode(() => load((_, c) => { c.source_vocab = ['a']; }), 'E_CONFIG', '"source_vocab" does not apply to show-attend-tell', 'annotation vectors');
+  await throwsCode(() => load((_, c) => { c.append_source_eos = true; }), 'E_CONFIG', '"append_source_eos" does not apply');
+  await throwsCode(() => load((_, c) => { c.attention = 'general'; }), 'E_CONFIG', '"attention" is "general"', '"soft", "hard"');
+  await throwsCode(() => load((_, c) => { c.gate = 1; }), 'E_CONFIG', '"gate" is 1', 'true or false');
+  await throwsCode(() => load((_, c) => { c.deep_output = 'maxout'; }), 'E_CONFIG', '"deep_output" is "maxout"', '"linear", "tanh", "none"');
+  await throwsCode(() => load((_, c) => { c.feature_size = 16; }), 'E_TENSOR_SHAPE', 'init_h.weight', '[24, 12]', '[24, 16]');
+  await throwsCode(() => load((t) => { delete t['f_beta.weight']; }), 'E_TENSOR_MISSING', 'f_beta.weight');
+  await throwsCode(() => load((_, c) => { c.deep_output = 'none'; }), 'E_TENSOR_MISSING', 'out.weight');
+  await throwsCode(() => load((t) => { t['lstm.weight_ih'].data[5] = NaN; }), 'E_TENSOR_NONFINITE', 'lstm.weight_ih');
+  // a text model's config with feature fields
+  await throwsCode(() => loadModelFrom(rewritten((_, c) => { c.feature_size = 8; })), 'E_CONFIG', '"feature_size" applies to show-attend-tell only');
+  (await load(() => {})).dispose();
+});
+
+test('annotation vectors: not L x D, too many, NaN / Inf, empty; ids to a captioner, features to a text model; the model keeps working', async () => {
+  const model = await loadModel(join(committedFixtures, 'sat-soft')); // D 12, max_source_length 196
+  const D = model.config.featureSize;
+  const image = Float32Array.from({ length: 9 * D }, (_, k) => (k % 7) / 7);
+  const good = model.translate({ features: image, length: 9 });
+  assert.equal(model.translate({ features: image }), good, 'length defaults to features.length / D');
+  assert.equal(model.translate({ features: Array.from(image) }), good, 'a plain array of numbers');
+  await throwsCode(() => model.translate({ features: image.subarray(0, 9 * D - 1) }), 'E_FEATURE_SHAPE', `${9 * D - 1} values`, `not a multiple of feature_size ${D}`);
+  await throwsCode(() => model.translate({ features: image, length: 8 }), 'E_FEATURE_SHAPE', 'length is 8', `8 x ${D} = ${8 * D}`, `got ${9 * D}`);
+  await throwsCode(() => model.translate({ features: 'grid' as unknown as Float32Array }), 'E_FEATURE_SHAPE', 'Float32Array', 'string');
+  await throwsCode(() => model.translate({ features: new Float32Array(197 * D) }), 'E_INPUT_LENGTH', '197 annotation vectors', 'max_source_length 196');
+  await throwsCode(() => model.translate({ features: new Float32Array(0) }), 'E_INPUT_LENGTH', 'empty');
+  const bad = image.slice();
+  bad[2 * D + 5] = NaN;
+  await throwsCode(() => model.translate({ features: bad }), 'E_FEATURE_NONFINITE', `features[${2 * D + 5}]`, 'a_3', 'component 5', 'NaN');
+  bad[2 * D + 5] = -Infinity;
+  await throwsCode(() => model.begin({ features: bad }), 'E_FEATURE_NONFINITE', 'a_3', '-Infinity');
+  await throwsCode(() => model.translateBatch([{ features: image }, { features: bad }]), 'E_FEATURE_NONFINITE', 'inputs[1]', 'a_3');
+  await throwsCode(() => model.translate([1, 2, 3]), 'E_INPUT_KIND', 'show-attend-tell reads annotation vectors', 'an array of source ids');
+  await throwsCode(() => model.translate(image), 'E_INPUT_KIND', 'pass { features', 'an array of source ids');
+  await throwsCode(() => model.translate('a dog'), 'E_INPUT_KIND', 'a string');
+  await throwsCode(() => model.translate({ features: image }, { replaceUnknown: true }), 'E_OPTION', 'replaceUnknown');
+  assert.equal(model.translate({ features: image, length: 9 }), good);
+  model.dispose();
+  const text = await loadModel(tutorialDir);
+  await throwsCode(() => text.translate({ features: image }), 'E_INPUT_KIND', 'pytorch-tutorial reads text or source ids', 'show-attend-tell');
+  text.dispose();
+});
+
 test('unknown model names and paths', async () => {
   await throwsCode(() => loadModel('no-such-model'), 'E_MODEL_NOT_FOUND', 'no-such-model');
   await throwsCode(() => loadModel(join(committedFixtures, 'nothing-here.safetensors')), 'E_MODEL_NOT_FOUND', 'nothing-here');

@@ -1,9 +1,16 @@
-// Shared by the model tests: fixture paths and an assertion for typed errors.
+// Shared by the model tests: fixture paths, an assertion for typed errors, fixture inputs of every kind.
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { SeqattnError } from '../../src/errors.js';
+import type { Seq2SeqModel, SourceInput } from '../../src/model.js';
 
 export const committedFixtures = join(import.meta.dirname, '..', 'fixtures');
+
+/** A small seeded generator of floats in [0, 1) for test inputs. */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
 
 /** Asserts `fn` throws (or rejects with) a SeqattnError with `code` whose message contains each of `parts`. */
 export async function throwsCode(fn: () => unknown, code: string, ...parts: string[]): Promise<SeqattnError> {
@@ -25,4 +32,36 @@ export async function throwsCode(fn: () => unknown, code: string, ...parts: stri
  */
 export function int8TokenAgreement(folder: string): number {
   return folder.startsWith('luong-') ? 0.93 : 0.99;
+}
+
+/** A fixture case's source: ids, or annotation vectors (show-attend-tell: `features`, L x D values, and `length` L). */
+export interface CaseSource { source_ids?: number[]; features?: number[]; length?: number }
+
+/** The case's input as translate() / begin() take it. */
+export function caseInput(c: CaseSource): SourceInput {
+  return c.features ? { features: Float32Array.from(c.features), length: c.length } : c.source_ids!;
+}
+
+/** Tx of the case: source ids, or annotation vectors. */
+export function caseLength(c: CaseSource): number {
+  return c.length ?? c.source_ids!.length;
+}
+
+/**
+ * A random input with 1..maxLength positions for any fixture model: source ids, or for a model
+ * that reads annotation vectors, L x D ReLU-like values (as a CNN's) around a per-input profile.
+ */
+export function randomInput(model: Seq2SeqModel, rand: () => number, maxLength: number): SourceInput {
+  return inputOfLength(model, 1 + Math.floor(rand() * Math.min(maxLength, model.config.maxSourceLength)), rand);
+}
+
+/** A random input with n positions (source ids, or n annotation vectors). */
+export function inputOfLength(model: Seq2SeqModel, n: number, rand: () => number): SourceInput {
+  if (model.config.architecture !== 'show-attend-tell') {
+    const V = model.config.sourceVocab.length;
+    return Array.from({ length: n }, () => Math.floor(rand() * V));
+  }
+  const D = model.config.featureSize;
+  const profile = Array.from({ length: D }, () => 2 * rand() - 1);
+  return { features: Float32Array.from({ length: n * D }, (_, k) => Math.max(0, profile[k % D] + 3 * rand() - 1.5)), length: n };
 }

@@ -4,23 +4,18 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel } from '../../src/node.js';
-import { committedFixtures } from './helpers.js';
+import { committedFixtures, inputOfLength, lcg, randomInput } from './helpers.js';
 
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
-// bahdanau (GRU); luong with the most per-row state (2 LSTM layers of h and c, h̃, bidirectional encoder)
-for (const name of ['bahdanau-maxout', 'luong-concat']) test(`${name}: 10,000 translations after warm-up do not grow Wasm memory`, async () => {
+// bahdanau (GRU); luong with the most per-row state (2 LSTM layers of h and c, h̃, bidirectional encoder);
+// show-attend-tell with hard attention, every other decode sampling its locations
+for (const name of ['bahdanau-maxout', 'luong-concat', 'sat-hard']) test(`${name}: 10,000 translations after warm-up do not grow Wasm memory`, async () => {
   const model = await loadModel(join(committedFixtures, name));
   const rand = lcg(7);
-  const V = model.config.sourceVocab.length;
-  const source = () => Array.from({ length: 1 + Math.floor(rand() * model.config.maxSourceLength) }, () => Math.floor(rand() * V));
-  model.translate(new Array(model.config.maxSourceLength).fill(4)); // warm-up at the maximum length
+  const hard = model.config.attention === 'hard';
+  model.translate(inputOfLength(model, model.config.maxSourceLength, rand)); // warm-up at the maximum length
   const before = model.wasmMemoryBytes;
   let tokens = 0;
-  for (let i = 0; i < 10_000; i++) tokens += model.translate(source()).ids.length;
+  for (let i = 0; i < 10_000; i++) tokens += model.translate(randomInput(model, rand, Infinity), hard && i % 2 ? { hardAttention: 'sample', seed: i } : {}).ids.length;
   const after = model.wasmMemoryBytes;
   console.log(`      ${name}: Wasm memory after load + warm-up: ${before} bytes; after 10,000 translations (${tokens} tokens): ${after} bytes`);
   assert.is(after, before);

@@ -1,16 +1,18 @@
 // Every model against outputs of real PyTorch (tools/make_fixtures.py): identical greedy ids,
-// attention a_ij within 1e-5 absolute, logits within 1e-4, on sources of length 1 to 60.
+// attention a_ij within 1e-5 absolute, logits within 1e-4, on sources of length 1 to 60
+// (show-attend-tell: annotation vectors of 1 to 196 locations).
 // SEQATTN_FIXTURES=DIR runs the same checks on fixtures regenerated elsewhere (.ci/run does).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel, type Seq2SeqModel } from '../../src/node.js';
+import { caseInput, caseLength, type CaseSource } from './helpers.js';
 
 const ATTENTION_TOL = 1e-5;
 const LOGIT_TOL = 1e-4;
 
-interface Case { name: string; input: string | null; source_ids: number[]; ids: number[]; attention: number[][]; logits: number[][]; log_probs: number[]; score: number }
+interface Case extends CaseSource { name: string; input: string | null; ids: number[]; attention: number[][]; logits: number[][]; log_probs: number[]; score: number }
 interface Reference { architecture: string; torch_version: string; cases: Case[] }
 
 export const fixturesDir = process.env.SEQATTN_FIXTURES ?? join(import.meta.dirname ?? 'test/models', '..', 'fixtures');
@@ -20,6 +22,8 @@ const reached = { attention: 0, logits: 0 };
 const perFolder: string[] = [];
 /** What the luong fixtures cover: attention kinds, and whether input feeding / a bidirectional encoder / 2+ layers occur. */
 const luongSeen = new Set<string>();
+/** What the show-attend-tell fixtures cover: soft / hard attention, the gate on and off, each output layer. */
+const satSeen = new Set<string>();
 
 test('fixtures are present', () => {
   assert.ok(folders.length >= 3, `expected at least 3 fixture models in ${fixturesDir}, found ${folders.join(', ') || 'none'}`);
@@ -38,11 +42,11 @@ function checkModel(model: Seq2SeqModel, ref: Reference, where: string) {
     const tag = `${where} ${c.name}`;
     if (c.input !== null) assert.equal(model.source(c.input).ids, c.source_ids, `${tag}: tokenisation of ${JSON.stringify(c.input)}`);
     // Greedy decoding: the same ids as PyTorch.
-    const r = model.translate(c.input ?? c.source_ids);
+    const r = model.translate(c.input ?? caseInput(c));
     assert.equal(r.ids, c.ids, `${tag}: greedy ids`);
     assert.ok(Math.abs(r.score - c.score) <= LOGIT_TOL * c.ids.length, `${tag}: score ${r.score} vs ${c.score}`);
     // Step by step on PyTorch's ids: every a_ij and every logit.
-    const walk = model.begin(c.source_ids);
+    const walk = model.begin(caseInput(c));
     let y = model.config.sosId;
     c.ids.forEach((next, i) => {
       const out = walk.step(y);
@@ -73,8 +77,10 @@ for (const folder of folders) {
       if (c.bidirectionalEncoder) luongSeen.add('bidirectional');
       if (c.numLayers > 1) luongSeen.add('layers');
     }
-    assert.ok(ref.cases.some((c) => c.source_ids.length === 1), 'a case with a source of length 1');
-    assert.ok(ref.cases.some((c) => c.source_ids.length >= 60), 'a case with a source of length 60');
+    if (c.architecture === 'show-attend-tell') satSeen.add(c.attention).add(`gate ${c.gate}`).add(`deep_output ${c.deepOutput}`);
+    assert.ok(ref.cases.some((c) => caseLength(c) === 1), 'a case with a source of length 1');
+    assert.ok(ref.cases.some((c) => caseLength(c) >= 60), 'a case with a source of length 60');
+    if (c.architecture === 'show-attend-tell') assert.ok(ref.cases.some((c) => caseLength(c) === 196), 'a 14 x 14 grid');
     checkModel(model, ref, folder);
     model.dispose();
   });
@@ -88,11 +94,14 @@ for (const folder of folders) {
   }
 }
 
-test('the fixtures cover every architecture, and luong every alignment function', () => {
+test('the fixtures cover every architecture, luong every alignment function, show-attend-tell every attention, gate and output', () => {
   const architectures = new Set(folders.map((d) => JSON.parse(readFileSync(join(fixturesDir, d, 'reference.json'), 'utf8')).architecture));
-  assert.equal([...architectures].sort(), ['bahdanau', 'luong', 'pytorch-tutorial']);
+  assert.equal([...architectures].sort(), ['bahdanau', 'luong', 'pytorch-tutorial', 'show-attend-tell']);
   for (const want of ['dot', 'general', 'concat', 'local-m', 'local-p', 'input_feeding true', 'input_feeding false', 'bidirectional', 'layers']) {
     assert.ok(luongSeen.has(want), `a luong fixture with ${want}`);
+  }
+  for (const want of ['soft', 'hard', 'gate true', 'gate false', 'deep_output linear', 'deep_output tanh', 'deep_output none']) {
+    assert.ok(satSeen.has(want), `a show-attend-tell fixture with ${want}`);
   }
 });
 
