@@ -5,7 +5,7 @@
 //   ẑ_t = β_t Σ_i weights_ti a_i with β_t = σ(f_β(h_{t-1})) (sec. 4.2.1; 1 without the gate);
 //   logits = L_o(E y_{t-1} + L_h h_t + L_z ẑ_t) + b_o (eq. 7; tanh inside for "tanh"), or out(h_t).
 // Hard attention's 'sample' mode: locations drawn from α_t (frequencies over many seeds), seeded,
-// and the same in a batch as alone.
+// and the same in a batch as alone. The other strategies on annotation vectors: seeded sampling, beam nBest.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -99,6 +99,24 @@ test("sat-hard 'sample': the first location s_1 ~ Multinoulli(α_1), seeded; bat
   one.attention.forEach((row) => assert.is(row.reduce((s, x) => s + x, 0), 1, 'one-hot rows'));
   const batch = model.translateBatch(images, { hardAttention: 'sample', seed: 5 });
   images.forEach((x, k) => assert.equal(batch[k].ids, model.translate(x, { hardAttention: 'sample', seed: 5 }).ids, `image ${k}`));
+  model.dispose();
+});
+
+test('sat-soft: the step API shows the annotation vectors as given; sampled captions are seeded; nBest from beam search', async () => {
+  const model = await loadModel(join(committedFixtures, 'sat-soft'));
+  const rand = lcg(12);
+  const image = inputOfLength(model, 49, rand) as { features: Float32Array };
+  assert.equal(Array.from(model.begin(image).annotations), Array.from(image.features), 'annotations a_i (L, D) are the features');
+  const a = model.translate(image, { temperature: 1.5, seed: 3 });
+  assert.equal(model.translate(image, { temperature: 1.5, seed: 3 }), a);
+  const captions = new Set(Array.from({ length: 20 }, (_, seed) => model.translate(image, { temperature: 1.5, seed }).text));
+  assert.ok(captions.size > 1, 'different seeds sample different captions');
+  const beam = model.translate(image, { beamSize: 4, nBest: 3 });
+  assert.is(beam.nBest!.length, 3);
+  beam.nBest!.forEach((h) => h.attention.forEach((row) => assert.is(row.length, 49)));
+  assert.equal(beam.sourceIds, []);
+  assert.is(beam.sourceTokens.length, 49);
+  assert.is(beam.sourceTokens[48], 'a_49');
   model.dispose();
 });
 
