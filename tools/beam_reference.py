@@ -18,7 +18,7 @@ The search (GNMT scoring, Wu et al. 2016 sec. 7: s = log P / lp + cp):
     n-gram anywhere earlier (n = blockRepeatNgram, 0 = off); total = total[r] + logp (double).
   * Candidates sorted by total descending, ties by lower row then lower token. Walk the ranks:
     </s> finishes if its rank < K (dropped otherwise), score = total / lp(i+1) + cp with
-    cp = beta * sum_j log(min(coverage_r[j] + a_ij, 1)); any other token becomes live (up to K),
+    cp = beta * sum_j log(min(max(coverage_r[j] + a_ij, 1e-6), 1)); any other token becomes live (up to K),
     live rows reordered to that order; coverage (float32) grows by the row's attention.
   * No candidate stays live and nothing has finished (n-gram blocking took every continuation),
     at i > 0: the hypotheses of the previous step finish unfinished (score with lp(i)); stop.
@@ -46,6 +46,7 @@ from seqattn_torch import LuongSeq2Seq, RNNsearch, ShowAttendTell, TutorialSeq2S
 
 __all__ = ["Stepper", "beam_search", "length_penalty", "repeats_ngram", "DEFAULTS"]
 
+COVERAGE_FLOOR = 1e-6  # src/decode/beam.ts COVERAGE_FLOOR
 DEFAULTS = {"minLength": 0, "beamSize": 1, "nBest": 1, "lengthPenalty": 0.0, "coveragePenalty": 0.0, "blockRepeatNgram": 0}
 
 
@@ -145,13 +146,14 @@ def beam_search(model, config, source_ids, eps=1e-5, **options):
     k_top = min(V, 2 * K)
 
     def cp(coverage, a):
-        """beta * sum_j log(min(coverage_j + a_j, 1)) in double; coverage, a: lists of float32 values."""
+        """beta * sum_j log(min(max(coverage_j + a_j, COVERAGE_FLOOR), 1)) in double; coverage, a: lists
+        of float32 values. The floor (src/decode/beam.ts) keeps positions that no local window or hard
+        location reached (coverage exactly 0) at beta * log(1e-6) instead of -inf."""
         if beta == 0:
             return 0.0
         s = 0.0
         for j in range(Tx):
-            x = min(coverage[j] + (a[j] if a is not None else 0.0), 1.0)
-            s += math.log(x) if x > 0 else -math.inf
+            s += math.log(min(max(coverage[j] + (a[j] if a is not None else 0.0), COVERAGE_FLOOR), 1.0))
         return beta * s
 
     near_ties, margins = [], []

@@ -5,8 +5,8 @@
 For every folder of --fixtures with a reference.json (written by tools/make_fixtures.py), loads
 the model with seqattn_torch.load_model and writes beam.json beside it: for each source of
 reference.json (ids of length 1, 3, 7, 60 and the string cases; show-attend-tell: its annotation
-vectors) x each setting below (without the coverage penalty for local and hard attention, see
-make()), the options
+vectors) x each setting below (the coverage penalty too under local and hard attention, where
+positions no window or location reached count at beam.ts's COVERAGE_FLOOR), the options
 (TranslateOptions names, maxLength = max_target_length) and the nBest list (ids, log_probs,
 score = log P / lp + cp, finished). Run it after make_fixtures.py, on the same folder.
 
@@ -52,10 +52,6 @@ def make(folder):
     cases = []
     for src in ref["cases"]:
         for setting in SETTINGS:
-            if setting.get("coveragePenalty") and config.get("attention") in ("local-m", "local-p", "hard"):
-                # GNMT's cp = beta sum_j log(min(sum_i a_ij, 1)) is -inf at any source position no local
-                # window (no hard location) reached (a_ij exactly 0 there): scores tie at -inf in no specified order
-                continue
             options = {**setting, "maxLength": config["max_target_length"]}
             features = "features" in src  # show-attend-tell
             r = beam_search(model, config, src["features"] if features else src["source_ids"], eps=EPS, **options)
