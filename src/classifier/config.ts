@@ -1,0 +1,156 @@
+/**
+ * Classifier configs: the JSON beside (config.json) or inside (`__metadata__.seqattn`) a classifier's
+ * safetensors file, read into a validated, camel-cased `ClassifierConfig` with defaults filled in.
+ * Field names in JSON are snake_case; the source-side fields have the names seq2seq configs use.
+ * Documented in docs/classifiers.md.
+ */
+import type { GruConvention } from '../config.js';
+import { SeqattnError } from '../errors.js';
+
+/** attention-bilstm: Zhou et al. 2016; han: Yang et al. 2016. */
+export type ClassifierArchitecture = 'attention-bilstm' | 'han';
+/** attention-bilstm: how h_t joins the two directions: →h_t + ←h_t (the paper) or [→h_t; ←h_t]. */
+export type DirectionMerge = 'sum' | 'concat';
+
+export interface ClassifierConfig {
+  architecture: ClassifierArchitecture;
+  /** E: size of the word embeddings. */
+  embeddingSize: number;
+  /** attention-bilstm: size of each LSTM direction. han: size of each word-GRU direction. */
+  hiddenSize: number;
+  /** attention-bilstm only. */
+  merge: DirectionMerge;
+  /** han: size of each sentence-GRU direction (0 for attention-bilstm). */
+  sentenceHiddenSize: number;
+  /** han: size of u_it = tanh(W_w h_it + b_w) and of u_w (0 for attention-bilstm). */
+  wordAttentionSize: number;
+  /** han: size of u_i = tanh(W_s h_i + b_s) and of u_s (0 for attention-bilstm). */
+  sentenceAttentionSize: number;
+  /** han: the convention of both GRUs. */
+  gruConvention: GruConvention;
+  sourceVocab: string[];
+  /** Class names; label id k is labels[k]. */
+  labels: string[];
+  sourceTokenizer: 'char' | 'word';
+  lowercase: boolean;
+  sourceUnkId: number | null;
+  /** attention-bilstm: most tokens of an input. han: most words of a sentence. */
+  maxLength: number;
+  /** han: most sentences of a document (1 for attention-bilstm). */
+  maxSentences: number;
+  tensorPrefix: string;
+}
+
+const ARCHITECTURES: readonly ClassifierArchitecture[] = ['attention-bilstm', 'han'];
+/** The fields only one architecture reads: anything else is a mistake worth naming. */
+const ONLY: Record<ClassifierArchitecture, readonly string[]> = {
+  'attention-bilstm': ['merge', 'max_length'],
+  han: ['word_hidden_size', 'sentence_hidden_size', 'word_attention_size', 'sentence_attention_size', 'gru_convention',
+    'max_sentence_length', 'max_sentences'],
+};
+
+/** Typed reads of one raw config object; each failure is E_CONFIG naming the field. */
+class Fields {
+  constructor(private readonly raw: Record<string, unknown>, private readonly where: string) {}
+
+  fail(msg: string): never { throw new SeqattnError('E_CONFIG', `${this.where}: ${msg}`); }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[], dflt?: T): T {
+    const v = this.raw[key] ?? dflt;
+    const list = allowed.map((a) => `"${a}"`).join(', ');
+    if (v === undefined) this.fail(`missing "${key}" (one of ${list})`);
+    if (!allowed.includes(v as T)) this.fail(`"${key}" is ${JSON.stringify(v)}, expected one of ${list}`);
+    return v as T;
+  }
+
+  count(key: string, dflt?: number, min = 1): number {
+    const v = this.raw[key] ?? dflt;
+    if (v === undefined) this.fail(`missing "${key}" (an integer >= ${min})`);
+    if (!Number.isInteger(v) || (v as number) < min) this.fail(`"${key}" is ${JSON.stringify(v)}, expected an integer >= ${min}`);
+    return v as number;
+  }
+
+  flag(key: string, dflt: boolean): boolean {
+    const v = this.raw[key] ?? dflt;
+    if (typeof v !== 'boolean') this.fail(`"${key}" is ${JSON.stringify(v)}, expected true or false`);
+    return v as boolean;
+  }
+
+  /** A non-empty list of distinct strings: symbol (or label) i has id i. */
+  names(key: string): string[] {
+    const v = this.raw[key];
+    if (!Array.isArray(v) || v.length === 0 || v.some((s) => typeof s !== 'string')) this.fail(`"${key}" must be a non-empty array of strings (entry i has id i)`);
+    const first = new Map<string, number>();
+    (v as string[]).forEach((s, i) => {
+      if (first.has(s)) this.fail(`"${key}" has ${JSON.stringify(s)} twice, at ids ${first.get(s)} and ${i}`);
+      first.set(s, i);
+    });
+    return v as string[];
+  }
+
+  /** An id below `size`, or null. */
+  idOrNull(key: string, size: number): number | null {
+    if (this.raw[key] === undefined || this.raw[key] === null) return null;
+    const id = this.count(key, undefined, 0);
+    if (id >= size) this.fail(`"${key}" is ${id}, past the source vocabulary (size ${size})`);
+    return id;
+  }
+
+  text(key: string, dflt: string): string {
+    const v = this.raw[key] ?? dflt;
+    if (typeof v !== 'string') this.fail(`"${key}" must be a string`);
+    return v as string;
+  }
+}
+
+/** Reads and validates a classifier config (parsed JSON); `where` names its origin in errors. */
+export function parseClassifierConfig(raw: unknown, where: string): ClassifierConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SeqattnError('E_CONFIG', `${where}: config must be a JSON object`);
+  const c = raw as Record<string, unknown>;
+  const f = new Fields(c, where);
+  const architecture = f.oneOf('architecture', ARCHITECTURES);
+  const other = architecture === 'han' ? 'attention-bilstm' : 'han';
+  for (const key of ONLY[other]) {
+    if (c[key] !== undefined) f.fail(`"${key}" applies to ${other} only, "architecture" is "${architecture}"`);
+  }
+  for (const key of ['target_vocab', 'sos_id', 'eos_id', 'max_source_length', 'max_target_length']) {
+    if (c[key] !== undefined) f.fail(`"${key}" is a seq2seq field: a classifier has "labels" and ${architecture === 'han' ? '"max_sentence_length", "max_sentences"' : '"max_length"'} (docs/classifiers.md)`);
+  }
+  const sourceVocab = f.names('source_vocab');
+  const common = {
+    architecture,
+    embeddingSize: f.count('embedding_size'),
+    sourceVocab,
+    labels: f.names('labels'),
+    sourceTokenizer: f.oneOf('source_tokenizer', ['char', 'word'] as const, 'word'),
+    lowercase: f.flag('lowercase', false),
+    sourceUnkId: f.idOrNull('source_unk_id', sourceVocab.length),
+    tensorPrefix: f.text('tensor_prefix', ''),
+  };
+  if (architecture === 'attention-bilstm') {
+    if (c.word_hidden_size !== undefined) f.fail('"word_hidden_size" applies to han only; attention-bilstm has "hidden_size"');
+    return {
+      ...common,
+      hiddenSize: f.count('hidden_size'),
+      merge: f.oneOf('merge', ['sum', 'concat'] as const, 'sum'),
+      sentenceHiddenSize: 0, wordAttentionSize: 0, sentenceAttentionSize: 0,
+      gruConvention: 'reset_after',
+      maxLength: f.count('max_length', 128),
+      maxSentences: 1,
+    };
+  }
+  if (c.hidden_size !== undefined) f.fail('"hidden_size" is ambiguous for han: give "word_hidden_size" (and "sentence_hidden_size")');
+  const n = f.count('word_hidden_size');
+  const sentenceHiddenSize = f.count('sentence_hidden_size', n);
+  return {
+    ...common,
+    hiddenSize: n,
+    merge: 'concat', // h_it = [→h_it; ←h_it]
+    sentenceHiddenSize,
+    wordAttentionSize: f.count('word_attention_size', 2 * n),
+    sentenceAttentionSize: f.count('sentence_attention_size', 2 * sentenceHiddenSize),
+    gruConvention: f.oneOf('gru_convention', ['reset_after', 'reset_before'] as const, 'reset_after'),
+    maxLength: f.count('max_sentence_length', 64),
+    maxSentences: f.count('max_sentences', 32),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * HAN: Yang et al. 2016, "Hierarchical Attention Networks for Document Classification" (NAACL),
+ * sec. 2, with PyTorch's nn.GRU (gates r, z, n; gru_convention "reset_after", which is the
+ * paper's GRU, h̃_t = tanh(W_h x_t + r_t ⊙ (U_h h_{t-1}) + b_h); or "reset_before").
+ *
+ * For each sentence i of the document, words w_i1..w_iT:
+ *   x_it = W_e w_it                                        word encoder
+ *   h_it = [→GRU(x_it); ←GRU(x_it)]                        (T, 2n_w)
+ *   u_it = tanh(W_w h_it + b_w)                            word attention
+ *   α_it = exp(u_it^T u_w) / Σ_t exp(u_it^T u_w)
+ *   s_i  = Σ_t α_it h_it                                   (2n_w,)
+ * Over the sentences s_1..s_L:
+ *   h_i  = [→GRU(s_i); ←GRU(s_i)]                          sentence encoder, (L, 2n_s)
+ *   u_i  = tanh(W_s h_i + b_s)                             sentence attention
+ *   α_i  = exp(u_i^T u_s) / Σ_i exp(u_i^T u_s)
+ *   v    = Σ_i α_i h_i                                     (2n_s,)
+ *   p    = softmax(W_c v + b_c)                            document classification
+ * Each sentence's W_w h_it is one matrix product over its words, u_it^T u_w one dot_energies call.
+ */
+import { Linear } from '../layers/linear.js';
+import type { NetOptions } from '../models/net.js';
+import type { Regions } from '../memory.js';
+import type { WeightStore } from '../weights.js';
+import { BiRNN, type BiRNNScratch } from './birnn.js';
+import type { ClassifierConfig } from './config.js';
+import { classifierStateBuffers, type ClassifierNet, type ClassifierState } from './net.js';
+import { AttentionPooling } from './pooling.js';
+
+interface HanState extends ClassifierState {
+  words: BiRNNScratch;
+  hWords: number;    // (maxT, 2n_w) h_it of the sentence being read
+  uWords: number;    // (maxT, A_w) u_it
+  eWords: number;    // (maxT,) u_it^T u_w
+  s: number;         // (maxL, 2n_w) s_i
+  sentences: BiRNNScratch;
+  hSentences: number; // (maxL, 2n_s) h_i
+  uSentences: number; // (maxL, A_s) u_i
+  eSentences: number; // (maxL,) u_i^T u_s
+  v: number;          // (2n_s,)
+}
+
+export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
+  private readonly wordEncoder: BiRNN;
+  /** W_w (A_w, 2n_w), b_w, u_w (A_w,). */
+  private readonly wordAttention: AttentionPooling;
+  private readonly sentenceEncoder: BiRNN;
+  /** W_s (A_s, 2n_s), b_s, u_s (A_s,). */
+  private readonly sentenceAttention: AttentionPooling;
+  /** W_c (C, 2n_s), b_c (C,). */
+  private readonly classifier: Linear;
+
+  constructor(readonly config: ClassifierConfig, regions: Regions, w: WeightStore, options: NetOptions) {
+    const { embeddingSize: E, hiddenSize: nw, sentenceHiddenSize: ns, wordAttentionSize: Aw, sentenceAttentionSize: As } = config;
+    const f = options.weights;
+    const gru = { gru: config.gruConvention };
+    this.wordEncoder = BiRNN.load(regions, w, 'word_rnn', gru, E, nw, { name: 'embedding', V: config.sourceVocab.length }, f);
+    this.wordAttention = AttentionPooling.load(regions, w, { W: 'word_attention.W', u: 'word_attention.u' }, 2 * nw, Aw, f);
+    this.sentenceEncoder = BiRNN.load(regions, w, 'sentence_rnn', gru, 2 * nw, ns, null, f);
+    this.sentenceAttention = AttentionPooling.load(regions, w, { W: 'sentence_attention.W', u: 'sentence_attention.u' }, 2 * ns, As, f);
+    const C = config.labels.length;
+    this.classifier = Linear.load(regions, w, 'classifier', C, 2 * ns, true, `(labels ${C}, 2*sentence hidden ${2 * ns})`, f);
+  }
+
+  createState(r: Regions): HanState {
+    const { maxLength: T, maxSentences: L, hiddenSize: nw, sentenceHiddenSize: ns, wordAttentionSize: Aw, sentenceAttentionSize: As } = this.config;
+    return {
+      ...classifierStateBuffers(r, this.config),
+      words: this.wordEncoder.createScratch(r, T),
+      hWords: r.floats(T * 2 * nw),
+      uWords: r.floats(T * Aw),
+      eWords: r.floats(T),
+      s: r.floats(L * 2 * nw),
+      sentences: this.sentenceEncoder.createScratch(r, L),
+      hSentences: r.floats(L * 2 * ns),
+      uSentences: r.floats(L * As),
+      eSentences: r.floats(L),
+      v: r.floats(2 * ns),
+    };
+  }
+
+  forward(st: HanState, document: readonly (readonly number[])[]): void {
+    const { maxLength, hiddenSize: nw } = this.config;
+    const L = document.length;
+    document.forEach((words, i) => {
+      // h_it, then s_i = Σ_t α_it h_it with α_i· into row i of wordWeights
+      this.wordEncoder.encodeIds(st.hWords, st.words, words, words.length);
+      this.wordAttention.pool(st.s + i * 2 * nw * 4, st.wordWeights + i * maxLength * 4, st.uWords, st.eWords, st.hWords, words.length);
+    });
+    this.sentenceEncoder.encodeVectors(st.hSentences, st.sentences, st.s, L);                                        // h_i
+    this.sentenceAttention.pool(st.v, st.sentenceWeights, st.uSentences, st.eSentences, st.hSentences, L); // α_i, v
+    this.classifier.apply(st.logits, st.v);                                                                // W_c v + b_c
+  }
+}
