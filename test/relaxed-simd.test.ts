@@ -15,7 +15,7 @@ test('kernels and PyTorch parity pass under the other Wasm build', async () => {
   const other = mine === 'simd128' ? 'relaxed-simd' : 'simd128';
   const flags = other === 'relaxed-simd' ? ['--experimental-wasm-relaxed-simd'] : [];
   const r = spawnSync(process.execPath, [...flags, join(root, 'node_modules', 'uvu', 'bin.js'), '-r', 'tsx', 'test',
-    '(kernels/.*|models/parity|decode/beam-parity|wasm)\\.test\\.ts$', '-i', 'fixtures'], {
+    '(kernels/.*|models/parity|decode/beam-parity|classifiers/parity|wasm)\\.test\\.ts$', '-i', 'fixtures'], {
     cwd: root, encoding: 'utf8', env: { ...process.env, SEQATTN_WASM: other, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   const out = r.stdout + r.stderr;
