@@ -17,17 +17,16 @@
  */
 import type { ModelConfig } from '../config.js';
 import { AdditiveAttention } from '../layers/attention.js';
+import { DeepOutput, type DeepOutputScratch } from '../layers/deep-output.js';
 import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
-import { Embedding, Linear } from '../layers/linear.js';
+import { Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import { createAttentionDecoderState, reorderRows, startRowFromS0, type AttentionDecoderState, type AttentionNet, type Source, type NetOptions } from './net.js';
 
 /** AttentionDecoderState (input: (maxRows, E + 2n) [E y_{i-1}; c_i], or c_i with the table T) plus: */
 interface RNNsearchState extends AttentionDecoderState {
-  cat: number;       // (maxRows, H + E + 2n) [s_i; E y_{i-1}; c_i], the deep output's input
-  tPieces: number;   // (maxRows, P) t~_i
-  t: number;         // (maxRows, l) t_i
+  readout: DeepOutputScratch; // (maxRows, H + E + 2n) [s_i; E y_{i-1}; c_i], t~_i, t_i
   Ex: number;        // (maxTx, E) E x_j of the source being encoded
   giForward: number; // (maxTx, 3n) input projections of →GRU
   giBackward: number;// (maxTx, 3n) input projections of ←GRU
@@ -43,14 +42,12 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
   private readonly backwardInput: EmbeddedInputProjection;
   private readonly forward: GRU;
   private readonly backward: GRU;
-  private readonly targetEmbedding: Embedding;
   private readonly init: Linear;
   private readonly attention: AdditiveAttention;
   /** W_ih [E y_{i-1}; c_i] + b_ih of the decoder GRU, as T[y_{i-1}] + W_ic c_i when the table fits. */
   private readonly rnnInput: EmbeddedInputProjection;
   private readonly rnn: GRU;
-  private readonly deepOutput: Linear | null;
-  private readonly out: Linear;
+  private readonly deepOutput: DeepOutput;
 
   constructor(readonly config: ModelConfig, private readonly regions: Regions, w: WeightStore, options: NetOptions = { weights: 'float32' }) {
     const f = options.weights;
@@ -67,26 +64,17 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
       this.forwardInput.embeddingTable);
     this.forward = GRU.load(regions, w, 'encoder.rnn', '_l0', E, n, config.gruConvention, false, f);
     this.backward = GRU.load(regions, w, 'encoder.rnn', '_l0_reverse', E, n, config.gruConvention, false, f);
-    this.targetEmbedding = Embedding.load(regions, w, 'decoder.embedding', Vt, E);
     this.init = Linear.load(regions, w, 'decoder.init', H, n, true, `(hidden ${H}, encoder hidden ${n})`, f);
     this.attention = AdditiveAttention.load(regions, w,
       { W: 'decoder.attention.W', U: 'decoder.attention.U', v: 'decoder.attention.v' },
       { W: false, U: true, v: false }, H, d, A, f);
     this.rnnInput = EmbeddedInputProjection.load(regions, w, 'decoder.rnn', 'decoder.embedding', Vt, E, d, H, f, options.inputTableBudgetBytes);
     this.rnn = GRU.load(regions, w, 'decoder.rnn', '_l0', E + d, H, config.gruConvention, false, f);
-    if (config.deepOutput === 'none') {
-      this.deepOutput = null;
-      this.out = Linear.load(regions, w, 'decoder.out', Vt, catSize, true, `(target vocabulary ${Vt}, hidden + embedding + 2*encoder hidden ${catSize})`, f);
-    } else {
-      const P = config.deepOutput === 'maxout' ? 2 * l : l;
-      this.deepOutput = Linear.load(regions, w, 'decoder.deep_output', P, catSize, true,
-        `(${config.deepOutput === 'maxout' ? '2*' : ''}deep output ${P}, hidden + embedding + 2*encoder hidden ${catSize})`, f);
-      this.out = Linear.load(regions, w, 'decoder.out', Vt, l, true, `(target vocabulary ${Vt}, deep output ${l})`, f);
-    }
+    this.deepOutput = DeepOutput.load(regions, w, 'decoder', config.deepOutput, l, catSize, Vt, 'hidden + embedding + 2*encoder hidden', f);
   }
 
   createState(r: Regions, maxRows: number, maxSlots: number): RNNsearchState {
-    const { embeddingSize: E, encoderHiddenSize: n, hiddenSize: H, alignmentSize: A, deepOutputSize: l } = this.config;
+    const { embeddingSize: E, encoderHiddenSize: n, hiddenSize: H, alignmentSize: A } = this.config;
     const T = this.config.maxSourceLength;
     const d = 2 * n;
     return {
@@ -94,9 +82,7 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
         maxTx: T, annotationSize: d, hiddenSize: H, alignmentSize: A,
         targetVocabSize: this.config.targetVocab.length, input: this.rnnInput,
       }),
-      cat: r.floats(maxRows * (H + E + d)),
-      tPieces: r.floats(maxRows * 2 * l),
-      t: r.floats(maxRows * l),
+      readout: this.deepOutput.scratch(r, maxRows),
       Ex: r.floats(T * E),
       giForward: r.floats(T * 3 * n),
       giBackward: r.floats(T * 3 * n),
@@ -136,9 +122,7 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
   }
 
   step(st: RNNsearchState, previous: Int32Array, rows: number): void {
-    const { hiddenSize: H, embeddingSize: E, deepOutputSize: l } = this.config;
-    const d = this.annotationSize;
-    const k = this.regions.rt.k;
+    const { hiddenSize: H, embeddingSize: E } = this.config;
     // e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j); a_ij = softmax_j(e_ij); c_i = Σ_j a_ij h_j  (into input[E:])
     this.attention.attend(st, st.state, st.query, st.keysU, rows);
     // s_i = GRU([E y_{i-1}; c_i], s_{i-1}); gi = W_ih [E y; c_i] + b_ih = T[y] + W_ic c_i,
@@ -146,25 +130,8 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
     this.rnnInput.project(st.gi, previous, st.input, rows);
     this.rnn.step(st.state, st.gi, st.state, st.decScratch, rows);
     // t_i = maxout / tanh (W_t [s_i; E y_{i-1}; c_i] + b_t); logits = W_o t_i + b_o
-    const F = this.regions.rt.F32;
-    const cs = H + E + d;
-    for (let r = 0; r < rows; r++) {
-      const c = (st.cat >> 2) + r * cs, s = (st.state >> 2) + r * H, ctx = (st.context >> 2) + r * st.contextStride;
-      F.copyWithin(c, s, s + H);
-      this.targetEmbedding.lookup((c + H) * 4, previous[r]);
-      F.copyWithin(c + H + E, ctx, ctx + d);
-    }
-    if (this.deepOutput === null) {
-      this.out.applyMany(st.logits, st.cat, rows);
-    } else if (this.config.deepOutput === 'maxout') {
-      this.deepOutput.applyMany(st.tPieces, st.cat, rows);
-      k.maxout(st.t, st.tPieces, rows * l); // rows are contiguous pairs of pieces, so one call pools them all
-      this.out.applyMany(st.logits, st.t, rows);
-    } else {
-      this.deepOutput.applyMany(st.t, st.cat, rows);
-      k.tanh_inplace(st.t, rows * l);
-      this.out.applyMany(st.logits, st.t, rows);
-    }
+    this.deepOutput.gather(st.readout, st.state, H, this.rnnInput.embeddingTable, E, previous, st.context, st.contextStride, this.annotationSize, rows);
+    this.deepOutput.apply(st.logits, st.readout, rows);
   }
 
   reorder(st: RNNsearchState, parents: Int32Array, rows: number): void {

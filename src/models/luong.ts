@@ -24,14 +24,14 @@
  */
 import type { ModelConfig } from '../config.js';
 import { AdditiveAttention } from '../layers/attention.js';
-import { EmbeddedInputProjection } from '../layers/gru.js';
 import { Linear } from '../layers/linear.js';
-import { LSTM, lstmScratch, type LstmScratch } from '../layers/lstm.js';
+import { lstmScratch, StackedLSTMDecoder, StackedLSTMEncoder, type LstmScratch, type StackedEncoderScratch } from '../layers/lstm.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import { decodeStateBuffers, gatherRows, reorderSlots, type AttentionNet, type Source, type DecodeState, type NetOptions } from './net.js';
 
-interface LuongState extends DecodeState {
+/** StackedEncoderScratch: the encoder's buffers, one source at a time. */
+interface LuongState extends DecodeState, StackedEncoderScratch {
   // per source slot
   keys: number;     // (maxSlots, maxTx, K) W_a h̄_s (general, K = H) or the h̄_s part of W_a (concat, K = A)
   h0: number;       // (maxSlots, L, H) the decoder's initial h per layer
@@ -48,27 +48,15 @@ interface LuongState extends DecodeState {
   pQuery: number;   // (maxRows, A) local-p: tanh(W_p h_t)
   pLogit: number;   // (maxRows,) local-p: v_p^T tanh(W_p h_t)
   tmp: number;      // (maxRows, H) for reorder
-  // encoder, one source at a time
-  Ex: number;       // (maxTx, E) E x_s (without the table T)
-  giEnc: number[];    // per direction (maxTx, 4n) input projections of a layer
-  layerOut: number[]; // 2 x (maxTx, d) outputs of the layers below the top (ping-pong)
-  cEnc: number[];   // per direction (n,) c of the layer being run
-  zeros: number;    // (n,) h_0
-  encScratch: LstmScratch;
   decScratch: LstmScratch;
 }
 
 export class Luong implements AttentionNet<LuongState> {
   readonly input = 'ids' as const;
   readonly annotationSize: number;
-  private readonly directions: number;
-  /** Layer 0 input projection per direction: W_ih E x_s + b_ih = T[x_s]. */
-  private readonly encoderInput: EmbeddedInputProjection[];
-  /** [layer][direction] */
-  private readonly encoder: LSTM[][];
-  /** Layer 0: W_ih [E y_{t-1}; h̃_{t-1}] + b_ih = T[y_{t-1}] + W_ih̃ h̃_{t-1} when the table fits. */
-  private readonly decoderInput: EmbeddedInputProjection;
-  private readonly decoder: LSTM[];
+  private readonly encoder: StackedLSTMEncoder;
+  /** Layer 0 reads [E y_{t-1}; h̃_{t-1}]: T[y_{t-1}] + W_ih̃ h̃_{t-1} when the table fits. */
+  private readonly decoder: StackedLSTMDecoder;
   /** general: W_a (H, d), applied to h̄_s once per source. */
   private readonly W_a: Linear | null = null;
   /** concat: W_a = [W_q W_k] split by columns: W (A, H) on h_t, U (A, d) on h̄_s, v = v_a. */
@@ -85,27 +73,11 @@ export class Luong implements AttentionNet<LuongState> {
     const budget = options.inputTableBudgetBytes;
     const { embeddingSize: E, hiddenSize: H, encoderHiddenSize: n, alignmentSize: A, numLayers: L } = config;
     const Vs = config.sourceVocab.length, Vt = config.targetVocab.length;
-    this.directions = config.bidirectionalEncoder ? 2 : 1;
-    const d = this.directions * n; // = H (config.ts checks)
+    const directions = config.bidirectionalEncoder ? 2 : 1;
+    const d = directions * n; // = H (config.ts checks)
     this.annotationSize = d;
-    const suffix = (l: number, dir: number) => `_l${l}${dir ? '_reverse' : ''}`;
-
-    this.encoderInput = [];
-    for (let dir = 0; dir < this.directions; dir++) {
-      this.encoderInput.push(EmbeddedInputProjection.load(regions, w, 'encoder.rnn', 'encoder.embedding', Vs, E, 0, n, f, budget,
-        suffix(0, dir), dir ? this.encoderInput[0].embeddingTable : 0, 4));
-    }
-    this.encoder = [];
-    for (let l = 0; l < L; l++) {
-      const layer: LSTM[] = [];
-      for (let dir = 0; dir < this.directions; dir++) layer.push(LSTM.load(regions, w, 'encoder.rnn', suffix(l, dir), l ? d : E, n, l > 0, f));
-      this.encoder.push(layer);
-    }
-
-    const feed = config.inputFeeding ? H : 0;
-    this.decoderInput = EmbeddedInputProjection.load(regions, w, 'decoder.rnn', 'decoder.embedding', Vt, E, feed, H, f, budget, '_l0', 0, 4);
-    this.decoder = [];
-    for (let l = 0; l < L; l++) this.decoder.push(LSTM.load(regions, w, 'decoder.rnn', suffix(l, 0), l ? H : E + feed, H, l > 0, f));
+    this.encoder = StackedLSTMEncoder.load(regions, w, 'encoder.rnn', 'encoder.embedding', Vs, E, n, L, directions, f, budget);
+    this.decoder = StackedLSTMDecoder.load(regions, w, 'decoder.rnn', 'decoder.embedding', Vt, E, config.inputFeeding ? H : 0, H, L, f, budget);
 
     const local = config.attention === 'local-m' || config.attention === 'local-p';
     this.score = local ? config.localScore : config.attention as 'dot' | 'general' | 'concat';
@@ -133,7 +105,7 @@ export class Luong implements AttentionNet<LuongState> {
   }
 
   createState(r: Regions, maxRows: number, maxSlots: number): LuongState {
-    const { embeddingSize: E, hiddenSize: H, encoderHiddenSize: n, alignmentSize: A, numLayers: L } = this.config;
+    const { embeddingSize: E, hiddenSize: H, alignmentSize: A, numLayers: L } = this.config;
     const T = this.config.maxSourceLength;
     const d = this.annotationSize;
     const K = this.score === 'general' ? H : this.score === 'concat' ? A : 0;
@@ -152,53 +124,27 @@ export class Luong implements AttentionNet<LuongState> {
       c: r.floats(L * maxRows * H),
       hTilde: r.floats(maxRows * H),
       t: new Int32Array(maxRows),
-      input: r.floats(maxRows * this.decoderInput.inputWidth),
+      input: r.floats(maxRows * this.decoder.input.inputWidth),
       gi: r.floats(maxRows * 4 * H),
       cat,
       query: r.floats(this.concat ? maxRows * A : 0),
       pQuery: r.floats(localP ? maxRows * A : 0),
       pLogit: r.floats(localP ? maxRows : 0),
       tmp: r.floats(maxRows * H),
-      Ex: r.floats(T * E),
-      giEnc: Array.from({ length: this.directions }, () => r.floats(T * 4 * n)),
-      layerOut: L > 1 ? [r.floats(T * d), r.floats(T * d)] : [],
-      cEnc: Array.from({ length: this.directions }, () => r.floats(n)),
-      zeros: r.floats(n),
-      encScratch: lstmScratch(r, n),
+      ...this.encoder.scratch(r, T, E),
       decScratch: lstmScratch(r, H, maxRows),
     };
   }
 
   encode(st: LuongState, slot: number, source: Source): void {
     const x = source.ids;
-    const { hiddenSize: H, encoderHiddenSize: n, numLayers: L } = this.config;
+    const { hiddenSize: H, numLayers: L } = this.config;
     const d = this.annotationSize;
     const S = x.length;
     st.Tx[slot] = S;
-    const F = this.regions.rt.F32;
     const hBar = st.annotations + slot * st.maxTx * d * 4;
-    let below = 0; // (S, d) outputs of layer l - 1
-    for (let l = 0; l < L; l++) {
-      const out = l === L - 1 ? hBar : st.layerOut[l % 2]; // (S, d); the top layer writes h̄_s
-      const h0 = st.h0 + (slot * L + l) * H * 4, c0 = st.c0 + (slot * L + l) * H * 4;
-      for (let dir = 0; dir < this.directions; dir++) {
-        const lstm = this.encoder[l][dir], gi = st.giEnc[dir], c = st.cEnc[dir];
-        if (l === 0) this.encoderInput[dir].project(gi, x, st.Ex, S);
-        else lstm.inputProjections(gi, below, S);
-        const at = (s: number) => out + (s * d + dir * n) * 4; // this direction's half of row s
-        F.fill(0, c >> 2, (c >> 2) + n);
-        // →: s = 1..S from h_0 = c_0 = 0; ←: s = S..1
-        const first = dir ? S - 1 : 0, last = dir ? 0 : S - 1, step = dir ? -1 : 1;
-        for (let s = first; ; s += step) {
-          lstm.step(at(s), c, gi + s * 4 * n * 4, s === first ? st.zeros : at(s - step), c, st.encScratch);
-          if (s === last) break;
-        }
-        // the decoder's initial state of layer l: this direction's final h and c
-        F.copyWithin((h0 >> 2) + dir * n, at(last) >> 2, (at(last) >> 2) + n);
-        F.copyWithin((c0 >> 2) + dir * n, c >> 2, (c >> 2) + n);
-      }
-      below = out;
-    }
+    // h̄_s: the top layer's states; the decoder's initial (h, c) of layer l: that layer's final state
+    this.encoder.run(st, x, S, hBar, st.h0 + slot * L * H * 4, st.c0 + slot * L * H * 4);
     // what does not depend on t, once per source: W_a h̄_s (general), the h̄_s half of W_a [h_t; h̄_s] (concat)
     const keys = st.keys + slot * st.maxTx * (this.concat ? this.config.alignmentSize : H) * 4;
     if (this.W_a) this.W_a.applyMany(keys, hBar, S);
@@ -210,21 +156,17 @@ export class Luong implements AttentionNet<LuongState> {
     const F = this.regions.rt.F32;
     st.slotOf[row] = slot;
     st.t[row] = 0;
-    for (let l = 0; l < L; l++) {
-      const to = (l * st.maxRows + row) * H, from = (slot * L + l) * H;
-      F.copyWithin((st.h >> 2) + to, (st.h0 >> 2) + from, (st.h0 >> 2) + from + H);
-      F.copyWithin((st.c >> 2) + to, (st.c0 >> 2) + from, (st.c0 >> 2) + from + H);
-    }
+    this.decoder.startRow(st.h, st.c, st.maxRows, st.h0 + slot * L * H * 4, st.c0 + slot * L * H * 4, row);
     F.fill(0, (st.hTilde >> 2) + row * H, (st.hTilde >> 2) + (row + 1) * H); // h̃_0 = 0
   }
 
   step(st: LuongState, previous: Int32Array, rows: number): void {
-    const { hiddenSize: H, numLayers: L } = this.config;
+    const H = this.config.hiddenSize;
     const d = this.annotationSize;
     const k = this.regions.rt.k;
     const F = this.regions.rt.F32;
     // input feeding (3.3): layer 0 reads [E y_{t-1}; h̃_{t-1}]
-    const proj = this.decoderInput;
+    const proj = this.decoder.input;
     if (this.config.inputFeeding) {
       for (let r = 0; r < rows; r++) {
         const from = (st.hTilde >> 2) + r * H;
@@ -232,12 +174,7 @@ export class Luong implements AttentionNet<LuongState> {
       }
     }
     // h_t: the stacked LSTM, layer by layer over all rows
-    proj.project(st.gi, previous, st.input, rows);
-    for (let l = 0; l < L; l++) {
-      const h = st.h + l * st.maxRows * H * 4, c = st.c + l * st.maxRows * H * 4;
-      if (l > 0) this.decoder[l].inputProjections(st.gi, h - st.maxRows * H * 4, rows);
-      this.decoder[l].step(h, c, st.gi, h, c, st.decScratch, rows);
-    }
+    this.decoder.step(st.h, st.c, st.maxRows, st.gi, st.input, previous, rows, st.decScratch);
     for (let r = 0; r < rows; r++) st.t[r]++;
     // a_t, c_t on h_t (into cat[:, 0:d]); then cat = [c_t; h_t]
     this.attend(st, rows);
@@ -297,12 +234,9 @@ export class Luong implements AttentionNet<LuongState> {
   }
 
   reorder(st: LuongState, parents: Int32Array, rows: number): void {
-    const { hiddenSize: H, numLayers: L } = this.config;
+    const H = this.config.hiddenSize;
     const F = this.regions.rt.F32;
-    for (let l = 0; l < L; l++) {
-      gatherRows(F, st.h + l * st.maxRows * H * 4, st.tmp, parents, rows, H);
-      gatherRows(F, st.c + l * st.maxRows * H * 4, st.tmp, parents, rows, H);
-    }
+    this.decoder.reorder(st.h, st.c, st.maxRows, st.tmp, parents, rows);
     gatherRows(F, st.hTilde, st.tmp, parents, rows, H);
     reorderSlots(st.t, parents, rows);
     reorderSlots(st.slotOf, parents, rows);
