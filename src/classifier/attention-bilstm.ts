@@ -45,7 +45,7 @@ export class AttentionBiLSTM implements ClassifierNet<AttentionBiLSTMState> {
     const { embeddingSize: E, hiddenSize: n } = config;
     const f = options.weights;
     this.d = config.merge === 'sum' ? n : 2 * n;
-    this.lstm = BiRNN.load(regions, w, 'lstm', 'lstm', E, n, { name: 'embedding', V: config.sourceVocab.length }, f);
+    this.lstm = BiRNN.load(regions, w, 'lstm', 'lstm', E, n, { name: 'embedding', V: config.sourceVocab.length }, options);
     this.attention = AttentionPooling.load(regions, w, { W: null, u: 'attention.w' }, this.d, this.d, f);
     const C = config.labels.length;
     this.classifier = Linear.load(regions, w, 'classifier', C, this.d, true, `(labels ${C}, ${config.merge === 'sum' ? 'hidden' : '2*hidden'} ${this.d})`, f);

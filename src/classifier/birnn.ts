@@ -12,9 +12,9 @@
  */
 import type { GruConvention } from '../config.js';
 import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
-import type { WeightFormat } from '../layers/linear.js';
 import { LSTM, lstmScratch, type LstmScratch } from '../layers/lstm.js';
 import type { Regions } from '../memory.js';
+import type { NetOptions } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
 
 /** Buffers of one layer's pass over up to maxT steps. Owned by a classifier's state. */
@@ -45,15 +45,16 @@ export class BiRNN {
   /**
    * `<name>.weight_ih_l0{,_reverse}` etc. of an nn.GRU (`gru` set: its convention) or nn.LSTM
    * over inputs of `inputSize`; with `embedding` (the nn.Embedding path and its vocabulary size V)
-   * the inputs are token ids and inputSize is E.
+   * the inputs are token ids and inputSize is E (their table T, up to options.inputTableBudgetBytes).
    */
   static load(regions: Regions, weights: WeightStore, name: string, cell: { gru: GruConvention } | 'lstm',
-    inputSize: number, n: number, embedding: { name: string; V: number } | null, format: WeightFormat): BiRNN {
+    inputSize: number, n: number, embedding: { name: string; V: number } | null, options: NetOptions): BiRNN {
     const gates = cell === 'lstm' ? 4 : 3;
+    const format = options.weights, budget = options.inputTableBudgetBytes;
     let embedded: [EmbeddedInputProjection, EmbeddedInputProjection] | null = null;
     if (embedding) {
-      const fwd = EmbeddedInputProjection.load(regions, weights, name, embedding.name, embedding.V, inputSize, 0, n, format, undefined, SUFFIX[0], 0, gates);
-      const bwd = EmbeddedInputProjection.load(regions, weights, name, embedding.name, embedding.V, inputSize, 0, n, format, undefined, SUFFIX[1], fwd.embeddingTable, gates);
+      const fwd = EmbeddedInputProjection.load(regions, weights, name, embedding.name, embedding.V, inputSize, 0, n, format, budget, SUFFIX[0], 0, gates);
+      const bwd = EmbeddedInputProjection.load(regions, weights, name, embedding.name, embedding.V, inputSize, 0, n, format, budget, SUFFIX[1], fwd.embeddingTable, gates);
       embedded = [fwd, bwd];
     }
     const withInput = embedding === null;

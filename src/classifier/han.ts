@@ -53,9 +53,9 @@ export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
     const { embeddingSize: E, hiddenSize: nw, sentenceHiddenSize: ns, wordAttentionSize: Aw, sentenceAttentionSize: As } = config;
     const f = options.weights;
     const gru = { gru: config.gruConvention };
-    this.wordEncoder = BiRNN.load(regions, w, 'word_rnn', gru, E, nw, { name: 'embedding', V: config.sourceVocab.length }, f);
+    this.wordEncoder = BiRNN.load(regions, w, 'word_rnn', gru, E, nw, { name: 'embedding', V: config.sourceVocab.length }, options);
     this.wordAttention = AttentionPooling.load(regions, w, { W: 'word_attention.W', u: 'word_attention.u' }, 2 * nw, Aw, f);
-    this.sentenceEncoder = BiRNN.load(regions, w, 'sentence_rnn', gru, 2 * nw, ns, null, f);
+    this.sentenceEncoder = BiRNN.load(regions, w, 'sentence_rnn', gru, 2 * nw, ns, null, options);
     this.sentenceAttention = AttentionPooling.load(regions, w, { W: 'sentence_attention.W', u: 'sentence_attention.u' }, 2 * ns, As, f);
     const C = config.labels.length;
     this.classifier = Linear.load(regions, w, 'classifier', C, 2 * ns, true, `(labels ${C}, 2*sentence hidden ${2 * ns})`, f);

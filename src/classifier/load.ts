@@ -6,6 +6,7 @@
 import { SeqattnError } from '../errors.js';
 import type { ModelSource, WeightFileInput } from '../load.js';
 import type { LoadOptions } from '../model.js';
+import type { NetOptions } from '../models/net.js';
 import { Regions } from '../memory.js';
 import { readSafetensors, type SafetensorsFile } from '../safetensors.js';
 import { runtime } from '../wasm.js';
@@ -40,7 +41,13 @@ function configFrom(files: SafetensorsFile[], given: object | string | undefined
  *   const clf = await loadClassifierFrom(new Uint8Array(await (await fetch('/relations.safetensors')).arrayBuffer()));
  *   clf.classify('the burst has been caused by water hammer pressure').label
  */
-export async function loadClassifierFrom(source: ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions = {}): Promise<AttentionClassifier> {
+export function loadClassifierFrom(source: ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions = {}): Promise<AttentionClassifier> {
+  return buildClassifier(source, options);
+}
+
+/** @internal loadClassifierFrom with the nets' load-time knobs (tests: inputTableBudgetBytes 0 runs without the tables T). */
+export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions,
+  net: Omit<NetOptions, 'weights'> = {}): Promise<AttentionClassifier> {
   const src: ModelSource = source instanceof Uint8Array || source instanceof ArrayBuffer ? { weights: source } : source;
   const inputs: WeightFileInput[] = Array.isArray(src.weights) ? src.weights
     : src.weights instanceof Uint8Array || src.weights instanceof ArrayBuffer ? [{ bytes: src.weights }] : [src.weights];
@@ -58,8 +65,7 @@ export async function loadClassifierFrom(source: ModelSource | Uint8Array | Arra
   const rt = await runtime(build);
   const regions = new Regions(rt);
   try {
-    const net = new NETS[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights });
-    return new AttentionClassifier(rt, regions, net);
+    return new AttentionClassifier(rt, regions, new NETS[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { ...net, weights }));
   } catch (e) {
     regions.release(); // a failed load gives back what it took
     throw e;

@@ -9,6 +9,7 @@ import type { AttentionClassifier, ClassifierInput } from '../../src/classifier/
 import { loadClassifierFrom } from '../../src/classifier/load.js';
 import { loadClassifier } from '../../src/classifier/node.js';
 import { splitSentences } from '../../src/classifier/tokenize.js';
+import { attentionToSvg, attentionToText } from '../../src/render/index.js';
 import { readSafetensors, writeSafetensors } from '../../src/safetensors.js';
 import { lcg, throwsCode } from '../models/helpers.js';
 
@@ -118,6 +119,18 @@ test('splitSentences: after . ! ? followed by whitespace, and at line breaks; wh
   assert.equal(splitSentences('3.5 stars... ok?? yes'), ['3.5 stars...', 'ok??', 'yes']);
   assert.equal(splitSentences('one\n\n\ntwo .  '), ['one', 'two .']);
   assert.equal(splitSentences(' '), []);
+});
+
+test('the weights draw with the attention renderers as one-row matrices (docs/classifiers.md)', async () => {
+  const clf = await loadClassifier(join(fixtures, 'han'));
+  const r = clf.classify('the food was great . service was slow !');
+  if (r.architecture !== 'han') throw new Error(r.architecture);
+  const words = { attention: [r.attention.words[0]], tokens: [r.label], sourceTokens: r.tokens[0] };
+  const lines = attentionToText(words, { legend: false }).split('\n');
+  assert.ok(lines[lines.length - 1].trimStart().startsWith(r.label), lines.join('\n'));
+  const svg = attentionToSvg({ attention: [r.attention.sentences], tokens: [r.label], sourceTokens: r.tokens.map((_, i) => `s_${i + 1}`) });
+  assert.is(svg.match(/<rect class="cell"/g)?.length, 2, 'one cell per sentence');
+  clf.dispose();
 });
 
 test('classifyBatch equals classify of each input, on both architectures', async () => {

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AttentionClassifier, Classification } from '../../src/classifier/classifier.js';
+import { buildClassifier } from '../../src/classifier/load.js';
 import { loadClassifier } from '../../src/classifier/node.js';
+import { modelSourceFromPath } from '../../src/node.js';
 
 const PROBABILITY_TOL = 1e-5;
 const ATTENTION_TOL = 1e-5;
@@ -91,6 +93,12 @@ for (const folder of folders) {
     }
     assert.ok(new Set(ref.cases.map((k) => k.label_id)).size >= 2, 'more than one label among the cases');
     checkClassifier(clf, ref, folder);
+    clf.dispose();
+  });
+
+  test(`${folder}: the same without the input tables T (E x_t and W_ih E x_t per call, as for a large vocabulary)`, async () => {
+    const clf = await buildClassifier(modelSourceFromPath(dir), {}, { inputTableBudgetBytes: 0 });
+    checkClassifier(clf, ref, `${folder} (no table)`);
     clf.dispose();
   });
 }
