@@ -313,6 +313,10 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof SeqattnError) throw new RuntimeError(e.code === 'E_MODEL_NOT_FOUND' || e.message.includes(args.model) ? e.message : `cannot load model ${args.model}: ${e.message}`);
     throw e;
   }
+  if (!model.attends && (args.attention || args.svg !== undefined)) {
+    model.dispose();
+    throw new RuntimeError(`${args.attention ? '--attention' : '--svg'}: ${args.model} is a ${model.config.architecture} model, which has no attention to draw`);
+  }
   const runner = new Runner(model, args, args.inputs.length !== 1);
   if (args.inputs.length > 0) {
     process.stdout.write(runner.format(runner.translate(args.inputs)));

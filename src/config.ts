@@ -5,10 +5,10 @@
  */
 import { SeqattnError } from './errors.js';
 
-export type Architecture = 'pytorch-tutorial' | 'bahdanau' | 'luong' | 'show-attend-tell';
+export type Architecture = 'cho' | 'sutskever' | 'pytorch-tutorial' | 'bahdanau' | 'luong' | 'show-attend-tell';
 export type GruConvention = 'reset_after' | 'reset_before';
 /**
- * bahdanau: 'maxout' | 'tanh' | 'none'. show-attend-tell: 'linear' (eq. (7) as printed,
+ * bahdanau, cho: 'maxout' | 'tanh' | 'none'. show-attend-tell: 'linear' (eq. (7) as printed,
  * L_o(E y_{t-1} + L_h h_t + L_z ẑ_t)), 'tanh' (L_o tanh(...), as the authors' arctic-captions code), 'none' (Linear(h_t)).
  */
 export type DeepOutput = 'maxout' | 'tanh' | 'linear' | 'none';
@@ -25,21 +25,23 @@ export interface ModelConfig {
   embeddingSize: number;
   /** Size of the decoder state s_i (pytorch-tutorial: the encoder's too). */
   hiddenSize: number;
-  /** bahdanau: size of each encoder direction; annotations h_j have 2x this. */
+  /** bahdanau: size of each encoder direction; annotations h_j have 2x this. cho: the encoder GRU's h_j. */
   encoderHiddenSize: number;
   /** Size of the alignment model's hidden layer, W s_{i-1} + U h_j. */
   alignmentSize: number;
-  /** bahdanau: the deep output layer before the softmax. */
+  /** bahdanau, cho: the deep output layer before the softmax. */
   deepOutput: DeepOutput;
-  /** bahdanau: l, the size of t_i (maxout pools 2l pieces in pairs). */
+  /** bahdanau, cho: l, the size of t_i (maxout pools 2l pieces in pairs). */
   deepOutputSize: number;
   gruConvention: GruConvention;
-  /** luong: LSTM layers of the encoder and of the decoder. */
+  /** luong, sutskever: LSTM layers of the encoder and of the decoder. */
   numLayers: number;
+  /** sutskever: the encoder reads the source reversed, x_Tx..x_1 (Sutskever et al. 2014, sec. 3.3). */
+  reverseSource: boolean;
   /** luong: the encoder LSTM reads both ways; h̄_s = [→h_s; ←h_s] and hiddenSize = 2 encoderHiddenSize. */
   bidirectionalEncoder: boolean;
-  /** luong: the alignment function; show-attend-tell: soft or hard attention. */
-  attention: LuongAttention | ShowAttendTellAttention;
+  /** luong: the alignment function; show-attend-tell: soft or hard attention; cho, sutskever: 'none'. */
+  attention: LuongAttention | ShowAttendTellAttention | 'none';
   /** luong, local-m / local-p: the score used inside the window. */
   localScore: LuongScore;
   /** luong, local-m / local-p: D, the window is [p_t - D, p_t + D]. */
@@ -68,7 +70,7 @@ export interface ModelConfig {
   tensorPrefix: string;
 }
 
-const ARCHITECTURES: Architecture[] = ['pytorch-tutorial', 'bahdanau', 'luong', 'show-attend-tell'];
+const ARCHITECTURES: Architecture[] = ['cho', 'sutskever', 'pytorch-tutorial', 'bahdanau', 'luong', 'show-attend-tell'];
 /** The config fields of the source side, which show-attend-tell (annotation vectors in, no source vocabulary) does not have. */
 const SOURCE_FIELDS = ['source_vocab', 'source_tokenizer', 'lowercase', 'append_source_eos', 'source_eos_id', 'source_unk_id'];
 
@@ -151,6 +153,8 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
   // luong: the decoder starts from the encoder's final (h, c) per layer (with a bidirectional
   // encoder [→h; ←h], as OpenNMT-py), so the sizes must line up
   const luong = architecture === 'luong';
+  const sutskever = architecture === 'sutskever';
+  if (!sutskever && c.reverse_source !== undefined) fail(`"reverse_source" applies to sutskever only, "architecture" is "${architecture}"`);
   const bidirectionalEncoder = luong && bool('bidirectional_encoder', false);
   if (bidirectionalEncoder && c.encoder_hidden_size === undefined && hiddenSize % 2 !== 0) {
     fail(`"bidirectional_encoder" needs an even "hidden_size" (the decoder starts from [→h; ←h]), got ${hiddenSize}`);
@@ -161,7 +165,15 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
       ? `luong with "bidirectional_encoder" needs hidden_size = 2 * encoder_hidden_size (the decoder starts from [→h; ←h]), got ${hiddenSize} and ${encoderHiddenSize}`
       : `luong needs encoder_hidden_size = hidden_size (the decoder starts from the encoder's final state), got ${encoderHiddenSize} and ${hiddenSize}`);
   }
-  const attention = luong ? str('attention', ['dot', 'general', 'concat', 'local-m', 'local-p'] as const, 'general')
+  // sutskever: the decoder starts from the encoder's final (h, c) of every layer
+  if (sutskever && encoderHiddenSize !== hiddenSize) {
+    fail(`sutskever needs encoder_hidden_size = hidden_size (the decoder starts from the encoder's final states), got ${encoderHiddenSize} and ${hiddenSize}`);
+  }
+  const unattended = architecture === 'cho' || sutskever;
+  for (const key of ['attention', 'alignment_size']) {
+    if (unattended && c[key] !== undefined) fail(`"${key}" does not apply to ${architecture}: it has no attention`);
+  }
+  const attention = unattended ? 'none' : luong ? str('attention', ['dot', 'general', 'concat', 'local-m', 'local-p'] as const, 'general')
     : captioner ? str('attention', ['soft', 'hard'] as const, 'soft') : 'general';
   const local = attention === 'local-m' || attention === 'local-p';
   for (const key of ['local_score', 'window']) {
@@ -174,11 +186,12 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     hiddenSize,
     encoderHiddenSize,
     alignmentSize: int('alignment_size', hiddenSize),
-    deepOutput: architecture === 'bahdanau' ? str('deep_output', ['maxout', 'tanh', 'none'] as const, 'maxout')
+    deepOutput: architecture === 'bahdanau' || architecture === 'cho' ? str('deep_output', ['maxout', 'tanh', 'none'] as const, 'maxout')
       : captioner ? str('deep_output', ['linear', 'tanh', 'none'] as const, 'linear') : 'none',
     deepOutputSize: int('deep_output_size', hiddenSize),
     gruConvention: str('gru_convention', ['reset_after', 'reset_before'] as const, 'reset_after'),
-    numLayers: luong ? int('num_layers', 1) : 1,
+    numLayers: luong || sutskever ? int('num_layers', 1) : 1,
+    reverseSource: sutskever && bool('reverse_source', true),
     bidirectionalEncoder,
     attention,
     localScore: local ? str('local_score', ['dot', 'general', 'concat'] as const, 'general') : 'general',

@@ -7,10 +7,12 @@ import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
 import { RNNsearch } from './models/bahdanau.js';
+import { ChoEncoderDecoder } from './models/cho.js';
 import { Luong } from './models/luong.js';
 import type { AttentionNet, NetOptions } from './models/net.js';
 import { PyTorchTutorial } from './models/pytorch-tutorial.js';
 import { ShowAttendTell } from './models/show-attend-tell.js';
+import { Seq2SeqLSTM } from './models/sutskever.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { runtime } from './wasm.js';
 import { WeightStore } from './weights.js';
@@ -29,6 +31,8 @@ export interface ModelSource {
 
 /** The net class of each architecture name. */
 export const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet> = {
+  cho: ChoEncoderDecoder,
+  sutskever: Seq2SeqLSTM,
   'pytorch-tutorial': PyTorchTutorial,
   bahdanau: RNNsearch,
   luong: Luong,

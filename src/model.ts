@@ -10,7 +10,7 @@ import { greedyBatch } from './decode/greedy.js';
 import { sample } from './decode/sample.js';
 import { SeqattnError } from './errors.js';
 import type { Regions } from './memory.js';
-import type { AttentionNet, DecodeState, Source } from './models/net.js';
+import { attends, contextSize, type AttentionNet, type DecodeState, type Source } from './models/net.js';
 import { tokenizeSource, Vocabulary } from './vocab.js';
 import type { WasmBuild, WasmRuntime } from './wasm.js';
 
@@ -47,7 +47,7 @@ export interface TranslateOptions {
   nBest?: number;
   /** α of the GNMT length penalty lp(Y) = ((5+|Y|)/6)^α. Default 0 (rank by log P). */
   lengthPenalty?: number;
-  /** β of the GNMT coverage penalty β Σ_j log(min(Σ_i a_ij, 1)). Default 0. */
+  /** β of the GNMT coverage penalty β Σ_j log(min(Σ_i a_ij, 1)). Default 0; E_OPTION above 0 for models without attention (cho, sutskever). */
   coveragePenalty?: number;
   /** No n-gram of this size may occur twice in a beam hypothesis. Default 0 (off). */
   blockRepeatNgram?: number;
@@ -117,6 +117,7 @@ export interface Translation {
   /**
    * Alignment a_ij: one row (Tx,) per output id, each summing to 1 over the source (show-attend-tell:
    * α_ti over the L locations; with hard attention one-hot at the location s_t the step used).
+   * Models without attention (cho, sutskever; `model.attends` false): one row of length 0 per output id.
    */
   attention: Float32Array[];
   /**
@@ -135,11 +136,14 @@ export interface Translation {
 
 /** What one decoder step computed; views into Wasm memory, valid until the model's next step or decode. */
 export interface StepOutput {
-  /** e_ij, j = 1..Tx: alignment energies a(s_{i-1}, h_j). */
+  /** e_ij, j = 1..Tx: alignment energies a(s_{i-1}, h_j). Length 0 for models without attention (cho, sutskever). */
   energies: Float32Array;
-  /** a_ij = softmax_j(e_ij) (show-attend-tell with hard attention: one-hot at s_t; α_t = softmax(energies)). */
+  /** a_ij = softmax_j(e_ij) (show-attend-tell with hard attention: one-hot at s_t; α_t = softmax(energies)). Length 0 without attention. */
   weights: Float32Array;
-  /** c_i = Σ_j a_ij h_j (show-attend-tell: ẑ_t = β_t Σ_i α_ti a_i, or β_t a_{s_t} with hard attention). */
+  /**
+   * c_i = Σ_j a_ij h_j (show-attend-tell: ẑ_t = β_t Σ_i α_ti a_i, or β_t a_{s_t} with hard attention).
+   * cho: the fixed summary c = tanh(V h_N) every step conditions on; sutskever: length 0 (no context).
+   */
   context: Float32Array;
   /** s_i, the new decoder state. */
   state: Float32Array;
@@ -190,11 +194,11 @@ export class DecoderSession {
     this.previous[0] = previous;
     this.net.step(this.st, this.previous, 1);
     this.i++;
-    const Tx = this.st.Tx[0];
+    const Tx = attends(this.net) ? this.st.Tx[0] : 0;
     return {
       energies: this.rt.f32(this.st.energies, Tx),
       weights: this.rt.f32(this.st.weights, Tx),
-      context: this.rt.f32(this.st.context, this.net.annotationSize),
+      context: this.rt.f32(this.st.context, contextSize(this.net)),
       state: this.rt.f32(this.st.state, this.net.config.hiddenSize),
       logits: this.rt.f32(this.st.logits, V),
     };
@@ -234,6 +238,12 @@ export class Seq2SeqModel {
     this.st = net.createState(regions, Math.max(this.maxBeamSize, this.maxBatchSize), this.maxBatchSize);
     this.ctx = new DecodeContext(rt, net, this.st, regions);
   }
+
+  /**
+   * Whether decoder steps attend over the source (false for cho and sutskever, the encoder-decoders
+   * without attention: their results' attention rows have length 0).
+   */
+  get attends(): boolean { return attends(this.net); }
 
   /** Bytes of the shared Wasm memory (it grows at load, never during decoding). */
   get wasmMemoryBytes(): number { return this.rt.memoryBytes; }
@@ -423,6 +433,13 @@ export class Seq2SeqModel {
     const beamSize = int('beamSize', o.beamSize, 1, 1, this.maxBeamSize, ' (loadModel option maxBeamSize)');
     const sampling = o.temperature !== undefined || o.topK !== undefined || o.topP !== undefined;
     if (sampling && beamSize > 1) throw new SeqattnError('E_OPTION', 'beamSize > 1 and sampling options (temperature, topK, topP) exclude each other');
+    if (!attends(this.net)) {
+      // both read a_ij, which a model without attention does not compute
+      if (o.replaceUnknown) throw new SeqattnError('E_OPTION', `replaceUnknown picks the source token with the highest attention weight: ${c.architecture} has no attention`);
+      if (o.coveragePenalty !== undefined && o.coveragePenalty !== 0) {
+        throw new SeqattnError('E_OPTION', `coveragePenalty is ${o.coveragePenalty}: the coverage penalty sums attention weights a_ij, and ${c.architecture} has no attention`);
+      }
+    }
     if (o.replaceUnknown && c.targetUnkId === null) throw new SeqattnError('E_OPTION', 'replaceUnknown needs a target unknown symbol: the config has no target_unk_id');
     if (o.replaceUnknown && this.net.input === 'features') throw new SeqattnError('E_OPTION', `replaceUnknown copies source tokens: ${c.architecture} reads annotation vectors, which have none`);
     const hard = c.architecture === 'show-attend-tell' && c.attention === 'hard';

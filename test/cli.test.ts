@@ -120,7 +120,7 @@ test('usage errors exit 2 with one line', () => {
   fails(translate(['--attention=yes', 'a']), 2, /takes no value/);
 });
 
-test('runtime errors exit 1 with one line: unknown model, unreadable or damaged file, rejected input, unwritable SVG', () => {
+test('runtime errors exit 1 with one line: unknown model, unreadable or damaged file, rejected input, unwritable SVG, a picture of a model without attention', () => {
   fails(run(['translate', '--model', 'no-such-model', 'a']), 1, /no-such-model.*neither a bundled model/);
   fails(run(['translate', '--model', join(tmp, 'missing.safetensors'), 'a']), 1, /missing\.safetensors/);
   fails(run(['translate', '--model', join(root, 'README.md'), 'a']), 1, /README\.md/);
@@ -130,6 +130,10 @@ test('runtime errors exit 1 with one line: unknown model, unreadable or damaged 
   fails(r, 1, /more than max_source_length/);
   assert.equal(r.out.split('\n').filter(Boolean).map((l) => l.split('  ')[0]), ['ab', 'cd'], 'the other inputs still translated');
   fails(translate(['--svg', join(tmp, 'no', 'such', 'dir.svg'), 'ab']), 1, /cannot write .*dir\.svg: ENOENT/);
+  const cho = join(root, 'test', 'fixtures', 'cho-maxout');
+  fails(run(['translate', '--model', cho, '--attention', 'ab']), 1, /--attention: .*cho-maxout is a cho model, which has no attention to draw/);
+  fails(run(['translate', '--model', cho, '--svg', join(tmp, 'cho.svg'), 'ab']), 1, /--svg: .*a cho model, which has no attention/);
+  assert.is(run(['translate', '--model', cho, 'ab']).code, 0, 'without a picture it translates');
 });
 
 test('--beam / --nbest: K hypotheses, best first, with log p as the library scores them', async () => {

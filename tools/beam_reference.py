@@ -2,7 +2,8 @@
 
     from beam_reference import beam_search
     r = beam_search(model, config, source_ids, beamSize=5, nBest=2, lengthPenalty=0.6)
-    (source_ids: for show-attend-tell the annotation vectors, L x D values row-major)
+    (source_ids: for show-attend-tell the annotation vectors, L x D values row-major; cho and
+    sutskever have no attention: attention rows of length 0, and no coverage penalty)
     r["nBest"]  # [{ids, log_probs, attention, score, finished}], best first
 
 The options are the camelCase names of TranslateOptions (src/model.ts) with the same defaults:
@@ -42,7 +43,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from seqattn_torch import LuongSeq2Seq, RNNsearch, ShowAttendTell, TutorialSeq2Seq  # noqa: E402
+from seqattn_torch import ChoEncoderDecoder, LuongSeq2Seq, RNNsearch, Seq2SeqLSTM, ShowAttendTell, TutorialSeq2Seq  # noqa: E402
 
 __all__ = ["Stepper", "beam_search", "length_penalty", "repeats_ngram", "DEFAULTS"]
 
@@ -65,8 +66,16 @@ class Stepper:
             self.Tx = self.a.shape[1]
             return
         src = torch.tensor([list(source_ids)], dtype=torch.long)
-        self.Tx = src.shape[1]
-        if isinstance(model, TutorialSeq2Seq):
+        self.Tx = src.shape[1]  # the length of an attention row: 0 for the models without attention
+        if isinstance(model, ChoEncoderDecoder):
+            self.kind = "cho"
+            self.c, self.h = model.encode(src)  # c (1, H) fixed, h'_0 (1, H)
+            self.Tx = 0
+        elif isinstance(model, Seq2SeqLSTM):
+            self.kind = "sutskever"
+            self.state = model.encode(src)  # (h, c) (L, 1, H)
+            self.Tx = 0
+        elif isinstance(model, TutorialSeq2Seq):
             self.kind = "tutorial"
             self.keys, self.hidden = model.encoder(src)  # (1, Tx, H), (1, 1, H)
         elif isinstance(model, RNNsearch):
@@ -82,6 +91,12 @@ class Stepper:
     def step(self, previous):
         """previous: (B,) ids y_{i-1} of the B live rows -> logits (B, V), attention (B, Tx)."""
         B = previous.shape[0]
+        if self.kind == "cho":
+            lg, self.h = self.model.decoder.step(previous, self.h, self.c.expand(B, -1))
+            return lg, lg.new_zeros(B, 0)
+        if self.kind == "sutskever":
+            lg, self.state = self.model.step(previous, self.state)
+            return lg, lg.new_zeros(B, 0)
         if self.kind == "tutorial":
             dec = self.model.decoder
             out, self.hidden, w = dec.forward_step(previous.view(B, 1), self.hidden, self.keys.expand(B, -1, -1))
@@ -100,7 +115,11 @@ class Stepper:
     def reorder(self, parents):
         """Row k of the new state is row parents[k] of the current one."""
         idx = torch.tensor(parents, dtype=torch.long)
-        if self.kind == "tutorial":
+        if self.kind == "sutskever":
+            self.state = tuple(x.index_select(1, idx) for x in self.state)
+        elif self.kind == "cho":
+            self.h = self.h.index_select(0, idx)
+        elif self.kind == "tutorial":
             self.hidden = self.hidden.index_select(1, idx)
         elif self.kind == "show-attend-tell":
             self.state = tuple(x.index_select(0, idx) for x in self.state)
@@ -141,6 +160,8 @@ def beam_search(model, config, source_ids, eps=1e-5, **options):
     K, L, n_best = o["beamSize"], o["maxLength"], o["nBest"]
     alpha, beta, block, min_len = o["lengthPenalty"], o["coveragePenalty"], o["blockRepeatNgram"], o["minLength"]
     assert 1 <= n_best <= K and 1 <= L and 0 <= min_len <= L
+    if beta and isinstance(model, (ChoEncoderDecoder, Seq2SeqLSTM)):
+        raise ValueError("coveragePenalty: the model has no attention (seqattn: E_OPTION)")
     sos, eos = config["sos_id"], config["eos_id"]
     V = len(config["target_vocab"])
     k_top = min(V, 2 * K)

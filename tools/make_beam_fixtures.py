@@ -6,7 +6,9 @@ For every folder of --fixtures with a reference.json (written by tools/make_fixt
 the model with seqattn_torch.load_model and writes beam.json beside it: for each source of
 reference.json (ids of length 1, 3, 7, 60 and the string cases; show-attend-tell: its annotation
 vectors) x each setting below (the coverage penalty too under local and hard attention, where
-positions no window or location reached count at beam.ts's COVERAGE_FLOOR), the options
+positions no window or location reached count at beam.ts's COVERAGE_FLOOR; not for cho and
+sutskever, which have no attention: seqattn rejects the option there, and the setting runs
+without it), the options
 (TranslateOptions names, maxLength = max_target_length) and the nBest list (ids, log_probs,
 score = log P / lp + cp, finished). Run it after make_fixtures.py, on the same folder.
 
@@ -50,9 +52,11 @@ def make(folder):
     with open(os.path.join(folder, "reference.json"), encoding="utf-8") as f:
         ref = json.load(f)
     cases = []
+    attends = config["architecture"] not in ("cho", "sutskever")
     for src in ref["cases"]:
         for setting in SETTINGS:
-            options = {**setting, "maxLength": config["max_target_length"]}
+            options = {k: v for k, v in setting.items() if attends or k != "coveragePenalty"}
+            options["maxLength"] = config["max_target_length"]
             features = "features" in src  # show-attend-tell
             r = beam_search(model, config, src["features"] if features else src["source_ids"], eps=EPS, **options)
             assert r["nBest"], f"{src['name']} {options}: no hypothesis"

@@ -11,10 +11,14 @@ Writes, for small random-weight models (torch.manual_seed, so reruns are identic
   luong-*/          luong (LSTM), char tokenizer, config in metadata: dot (2 layers, input feeding),
                     general (no input feeding), concat (bidirectional 2-layer encoder), local-m
                     (concat score, D = 3), local-p (general score, D = 4)
+  cho-*/            cho (no attention), char tokenizer, config in metadata: reset_before GRUs + maxout
+                    (the paper's), reset_after (nn.GRU) + tanh deep output
+  sutskever-*/      sutskever (no attention), char tokenizer, config in metadata: 2 layers over the
+                    reversed source, 1 layer over the source as given
   sat-*/            show-attend-tell, word-level captions, config in metadata: soft (gate, deep
                     output eq. (7)), soft-plain (no gate, Linear(h_t)), hard (argmax location, gate,
                     tanh deep output)
-each with reference.json: greedy decodes (ids, attention [steps][Tx], raw logits [steps][V_t],
+each with reference.json: greedy decodes (ids, attention [steps][Tx] (rows of length 0 for cho and sutskever), raw logits [steps][V_t],
 log_probs [steps], score = sum(log_probs)) for id inputs of length 1, 3, 7, 60 and a few strings;
 show-attend-tell cases instead carry seeded random annotation vectors ("features", L x D values,
 and "length" L) for grids of L = 1, 4, 9, 49, 196.
@@ -133,6 +137,24 @@ def luong_config(**fields):
     }
 
 
+# The encoder-decoders without attention the attention papers compare against.
+CHO = [
+    ("cho-maxout", dict(gru_convention="reset_before", deep_output="maxout", embedding_size=10, encoder_hidden_size=20,
+                        hidden_size=16, deep_output_size=8), 3),
+    ("cho-tanh", dict(gru_convention="reset_after", deep_output="tanh", embedding_size=12, encoder_hidden_size=16,
+                      hidden_size=24, deep_output_size=12), 4),
+]
+SUTSKEVER = [
+    ("sutskever-reversed", dict(num_layers=2, reverse_source=True, embedding_size=10, hidden_size=16), 5),
+    ("sutskever-forward", dict(num_layers=1, reverse_source=False, embedding_size=12, hidden_size=20), 4),
+]
+
+
+def attends(config):
+    """Whether the model's steps compute attention weights (not cho, sutskever)."""
+    return config["architecture"] not in ("cho", "sutskever")
+
+
 CAPTIONS = {
     "target_vocab": SPECIALS + "a man woman dog riding on the beach wave with frisbee two people sitting at table red bus street .".split(),
     "target_separator": " ",
@@ -236,6 +258,12 @@ def make_interesting(model, config):
             if hasattr(att, "v_p"):
                 att.v_p.weight.mul_(3.0)  # p_t spread over the source, not stuck at S/2
             model.encoder.embedding.weight.mul_(2.0)
+        elif not attends(config):
+            # larger source embeddings: a different source gives a visibly different summary
+            model.encoder.embedding.weight.mul_(2.0)
+            if config["architecture"] == "sutskever":
+                for p in [*model.encoder.rnn.parameters(), *model.decoder.rnn.parameters()]:
+                    p.mul_(3.0)  # the final (h, c) moves with the source, not only with y_{t-1}
         elif config["architecture"] == "pytorch-tutorial":
             model.decoder.attention.Va.weight.mul_(4.0)
             model.decoder.attention.Ua.weight.mul_(2.0)
@@ -267,8 +295,8 @@ def check_result(r, Tx, config, name):
     assert 1 <= steps <= config["max_target_length"], name
     assert len(r["attention"]) == len(r["logits"]) == len(r["log_probs"]) == steps, name
     for row in r["attention"]:
-        assert len(row) == Tx and all(w >= 0 for w in row), name
-        if config.get("attention") != "local-p":  # local-p's Gaussian leaves sum_s a_t(s) < 1
+        assert len(row) == (Tx if attends(config) else 0) and all(w >= 0 for w in row), name
+        if attends(config) and config.get("attention") != "local-p":  # local-p's Gaussian leaves sum_s a_t(s) < 1
             assert abs(sum(row) - 1) < 1e-5, name
     for k, (lg, lp) in enumerate(zip(r["logits"], r["log_probs"])):
         assert len(lg) == V and all(math.isfinite(x) for x in lg), name
@@ -347,17 +375,11 @@ def main():
     report("tutorial", refs, size, bias, config)
 
     # 2. bahdanau, reset_before, maxout, char tokenizer, config in metadata
-    config = maxout_config()
-    model, cases, bias = build(config, 2, [
+    one_file_fixture(out, "bahdanau-maxout", maxout_config(), 2, [
         "Hello",
         "naïve-x!",                        # 'ï', '-', '!' are not in the vocabulary -> <unk>
         "a😀b",                             # one code point outside the BMP -> one <unk>
     ])
-    folder = os.path.join(out, "bahdanau-maxout")
-    os.makedirs(folder, exist_ok=True)
-    save_model(model, config, os.path.join(folder, "model.safetensors"))
-    refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
-    report("bahdanau-maxout", refs, size, bias, config)
 
     # 3. bahdanau, reset_after (nn.GRU), tanh, word tokenizer, config.json beside the weights
     config = tanh_config()
@@ -377,29 +399,30 @@ def main():
 
     # 4. luong, every alignment function
     for name, fields, seed in LUONG:
-        config = luong_config(**fields)
-        model, cases, bias = build(config, seed, ["Hello", "attention", "naïve"])
-        folder = os.path.join(out, name)
-        os.makedirs(folder, exist_ok=True)
-        save_model(model, config, os.path.join(folder, "model.safetensors"))
-        refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
-        report(name, refs, size, bias, config)
+        one_file_fixture(out, name, luong_config(**fields), seed, ["Hello", "attention", "naïve"])
 
-    # 5. show-attend-tell: soft with gate and deep output, soft plain, hard (argmax)
+    # 5. cho and sutskever: no attention
+    for name, fields, seed in CHO + SUTSKEVER:
+        one_file_fixture(out, name, {"architecture": name.split("-")[0], **fields, **CHAR_G2P}, seed, ["Hello", "sequence", "naïve"])
+
+    # 6. show-attend-tell: soft with gate and deep output, soft plain, hard (argmax)
     for name, fields, seed in SAT:
-        config = sat_config(**fields)
-        model, cases, bias = build(config, seed, [])
-        folder = os.path.join(out, name)
-        os.makedirs(folder, exist_ok=True)
-        save_model(model, config, os.path.join(folder, "model.safetensors"))
-        refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
-        report(name, refs, size, bias, config)
+        one_file_fixture(out, name, sat_config(**fields), seed, [])
 
+
+def one_file_fixture(out, name, config, seed, texts):
+    """out/name/: model.safetensors (config in metadata) and reference.json of a random model."""
+    model, cases, bias = build(config, seed, texts)
+    folder = os.path.join(out, name)
+    os.makedirs(folder, exist_ok=True)
+    save_model(model, config, os.path.join(folder, "model.safetensors"))
+    refs, size = write_fixture(folder, model, config, cases, [os.path.join(folder, "model.safetensors")])
+    report(name, refs, size, bias, config)
 
 def report(name, refs, size, bias, config):
     print(f"{name}: reference.json {size} bytes, eos bias {bias}")
     for r in refs:
-        peak = sum(max(row) for row in r["attention"]) / len(r["attention"])
+        peak = sum(max(row, default=0) for row in r["attention"]) / len(r["attention"])
         stop = "EOS" if r["ids"][-1] == config["eos_id"] else "max"
         print(f"  {r['name']:10s} Tx={source_length(r):2d} steps={len(r['ids']):2d} ({stop})"
               f" mean max a_ij={peak:.2f} score={r['score']:.4f} input={r['input']!r}")

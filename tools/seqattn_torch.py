@@ -4,6 +4,10 @@ state_dict() names are exactly the tensor names of the format, so
     save_model(model, config, "model.safetensors")
 writes a file seqattn loads, and load_model() reads one back.
 
+  ChoEncoderDecoder "cho": Cho et al. 2014, GRU encoder, summary c = tanh(V h_N), GRU decoder
+                   over [E y_{t-1}; c] from h'_0 = tanh(V' c), deep output from [h'_t; E y_{t-1}; c].
+  Seq2SeqLSTM      "sutskever": Sutskever, Vinyals & Le 2014, stacked LSTM encoder over the reversed
+                   source, stacked LSTM decoder from its final (h, c), softmax(W h_t + b).
   TutorialSeq2Seq  "pytorch-tutorial": the official PyTorch seq2seq tutorial (EncoderRNN +
                    AttnDecoderRNN with BahdanauAttention), eval mode.
   RNNsearch        "bahdanau": Bahdanau, Cho & Bengio 2015, bidirectional GRU encoder, additive
@@ -15,6 +19,7 @@ writes a file seqattn loads, and load_model() reads one back.
                    h_0, c_0 = tanh(f_init(mean_i a_i)), additive attention on h_{t-1}, soft or hard
                    (argmax) attention, gate beta_t, nn.LSTMCell over [E y_{t-1}; z_t], deep output.
 
+The two without attention (cho, sutskever) give attention rows of length 0.
 All have greedy(source_ids) (ShowAttendTell: greedy(features), L x D values row-major) -> dict(ids, attention, logits, log_probs, score) (batch 1).
 RNNsearch also has a batched teacher-forcing forward(src, src_lengths, tgt_in) -> logits for
 training and greedy_batch(list of id lists) -> list of id lists.
@@ -41,6 +46,8 @@ __all__ = [
     "EncoderRNN",
     "BahdanauAttention",
     "AttnDecoderRNN",
+    "ChoEncoderDecoder",
+    "Seq2SeqLSTM",
     "TutorialSeq2Seq",
     "RNNsearch",
     "LuongSeq2Seq",
@@ -63,11 +70,16 @@ def config_defaults(config):
     H = c["hidden_size"]
     c.setdefault("embedding_size", H)
     c.setdefault("gru_convention", "reset_after")
-    if c["architecture"] == "bahdanau":
+    if c["architecture"] in ("bahdanau", "cho"):
         c.setdefault("encoder_hidden_size", H)
-        c.setdefault("alignment_size", H)
+        if c["architecture"] == "bahdanau":
+            c.setdefault("alignment_size", H)
         c.setdefault("deep_output", "maxout")
         c.setdefault("deep_output_size", H)
+    if c["architecture"] == "sutskever":
+        c.setdefault("encoder_hidden_size", H)
+        c.setdefault("num_layers", 1)
+        c.setdefault("reverse_source", True)
     if c["architecture"] == "luong":
         c.setdefault("num_layers", 1)
         c.setdefault("bidirectional_encoder", False)
@@ -353,6 +365,158 @@ class TutorialSeq2Seq(nn.Module):
 
 
 # --------------------------------------------------------------------------------------------
+# The deep output of Cho et al. 2014 (A.1.2) and RNNsearch (A.2.2): from r = [s_i; E y_{i-1}; c_i],
+# t = maxout(W_t r + b_t) (l units of 2 pieces) | tanh(W_t r + b_t) | r; logits = W_o t + b_o
+
+
+def _add_deep_output(module, kind, readout, l, V):
+    """module.deep_output (absent for "none") and module.out, as the format names them."""
+    if kind == "maxout":
+        module.deep_output = nn.Linear(readout, 2 * l)
+        module.out = nn.Linear(l, V)
+    elif kind == "tanh":
+        module.deep_output = nn.Linear(readout, l)
+        module.out = nn.Linear(l, V)
+    elif kind == "none":
+        module.out = nn.Linear(readout, V)
+    else:
+        raise ValueError(f"deep_output must be 'maxout', 'tanh' or 'none', got {kind!r}")
+
+
+def _deep_output(module, r, dropout=None):
+    """logits (B, V) from the readout r (B, R) through module.deep_output / module.out (module.kind)."""
+    if module.kind == "maxout":
+        t = module.deep_output(r)
+        t = t.view(*t.shape[:-1], -1, 2).max(-1).values
+    elif module.kind == "tanh":
+        t = torch.tanh(module.deep_output(r))
+    else:
+        t = r
+    if dropout is not None:
+        t = dropout(t)
+    return module.out(t)
+
+
+# --------------------------------------------------------------------------------------------
+# cho: Cho et al. 2014, "Learning Phrase Representations using RNN Encoder-Decoder for
+# Statistical Machine Translation" (EMNLP), sec. 2.2 and appendix A. No attention.
+
+
+class ChoEncoder(nn.Module):
+    """h_j = GRU(E x_j, h_{j-1}); the summary c = tanh(V h_N) (A.1.1), V without bias."""
+
+    def __init__(self, vocab_size, E, n, H, convention):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, E)
+        self.rnn = make_gru(convention, E, n)
+        self.V = nn.Linear(n, H, bias=False)
+
+    def forward(self, src):
+        """src (B, N) -> c (B, H)."""
+        _, h_N = _run_rnn(self.rnn, self.embedding(src))
+        return torch.tanh(self.V(h_N[0]))
+
+
+class ChoDecoder(nn.Module):
+    """h'_0 = tanh(V' c); h'_t = GRU([E y_{t-1}; c], h'_{t-1}); logits from [h'_t; E y_{t-1}; c] (A.1.2)."""
+
+    def __init__(self, config):
+        super().__init__()
+        E, H, l = config["embedding_size"], config["hidden_size"], config["deep_output_size"]
+        V = len(config["target_vocab"])
+        self.kind = config["deep_output"]
+        self.embedding = nn.Embedding(V, E)
+        self.V = nn.Linear(H, H, bias=False)  # V'
+        self.rnn = make_gru(config["gru_convention"], E + H, H)
+        _add_deep_output(self, self.kind, H + E + H, l, V)
+
+    def initial_state(self, c):
+        return torch.tanh(self.V(c))
+
+    def step(self, y_prev, h_prev, c):
+        """y_prev (B,) ids, h_prev (B, H), c (B, H) -> logits (B, V), h (B, H)."""
+        Ey = self.embedding(y_prev)
+        _, h = _run_rnn(self.rnn, torch.cat([Ey, c], dim=-1).unsqueeze(1), h_prev.unsqueeze(0))
+        h = h[0]
+        return _deep_output(self, torch.cat([h, Ey, c], dim=-1)), h
+
+
+class ChoEncoderDecoder(nn.Module):
+    """architecture "cho": attributes encoder (ChoEncoder), decoder (ChoDecoder)."""
+
+    def __init__(self, config):
+        super().__init__()
+        config = config_defaults(config)
+        self.config = config
+        self.encoder = ChoEncoder(len(config["source_vocab"]), config["embedding_size"], config["encoder_hidden_size"],
+                                  config["hidden_size"], config["gru_convention"])
+        self.decoder = ChoDecoder(config)
+
+    def encode(self, src):
+        """src (B, N) -> c (B, H), h'_0 (B, H)."""
+        c = self.encoder(src)
+        return c, self.decoder.initial_state(c)
+
+    def greedy(self, source_ids, max_steps=None):
+        with _EvalMode(self):
+            c, h = self.encode(torch.tensor([list(source_ids)], dtype=torch.long))
+            state = [h]
+
+            def step(y):
+                lg, state[0] = self.decoder.step(y, state[0], c)
+                return lg[0], lg.new_zeros(0)  # no attention
+
+            return _greedy(self.config, step, max_steps)
+
+
+# --------------------------------------------------------------------------------------------
+# sutskever: Sutskever, Vinyals & Le 2014, "Sequence to Sequence Learning with Neural Networks"
+
+
+class Seq2SeqLSTM(nn.Module):
+    """architecture "sutskever": encoder (embedding, rnn = nn.LSTM(E, H, num_layers=L)) over the source
+    reversed (sec. 3.3; reverse_source), decoder (embedding, rnn = nn.LSTM(E, H, num_layers=L) from the
+    encoder's final (h, c) of every layer, out = Linear(H, V): p(y_t) = softmax(W h_t + b))."""
+
+    def __init__(self, config):
+        super().__init__()
+        c = config_defaults(config)
+        if c["encoder_hidden_size"] != c["hidden_size"]:
+            raise ValueError("sutskever: the decoder starts from the encoder's final states, so encoder_hidden_size must be hidden_size")
+        self.config = c
+        E, H, L = c["embedding_size"], c["hidden_size"], c["num_layers"]
+        self.encoder = nn.Module()
+        self.encoder.embedding = nn.Embedding(len(c["source_vocab"]), E)
+        self.encoder.rnn = nn.LSTM(E, H, num_layers=L, batch_first=True)
+        self.decoder = nn.Module()
+        self.decoder.embedding = nn.Embedding(len(c["target_vocab"]), E)
+        self.decoder.rnn = nn.LSTM(E, H, num_layers=L, batch_first=True)
+        self.decoder.out = nn.Linear(H, len(c["target_vocab"]))
+
+    def encode(self, src):
+        """src (B, S) -> (h, c), each (L, B, H): the encoder's final state over x_S..x_1 (or x_1..x_S)."""
+        if self.config["reverse_source"]:
+            src = src.flip(1)
+        _, state = self.encoder.rnn(self.encoder.embedding(src))
+        return state
+
+    def step(self, y_prev, state):
+        """y_prev (B,) ids, state (h, c) (L, B, H) -> logits (B, V), state."""
+        out, state = self.decoder.rnn(self.decoder.embedding(y_prev).unsqueeze(1), state)
+        return self.decoder.out(out[:, 0]), state
+
+    def greedy(self, source_ids, max_steps=None):
+        with _EvalMode(self):
+            run = [self.encode(torch.tensor([list(source_ids)], dtype=torch.long))]
+
+            def step(y):
+                lg, run[0] = self.step(y, run[0])
+                return lg[0], lg.new_zeros(0)  # no attention
+
+            return _greedy(self.config, step, max_steps)
+
+
+# --------------------------------------------------------------------------------------------
 # bahdanau: RNNsearch (Bahdanau, Cho & Bengio 2015)
 
 
@@ -402,17 +566,7 @@ class RNNsearchDecoder(nn.Module):
         self.init = nn.Linear(n, H)
         self.attention = AdditiveAttention(H, 2 * n, A)
         self.rnn = make_gru(config["gru_convention"], E + 2 * n, H)
-        readout = H + E + 2 * n
-        if self.kind == "maxout":
-            self.deep_output = nn.Linear(readout, 2 * l)
-            self.out = nn.Linear(l, V)
-        elif self.kind == "tanh":
-            self.deep_output = nn.Linear(readout, l)
-            self.out = nn.Linear(l, V)
-        elif self.kind == "none":
-            self.out = nn.Linear(readout, V)
-        else:
-            raise ValueError(f"deep_output must be 'maxout', 'tanh' or 'none', got {self.kind!r}")
+        _add_deep_output(self, self.kind, H + E + 2 * n, l, V)
         self.n = n
 
     def initial_state(self, h):
@@ -424,17 +578,7 @@ class RNNsearchDecoder(nn.Module):
         a, c = self.attention(s_prev, h, Uh, mask)
         _, s = _run_rnn(self.rnn, torch.cat([Ey, c], dim=-1).unsqueeze(1), s_prev.unsqueeze(0))
         s = s[0]
-        r = torch.cat([s, Ey, c], dim=-1)
-        if self.kind == "maxout":
-            t = self.deep_output(r)
-            t = t.view(*t.shape[:-1], -1, 2).max(-1).values
-        elif self.kind == "tanh":
-            t = torch.tanh(self.deep_output(r))
-        else:
-            t = r
-        if dropout is not None:
-            t = dropout(t)
-        return self.out(t), s, a
+        return _deep_output(self, torch.cat([s, Ey, c], dim=-1), dropout), s, a
 
 
 class RNNsearch(nn.Module):
@@ -764,8 +908,12 @@ class ShowAttendTell(nn.Module):
 
 
 def build_model(config):
-    """nn.Module for config["architecture"] ("pytorch-tutorial" | "bahdanau" | "luong" | "show-attend-tell")."""
+    """nn.Module for config["architecture"] ("cho" | "sutskever" | "pytorch-tutorial" | "bahdanau" | "luong" | "show-attend-tell")."""
     arch = config["architecture"]
+    if arch == "cho":
+        return ChoEncoderDecoder(config)
+    if arch == "sutskever":
+        return Seq2SeqLSTM(config)
     if arch == "pytorch-tutorial":
         return TutorialSeq2Seq(config)
     if arch == "bahdanau":

@@ -63,7 +63,7 @@ export function beamSearch(ctx: DecodeContext, o: BeamOptions): DecodedSequence[
   const { sosId, eosId } = net.config;
   const K = o.beamSize;
   if (K > st.maxRows) throw new SeqattnError('E_OPTION', `beamSize ${K} is more than the ${st.maxRows} rows this model was loaded with (loadModel option maxBeamSize)`);
-  const Tx = st.Tx[0];
+  const Tx = ctx.attentionLength(0); // 0 without attention: no coverage (model.ts rejects the penalty there)
   const L = o.maxLength;
   const kTop = Math.min(V, 2 * K);
 

@@ -3,7 +3,7 @@
  * (log-probabilities and top-k buffers for every row). Nothing here is allocated per step.
  */
 import type { Regions } from '../memory.js';
-import type { AttentionNet, DecodeState } from '../models/net.js';
+import { attends, type AttentionNet, type DecodeState } from '../models/net.js';
 import type { WasmRuntime } from '../wasm.js';
 
 export class DecodeContext {
@@ -18,6 +18,8 @@ export class DecodeContext {
   readonly previous: Int32Array;
   /** Row r's parent row, for reorder. */
   readonly parents: Int32Array;
+  /** Whether the net's steps compute a_ij (false: attention rows have length 0). */
+  readonly attends: boolean;
 
   constructor(readonly rt: WasmRuntime, readonly net: AttentionNet, readonly st: DecodeState, regions: Regions) {
     this.V = net.config.targetVocab.length;
@@ -28,6 +30,12 @@ export class DecodeContext {
     this.topVal = regions.floats(Math.max(rows * this.topK, this.V));
     this.previous = new Int32Array(rows);
     this.parents = new Int32Array(rows);
+    this.attends = attends(net);
+  }
+
+  /** Length of an attention row over slot `slot`'s source: its Tx, or 0 for a net without attention. */
+  attentionLength(slot: number): number {
+    return this.attends ? this.st.Tx[slot] : 0;
   }
 
   /** Pointer to row r's log-probabilities. */
@@ -39,10 +47,9 @@ export class DecodeContext {
     for (let r = 0; r < rows; r++) k.log_softmax(this.logProbsRow(r), this.st.logits + r * this.V * 4, this.V);
   }
 
-  /** Attention row a_i of decode row r (valid until the next step). */
+  /** Attention row a_i of decode row r (valid until the next step); length 0 without attention. */
   weightsRow(r: number): Float32Array {
-    const slot = this.st.slotOf[r];
-    return this.rt.f32(this.st.weights + r * this.st.maxTx * 4, this.st.Tx[slot]);
+    return this.rt.f32(this.st.weights + r * this.st.maxTx * 4, this.attentionLength(this.st.slotOf[r]));
   }
 }
 
@@ -60,7 +67,7 @@ export interface DecodedSequence {
   ids: number[];
   /** log p(y_i | y_<i, x) for each y_i, under the model (before any penalty or temperature). */
   logProbs: number[];
-  /** a_i over the source, per output step. */
+  /** a_i over the source, per output step (length 0 for a net without attention). */
   attention: Float32Array[];
   /** Whether </s> ended the sequence (false: maxLength ran out). */
   finished: boolean;

@@ -78,6 +78,23 @@ export interface AttentionNet<S extends DecodeState = DecodeState> {
   reorder(st: S, parents: Int32Array, rows: number): void;
   /** Called before each decode with its options, for nets whose step depends on them (hard attention). */
   setDecodeOptions?(st: S, options: NetDecodeOptions): void;
+  /**
+   * false for the encoder-decoders without attention (cho, sutskever): a step computes no e_ij,
+   * a_ij, so attention rows (results, step API energies and weights) have length 0. Default true.
+   */
+  readonly attends?: boolean;
+  /** Size of the step API's context c_i; default annotationSize (cho: its fixed summary c; sutskever: 0). */
+  readonly contextSize?: number;
+}
+
+/** Whether a net's steps compute attention weights a_ij (AttentionNet.attends, default true). */
+export function attends(net: AttentionNet): boolean {
+  return net.attends !== false;
+}
+
+/** Size of the context c_i a net's step leaves at DecodeState.context (AttentionNet.contextSize). */
+export function contextSize(net: AttentionNet): number {
+  return net.contextSize ?? net.annotationSize;
 }
 
 /** The decode options a net's step may read (TranslateOptions, validated). */
@@ -113,16 +130,17 @@ export interface AttentionDecoderSizes {
   input: { readonly inputWidth: number; readonly contextOffset: number };
 }
 
-/** The DecodeState buffers every net has the same way (all but context and state, which each net places). */
+/** The DecodeState buffers every net has the same way (all but context and state, which each net places); `attends` false: no e_ij, a_ij. */
 export function decodeStateBuffers(r: Regions, maxRows: number, maxSlots: number, maxTx: number, annotationSize: number,
-  targetVocabSize: number): Omit<DecodeState, 'context' | 'contextStride' | 'state'> {
+  targetVocabSize: number, attends = true): Omit<DecodeState, 'context' | 'contextStride' | 'state'> {
+  const a = attends ? maxRows * maxTx : 0; // e_ij, a_ij: none without attention
   return {
     maxRows, maxSlots, maxTx,
     Tx: new Int32Array(maxSlots),
     slotOf: new Int32Array(maxRows),
     annotations: r.floats(maxSlots * maxTx * annotationSize),
-    energies: r.floats(maxRows * maxTx),
-    weights: r.floats(maxRows * maxTx),
+    energies: r.floats(a),
+    weights: r.floats(a),
     logits: r.floats(maxRows * targetVocabSize),
   };
 }
@@ -146,14 +164,14 @@ export function createAttentionDecoderState(r: Regions, maxRows: number, maxSlot
 }
 
 /** Row `row` starts on source slot `slot`: s = s_0 of that slot (AttentionNet.startRow). */
-export function startRowFromS0(F32: Float32Array, st: AttentionDecoderState, row: number, slot: number, H: number): void {
+export function startRowFromS0(F32: Float32Array, st: DecodeState & { s0: number }, row: number, slot: number, H: number): void {
   st.slotOf[row] = slot;
   const from = (st.s0 >> 2) + slot * H;
   F32.copyWithin((st.state >> 2) + row * H, from, from + H);
 }
 
 /** Row r takes row parents[r]'s s and source slot (AttentionNet.reorder for a GRU decoder). */
-export function reorderRows(F32: Float32Array, st: AttentionDecoderState, parents: Int32Array, rows: number, H: number): void {
+export function reorderRows(F32: Float32Array, st: DecodeState & { tmp: number }, parents: Int32Array, rows: number, H: number): void {
   gatherRows(F32, st.state, st.tmp, parents, rows, H);
   reorderSlots(st.slotOf, parents, rows);
 }

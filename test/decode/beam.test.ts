@@ -105,7 +105,8 @@ test('... with the length penalty, the coverage penalty, minLength and n-gram bl
 
 test('beamSize 1 equals greedy decoding on every fixture model and case', async () => {
   for (const name of ['tutorial', 'bahdanau-maxout', 'bahdanau-tanh', 'luong-dot', 'luong-general', 'luong-concat', 'luong-local-m', 'luong-local-p',
-    'sat-soft', 'sat-soft-plain', 'sat-hard']) {
+    'sat-soft', 'sat-soft-plain', 'sat-hard',
+    'cho-maxout', 'cho-tanh', 'sutskever-reversed', 'sutskever-forward']) {
     const model = await loadModel(join(committedFixtures, name));
     const rand = lcg(9);
     for (let len = 1; len <= 40; len += 3) {

@@ -236,8 +236,8 @@ test('a fixture written by PyTorch, if present, parses', () => {
     const sizes = [...f.tensors.values()].reduce((a, t) => a + (t.end - t.begin), 0);
     assert.is(sizes, bytes.length - f.dataStart, 'tensors tile the data section (as PyTorch writers do)');
     assert.is(f.dataStart % 8, 0, 'data section 8-byte aligned');
-    // GRU weight_hh rows r, z, n (3H); LSTM (luong) i, f, g, o (4H)
-    const gates = 'seqattn' in f.metadata && JSON.parse(f.metadata.seqattn).architecture === 'luong' ? 4 : 3;
+    // GRU weight_hh rows r, z, n (3H); LSTM (luong, sutskever) i, f, g, o (4H)
+    const gates = 'seqattn' in f.metadata && ['luong', 'sutskever'].includes(JSON.parse(f.metadata.seqattn).architecture) ? 4 : 3;
     for (const t of f.tensors.values()) {
       if (/weight_hh_l\d+(_reverse)?$/.test(t.name)) assert.is(t.shape[0], gates * t.shape[1], `${t.name} is [${gates}H, H]`);
       if (/bias_(ih|hh)_l0(_reverse)?$/.test(t.name)) assert.is(t.shape.length, 1, `${t.name} is 1-D`);

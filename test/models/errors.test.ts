@@ -4,20 +4,15 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel, loadModelFrom, readSafetensors, writeSafetensors } from '../../src/node.js';
-import { committedFixtures, throwsCode } from './helpers.js';
+import { committedFixtures, rewriteModel, throwsCode } from './helpers.js';
 
 const tutorialDir = join(committedFixtures, 'tutorial');
 const charDir = join(committedFixtures, 'bahdanau-maxout');
 const tutorialBytes = readFileSync(join(tutorialDir, 'model.safetensors'));
 
 /** A model file (default: the tutorial's) rewritten with `edit` applied to its tensors and config. */
-function rewritten(edit: (t: Record<string, { shape: number[]; data: Float32Array }>, config: any) => void, bytes: Uint8Array = tutorialBytes): Uint8Array {
-  const f = readSafetensors(bytes, 'model.safetensors');
-  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const [name, info] of f.tensors) tensors[name] = { shape: info.shape, data: f.float32(name) };
-  const config = JSON.parse(f.metadata.seqattn);
-  edit(tensors, config);
-  return writeSafetensors(tensors, { seqattn: JSON.stringify(config) });
+function rewritten(edit: Parameters<typeof rewriteModel>[1], bytes: Uint8Array = tutorialBytes): Uint8Array {
+  return rewriteModel(bytes, edit);
 }
 
 test('file-level damage: truncated, header past the end, malformed JSON', async () => {
@@ -116,6 +111,34 @@ test('annotation vectors: not L x D, too many, NaN / Inf, empty; ids to a captio
   const text = await loadModel(tutorialDir);
   await throwsCode(() => text.translate({ features: image }), 'E_INPUT_KIND', 'pytorch-tutorial reads text or source ids', 'show-attend-tell');
   text.dispose();
+});
+
+test('cho and sutskever configs: fields that do not apply, sizes, flags; tensors that do not fit the config', async () => {
+  const cho = readFileSync(join(committedFixtures, 'cho-maxout', 'model.safetensors')); // E 10, n 20, H 16, l 8, reset_before, maxout
+  const loadCho = (edit: Parameters<typeof rewritten>[0]) => loadModelFrom(rewritten(edit, cho));
+  await throwsCode(() => loadCho((_, c) => { c.attention = 'general'; }), 'E_CONFIG', '"attention" does not apply to cho', 'no attention');
+  await throwsCode(() => loadCho((_, c) => { c.alignment_size = 8; }), 'E_CONFIG', '"alignment_size" does not apply to cho');
+  await throwsCode(() => loadCho((_, c) => { c.reverse_source = true; }), 'E_CONFIG', '"reverse_source" applies to sutskever only', '"cho"');
+  await throwsCode(() => loadCho((_, c) => { c.deep_output = 'linear'; }), 'E_CONFIG', '"deep_output" is "linear"', '"maxout", "tanh", "none"');
+  await throwsCode(() => loadCho((_, c) => { c.gru_convention = 'keras'; }), 'E_CONFIG', '"gru_convention" is "keras"');
+  await throwsCode(() => loadCho((_, c) => { c.encoder_hidden_size = 12; }), 'E_TENSOR_SHAPE', 'encoder.rnn.weight_ih_l0', '[60, 10]', '[36, 10]');
+  await throwsCode(() => loadCho((t) => { delete t['encoder.V.weight']; }), 'E_TENSOR_MISSING', 'encoder.V.weight');
+  await throwsCode(() => loadCho((_, c) => { c.deep_output = 'none'; }), 'E_TENSOR_SHAPE', 'decoder.out.weight', '[24, 8]', '[24, 42]');
+  await throwsCode(() => loadCho((_, c) => { c.deep_output_size = 5; }), 'E_TENSOR_SHAPE', 'decoder.deep_output.weight', '[16, 42]', '[10, 42]');
+  await throwsCode(() => loadCho((t) => { t['decoder.V.weight'].data[0] = NaN; }), 'E_TENSOR_NONFINITE', 'decoder.V.weight');
+  (await loadCho(() => {})).dispose();
+
+  const sut = readFileSync(join(committedFixtures, 'sutskever-reversed', 'model.safetensors')); // E 10, H 16, 2 layers, reversed
+  const loadSut = (edit: Parameters<typeof rewritten>[0]) => loadModelFrom(rewritten(edit, sut));
+  await throwsCode(() => loadSut((_, c) => { c.encoder_hidden_size = 8; }), 'E_CONFIG', 'sutskever needs encoder_hidden_size = hidden_size', '8 and 16');
+  await throwsCode(() => loadSut((_, c) => { c.reverse_source = 'yes'; }), 'E_CONFIG', '"reverse_source" is "yes"', 'true or false');
+  await throwsCode(() => loadSut((_, c) => { c.attention = 'dot'; }), 'E_CONFIG', '"attention" does not apply to sutskever');
+  await throwsCode(() => loadSut((_, c) => { c.num_layers = 0; }), 'E_CONFIG', '"num_layers" is 0');
+  await throwsCode(() => loadSut((_, c) => { c.num_layers = 3; }), 'E_TENSOR_MISSING', 'encoder.rnn.weight_ih_l2');
+  await throwsCode(() => loadSut((_, c) => { c.hidden_size = 12; c.encoder_hidden_size = 12; }), 'E_TENSOR_SHAPE', 'encoder.rnn.weight_ih_l0', '[64, 10]', '[48, 10]');
+  await throwsCode(() => loadSut((t) => { delete t['decoder.out.bias']; }), 'E_TENSOR_MISSING', 'decoder.out.bias');
+  await throwsCode(() => loadSut((t) => { t['decoder.rnn.weight_hh_l1'].data[3] = Infinity; }), 'E_TENSOR_NONFINITE', 'decoder.rnn.weight_hh_l1');
+  (await loadSut(() => {})).dispose();
 });
 
 test('unknown model names and paths', async () => {

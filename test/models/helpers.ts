@@ -3,8 +3,22 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { SeqattnError } from '../../src/errors.js';
 import type { Seq2SeqModel, SourceInput } from '../../src/model.js';
+import { readSafetensors, writeSafetensors } from '../../src/safetensors.js';
 
 export const committedFixtures = join(import.meta.dirname, '..', 'fixtures');
+
+/** Tensors of a model file by name, as writeSafetensors takes them. */
+export type TensorEdits = Record<string, { shape: number[]; data: Float32Array }>;
+
+/** A model file (config in __metadata__.seqattn) rewritten with `edit` applied to its tensors and config. */
+export function rewriteModel(bytes: Uint8Array, edit: (t: TensorEdits, config: any) => void): Uint8Array {
+  const f = readSafetensors(bytes, 'model.safetensors');
+  const tensors: TensorEdits = {};
+  for (const [name, info] of f.tensors) tensors[name] = { shape: info.shape, data: f.float32(name) };
+  const config = JSON.parse(f.metadata.seqattn);
+  edit(tensors, config);
+  return writeSafetensors(tensors, { seqattn: JSON.stringify(config) });
+}
 
 /** A small seeded generator of floats in [0, 1) for test inputs. */
 export function lcg(seed: number): () => number {
@@ -28,10 +42,11 @@ export async function throwsCode(fn: () => unknown, code: string, ...parts: stri
  * Smallest share of steps at which int8 weights pick float32's greedy token, per fixture folder.
  * The luong fixtures (random weights through stacked LSTMs, tools/make_fixtures.py) have small
  * logit margins, so rounding flips more near-ties: measured 94.3% (concat, bidirectional, 2 layers)
- * to 99.7% (dot); the GRU fixtures 99.6% and up. A broken int8 path agrees on a few % at most.
+ * to 99.7% (dot); the sutskever fixtures (stacked LSTMs too) 98.4% (2 layers, with and without the
+ * input table) to 99.5%; the GRU fixtures 99.2% and up. A broken int8 path agrees on a few % at most.
  */
 export function int8TokenAgreement(folder: string): number {
-  return folder.startsWith('luong-') ? 0.93 : 0.99;
+  return folder.startsWith('luong-') ? 0.93 : folder.startsWith('sutskever-') ? 0.97 : 0.99;
 }
 
 /** A fixture case's source: ids, or annotation vectors (show-attend-tell: `features`, L x D values, and `length` L). */

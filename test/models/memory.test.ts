@@ -7,8 +7,9 @@ import { loadModel } from '../../src/node.js';
 import { committedFixtures, inputOfLength, lcg, randomInput } from './helpers.js';
 
 // bahdanau (GRU); luong with the most per-row state (2 LSTM layers of h and c, h̃, bidirectional encoder);
-// show-attend-tell with hard attention, every other decode sampling its locations
-for (const name of ['bahdanau-maxout', 'luong-concat', 'sat-hard']) test(`${name}: 10,000 translations after warm-up do not grow Wasm memory`, async () => {
+// show-attend-tell with hard attention, every other decode sampling its locations; sutskever (2 layers,
+// reversed source) for the models without attention
+for (const name of ['bahdanau-maxout', 'luong-concat', 'sat-hard', 'sutskever-reversed']) test(`${name}: 10,000 translations after warm-up do not grow Wasm memory`, async () => {
   const model = await loadModel(join(committedFixtures, name));
   const rand = lcg(7);
   const hard = model.config.attention === 'hard';

@@ -1,6 +1,7 @@
 // Every model against outputs of real PyTorch (tools/make_fixtures.py): identical greedy ids,
 // attention a_ij within 1e-5 absolute, logits within 1e-4, on sources of length 1 to 60
-// (show-attend-tell: annotation vectors of 1 to 196 locations).
+// (show-attend-tell: annotation vectors of 1 to 196 locations; cho and sutskever: attention rows
+// of length 0 on both sides).
 // SEQATTN_FIXTURES=DIR runs the same checks on fixtures regenerated elsewhere (.ci/run does).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ const perFolder: string[] = [];
 const luongSeen = new Set<string>();
 /** What the show-attend-tell fixtures cover: soft / hard attention, the gate on and off, each output layer. */
 const satSeen = new Set<string>();
+/** What the cho and sutskever fixtures cover: both GRU conventions and deep outputs; reversed and as-given sources, 1 and 2+ layers. */
+const plainSeen = new Set<string>();
 
 test('fixtures are present', () => {
   assert.ok(folders.length >= 3, `expected at least 3 fixture models in ${fixturesDir}, found ${folders.join(', ') || 'none'}`);
@@ -78,6 +81,9 @@ for (const folder of folders) {
       if (c.numLayers > 1) luongSeen.add('layers');
     }
     if (c.architecture === 'show-attend-tell') satSeen.add(c.attention).add(`gate ${c.gate}`).add(`deep_output ${c.deepOutput}`);
+    if (c.architecture === 'cho') plainSeen.add(`cho ${c.gruConvention}`).add(`cho deep_output ${c.deepOutput}`);
+    if (c.architecture === 'sutskever') plainSeen.add(`sutskever reverse_source ${c.reverseSource}`).add(`sutskever ${c.numLayers > 1 ? 'layers' : 'one layer'}`);
+    if (!model.attends) assert.ok(ref.cases.every((c) => c.attention.every((row) => row.length === 0)), 'no attention: PyTorch gave rows of length 0');
     assert.ok(ref.cases.some((c) => caseLength(c) === 1), 'a case with a source of length 1');
     assert.ok(ref.cases.some((c) => caseLength(c) >= 60), 'a case with a source of length 60');
     if (c.architecture === 'show-attend-tell') assert.ok(ref.cases.some((c) => caseLength(c) === 196), 'a 14 x 14 grid');
@@ -94,9 +100,13 @@ for (const folder of folders) {
   }
 }
 
-test('the fixtures cover every architecture, luong every alignment function, show-attend-tell every attention, gate and output', () => {
+test('the fixtures cover every architecture, luong every alignment function, show-attend-tell every attention, gate and output, cho and sutskever their variants', () => {
   const architectures = new Set(folders.map((d) => JSON.parse(readFileSync(join(fixturesDir, d, 'reference.json'), 'utf8')).architecture));
-  assert.equal([...architectures].sort(), ['bahdanau', 'luong', 'pytorch-tutorial', 'show-attend-tell']);
+  assert.equal([...architectures].sort(), ['bahdanau', 'cho', 'luong', 'pytorch-tutorial', 'show-attend-tell', 'sutskever']);
+  for (const want of ['cho reset_before', 'cho reset_after', 'cho deep_output maxout', 'cho deep_output tanh',
+    'sutskever reverse_source true', 'sutskever reverse_source false', 'sutskever layers', 'sutskever one layer']) {
+    assert.ok(plainSeen.has(want), `a fixture with ${want}`);
+  }
   for (const want of ['dot', 'general', 'concat', 'local-m', 'local-p', 'input_feeding true', 'input_feeding false', 'bidirectional', 'layers']) {
     assert.ok(luongSeen.has(want), `a luong fixture with ${want}`);
   }
