@@ -5,7 +5,7 @@ state_dict() names are exactly the tensor names seqattn reads, so
 writes a file seqattn's loadClassifier loads, and load_classifier() reads one back.
 
   AttentionBiLSTM                "attention-bilstm": Zhou et al. 2016 (ACL), embeddings, a
-                                 bidirectional nn.LSTM, M = tanh(H), alpha = softmax(w^T M),
+                                 bidirectional (stacked) nn.LSTM, M = tanh(H), alpha = softmax(w^T M),
                                  r = H alpha^T, h* = tanh(r), p(y) = softmax(W h* + b).
   HierarchicalAttentionNetwork   "han": Yang et al. 2016 (NAACL), word-level biGRU + attention
                                  pooling per sentence, sentence-level biGRU + attention pooling,
@@ -53,6 +53,7 @@ def classifier_defaults(config):
     c.setdefault("source_unk_id", None)
     if c["architecture"] == "attention-bilstm":
         c.setdefault("merge", "sum")
+        c.setdefault("num_layers", 1)
         c.setdefault("max_length", 128)
     elif c["architecture"] == "han":
         c.setdefault("sentence_hidden_size", c["word_hidden_size"])
@@ -116,7 +117,7 @@ class AttentionPooling(nn.Module):
 
 class AttentionBiLSTM(nn.Module):
     """architecture "attention-bilstm" (Zhou et al. 2016). Parameters: embedding (V, E),
-    lstm = nn.LSTM(E, n, bidirectional=True), attention.w (1, d), classifier (C, d) + (C,),
+    lstm = nn.LSTM(E, n, num_layers, bidirectional=True), attention.w (1, d), classifier (C, d) + (C,),
     d = n (merge "sum": h_t = ->h_t + <-h_t, the paper) or 2n ("concat")."""
 
     def __init__(self, config):
@@ -127,7 +128,7 @@ class AttentionBiLSTM(nn.Module):
         self.merge = c["merge"]
         d = n if self.merge == "sum" else 2 * n
         self.embedding = nn.Embedding(len(c["source_vocab"]), E)
-        self.lstm = nn.LSTM(E, n, batch_first=True, bidirectional=True)
+        self.lstm = nn.LSTM(E, n, num_layers=c["num_layers"], batch_first=True, bidirectional=True)
         self.attention = AttentionPooling(d, d, projection=False, context_name="w")
         self.classifier = nn.Linear(d, len(c["labels"]))
 

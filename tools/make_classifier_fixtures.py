@@ -5,7 +5,7 @@
 Writes, for small random-weight classifiers (torch.manual_seed, so reruns are identical):
   attention-bilstm-sum/     Zhou et al. 2016 as in the paper (h_t = ->h_t + <-h_t), word tokenizer,
                             lowercase, config in metadata
-  attention-bilstm-concat/  h_t = [->h_t; <-h_t], char tokenizer, config.json beside the weights
+  attention-bilstm-concat/  h_t = [->h_t; <-h_t], 2 stacked layers, char tokenizer, config.json beside the weights
   han/                      Yang et al. 2016, nn.GRU (reset_after), word tokenizer, config in metadata
   han-reset-before/         GRUs resetting before the recurrent product, default attention sizes,
                             tensor names prefixed "han.", config.json beside the weights
@@ -45,7 +45,7 @@ CONFIGS = [
         "the company fabricates plastic chairs",
         "a message about the WAR was put into a bottle"]),  # 'war' lowercased; none unknown
     ("attention-bilstm-concat", 2, {
-        "architecture": "attention-bilstm", "embedding_size": 9, "hidden_size": 7, "merge": "concat",
+        "architecture": "attention-bilstm", "embedding_size": 9, "hidden_size": 7, "merge": "concat", "num_layers": 2,
         "source_vocab": SPECIALS + list("abcdefghijklmnopqrstuvwxyz .!"), "labels": ["negative", "neutral", "positive"],
         "source_tokenizer": "char", "lowercase": False, "source_unk_id": 1, "max_length": 64,
     }, ["great food!", "Not good.", "naïve"]),  # 'N' and 'ï' are not in the vocabulary -> <unk>

@@ -1,7 +1,7 @@
 /**
  * Att-BLSTM: Zhou et al. 2016, "Attention-Based Bidirectional Long Short-Term Memory Networks
  * for Relation Classification" (ACL), sec. 3, with PyTorch's nn.LSTM (gates i, f, g, o; no
- * peephole connections, which the paper's LSTM has).
+ * peephole connections, which the paper's LSTM has; num_layers L >= 1, the paper's is 1).
  *
  *   e_t = E x_t                                          word embeddings
  *   h_t = →h_t + ←h_t   (merge "sum", the paper)         bidirectional LSTM
@@ -15,17 +15,19 @@
  * Position embeddings and entity markers are the caller's tokens; dropout is off (inference).
  */
 import { Linear } from '../layers/linear.js';
+import { StackedLSTMEncoder, type StackedEncoderScratch } from '../layers/lstm.js';
 import type { NetOptions } from '../models/net.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { BiRNN, type BiRNNScratch } from './birnn.js';
 import type { ClassifierConfig } from './config.js';
 import { classifierStateBuffers, type ClassifierNet, type ClassifierState } from './net.js';
 import { AttentionPooling } from './pooling.js';
 
 interface AttentionBiLSTMState extends ClassifierState {
-  bi: BiRNNScratch;
-  out: number;  // (maxT, 2n) [→h_t; ←h_t]
+  encoder: StackedEncoderScratch;
+  out: number;  // (maxT, 2n) [→h_t; ←h_t] of the top layer
+  hT: number;   // (L, 2n) final h per layer (unused: no decoder starts from it)
+  cT: number;   // (L, 2n) final c per layer
   H: number;    // (maxT, d) h_t: `out` itself for concat, →h_t + ←h_t for sum
   M: number;    // (maxT, d) tanh(h_t)
   e: number;    // (maxT,) w^T M
@@ -33,7 +35,7 @@ interface AttentionBiLSTMState extends ClassifierState {
 }
 
 export class AttentionBiLSTM implements ClassifierNet<AttentionBiLSTMState> {
-  private readonly lstm: BiRNN;
+  private readonly lstm: StackedLSTMEncoder;
   /** w (d,) with u_t = tanh(h_t): M = tanh(H), α = softmax(w^T M), r = H α^T. */
   private readonly attention: AttentionPooling;
   /** W (C, d), b (C,). */
@@ -45,19 +47,23 @@ export class AttentionBiLSTM implements ClassifierNet<AttentionBiLSTMState> {
     const { embeddingSize: E, hiddenSize: n } = config;
     const f = options.weights;
     this.d = config.merge === 'sum' ? n : 2 * n;
-    this.lstm = BiRNN.load(regions, w, 'lstm', 'lstm', E, n, { name: 'embedding', V: config.sourceVocab.length }, options);
+    this.lstm = StackedLSTMEncoder.load(regions, w, 'lstm', 'embedding', config.sourceVocab.length, E, n, config.numLayers, 2, f,
+      options.inputTableBudgetBytes);
     this.attention = AttentionPooling.load(regions, w, { W: null, u: 'attention.w' }, this.d, this.d, f);
     const C = config.labels.length;
     this.classifier = Linear.load(regions, w, 'classifier', C, this.d, true, `(labels ${C}, ${config.merge === 'sum' ? 'hidden' : '2*hidden'} ${this.d})`, f);
   }
 
   createState(r: Regions): AttentionBiLSTMState {
-    const T = this.config.maxLength, n = this.config.hiddenSize, d = this.d;
+    const { maxLength: T, hiddenSize: n, numLayers: L, embeddingSize: E } = this.config;
+    const d = this.d;
     const out = r.floats(T * 2 * n);
     return {
       ...classifierStateBuffers(r, this.config),
-      bi: this.lstm.createScratch(r, T),
+      encoder: this.lstm.scratch(r, T, E),
       out,
+      hT: r.floats(L * 2 * n),
+      cT: r.floats(L * 2 * n),
       H: this.config.merge === 'concat' ? out : r.floats(T * d),
       M: r.floats(T * d),
       e: r.floats(T),
@@ -68,7 +74,7 @@ export class AttentionBiLSTM implements ClassifierNet<AttentionBiLSTMState> {
   forward(st: AttentionBiLSTMState, document: readonly (readonly number[])[]): void {
     const x = document[0], T = x.length;
     const n = this.config.hiddenSize;
-    this.lstm.encodeIds(st.out, st.bi, x, T);
+    this.lstm.run(st.encoder, x, T, st.out, st.hT, st.cT);
     if (this.config.merge === 'sum') {
       // h_t = →h_t ⊕ ←h_t, element-wise (f32 sums: each rounded once, as torch adds)
       const F = this.regions.rt.F32;

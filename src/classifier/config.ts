@@ -20,6 +20,8 @@ export interface ClassifierConfig {
   hiddenSize: number;
   /** attention-bilstm only. */
   merge: DirectionMerge;
+  /** attention-bilstm: stacked bidirectional LSTM layers (1 for han). */
+  numLayers: number;
   /** han: size of each sentence-GRU direction (0 for attention-bilstm). */
   sentenceHiddenSize: number;
   /** han: size of u_it = tanh(W_w h_it + b_w) and of u_w (0 for attention-bilstm). */
@@ -44,7 +46,7 @@ export interface ClassifierConfig {
 const ARCHITECTURES: readonly ClassifierArchitecture[] = ['attention-bilstm', 'han'];
 /** The fields only one architecture reads: anything else is a mistake worth naming. */
 const ONLY: Record<ClassifierArchitecture, readonly string[]> = {
-  'attention-bilstm': ['merge', 'max_length'],
+  'attention-bilstm': ['merge', 'num_layers', 'max_length'],
   han: ['word_hidden_size', 'sentence_hidden_size', 'word_attention_size', 'sentence_attention_size', 'gru_convention',
     'max_sentence_length', 'max_sentences'],
 };
@@ -133,6 +135,7 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
       ...common,
       hiddenSize: f.count('hidden_size'),
       merge: f.oneOf('merge', ['sum', 'concat'] as const, 'sum'),
+      numLayers: f.count('num_layers', 1),
       sentenceHiddenSize: 0, wordAttentionSize: 0, sentenceAttentionSize: 0,
       gruConvention: 'reset_after',
       maxLength: f.count('max_length', 128),
@@ -146,6 +149,7 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
     ...common,
     hiddenSize: n,
     merge: 'concat', // h_it = [→h_it; ←h_it]
+    numLayers: 1,
     sentenceHiddenSize,
     wordAttentionSize: f.count('word_attention_size', 2 * n),
     sentenceAttentionSize: f.count('sentence_attention_size', 2 * sentenceHiddenSize),

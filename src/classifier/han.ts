@@ -21,18 +21,18 @@ import { Linear } from '../layers/linear.js';
 import type { NetOptions } from '../models/net.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import { BiRNN, type BiRNNScratch } from './birnn.js';
+import { BiGRU, type BiGRUScratch } from './bigru.js';
 import type { ClassifierConfig } from './config.js';
 import { classifierStateBuffers, type ClassifierNet, type ClassifierState } from './net.js';
 import { AttentionPooling } from './pooling.js';
 
 interface HanState extends ClassifierState {
-  words: BiRNNScratch;
+  words: BiGRUScratch;
   hWords: number;    // (maxT, 2n_w) h_it of the sentence being read
   uWords: number;    // (maxT, A_w) u_it
   eWords: number;    // (maxT,) u_it^T u_w
   s: number;         // (maxL, 2n_w) s_i
-  sentences: BiRNNScratch;
+  sentences: BiGRUScratch;
   hSentences: number; // (maxL, 2n_s) h_i
   uSentences: number; // (maxL, A_s) u_i
   eSentences: number; // (maxL,) u_i^T u_s
@@ -40,10 +40,10 @@ interface HanState extends ClassifierState {
 }
 
 export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
-  private readonly wordEncoder: BiRNN;
+  private readonly wordEncoder: BiGRU;
   /** W_w (A_w, 2n_w), b_w, u_w (A_w,). */
   private readonly wordAttention: AttentionPooling;
-  private readonly sentenceEncoder: BiRNN;
+  private readonly sentenceEncoder: BiGRU;
   /** W_s (A_s, 2n_s), b_s, u_s (A_s,). */
   private readonly sentenceAttention: AttentionPooling;
   /** W_c (C, 2n_s), b_c (C,). */
@@ -52,10 +52,10 @@ export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
   constructor(readonly config: ClassifierConfig, regions: Regions, w: WeightStore, options: NetOptions) {
     const { embeddingSize: E, hiddenSize: nw, sentenceHiddenSize: ns, wordAttentionSize: Aw, sentenceAttentionSize: As } = config;
     const f = options.weights;
-    const gru = { gru: config.gruConvention };
-    this.wordEncoder = BiRNN.load(regions, w, 'word_rnn', gru, E, nw, { name: 'embedding', V: config.sourceVocab.length }, options);
+    const gru = config.gruConvention;
+    this.wordEncoder = BiGRU.load(regions, w, 'word_rnn', gru, E, nw, { name: 'embedding', V: config.sourceVocab.length }, options);
     this.wordAttention = AttentionPooling.load(regions, w, { W: 'word_attention.W', u: 'word_attention.u' }, 2 * nw, Aw, f);
-    this.sentenceEncoder = BiRNN.load(regions, w, 'sentence_rnn', gru, 2 * nw, ns, null, options);
+    this.sentenceEncoder = BiGRU.load(regions, w, 'sentence_rnn', gru, 2 * nw, ns, null, options);
     this.sentenceAttention = AttentionPooling.load(regions, w, { W: 'sentence_attention.W', u: 'sentence_attention.u' }, 2 * ns, As, f);
     const C = config.labels.length;
     this.classifier = Linear.load(regions, w, 'classifier', C, 2 * ns, true, `(labels ${C}, 2*sentence hidden ${2 * ns})`, f);

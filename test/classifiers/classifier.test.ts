@@ -46,6 +46,7 @@ test('bad files, tensors and configs: E_FILE_TRUNCATED, E_HEADER_*, E_TENSOR_*, 
   await throwsCode(() => load(bilstmBytes, (_, c) => { c.labels = c.labels.slice(0, 4); }), 'E_TENSOR_SHAPE', 'classifier.weight', '[5, 10]', '[4, 10]');
   await throwsCode(() => load(bilstmBytes, (_, c) => { c.hidden_size = 11; }), 'E_TENSOR_SHAPE', 'lstm.weight_ih_l0', '[40, 12]', '[44, 12]');
   await throwsCode(() => load(bilstmBytes, (_, c) => { c.merge = 'mean'; }), 'E_CONFIG', '"merge" is "mean"', '"sum", "concat"');
+  await throwsCode(() => load(bilstmBytes, (_, c) => { c.num_layers = 2; }), 'E_TENSOR_MISSING', 'lstm.weight_ih_l1');
   await throwsCode(() => load(bilstmBytes, (_, c) => { c.architecture = 'cnn'; }), 'E_CONFIG', '"architecture" is "cnn"', '"attention-bilstm", "han"');
   await throwsCode(() => load(bilstmBytes, (_, c) => { c.labels = ['a', 'b', 'a', 'c', 'd']; }), 'E_CONFIG', '"labels" has "a" twice', 'ids 0 and 2');
   await throwsCode(() => load(bilstmBytes, (_, c) => { delete c.labels; }), 'E_CONFIG', '"labels" must be a non-empty array');
@@ -57,6 +58,7 @@ test('bad files, tensors and configs: E_FILE_TRUNCATED, E_HEADER_*, E_TENSOR_*, 
   await throwsCode(() => load(hanBytes, (_, c) => { c.sentence_attention_size = 13; }), 'E_TENSOR_SHAPE', 'sentence_attention.W.weight', '[14, 18]', '[13, 18]');
   await throwsCode(() => load(hanBytes, (_, c) => { c.gru_convention = 'keras'; }), 'E_CONFIG', '"gru_convention" is "keras"');
   await throwsCode(() => load(hanBytes, (_, c) => { c.merge = 'sum'; }), 'E_CONFIG', '"merge" applies to attention-bilstm only');
+  await throwsCode(() => load(hanBytes, (_, c) => { c.num_layers = 2; }), 'E_CONFIG', '"num_layers" applies to attention-bilstm only');
   await throwsCode(() => load(hanBytes, (_, c) => { c.hidden_size = 8; }), 'E_CONFIG', '"hidden_size" is ambiguous for han');
   await throwsCode(() => load(hanBytes, (t) => { delete t['word_attention.u.weight']; }), 'E_TENSOR_MISSING', 'word_attention.u.weight');
   const hanFile = readSafetensors(hanBytes);

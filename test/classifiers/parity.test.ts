@@ -79,6 +79,7 @@ for (const folder of folders) {
     const c = clf.config;
     assert.is(c.architecture, ref.architecture);
     seen.add(c.architecture === 'han' ? `han ${c.gruConvention}` : `merge ${c.merge}`);
+    if (c.numLayers > 1) seen.add('layers');
     if (existsSync(join(dir, 'config.json'))) seen.add('config.json');
     if (c.tensorPrefix) seen.add('tensor_prefix');
     const lengths = ref.cases.map((k) => k.source_ids as unknown[]);
@@ -103,8 +104,8 @@ for (const folder of folders) {
   });
 }
 
-test('the fixtures cover both merges, both GRU conventions, config.json and tensor_prefix', () => {
-  for (const want of ['merge sum', 'merge concat', 'han reset_after', 'han reset_before', 'config.json', 'tensor_prefix']) {
+test('the fixtures cover both merges, stacked LSTM layers, both GRU conventions, config.json and tensor_prefix', () => {
+  for (const want of ['merge sum', 'merge concat', 'layers', 'han reset_after', 'han reset_before', 'config.json', 'tensor_prefix']) {
     assert.ok(seen.has(want), `a classifier fixture with ${want}`);
   }
 });
