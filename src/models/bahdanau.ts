@@ -18,21 +18,20 @@
 import type { ModelConfig } from '../config.js';
 import { AdditiveAttention } from '../layers/attention.js';
 import { DeepOutput, type DeepOutputScratch } from '../layers/deep-output.js';
-import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
+import { EmbeddedInputProjection, GRU, gruEncoderDecoderScratch, type GruEncoderDecoderScratch } from '../layers/gru.js';
 import { Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import { createAttentionDecoderState, reorderRows, startRowFromS0, type AttentionDecoderState, type AttentionNet, type Source, type NetOptions } from './net.js';
 
-/** AttentionDecoderState (input: (maxRows, E + 2n) [E y_{i-1}; c_i], or c_i with the table T) plus: */
-interface RNNsearchState extends AttentionDecoderState {
+/**
+ * AttentionDecoderState (input: (maxRows, E + 2n) [E y_{i-1}; c_i], or c_i with the table T), the
+ * encoder's Ex, zeros (→h_0, ←h_{Tx+1}) and the GRU scratch, plus:
+ */
+interface RNNsearchState extends AttentionDecoderState, GruEncoderDecoderScratch {
   readout: DeepOutputScratch; // (maxRows, H + E + 2n) [s_i; E y_{i-1}; c_i], t~_i, t_i
-  Ex: number;        // (maxTx, E) E x_j of the source being encoded
   giForward: number; // (maxTx, 3n) input projections of →GRU
   giBackward: number;// (maxTx, 3n) input projections of ←GRU
-  zeros: number;     // (n,) →h_0, ←h_{Tx+1}
-  encScratch: GruScratch;
-  decScratch: GruScratch;
 }
 
 export class RNNsearch implements AttentionNet<RNNsearchState> {
@@ -83,12 +82,9 @@ export class RNNsearch implements AttentionNet<RNNsearchState> {
         targetVocabSize: this.config.targetVocab.length, input: this.rnnInput,
       }),
       readout: this.deepOutput.scratch(r, maxRows),
-      Ex: r.floats(T * E),
       giForward: r.floats(T * 3 * n),
       giBackward: r.floats(T * 3 * n),
-      zeros: r.floats(n),
-      encScratch: gruScratch(r, n),
-      decScratch: gruScratch(r, H, maxRows),
+      ...gruEncoderDecoderScratch(r, T, E, n, H, maxRows),
     };
   }
 

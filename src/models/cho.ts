@@ -18,26 +18,22 @@
  */
 import type { ModelConfig } from '../config.js';
 import { DeepOutput, type DeepOutputScratch } from '../layers/deep-output.js';
-import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
+import { EmbeddedInputProjection, GRU, gruEncoderDecoderScratch, type GruEncoderDecoderScratch } from '../layers/gru.js';
 import { Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import { decodeStateBuffers, reorderRows, startRowFromS0, type AttentionNet, type DecodeState, type NetOptions, type Source } from './net.js';
 
-/** `state` is h'_t (maxRows, H); `context` points at c in each row's GRU input. */
-interface ChoState extends DecodeState {
+/** `state` is h'_t (maxRows, H); `context` points at c in each row's GRU input; the encoder's Ex, zeros (h_0) and GRU scratch. */
+interface ChoState extends DecodeState, GruEncoderDecoderScratch {
   c: number;         // (maxSlots, H) c = tanh(V h_N) per source
   s0: number;        // (maxSlots, H) h'_0 = tanh(V' c)
   input: number;     // (maxRows, inputWidth) [E y_{t-1}; c], or c with the table T
   gi: number;        // (maxRows, 3H) W_ih [E y_{t-1}; c] + b_ih
   tmp: number;       // (maxRows, H) for reorder
   readout: DeepOutputScratch; // (maxRows, H + E + H) [h'_t; E y_{t-1}; c], s'_t, s_t
-  Ex: number;        // (maxTx, E) E x_j of the source being encoded
-  giEnc: number;     // (maxTx, 3n) its input projections
+  giEnc: number;     // (maxTx, 3n) input projections of the source being encoded
   h: number;         // (n,) h_j, overwritten in place; h_N at the end
-  zeros: number;     // (n,) h_0
-  encScratch: GruScratch;
-  decScratch: GruScratch;
 }
 
 export class ChoEncoderDecoder implements AttentionNet<ChoState> {
@@ -87,12 +83,9 @@ export class ChoEncoderDecoder implements AttentionNet<ChoState> {
       gi: r.floats(maxRows * 3 * H),
       tmp: r.floats(maxRows * H),
       readout: this.deepOutput.scratch(r, maxRows),
-      Ex: r.floats(T * E),
       giEnc: r.floats(T * 3 * n),
       h: r.floats(n),
-      zeros: r.floats(n),
-      encScratch: gruScratch(r, n),
-      decScratch: gruScratch(r, H, maxRows),
+      ...gruEncoderDecoderScratch(r, T, E, n, H, maxRows),
     };
   }
 
