@@ -102,12 +102,15 @@ test('SVG: values option writes a_ij in the cells; long source labels are turned
   assert.equal(values, ['.70', '.30', '.30', '.70']);
 });
 
-test('SVG and text: a matrix of the wrong shape is refused', () => {
+test('SVG and text: a matrix of the wrong shape is refused, and so are the empty rows of a model without attention', () => {
   const bad = { tokens: ['a', 'b'], sourceTokens: ['x'], attention: [Float32Array.of(1)] };
   assert.throws(() => attentionToSvg(bad), /2 rows|one per output token/);
   assert.throws(() => attentionToText(bad), /one per output token/);
   const badRow = { tokens: ['a'], sourceTokens: ['x', 'y'], attention: [Float32Array.of(1)] };
   assert.throws(() => attentionToText(badRow), /row 0 has 1 weights/);
+  const none = { tokens: ['a', 'b'], sourceTokens: ['x', 'y'], attention: [new Float32Array(0), new Float32Array(0)] }; // cho, sutskever
+  assert.throws(() => attentionToText(none), /no attention .*nothing to draw/);
+  assert.throws(() => attentionToSvg(none), /no attention/);
   assert.throws(() => attentionToSvg(hello, { cellSize: 0 }), /cellSize/);
 });
 

@@ -12,6 +12,9 @@ export function shapeOf(m: AttentionMatrix): { Ty: number; Tx: number } {
   const Ty = m.tokens.length;
   const Tx = m.sourceTokens.length;
   if (m.attention.length !== Ty) throw new RangeError(`attention has ${m.attention.length} rows, expected one per output token (${Ty})`);
+  if (Ty > 0 && Tx > 0 && m.attention.every((row) => row.length === 0)) {
+    throw new RangeError('the attention rows are empty: the model has no attention (cho, sutskever; model.attends is false), there is nothing to draw');
+  }
   m.attention.forEach((row, i) => {
     if (row.length !== Tx) throw new RangeError(`attention row ${i} has ${row.length} weights, expected one per source token (${Tx})`);
   });
