@@ -2,15 +2,24 @@
  * loadClassifier for Node.js (the "node" entry): also file paths, folders and file: URLs.
  *
  *   await loadClassifier('path/to/model.safetensors')  config in __metadata__, or config.json beside it
- *   await loadClassifier('path/to/folder')             model.safetensors with config.json
+ *   await loadClassifier('path/to/folder')             model.safetensors, with config.json or the config in it
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeqattnError } from '../errors.js';
 import type { ModelSource } from '../load.js';
-import { modelSourceFromPath } from '../node.js';
 import type { AttentionClassifier } from './classifier.js';
 import { loadClassifier as loadPortable, loadClassifierFrom, type ClassifierLoadOptions } from './load.js';
+
+/** A classifier file, or a folder holding model.safetensors, with the config.json beside it if there is one. */
+function sourceFromPath(path: string): ModelSource {
+  if (!existsSync(path)) throw new SeqattnError('E_MODEL_NOT_FOUND', `${JSON.stringify(path)}: no such file or folder`);
+  const file = statSync(path).isDirectory() ? join(path, 'model.safetensors') : path;
+  if (!existsSync(file)) throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: folder has no model.safetensors`);
+  const configName = join(dirname(file), 'config.json');
+  return { weights: { bytes: readFileSync(file), name: file }, config: existsSync(configName) ? readFileSync(configName, 'utf8') : undefined, configName };
+}
 
 /**
  * Loads a classifier from a file or folder path, a URL, bytes, or a ModelSource.
@@ -19,10 +28,7 @@ import { loadClassifier as loadPortable, loadClassifierFrom, type ClassifierLoad
  *   const { label, attention, tokens } = clf.classify('the burst has been caused by water hammer pressure');
  */
 export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions = {}): Promise<AttentionClassifier> {
-  if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
-    if (!existsSync(source)) throw new SeqattnError('E_MODEL_NOT_FOUND', `${JSON.stringify(source)}: no such file or folder`);
-    return loadClassifierFrom(modelSourceFromPath(source), options);
-  }
-  if (source instanceof URL && source.protocol === 'file:') return loadClassifierFrom(modelSourceFromPath(fileURLToPath(source)), options);
+  if (typeof source === 'string' && !/^https?:\/\//.test(source)) return loadClassifierFrom(sourceFromPath(source), options);
+  if (source instanceof URL && source.protocol === 'file:') return loadClassifierFrom(sourceFromPath(fileURLToPath(source)), options);
   return loadPortable(source, options);
 }

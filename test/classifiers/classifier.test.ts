@@ -3,6 +3,7 @@
 // equals classify; the sentence rule for string documents; flat Wasm memory over 10,000 calls.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AttentionClassifier, ClassifierInput } from '../../src/classifier/classifier.js';
@@ -66,6 +67,8 @@ test('bad files, tensors and configs: E_FILE_TRUNCATED, E_HEADER_*, E_TENSOR_*, 
   await throwsCode(() => loadClassifierFrom({ weights: { bytes: plain, name: 'bare.safetensors' } }), 'E_CONFIG', 'bare.safetensors', 'no config');
   await throwsCode(() => loadClassifierFrom({ weights: plain, config: '{"architecture": ', configName: 'config.json' }), 'E_CONFIG', 'config.json', 'not valid JSON');
   await throwsCode(() => loadClassifier(join(fixtures, 'no-such-model')), 'E_MODEL_NOT_FOUND', 'no-such-model');
+  await throwsCode(() => loadClassifier(import.meta.dirname), 'E_MODEL_NOT_FOUND', 'folder has no model.safetensors');
+  (await loadClassifier(pathToFileURL(join(fixtures, 'han-reset-before', 'model.safetensors')))).dispose(); // a file: URL, config.json beside it
   await throwsCode(() => loadClassifierFrom(bilstmBytes, { weights: 'int4' as 'int8' }), 'E_OPTION', 'weights is "int4"');
   // unchanged, both load
   for (const bytes of [bilstmBytes, hanBytes]) (await load(bytes, () => {})).dispose();

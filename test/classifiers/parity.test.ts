@@ -9,7 +9,6 @@ import * as assert from 'uvu/assert';
 import type { AttentionClassifier, Classification } from '../../src/classifier/classifier.js';
 import { buildClassifier } from '../../src/classifier/load.js';
 import { loadClassifier } from '../../src/classifier/node.js';
-import { modelSourceFromPath } from '../../src/node.js';
 
 const PROBABILITY_TOL = 1e-5;
 const ATTENTION_TOL = 1e-5;
@@ -98,7 +97,8 @@ for (const folder of folders) {
   });
 
   test(`${folder}: the same without the input tables T (E x_t and W_ih E x_t per call, as for a large vocabulary)`, async () => {
-    const clf = await buildClassifier(modelSourceFromPath(dir), {}, { inputTableBudgetBytes: 0 });
+    const { file, config } = { file: join(dir, 'model.safetensors'), config: join(dir, 'config.json') };
+    const clf = await buildClassifier({ weights: readFileSync(file), config: existsSync(config) ? readFileSync(config, 'utf8') : undefined }, {}, { inputTableBudgetBytes: 0 });
     checkClassifier(clf, ref, `${folder} (no table)`);
     clf.dispose();
   });
