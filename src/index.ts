@@ -17,6 +17,11 @@ export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type T
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 export type { WasmBuild } from './wasm.js';
+// Attention classifiers (attention-bilstm, han): docs/classifiers.md
+export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from './classifier/load.js';
+export { AttentionClassifier, type Classification, type SequenceClassification, type DocumentClassification, type ClassifierInput } from './classifier/classifier.js';
+export { parseClassifierConfig, type ClassifierConfig, type ClassifierArchitecture, type DirectionMerge } from './classifier/config.js';
+export { splitSentences, SENTENCE_BOUNDARY } from './classifier/tokenize.js';
 
 /**
  * Loads a model from bytes (a safetensors file with its config in `__metadata__.seqattn`), from a

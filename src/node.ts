@@ -14,6 +14,8 @@ import { loadModel as loadModelPortable, loadModelFrom, type ModelSource, type W
 import type { LoadOptions, Seq2SeqModel } from './model.js';
 
 export * from './index.js';
+/** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
+export { loadClassifier } from './classifier/node.js';
 
 /** Folder of the bundled models (models/ at the package root). */
 export const bundledModelsDir: string = fileURLToPath(new URL('../models/', import.meta.url));
