@@ -168,22 +168,48 @@ export class EmbeddedInputProjection {
   /** Offset of the embedding table E (V, E) in Wasm memory. */
   get embeddingTable(): number { return this.embedding; }
 
+  /** Whether the table T is kept (V x G within the budget), so gi = T[y] + W_ic c. */
+  get hasTable(): boolean { return this.table !== 0; }
+
+  /** K (n, G) = W_ic C for n context rows C (n, d), no bias; with the table only (a context fixed for a whole decode, as cho's c). */
+  contextTerm(K: number, C: number, n: number): void {
+    this.W!.applyMany(K, C, n);
+  }
+
+  /**
+   * gi (rows, G) = T[ids[r]] + K_{slotOf[r]} for rows 0..rows-1, K (slots, G) from contextTerm: the
+   * product W_ic c once per source instead of once per step; with the table only.
+   */
+  projectFixedContext(gi: number, ids: ArrayLike<number>, K: number, slotOf: Int32Array, rows: number): void {
+    const F = this.regions.rt.F32, G = this.G;
+    this.gatherTable(gi, ids, rows);
+    for (let r = 0; r < rows; r++) {
+      const g = (gi >> 2) + r * G, k = (K >> 2) + slotOf[r] * G;
+      for (let j = 0; j < G; j++) F[g + j] += F[k + j];
+    }
+  }
+
+  /** gi (rows, G) = T[ids[r]], each T[y] = E_y W_ie^T + b_ih computed the first time y is read. */
+  private gatherTable(gi: number, ids: ArrayLike<number>, rows: number): void {
+    const E = this.E, G = this.G;
+    const F = this.regions.rt.F32;
+    for (let r = 0; r < rows; r++) {
+      const y = ids[r];
+      if (!this.filled[y]) {
+        this.W_ie!.apply(this.table + y * G * 4, this.embedding + y * E * 4);
+        this.filled[y] = 1;
+      }
+      const src = (this.table >> 2) + y * G;
+      F.copyWithin((gi >> 2) + r * G, src, src + G);
+    }
+  }
+
   /** gi (rows, G) = W_ih [E_{ids[r]}; c_r] + b_ih for rows 0..rows-1; X (rows, inputWidth) holds c_r at contextOffset. */
   project(gi: number, ids: ArrayLike<number>, X: number, rows: number): void {
     const E = this.E;
     if (this.table) {
       // T[y] = E_y W_ie^T + b_ih, computed once per y: gather the rows, then add W_ic c
-      const G = this.G;
-      for (let r = 0; r < rows; r++) {
-        const y = ids[r];
-        if (!this.filled[y]) {
-          this.W_ie!.apply(this.table + y * G * 4, this.embedding + y * E * 4);
-          this.filled[y] = 1;
-        }
-        const F = this.regions.rt.F32;
-        const src = (this.table >> 2) + y * G;
-        F.copyWithin((gi >> 2) + r * G, src, src + G);
-      }
+      this.gatherTable(gi, ids, rows);
       this.W?.addMany(gi, X, rows);
     } else {
       const F = this.regions.rt.F32;

@@ -27,6 +27,7 @@ import { decodeStateBuffers, reorderRows, startRowFromS0, type AttentionNet, typ
 /** `state` is h'_t (maxRows, H); `context` points at c in each row's GRU input; the encoder's Ex, zeros (h_0) and GRU scratch. */
 interface ChoState extends DecodeState, GruEncoderDecoderScratch {
   c: number;         // (maxSlots, H) c = tanh(V h_N) per source
+  Cc: number;        // (maxSlots, 3H) W_ic c, the GRU input's c part, once per source (with the table T)
   s0: number;        // (maxSlots, H) h'_0 = tanh(V' c)
   input: number;     // (maxRows, inputWidth) [E y_{t-1}; c], or c with the table T
   gi: number;        // (maxRows, 3H) W_ih [E y_{t-1}; c] + b_ih
@@ -78,6 +79,7 @@ export class ChoEncoderDecoder implements AttentionNet<ChoState> {
       contextStride: this.decoderInput.inputWidth,
       state: r.floats(maxRows * H),
       c: r.floats(maxSlots * H),
+      Cc: r.floats(this.decoderInput.hasTable ? maxSlots * 3 * H : 0),
       s0: r.floats(maxSlots * H),
       input,
       gi: r.floats(maxRows * 3 * H),
@@ -105,6 +107,8 @@ export class ChoEncoderDecoder implements AttentionNet<ChoState> {
     k.tanh_inplace(c, H);
     this.Vprime.apply(s0, c);
     k.tanh_inplace(s0, H);
+    // c is the same at every step: its part of the decoder GRU's input projection once per source
+    if (this.decoderInput.hasTable) this.decoderInput.contextTerm(st.Cc + slot * 3 * H * 4, c, 1);
   }
 
   startRow(st: ChoState, row: number, slot: number): void {
@@ -119,8 +123,9 @@ export class ChoEncoderDecoder implements AttentionNet<ChoState> {
       const from = (st.c >> 2) + st.slotOf[r] * H;
       F.copyWithin((st.context >> 2) + r * st.contextStride, from, from + H);
     }
-    // h'_t = GRU([E y_{t-1}; c], h'_{t-1}); gi = T[y] + W_ic c (EmbeddedInputProjection)
-    this.decoderInput.project(st.gi, previous, st.input, rows);
+    // h'_t = GRU([E y_{t-1}; c], h'_{t-1}); gi = T[y] + W_ic c, W_ic c from encode (EmbeddedInputProjection)
+    if (this.decoderInput.hasTable) this.decoderInput.projectFixedContext(st.gi, previous, st.Cc, st.slotOf, rows);
+    else this.decoderInput.project(st.gi, previous, st.input, rows);
     this.decoder.step(st.state, st.gi, st.state, st.decScratch, rows);
     // s_t = maxout / tanh (W_t [h'_t; E y_{t-1}; c] + b_t); logits = G s_t + b_o
     this.deepOutput.gather(st.readout, st.state, H, this.decoderInput.embeddingTable, E, previous, st.context, st.contextStride, H, rows);
