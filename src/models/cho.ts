@@ -8,7 +8,7 @@
  *   c = tanh(V h_N)                                              summary, A.1.1
  * Decoder (A.1.2), for t = 1, 2, ... from y_0 = <s>:
  *   h'_0 = tanh(V' c)
- *   h'_t = f(h'_{t-1}, y_{t-1}, c): GRU over [E y_{t-1}; c]      eq. (after 2.2), A.1.2
+ *   h'_t = f(h'_{t-1}, y_{t-1}, c): GRU over [E y_{t-1}; c]      sec. 2.2, A.1.2
  *   s'_t = O_h h'_t + O_y E y_{t-1} + O_c c + b = W_t [h'_t; E y_{t-1}; c] + b_t
  *   s_t  = max(s'_{t,2k}, s'_{t,2k+1}) (maxout, A.1.2) | tanh(s'_t) | [h'_t; E y_{t-1}; c] ('none')
  *   p(y_t | y_<t, c) = softmax(G s_t + b_o)

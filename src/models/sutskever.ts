@@ -6,7 +6,7 @@
  * Encoder: a stack of L LSTM layers over the source reversed (sec. 3.3, "reversing the source
  *   sentences"): E x_S, ..., E x_1 (reverse_source, default true; false reads x_1..x_S).
  * Decoder: a stack of L LSTM layers started from the encoder's final (h, c) of every layer
- *   (sec. 2: "the initial hidden state ... is set to the representation v"), for t = 1, 2, ...
+ *   (sec. 2: its initial hidden state is the representation v of the source), for t = 1, 2, ...
  *   from y_0 = <s>:
  *   h_t = stacked LSTM(E y_{t-1})
  *   p(y_t | v, y_<t) = softmax(W h_t + b)                                          eq. (1)
