@@ -110,6 +110,9 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SeqattnError('E_CONFIG', `${where}: config must be a JSON object`);
   const c = raw as Record<string, unknown>;
   const f = new Fields(c, where);
+  if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture) && 'target_vocab' in c) {
+    f.fail(`"architecture" is ${JSON.stringify(c.architecture)}, a seq2seq model (it has "target_vocab"): load it with loadModel, not loadClassifier`);
+  }
   const architecture = f.oneOf('architecture', ARCHITECTURES);
   const other = architecture === 'han' ? 'attention-bilstm' : 'han';
   for (const key of ONLY[other]) {

@@ -66,6 +66,7 @@ test('bad files, tensors and configs: E_FILE_TRUNCATED, E_HEADER_*, E_TENSOR_*, 
   const plain = writeSafetensors(Object.fromEntries([...hanFile.tensors.values()].map((t) => [t.name, { shape: t.shape, data: hanFile.float32(t.name) }])));
   await throwsCode(() => loadClassifierFrom({ weights: { bytes: plain, name: 'bare.safetensors' } }), 'E_CONFIG', 'bare.safetensors', 'no config');
   await throwsCode(() => loadClassifierFrom({ weights: plain, config: '{"architecture": ', configName: 'config.json' }), 'E_CONFIG', 'config.json', 'not valid JSON');
+  await throwsCode(() => loadClassifier(join(import.meta.dirname, '..', 'fixtures', 'luong-dot')), 'E_CONFIG', '"architecture" is "luong", a seq2seq model', 'loadModel');
   await throwsCode(() => loadClassifier(join(fixtures, 'no-such-model')), 'E_MODEL_NOT_FOUND', 'no-such-model');
   await throwsCode(() => loadClassifier(import.meta.dirname), 'E_MODEL_NOT_FOUND', 'folder has no model.safetensors');
   (await loadClassifier(pathToFileURL(join(fixtures, 'han-reset-before', 'model.safetensors')))).dispose(); // a file: URL, config.json beside it
