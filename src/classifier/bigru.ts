@@ -1,15 +1,18 @@
 /**
  * One bidirectional GRU layer (nn.GRU with bidirectional=True, or the reset-before GRU of
- * tools/seqattn_torch.py) over a sequence x_1..x_T, as han's word and sentence encoders use it:
+ * tools/seqattn_torch.py) over sequences x_1..x_T, as han's word and sentence encoders use it:
  *
  *   →h_t = GRU(x_t, →h_{t-1}), t = 1..T, →h_0 = 0
  *   ←h_t = GRU(x_t, ←h_{t+1}), t = T..1, ←h_{T+1} = 0
  *   out_t = [→h_t; ←h_t]                                  (T, 2n)
  *
- * The input projections W_ih x_t + b_ih of both directions come first, for the whole sequence:
- * rows of the table T[x_t] = W_ih E x_t + b_ih when x are token ids (EmbeddedInputProjection),
- * one matrix product when x are vectors; the recurrence then only does W_hh h.
- * (The LSTM counterpart, with stacked layers, is layers/lstm.ts StackedLSTMEncoder.)
+ * Several sequences of different lengths (the sentences of a document) run together: the input
+ * projections W_ih x_t + b_ih of every x_t of all of them first (rows of the table
+ * T[x_t] = W_ih E x_t + b_ih for token ids, EmbeddedInputProjection; one matrix product for
+ * vectors), then each step advances every sequence that still has a token, one matrix product for
+ * all of them. Sequences run longest first, so the live ones are always rows 0..live-1; the
+ * backward direction starts each at its own last token.
+ * (The LSTM counterpart, one sequence, stacked layers: layers/lstm.ts StackedLSTMEncoder.)
  */
 import type { GruConvention } from '../config.js';
 import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
@@ -17,12 +20,17 @@ import type { Regions } from '../memory.js';
 import type { NetOptions } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
 
-/** Buffers of one layer's pass over up to maxT steps. Owned by a classifier's state. */
+/** Buffers for up to maxRows sequences of up to maxT steps. Owned by a classifier's state. */
 export interface BiGRUScratch {
-  gi: [number, number]; // per direction (maxT, 3n) input projections
-  X: number;            // (maxT, E) E x_t, for token ids when the table T does not fit
-  zeros: number;        // (n,) h_0
-  gru: GruScratch;
+  gi: [number, number]; // per direction (maxRows * maxT, 3n) input projections of every x_t, sequences one after another
+  X: number;            // (maxRows * maxT, E) E x_t, for token ids when the table T does not fit
+  giRows: number;       // (maxRows, 3n) the live sequences' gi of one step
+  hRows: number;        // (maxRows, n) their h
+  gru: GruScratch;      // for maxRows rows
+  ids: Int32Array;      // (maxRows * maxT,) token ids of all sequences, concatenated
+  order: Int32Array;    // (maxRows,) sequences, longest first
+  offset: Int32Array;   // (maxRows,) first row of each sequence in gi and out
+  length: Int32Array;   // (maxRows,)
 }
 
 const SUFFIX = ['_l0', '_l0_reverse'] as const;
@@ -35,6 +43,7 @@ export class BiGRU {
     private readonly embedded: readonly [EmbeddedInputProjection, EmbeddedInputProjection] | null,
     /** n: size of each direction. */
     readonly n: number,
+    private readonly regions: Regions,
   ) {}
 
   /**
@@ -52,38 +61,72 @@ export class BiGRU {
       embedded = [fwd, bwd];
     }
     const cells = SUFFIX.map((s) => GRU.load(regions, weights, name, s, inputSize, n, convention, embedding === null, format)) as [GRU, GRU];
-    return new BiGRU(cells, embedded, n);
+    return new BiGRU(cells, embedded, n, regions);
   }
 
-  /** Scratch for sequences of up to maxT steps. */
-  createScratch(r: Regions, maxT: number): BiGRUScratch {
+  /** Scratch for up to maxRows sequences of up to maxT steps each. */
+  createScratch(r: Regions, maxT: number, maxRows = 1): BiGRUScratch {
+    const N = maxRows * maxT, G = 3 * this.n;
     return {
-      gi: [r.floats(maxT * 3 * this.n), r.floats(maxT * 3 * this.n)],
-      X: r.floats(this.embedded ? maxT * this.embedded[0].inputWidth : 0),
-      zeros: r.floats(this.n),
-      gru: gruScratch(r, this.n),
+      gi: [r.floats(N * G), r.floats(N * G)],
+      X: r.floats(this.embedded ? N * this.embedded[0].inputWidth : 0),
+      giRows: r.floats(maxRows * G),
+      hRows: r.floats(maxRows * this.n),
+      gru: gruScratch(r, this.n, maxRows),
+      ids: new Int32Array(N),
+      order: new Int32Array(maxRows),
+      offset: new Int32Array(maxRows),
+      length: new Int32Array(maxRows),
     };
   }
 
-  /** out (T, 2n) = [→h_t; ←h_t] over token ids x_1..x_T (checked by the caller). */
-  encodeIds(out: number, s: BiGRUScratch, ids: ArrayLike<number>, T: number): void {
-    for (let dir = 0; dir < 2; dir++) this.embedded![dir].project(s.gi[dir], ids, s.X, T);
-    this.recur(out, s, T);
+  /**
+   * out (N, 2n) = [→h_t; ←h_t] for token-id sequences (checked by the caller), sequence i's rows
+   * from s.offset[i] = the lengths before it; N their total length.
+   */
+  encodeIds(out: number, s: BiGRUScratch, sequences: readonly (readonly number[])[]): void {
+    let N = 0;
+    sequences.forEach((x, i) => {
+      s.offset[i] = N;
+      s.length[i] = x.length;
+      s.ids.set(x, N);
+      N += x.length;
+    });
+    for (let dir = 0; dir < 2; dir++) this.embedded![dir].project(s.gi[dir], s.ids, s.X, N);
+    this.recur(out, s, sequences.length);
   }
 
-  /** out (T, 2n) = [→h_t; ←h_t] over vectors X (T, inputSize). */
+  /** out (T, 2n) = [→h_t; ←h_t] over one sequence of vectors X (T, inputSize). */
   encodeVectors(out: number, s: BiGRUScratch, X: number, T: number): void {
+    s.offset[0] = 0;
+    s.length[0] = T;
     for (let dir = 0; dir < 2; dir++) this.cells[dir].inputProjections(s.gi[dir], X, T);
-    this.recur(out, s, T);
+    this.recur(out, s, 1);
   }
 
-  private recur(out: number, s: BiGRUScratch, T: number): void {
-    const n = this.n;
+  /** Both recurrences over `count` sequences at s.offset / s.length, gi ready. */
+  private recur(out: number, s: BiGRUScratch, count: number): void {
+    const n = this.n, G = 3 * n;
+    const F = this.regions.rt.F32;
+    const { order, offset, length } = s;
+    // longest first (insertion sort: a few sequences), so the live ones are rows 0..live-1
+    for (let i = 0; i < count; i++) {
+      let j = i;
+      for (; j > 0 && length[order[j - 1]] < length[i]; j--) order[j] = order[j - 1];
+      order[j] = i;
+    }
+    const longest = length[order[0]];
     for (let dir = 0; dir < 2; dir++) {
-      const h = (t: number) => out + (t * 2 * n + dir * n) * 4; // this direction's half of out_t
-      const first = dir ? T - 1 : 0, step = dir ? -1 : 1;
-      for (let i = 0, t = first; i < T; i++, t += step) {
-        this.cells[dir].step(h(t), s.gi[dir] + t * 3 * n * 4, i === 0 ? s.zeros : h(t - step), s.gru);
+      const gi = s.gi[dir] >> 2, giRows = s.giRows >> 2, hRows = s.hRows >> 2, o = out >> 2;
+      F.fill(0, hRows, hRows + count * n); // h_0 = 0
+      let live = count;
+      for (let k = 0; k < longest; k++) {
+        while (length[order[live - 1]] <= k) live--;
+        // row r: sequence order[r] at t = k (→) or t = T - 1 - k (←)
+        const t = (r: number) => offset[order[r]] + (dir ? length[order[r]] - 1 - k : k);
+        for (let r = 0; r < live; r++) F.copyWithin(giRows + r * G, gi + t(r) * G, gi + (t(r) + 1) * G);
+        this.cells[dir].step(s.hRows, s.giRows, s.hRows, s.gru, live);
+        for (let r = 0; r < live; r++) F.copyWithin(o + t(r) * 2 * n + dir * n, hRows + r * n, hRows + (r + 1) * n);
       }
     }
   }

@@ -15,7 +15,8 @@
  *   α_i  = exp(u_i^T u_s) / Σ_i exp(u_i^T u_s)
  *   v    = Σ_i α_i h_i                                     (2n_s,)
  *   p    = softmax(W_c v + b_c)                            document classification
- * Each sentence's W_w h_it is one matrix product over its words, u_it^T u_w one dot_energies call.
+ * The word GRUs step all sentences together (one product per step for all of them); each
+ * sentence's W_w h_it is one matrix product over its words, u_it^T u_w one dot_energies call.
  */
 import { Linear } from '../layers/linear.js';
 import type { NetOptions } from '../models/net.js';
@@ -28,7 +29,7 @@ import { AttentionPooling } from './pooling.js';
 
 interface HanState extends ClassifierState {
   words: BiGRUScratch;
-  hWords: number;    // (maxT, 2n_w) h_it of the sentence being read
+  hWords: number;    // (maxL * maxT, 2n_w) h_it, the sentences one after another
   uWords: number;    // (maxT, A_w) u_it
   eWords: number;    // (maxT,) u_it^T u_w
   s: number;         // (maxL, 2n_w) s_i
@@ -65,8 +66,8 @@ export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
     const { maxLength: T, maxSentences: L, hiddenSize: nw, sentenceHiddenSize: ns, wordAttentionSize: Aw, sentenceAttentionSize: As } = this.config;
     return {
       ...classifierStateBuffers(r, this.config),
-      words: this.wordEncoder.createScratch(r, T),
-      hWords: r.floats(T * 2 * nw),
+      words: this.wordEncoder.createScratch(r, T, L),
+      hWords: r.floats(L * T * 2 * nw),
       uWords: r.floats(T * Aw),
       eWords: r.floats(T),
       s: r.floats(L * 2 * nw),
@@ -81,10 +82,11 @@ export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
   forward(st: HanState, document: readonly (readonly number[])[]): void {
     const { maxLength, hiddenSize: nw } = this.config;
     const L = document.length;
+    // h_it of every sentence, all stepped together; then s_i = Σ_t α_it h_it with α_i· into row i of wordWeights
+    this.wordEncoder.encodeIds(st.hWords, st.words, document);
     document.forEach((words, i) => {
-      // h_it, then s_i = Σ_t α_it h_it with α_i· into row i of wordWeights
-      this.wordEncoder.encodeIds(st.hWords, st.words, words, words.length);
-      this.wordAttention.pool(st.s + i * 2 * nw * 4, st.wordWeights + i * maxLength * 4, st.uWords, st.eWords, st.hWords, words.length);
+      const h = st.hWords + st.words.offset[i] * 2 * nw * 4;
+      this.wordAttention.pool(st.s + i * 2 * nw * 4, st.wordWeights + i * maxLength * 4, st.uWords, st.eWords, h, words.length);
     });
     this.sentenceEncoder.encodeVectors(st.hSentences, st.sentences, st.s, L);                                        // h_i
     this.sentenceAttention.pool(st.v, st.sentenceWeights, st.uSentences, st.eSentences, st.hSentences, L); // α_i, v
