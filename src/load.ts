@@ -15,6 +15,7 @@ import { ShowAttendTell } from './models/show-attend-tell.js';
 import { Seq2SeqLSTM } from './models/sutskever.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { runtime } from './wasm.js';
+import type { WeightFormat } from './layers/linear.js';
 import { WeightStore } from './weights.js';
 
 /** One safetensors file; `prefix` is put before its tensor names (e.g. 'encoder.' for encoder.state_dict()). */
@@ -51,16 +52,52 @@ function parseJson(text: string, where: string): unknown {
   }
 }
 
-/** Finds and validates the config: the one given, else the first file's `__metadata__.seqattn`. */
-export function resolveConfig(files: SafetensorsFile[], config: object | string | undefined, configName = 'config'): ModelConfig {
-  if (config !== undefined) {
-    return parseConfig(typeof config === 'string' ? parseJson(config, configName) : config, configName);
-  }
+/**
+ * Finds and validates a config with `parse`: the one given (object or JSON text), else the first
+ * file's `__metadata__.seqattn`; `docs` names the format's documentation in the error for none.
+ */
+export function configFromFiles<C>(files: SafetensorsFile[], config: object | string | undefined, configName: string,
+  parse: (raw: unknown, where: string) => C, docs: string): C {
+  if (config !== undefined) return parse(typeof config === 'string' ? parseJson(config, configName) : config, configName);
   for (const f of files) {
     const text = f.metadata.seqattn;
-    if (text !== undefined) return parseConfig(parseJson(text, `${f.fileName}: __metadata__.seqattn`), `${f.fileName}: __metadata__.seqattn`);
+    if (text !== undefined) return parse(parseJson(text, `${f.fileName}: __metadata__.seqattn`), `${f.fileName}: __metadata__.seqattn`);
   }
-  throw new SeqattnError('E_CONFIG', `${files.map((f) => f.fileName).join(', ')}: no config: neither a "seqattn" entry in __metadata__ nor a config.json / config option (see docs/model-format.md)`);
+  throw new SeqattnError('E_CONFIG', `${files.map((f) => f.fileName).join(', ')}: no config: neither a "seqattn" entry in __metadata__ nor a config.json / config option (see ${docs})`);
+}
+
+/** Finds and validates the config of a seq2seq model (configFromFiles with parseConfig). */
+export function resolveConfig(files: SafetensorsFile[], config: object | string | undefined, configName = 'config'): ModelConfig {
+  return configFromFiles(files, config, configName, parseConfig, 'docs/model-format.md');
+}
+
+/** The weight files of a source, read and validated, each with the prefix for its tensor names. */
+export function readWeightFiles(src: ModelSource): { file: SafetensorsFile; prefix: string }[] {
+  const inputs: WeightFileInput[] = Array.isArray(src.weights)
+    ? src.weights
+    : src.weights instanceof Uint8Array || src.weights instanceof ArrayBuffer ? [{ bytes: src.weights }] : [src.weights];
+  return inputs.map((f, i) => ({ file: readSafetensors(toBytes(f.bytes), f.name ?? (inputs.length > 1 ? `<weights ${i}>` : '<weights>')), prefix: f.prefix ?? '' }));
+}
+
+/** Bytes, or a ModelSource, as a ModelSource. */
+export function asModelSource(source: ModelSource | Uint8Array | ArrayBuffer): ModelSource {
+  return source instanceof Uint8Array || source instanceof ArrayBuffer ? { weights: source } : source;
+}
+
+/**
+ * Checks the load options every model kind shares (LoadOptions.weights and .wasmBuild) and gives
+ * Wasm regions on the runtime of that build, and the weight format.
+ */
+export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild'>): Promise<{ regions: Regions; weights: WeightFormat }> {
+  const weights = options.weights ?? 'float32';
+  if (weights !== 'float32' && weights !== 'int8') {
+    throw new SeqattnError('E_OPTION', `weights is ${JSON.stringify(weights)}, expected 'float32' or 'int8'`);
+  }
+  const build = options.wasmBuild;
+  if (build !== undefined && build !== 'simd128' && build !== 'relaxed-simd') {
+    throw new SeqattnError('E_OPTION', `wasmBuild is ${JSON.stringify(build)}, expected 'simd128' or 'relaxed-simd'`);
+  }
+  return { regions: new Regions(await runtime(build)), weights };
 }
 
 /**
@@ -70,25 +107,13 @@ export function resolveConfig(files: SafetensorsFile[], config: object | string 
  *   model.translate('hello').text
  */
 export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
-  const src: ModelSource = source instanceof Uint8Array || source instanceof ArrayBuffer ? { weights: source } : source;
-  const inputs: WeightFileInput[] = Array.isArray(src.weights)
-    ? src.weights
-    : src.weights instanceof Uint8Array || src.weights instanceof ArrayBuffer ? [{ bytes: src.weights }] : [src.weights];
-  const files = inputs.map((f, i) => ({ file: readSafetensors(toBytes(f.bytes), f.name ?? (inputs.length > 1 ? `<weights ${i}>` : '<weights>')), prefix: f.prefix ?? '' }));
+  const src = asModelSource(source);
+  const files = readWeightFiles(src);
   const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
-  const weightFormat = options.weights ?? 'float32';
-  if (weightFormat !== 'float32' && weightFormat !== 'int8') {
-    throw new SeqattnError('E_OPTION', `weights is ${JSON.stringify(weightFormat)}, expected 'float32' or 'int8'`);
-  }
-  const build = options.wasmBuild;
-  if (build !== undefined && build !== 'simd128' && build !== 'relaxed-simd') {
-    throw new SeqattnError('E_OPTION', `wasmBuild is ${JSON.stringify(build)}, expected 'simd128' or 'relaxed-simd'`);
-  }
-  const rt = await runtime(build);
-  const regions = new Regions(rt);
+  const { regions, weights } = await loadRegions(options);
   try {
-    const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights: weightFormat });
-    return new Seq2SeqModel(rt, regions, net, options);
+    const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights });
+    return new Seq2SeqModel(regions.rt, regions, net, options);
   } catch (e) {
     regions.release(); // a failed load gives back what it took
     throw e;
