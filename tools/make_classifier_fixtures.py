@@ -27,6 +27,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from classifiers_torch import build_classifier, load_classifier, save_classifier, split_sentences, tokenize  # noqa: E402
+from make_fixtures import write_reference  # noqa: E402
 from safetensors_io import save_file  # noqa: E402
 
 SPECIALS = ["<pad>", "<unk>"]
@@ -126,12 +127,7 @@ def write_fixture(folder, model, config, cases, reload_path):
     assert c2 == config, reload_path
     for ref in refs:
         assert m2.classify(ref["source_ids"]) == {k: ref[k] for k in ("label", "label_id", "logits", "probabilities", "log_probabilities", "attention")}, reload_path
-    doc = {"architecture": config["architecture"], "torch_version": torch.__version__, "cases": refs}
-    path = os.path.join(folder, "reference.json")
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False)
-        f.write("\n")
-    return refs, os.path.getsize(path)
+    return refs, write_reference(folder, config["architecture"], refs)
 
 
 def main():

@@ -39,6 +39,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import save_file  # noqa: E402
 from seqattn_torch import build_model, load_model, save_model, tokenize  # noqa: E402
 
+
+def write_reference(folder, architecture, refs):
+    """Writes folder/reference.json ({architecture, torch_version, cases}); returns its size in bytes."""
+    path = os.path.join(folder, "reference.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"architecture": architecture, "torch_version": torch.__version__, "cases": refs}, f, ensure_ascii=False)
+        f.write("\n")
+    return os.path.getsize(path)
+
 SPECIALS = ["<pad>", "<s>", "</s>", "<unk>"]
 
 
@@ -326,12 +335,7 @@ def write_fixture(folder, model, config, cases, reload_paths):
         assert c2 == config, p
         for ref in refs:
             assert {k: v for k, v in m2.greedy(model_input(ref)).items() if k != "alpha_margin"} == {k: ref[k] for k in ("ids", "attention", "logits", "log_probs", "score")}, p
-    doc = {"architecture": config["architecture"], "torch_version": torch.__version__, "cases": refs}
-    path = os.path.join(folder, "reference.json")
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False)
-        f.write("\n")
-    return refs, os.path.getsize(path)
+    return refs, write_reference(folder, config["architecture"], refs)
 
 
 def build(config, seed, texts):
