@@ -15,7 +15,8 @@
  * (The LSTM counterpart, one sequence, stacked layers: layers/lstm.ts StackedLSTMEncoder.)
  */
 import type { GruConvention } from '../config.js';
-import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
+import { GRU, gruScratch, type GruScratch } from '../layers/gru.js';
+import { EmbeddedInputProjection } from '../layers/input-projection.js';
 import type { Regions } from '../memory.js';
 import type { NetOptions } from '../models/net.js';
 import type { WeightStore } from '../weights.js';

@@ -14,7 +14,7 @@
 import type { Regions } from '../memory.js';
 import { gatherRows } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
-import { EmbeddedInputProjection } from './gru.js';
+import { EmbeddedInputProjection } from './input-projection.js';
 import { Linear, type WeightFormat } from './linear.js';
 
 /** Scratch for steps of up to `rows` states: gh (rows, 4H). Owned by a decode state. */

@@ -18,7 +18,8 @@
  */
 import type { ModelConfig } from '../config.js';
 import { DeepOutput, type DeepOutputScratch } from '../layers/deep-output.js';
-import { EmbeddedInputProjection, GRU, gruEncoderDecoderScratch, type GruEncoderDecoderScratch } from '../layers/gru.js';
+import { GRU, gruEncoderDecoderScratch, type GruEncoderDecoderScratch } from '../layers/gru.js';
+import { EmbeddedInputProjection } from '../layers/input-projection.js';
 import { Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';

@@ -11,7 +11,8 @@
  */
 import type { ModelConfig } from '../config.js';
 import { AdditiveAttention } from '../layers/attention.js';
-import { EmbeddedInputProjection, GRU, gruScratch, type GruScratch } from '../layers/gru.js';
+import { GRU, gruScratch, type GruScratch } from '../layers/gru.js';
+import { EmbeddedInputProjection } from '../layers/input-projection.js';
 import { Embedding, Linear } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';

@@ -25,7 +25,7 @@
 import type { ModelConfig } from '../config.js';
 import { mulberry32Next, mulberry32Output } from '../decode/sample.js';
 import { AdditiveAttention } from '../layers/attention.js';
-import { EmbeddedInputProjection } from '../layers/gru.js';
+import { EmbeddedInputProjection } from '../layers/input-projection.js';
 import { Linear } from '../layers/linear.js';
 import { LSTM, lstmScratch, type LstmScratch } from '../layers/lstm.js';
 import type { Regions } from '../memory.js';
