@@ -22,8 +22,8 @@ const RELAXED_PROBE = new Uint8Array([
 ]);
 const hasRelaxedSimd = WebAssembly.validate(RELAXED_PROBE);
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd'; // Node 20 (V8 11.3); on by default from V8 11.4
-/** Node flags that give relaxed SIMD: none where it is on by default (a later V8 may drop the flag). */
-const WITH_RELAXED = hasRelaxedSimd ? [] : [RELAXED_FLAG];
+/** Node flags that give a child relaxed SIMD: none where it is on by default (a later V8 may drop the flag). */
+const WITH_RELAXED = hasRelaxedSimd && !process.execArgv.includes(RELAXED_FLAG) ? [] : [RELAXED_FLAG];
 
 /** What a fresh Node reports with these flags and SEQATTN_WASM: the build it chose, or its error. */
 function child(flags: string[], env: string | undefined): { build?: string; relaxed?: boolean; error?: string } {
