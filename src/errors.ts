@@ -33,3 +33,15 @@ export class SeqattnError extends Error {
     this.code = code;
   }
 }
+
+/** f of each input, in order; a SeqattnError from input b names it (`inputs[b]: ...`). For the *Batch methods. */
+export function eachInput<T, R>(inputs: readonly T[], f: (x: T) => R): R[] {
+  return inputs.map((x, b) => {
+    try {
+      return f(x);
+    } catch (e) {
+      if (e instanceof SeqattnError) throw new SeqattnError(e.code, `inputs[${b}]: ${e.message}`);
+      throw e;
+    }
+  });
+}

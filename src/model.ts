@@ -8,9 +8,9 @@ import { beamSearch } from './decode/beam.js';
 import { DecodeContext, type DecodedSequence } from './decode/context.js';
 import { greedyBatch } from './decode/greedy.js';
 import { sample } from './decode/sample.js';
-import { SeqattnError } from './errors.js';
+import { eachInput, SeqattnError } from './errors.js';
 import type { Regions } from './memory.js';
-import { attends, contextSize, type AttentionNet, type DecodeState, type Source } from './models/net.js';
+import { attends, attentionLength, contextSize, type AttentionNet, type DecodeState, type Source } from './models/net.js';
 import { tokenizeSource, Vocabulary } from './vocab.js';
 import type { WasmBuild, WasmRuntime } from './wasm.js';
 
@@ -194,7 +194,7 @@ export class DecoderSession {
     this.previous[0] = previous;
     this.net.step(this.st, this.previous, 1);
     this.i++;
-    const Tx = attends(this.net) ? this.st.Tx[0] : 0;
+    const Tx = attentionLength(this.net, this.st, 0);
     return {
       energies: this.rt.f32(this.st.energies, Tx),
       weights: this.rt.f32(this.st.weights, Tx),
@@ -261,7 +261,11 @@ export class Seq2SeqModel {
   translate(input: SourceInput, options: TranslateOptions = {}): Translation {
     this.checkAlive();
     const o = this.options(options);
-    const source = this.source(input);
+    return this.decodeOne(this.source(input), o);
+  }
+
+  /** translate() of a validated source with resolved options. */
+  private decodeOne(source: Source, o: ReturnType<Seq2SeqModel['options']>): Translation {
     this.generation++;
     this.net.encode(this.st, 0, source);
     this.net.setDecodeOptions?.(this.st, o);
@@ -286,15 +290,8 @@ export class Seq2SeqModel {
   translateBatch(inputs: readonly SourceInput[], options: TranslateOptions = {}): Translation[] {
     this.checkAlive();
     const o = this.options(options);
-    const sources = inputs.map((x, b) => {
-      try {
-        return this.source(x);
-      } catch (e) {
-        if (e instanceof SeqattnError) throw new SeqattnError(e.code, `inputs[${b}]: ${e.message}`);
-        throw e;
-      }
-    });
-    if (o.strategy !== 'greedy') return inputs.map((x) => this.translate(x, options));
+    const sources = eachInput(inputs, (x) => this.source(x));
+    if (o.strategy !== 'greedy') return sources.map((src) => this.decodeOne(src, o));
     const out: Translation[] = [];
     for (let first = 0; first < sources.length; first += this.maxBatchSize) {
       const chunk = sources.slice(first, first + this.maxBatchSize);

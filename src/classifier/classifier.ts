@@ -4,7 +4,7 @@
  * maximum lengths. `classify` validates its input before touching Wasm memory, so a bad input
  * throws a SeqattnError and leaves the classifier as it was; it allocates nothing in Wasm.
  */
-import { SeqattnError } from '../errors.js';
+import { eachInput, SeqattnError } from '../errors.js';
 import type { Regions } from '../memory.js';
 import { Vocabulary } from '../vocab.js';
 import type { WasmBuild, WasmRuntime } from '../wasm.js';
@@ -97,14 +97,7 @@ export class AttentionClassifier {
   /** classify() of each input, in order; every input is checked before any runs (errors name `inputs[b]`). */
   classifyBatch(inputs: readonly ClassifierInput[]): Classification[] {
     this.checkAlive();
-    const docs = inputs.map((x, b) => {
-      try {
-        return this.document(x);
-      } catch (e) {
-        if (e instanceof SeqattnError) throw new SeqattnError(e.code, `inputs[${b}]: ${e.message}`);
-        throw e;
-      }
-    });
+    const docs = eachInput(inputs, (x) => this.document(x));
     return docs.map((d) => this.run(d));
   }
 

@@ -3,7 +3,7 @@
  * (log-probabilities and top-k buffers for every row). Nothing here is allocated per step.
  */
 import type { Regions } from '../memory.js';
-import { attends, type AttentionNet, type DecodeState } from '../models/net.js';
+import { attentionLength, type AttentionNet, type DecodeState } from '../models/net.js';
 import type { WasmRuntime } from '../wasm.js';
 
 export class DecodeContext {
@@ -18,8 +18,6 @@ export class DecodeContext {
   readonly previous: Int32Array;
   /** Row r's parent row, for reorder. */
   readonly parents: Int32Array;
-  /** Whether the net's steps compute a_ij (false: attention rows have length 0). */
-  readonly attends: boolean;
 
   constructor(readonly rt: WasmRuntime, readonly net: AttentionNet, readonly st: DecodeState, regions: Regions) {
     this.V = net.config.targetVocab.length;
@@ -30,12 +28,11 @@ export class DecodeContext {
     this.topVal = regions.floats(Math.max(rows * this.topK, this.V));
     this.previous = new Int32Array(rows);
     this.parents = new Int32Array(rows);
-    this.attends = attends(net);
   }
 
   /** Length of an attention row over slot `slot`'s source: its Tx, or 0 for a net without attention. */
   attentionLength(slot: number): number {
-    return this.attends ? this.st.Tx[slot] : 0;
+    return attentionLength(this.net, this.st, slot);
   }
 
   /** Pointer to row r's log-probabilities. */

@@ -92,6 +92,11 @@ export function attends(net: AttentionNet): boolean {
   return net.attends !== false;
 }
 
+/** Length of an attention row over slot `slot`'s source: its Tx, or 0 for a net without attention. */
+export function attentionLength(net: AttentionNet, st: DecodeState, slot: number): number {
+  return attends(net) ? st.Tx[slot] : 0;
+}
+
 /** Size of the context c_i a net's step leaves at DecodeState.context (AttentionNet.contextSize). */
 export function contextSize(net: AttentionNet): number {
   return net.contextSize ?? net.annotationSize;
