@@ -21,6 +21,20 @@ const executableCli = () => ({
   },
 });
 
+// CommonJS declarations for `require` (exports "require" -> "types"): each .d.ts again as .d.cts,
+// its relative imports pointing at the .cjs twins, so TypeScript reads them as CommonJS (no TS1479).
+const ctsDeclarations = () => ({
+  name: 'cts-declarations',
+  async writeBundle(options, bundle) {
+    const { writeFile } = await import('node:fs/promises');
+    for (const [name, chunk] of Object.entries(bundle)) {
+      if (chunk.type !== 'chunk' || !name.endsWith('.d.ts')) continue;
+      const code = chunk.code.replace(/(from\s*['"]\.{1,2}\/[^'"]+)\.js(['"])/g, '$1.cjs$2');
+      await writeFile(`${options.dir}/${name.slice(0, -'.d.ts'.length)}.d.cts`, code);
+    }
+  },
+});
+
 export default [
   {
     input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
@@ -34,7 +48,7 @@ export default [
   {
     input: { index: 'src/index.ts', node: 'src/node.ts' },
     external,
-    plugins: [dts({ compilerOptions: { types: ['node'] } })],
+    plugins: [dts({ compilerOptions: { types: ['node'] } }), ctsDeclarations()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
   },
 ];

@@ -1,0 +1,182 @@
+/**
+ * Model files from URLs: download with progress and a size limit, and an optional cache of the
+ * bytes (the Cache API, where the page or worker has one) so a second visit does not download.
+ *
+ * Cache entries are keyed by the URL and carry the SHA-256 of their bytes (header
+ * x-seqattn-sha256): a hit is checked against that hash (and against `integrity` when given)
+ * before it is used; a corrupt or stale entry is dropped and downloaded again.
+ */
+import { SeqattnError } from './errors.js';
+
+/** Options of loadModel / loadClassifier for URL sources. */
+export interface FetchOptions {
+  /**
+   * Keep the downloaded bytes in the Cache API (cache name 'seqattn-models', or the string given)
+   * and read them from there next time, without a request. Default false. Where there is no
+   * Cache API (Node, an insecure http: origin other than localhost) the file is downloaded.
+   */
+  cache?: boolean | string;
+  /**
+   * Called as bytes arrive: `loaded` so far, `total` from Content-Length (undefined when the server
+   * does not say, or compresses the response). A cache hit reports (size, size) once.
+   */
+  onProgress?: (loaded: number, total: number | undefined) => void;
+  /** Largest download accepted, in bytes; more is an E_DOWNLOAD_SIZE error. Default 1 GiB. */
+  maxDownloadBytes?: number;
+  /**
+   * Subresource-integrity style hash of the file, 'sha256-<base64>': downloads and cache hits
+   * that differ are refused (E_DOWNLOAD_INTEGRITY); a cache entry of another hash is replaced.
+   */
+  integrity?: string;
+  /** Passed to fetch() (headers, credentials, signal, ...). */
+  requestInit?: RequestInit;
+}
+
+/** Names of the models the Node entry bundles; in a browser they need a URL (see bundledNameError). */
+const BUNDLED = ['g2p-en'];
+const DEFAULT_CACHE = 'seqattn-models';
+const DEFAULT_MAX = 1 << 30;
+const HASH_HEADER = 'x-seqattn-sha256';
+
+/** The typed error for a bundled model name given to the portable (browser) entry. */
+export function bundledNameError(name: string): SeqattnError {
+  return new SeqattnError('E_MODEL_NOT_FOUND',
+    `"${name}" is a model bundled with the package, and only the Node entry finds bundled models by name. `
+    + `In a browser or bundler load its file by URL: loadModel(new URL('seqattn/models/${name}/model.safetensors', import.meta.url)) `
+    + '(Vite, webpack 5; esbuild: import url from \'seqattn/models/' + name + '/model.safetensors\' with --loader:.safetensors=file), '
+    + 'or serve node_modules/seqattn/models/' + name + '/model.safetensors and pass its URL');
+}
+
+/** Whether a string source is a bundled model name (not a URL or a path). */
+export function isBundledName(s: string): boolean {
+  return BUNDLED.includes(s);
+}
+
+function checkOptions(o: FetchOptions): number {
+  const max = o.maxDownloadBytes ?? DEFAULT_MAX;
+  if (!(Number.isSafeInteger(max) && max > 0)) {
+    throw new SeqattnError('E_OPTION', `maxDownloadBytes is ${String(max)}, expected a positive integer`);
+  }
+  if (o.integrity !== undefined && !/^sha256-[A-Za-z0-9+/]{43}=$/.test(o.integrity)) {
+    throw new SeqattnError('E_OPTION', `integrity is ${JSON.stringify(o.integrity)}, expected 'sha256-' and 44 base64 characters`);
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new SeqattnError('E_OPTION', `onProgress is ${typeof o.onProgress}, expected a function`);
+  }
+  return max;
+}
+
+async function sha256(bytes: Uint8Array): Promise<string | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  let bin = '';
+  for (const b of digest) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** Reads a response body with progress, refusing more than `max` bytes. */
+async function readBody(res: Response, where: string, max: number, onProgress: FetchOptions['onProgress']): Promise<Uint8Array> {
+  const header = res.headers.get('content-length');
+  const length = header === null ? NaN : Number(header);
+  // With Content-Encoding the length is of the compressed body, not of the bytes we read.
+  const total = Number.isSafeInteger(length) && length >= 0 && res.headers.get('content-encoding') === null ? length : undefined;
+  if (total !== undefined && total > max) {
+    await res.body?.cancel().catch(() => {});
+    throw new SeqattnError('E_DOWNLOAD_SIZE', `${where}: Content-Length is ${total} bytes, more than maxDownloadBytes (${max})`);
+  }
+  if (!res.body) {
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes.length > max) throw new SeqattnError('E_DOWNLOAD_SIZE', `${where}: ${bytes.length} bytes, more than maxDownloadBytes (${max})`);
+    onProgress?.(bytes.length, total);
+    return bytes;
+  }
+  const reader = res.body.getReader();
+  let out = new Uint8Array(total ?? 1 << 16);
+  let loaded = 0;
+  onProgress?.(0, total);
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (e) {
+      throw new SeqattnError('E_FILE_TRUNCATED', `${where}: the download broke off after ${loaded}${total === undefined ? '' : ` of ${total}`} bytes (${(e as Error).message})`);
+    }
+    const { done, value } = chunk;
+    if (done) break;
+    if (loaded + value.length > max) {
+      await reader.cancel().catch(() => {});
+      throw new SeqattnError('E_DOWNLOAD_SIZE', `${where}: more than maxDownloadBytes (${max}) bytes sent${total === undefined ? '' : ` (Content-Length said ${total})`}`);
+    }
+    if (loaded + value.length > out.length) {
+      const grown = new Uint8Array(Math.min(max, Math.max(out.length * 2, loaded + value.length)));
+      grown.set(out.subarray(0, loaded));
+      out = grown;
+    }
+    out.set(value, loaded);
+    loaded += value.length;
+    onProgress?.(loaded, total);
+  }
+  if (total !== undefined && loaded !== total) {
+    throw new SeqattnError('E_FILE_TRUNCATED', `${where}: the download ended after ${loaded} of ${total} bytes (Content-Length)`);
+  }
+  return loaded === out.length ? out : out.slice(0, loaded);
+}
+
+async function openCache(name: string): Promise<Cache | undefined> {
+  const caches = (globalThis as { caches?: CacheStorage }).caches;
+  if (!caches) return undefined;
+  try {
+    return await caches.open(name);
+  } catch {
+    return undefined; // e.g. an opaque origin: behave as if there were no cache
+  }
+}
+
+/**
+ * The bytes at `url`: from the cache when `cache` is set and it holds them (hash checked), else
+ * downloaded (progress, size limit, integrity) and, with `cache`, stored.
+ */
+export async function fetchModelBytes(url: string | URL, options: FetchOptions = {}): Promise<Uint8Array> {
+  const max = checkOptions(options);
+  const where = String(url);
+  const key = new URL(where, (globalThis as { location?: { href: string } }).location?.href).href;
+  const store = options.cache ? await openCache(typeof options.cache === 'string' ? options.cache : DEFAULT_CACHE) : undefined;
+  const want = options.integrity?.slice('sha256-'.length);
+
+  if (store) {
+    const hit = await store.match(key);
+    const stored = hit?.headers.get(HASH_HEADER);
+    if (hit && stored && (want === undefined || want === stored)) {
+      const bytes = new Uint8Array(await hit.arrayBuffer());
+      if (bytes.length <= max && (await sha256(bytes)) === stored) {
+        options.onProgress?.(bytes.length, bytes.length);
+        return bytes;
+      }
+    }
+    if (hit) await store.delete(key); // corrupt, or not the wanted hash
+  }
+
+  if (typeof fetch !== 'function') throw new SeqattnError('E_MODEL_NOT_FOUND', `cannot fetch ${where}: no fetch() here`);
+  let res: Response;
+  try {
+    res = await fetch(key, options.requestInit);
+  } catch (e) {
+    throw new SeqattnError('E_MODEL_NOT_FOUND', `${where}: fetch failed (${(e as Error).message})`);
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => {});
+    throw new SeqattnError('E_MODEL_NOT_FOUND', `${where}: HTTP ${res.status}${res.status === 404 ? ' (no file at that URL)' : ''}`);
+  }
+  const bytes = await readBody(res, where, max, options.onProgress);
+  const hash = want !== undefined || store ? await sha256(bytes) : undefined;
+  if (want !== undefined && hash !== want) {
+    throw new SeqattnError('E_DOWNLOAD_INTEGRITY', `${where}: SHA-256 is ${hash === undefined ? 'not computable here (no crypto.subtle)' : `sha256-${hash}`}, expected ${options.integrity}`);
+  }
+  if (store && hash !== undefined) {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), [HASH_HEADER]: hash };
+    // A full cache (quota) only costs the next visit a download.
+    await store.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => {});
+  }
+  return bytes;
+}
