@@ -2,7 +2,9 @@
 // the replies: the pronunciation, the n-best list, the alignment a_ij as a heatmap, and the worked
 // example one decoder step at a time (e_ij, a_ij, c_i from model.begin(...).step(...)).
 const $ = (id) => document.getElementById(id);
-const DEFAULT_MODEL = { url: new URL('../models/g2p-en/model.safetensors', import.meta.url).href, name: 'g2p-en' };
+// ?wasm=simd128 pins the Wasm build (the tests compare it bit for bit with Node's)
+const WASM_BUILD = new URLSearchParams(location.search).get('wasm') ?? undefined;
+const DEFAULT_MODEL = { url: new URL('../models/g2p-en/model.safetensors', import.meta.url).href, name: 'g2p-en', wasmBuild: WASM_BUILD };
 
 // ---- the worker: requests with ids; for each kind only the latest request matters --------------
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -82,6 +84,7 @@ async function load(body) {
     $('model-info').textContent = `${info.architecture} · hidden ${info.hiddenSize} · ${info.sourceVocab} → ${info.targetVocab} symbols · Wasm ${info.build}`;
     $('progress-bar').style.width = '0';
     document.body.dataset.model = info.name;
+    if (!info.charLevel && info.sample) $('word').value = $('walk-word').value = info.sample;
     translate($('word').value);
     walkTo(1);
   } catch (e) {
@@ -247,10 +250,10 @@ async function loadFiles(files) {
   const wanted = files.filter((f) => /\.(safetensors|json)$/.test(f.name));
   if (!wanted.length) { showError({ code: 'E_MODEL_NOT_FOUND', message: 'no .safetensors among the dropped files' }); return; }
   const main = wanted.find((f) => f.name.endsWith('.safetensors'));
-  const parts = await Promise.all(wanted.map(async (f) => ({ name: f.relative ?? f.webkitRelativePath ?? f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  const parts = await Promise.all(wanted.map(async (f) => ({ name: f.relative || f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   const name = (main?.webkitRelativePath || main?.relative || main?.name || 'model').split('/').slice(-2).join('/');
   $('error').hidden = true;
-  await load({ files: parts, name });
+  await load({ files: parts, name, wasmBuild: WASM_BUILD });
 }
 const drop = $('drop');
 drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
@@ -267,6 +270,6 @@ $('folder').addEventListener('change', (e) => loadFiles([...e.target.files]));
 $('reset-model').addEventListener('click', () => load(DEFAULT_MODEL));
 
 // for the tests and the speed measurement: G2P throughput inside the worker
-window.seqattnDemo = { bench: (words, rounds = 1) => ask('bench', { words, rounds }) };
+window.seqattnDemo = { ask, bench: (words, rounds = 1) => ask('bench', { words, rounds }) };
 
 load(DEFAULT_MODEL);

@@ -3,7 +3,7 @@
 //   in:  { type: 'load', url } | { type: 'load', files: [{ name, bytes }] }
 //        { type: 'translate', id, text, beam } | { type: 'walk', id, text, steps } | { type: 'bench', id, words }
 //   out: { type: 'progress', loaded, total } | { type: 'loaded', info } | { type: 'result', id, ... } | { type: 'error', id, code, message }
-import { loadModel, provideCompiledWasm } from 'seqattn';
+import { loadModel } from 'seqattn';
 
 let model = null;
 
@@ -26,7 +26,9 @@ function sourceFromFiles(files) {
 function info(m, name) {
   const c = m.config;
   return { name, architecture: c.architecture, attends: m.attends, hiddenSize: c.hiddenSize, build: m.wasmBuild,
-    sourceVocab: c.sourceVocab.length, targetVocab: c.targetVocab.length, charLevel: c.sourceTokenizer === 'char' };
+    sourceVocab: c.sourceVocab.length, targetVocab: c.targetVocab.length, charLevel: c.sourceTokenizer === 'char',
+    // an input this model can read, for word-level models (the first few ordinary source words)
+    sample: c.sourceVocab.filter((s) => !/^<.*>$|^(sos|eos|pad|unk)$/i.test(s)).slice(0, 3).join(' ') };
 }
 
 /** The top `k` of p = softmax(logits), for the step view. */
@@ -58,10 +60,9 @@ function walk(text, steps) {
 
 const handlers = {
   async load(msg) {
-    if (msg.wasm) provideCompiledWasm(msg.wasm.module, msg.wasm.build);
     const next = msg.url
-      ? await loadModel(msg.url, { cache: true, maxBeamSize: 8, onProgress: (loaded, total) => postMessage({ type: 'progress', loaded, total }) })
-      : await loadModel(sourceFromFiles(msg.files), { maxBeamSize: 8 });
+      ? await loadModel(msg.url, { cache: true, maxBeamSize: 8, wasmBuild: msg.wasmBuild, onProgress: (loaded, total) => postMessage({ type: 'progress', loaded, total }) })
+      : await loadModel(sourceFromFiles(msg.files), { maxBeamSize: 8, wasmBuild: msg.wasmBuild });
     model?.dispose();
     model = next;
     return { type: 'loaded', info: info(model, msg.name) };
@@ -69,7 +70,7 @@ const handlers = {
   translate({ text, beam }) {
     const r = model.translate(text, { beamSize: beam, nBest: beam });
     const pack = (t) => ({ text: t.text, tokens: t.tokens, score: t.score, ids: t.ids });
-    return { best: pack(r), nBest: (r.nBest ?? [r]).map(pack), sourceTokens: r.sourceTokens, attention: r.attention.map((row) => Array.from(row)) };
+    return { best: pack(r), nBest: (r.nBest ?? [r]).map(pack), sourceTokens: r.sourceTokens, attention: r.attention.map((row) => Array.from(row)), build: model.wasmBuild };
   },
   walk({ text, steps }) { return walk(text, steps); },
   bench({ words, rounds }) {
