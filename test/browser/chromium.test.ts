@@ -50,4 +50,16 @@ test('with no system Chromium, @sparticuz/chromium (for this Node, unpacked per 
   }
 });
 
+test('the NSS libraries inside @sparticuz/chromium (for machines without them) run its Chromium here too', async () => {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return;
+  const { browser, source } = await withEnv({ CHROMIUM_PATH: undefined, SEQATTN_SYSTEM_CHROMIUM: '', SEQATTN_CHROMIUM_LIBS: 'bundled' }, () => launchChromium());
+  try {
+    assert.match(source, /its own NSS libraries$/);
+    const page = await browser.newPage();
+    assert.is(await page.evaluate(() => 1 + 1), 2);
+  } finally {
+    await browser.close();
+  }
+});
+
 test.run();

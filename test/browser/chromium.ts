@@ -6,10 +6,12 @@
 //      package: 153.x on Node >= 22.17 (alias sparticuz-chromium-153), else 147.0.0 (Node >= 20.11).
 // Its executablePath() unpacks into os.tmpdir() and reuses whatever chromium it finds there, so
 // each version gets a temp folder of its own. No browser is an error that says how to get one.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 
 const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -34,15 +36,33 @@ function sparticuzPackage(): string | undefined {
   return undefined;
 }
 
-async function sparticuz(): Promise<{ path: string; source: string } | undefined> {
+/**
+ * The shared libraries @sparticuz/chromium's binary needs beyond glibc (NSS, NSPR, expat) ship in
+ * its al2023.tar.br for Amazon Linux: unpacked beside the binary and put on LD_LIBRARY_PATH when
+ * the system lacks any of them (a fresh machine with no browser), or when SEQATTN_CHROMIUM_LIBS=bundled.
+ */
+function bundledLibraries(binary: string, packageDir: string, folder: string): Record<string, string> | undefined {
+  const missing = execFileSync('ldd', [binary], { encoding: 'utf8' }).includes('not found');
+  if (!missing && process.env.SEQATTN_CHROMIUM_LIBS !== 'bundled') return undefined;
+  const lib = join(folder, 'al2023', 'lib');
+  if (!existsSync(join(lib, 'libnss3.so'))) {
+    mkdirSync(join(folder, 'al2023'), { recursive: true });
+    const tar = brotliDecompressSync(readFileSync(join(packageDir, 'bin', 'al2023.tar.br')));
+    execFileSync('tar', ['-x', '-C', join(folder, 'al2023')], { input: tar });
+  }
+  return { LD_LIBRARY_PATH: [lib, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+}
+
+async function sparticuz(): Promise<Found | undefined> {
   const name = sparticuzPackage();
   if (!name) return undefined;
   const require = createRequire(import.meta.url);
   let version: string;
+  let dir: string;
   try {
     // its exports map hides package.json: read the one above the resolved entry
     const read = (dir: string) => existsSync(join(dir, 'package.json')) ? JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string } : {};
-    let dir = dirname(require.resolve(name));
+    dir = dirname(require.resolve(name));
     while (read(dir).name !== '@sparticuz/chromium' && dirname(dir) !== dir) dir = dirname(dir);
     version = String(read(dir).version);
   } catch {
@@ -54,15 +74,19 @@ async function sparticuz(): Promise<{ path: string; source: string } | undefined
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = folder; // executablePath() unpacks into (and reuses) os.tmpdir()
   try {
-    return { path: await Chromium.executablePath(), source: `@sparticuz/chromium ${version} (${folder})` };
+    const path = await Chromium.executablePath();
+    return { path, source: `@sparticuz/chromium ${version} (${folder})`, env: bundledLibraries(path, dir, folder) };
   } finally {
     if (saved === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = saved;
   }
 }
 
+/** A Chromium binary, where it came from, and the environment it needs (LD_LIBRARY_PATH, if any). */
+export interface Found { path: string; source: string; env?: Record<string, string> }
+
 /** The Chromium to run, and where it came from; throws with how to get one when there is none. */
-export async function findChromium(): Promise<{ path: string; source: string }> {
+export async function findChromium(): Promise<Found> {
   const given = process.env.CHROMIUM_PATH;
   if (given) {
     if (!existsSync(given)) throw new Error(`CHROMIUM_PATH is ${given}, which does not exist: ${HOW}`);
@@ -79,7 +103,7 @@ export async function findChromium(): Promise<{ path: string; source: string }> 
 
 /** Launches the Chromium findChromium() gives, headless; playwright gives it a fresh --user-data-dir. */
 export async function launchChromium(): Promise<{ browser: Browser; source: string }> {
-  const { path, source } = await findChromium();
-  const browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS });
-  return { browser, source };
+  const { path, source, env } = await findChromium();
+  const browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS, env: env && { ...process.env, ...env } as Record<string, string> });
+  return { browser, source: env ? `${source}, its own NSS libraries` : source };
 }
