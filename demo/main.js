@@ -7,7 +7,8 @@ const WASM_BUILD = new URLSearchParams(location.search).get('wasm') ?? undefined
 const DEFAULT_MODEL = { url: new URL('../models/g2p-en/model.safetensors', import.meta.url).href, name: 'g2p-en', wasmBuild: WASM_BUILD };
 
 // ---- the worker: requests with ids; for each kind only the latest request matters --------------
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// index.html starts the worker early; without it (main.js used elsewhere) start it here
+const worker = window.seqattnWorker ?? new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 let nextId = 1;
 const waiting = new Map();
 function ask(type, body = {}) {
@@ -78,7 +79,9 @@ function showProgress(loaded, total) {
 async function load(body) {
   $('model-info').textContent = 'loading…';
   try {
-    const { info } = await ask('load', body);
+    const { info, timings } = await ask('load', body);
+    const since = (t) => Math.round(t - performance.timeOrigin);
+    window.seqattnDemo.timings = { workerStart: since(timings.workerStart), downloaded: since(timings.downloaded), loaded: since(timings.loaded) };
     model = info;
     $('model-name').textContent = info.name;
     $('model-info').textContent = `${info.architecture} · hidden ${info.hiddenSize} · ${info.sourceVocab} → ${info.targetVocab} symbols · Wasm ${info.build}`;

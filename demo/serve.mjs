@@ -1,6 +1,6 @@
 // A tiny static server for the demo (and the browser tests): demo/ at /, the package's models at
-// /models/. The model is sent with no-store, so a second visit is fast only through the page's
-// own cache (loadModel's `cache: true`), not the HTTP cache.
+// /models/. Pages and scripts revalidate (Last-Modified, 304); model files are sent with no-store,
+// so a second visit is fast only through the page's own cache (loadModel's `cache: true`).
 //   node demo/serve.mjs [port]     (npm run demo builds first, then runs this)
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -29,7 +29,9 @@ export function serveStatic(mounts, port = 0, onRequest = undefined) {
     } catch { stat = undefined; }
     if (!stat) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type, 'content-length': stat.size,
+    const modified = stat.mtime.toUTCString();
+    if (type !== 'application/octet-stream' && req.headers['if-modified-since'] === modified) { res.writeHead(304); res.end(); return; }
+    res.writeHead(200, { 'content-type': type, 'content-length': stat.size, 'last-modified': modified,
       'cache-control': type === 'application/octet-stream' ? 'no-store' : 'no-cache' });
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).pipe(res);

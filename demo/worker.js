@@ -6,6 +6,9 @@
 import { loadModel } from 'seqattn';
 
 let model = null;
+// when things happened, in ms since the page's time origin's epoch (for tools/demo-measure.ts)
+const now = () => performance.timeOrigin + performance.now();
+const timings = { workerStart: now() };
 
 /** A ModelSource from dropped files: one .safetensors (config inside or config.json), or the tutorial's encoder + decoder. */
 function sourceFromFiles(files) {
@@ -61,11 +64,15 @@ function walk(text, steps) {
 const handlers = {
   async load(msg) {
     const next = msg.url
-      ? await loadModel(msg.url, { cache: true, maxBeamSize: 8, wasmBuild: msg.wasmBuild, onProgress: (loaded, total) => postMessage({ type: 'progress', loaded, total }) })
+      ? await loadModel(msg.url, { cache: true, maxBeamSize: 8, wasmBuild: msg.wasmBuild, onProgress: (loaded, total) => {
+        timings.downloaded = now();
+        postMessage({ type: 'progress', loaded, total });
+      } })
       : await loadModel(sourceFromFiles(msg.files), { maxBeamSize: 8, wasmBuild: msg.wasmBuild });
     model?.dispose();
     model = next;
-    return { type: 'loaded', info: info(model, msg.name) };
+    timings.loaded = now();
+    return { type: 'loaded', info: info(model, msg.name), timings };
   },
   translate({ text, beam }) {
     const r = model.translate(text, { beamSize: beam, nBest: beam });

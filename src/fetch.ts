@@ -169,14 +169,21 @@ export async function fetchModelBytes(url: string | URL, options: FetchOptions =
     throw new SeqattnError('E_MODEL_NOT_FOUND', `${where}: HTTP ${res.status}${res.status === 404 ? ' (no file at that URL)' : ''}`);
   }
   const bytes = await readBody(res, where, max, options.onProgress);
-  const hash = want !== undefined || store ? await sha256(bytes) : undefined;
-  if (want !== undefined && hash !== want) {
-    throw new SeqattnError('E_DOWNLOAD_INTEGRITY', `${where}: SHA-256 is ${hash === undefined ? 'not computable here (no crypto.subtle)' : `sha256-${hash}`}, expected ${options.integrity}`);
+  if (want !== undefined) {
+    const hash = await sha256(bytes);
+    if (hash !== want) {
+      throw new SeqattnError('E_DOWNLOAD_INTEGRITY', `${where}: SHA-256 is ${hash === undefined ? 'not computable here (no crypto.subtle)' : `sha256-${hash}`}, expected ${options.integrity}`);
+    }
   }
-  if (store && hash !== undefined) {
-    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), [HASH_HEADER]: hash };
-    // A full cache (quota) only costs the next visit a download.
-    await store.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => {});
-  }
+  // Stored in the background: the model loads meanwhile (nothing writes to `bytes`); a failed
+  // store (quota, no crypto.subtle) only costs the next visit a download.
+  if (store) void storeBytes(store, key, bytes, want).catch(() => {});
   return bytes;
+}
+
+async function storeBytes(store: Cache, key: string, bytes: Uint8Array, hash: string | undefined): Promise<void> {
+  hash ??= await sha256(bytes);
+  if (hash === undefined) return;
+  const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), [HASH_HEADER]: hash };
+  await store.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
 }

@@ -10,6 +10,7 @@
 import { loadModelFrom, type ModelSource } from './load.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
 import { bundledNameError, fetchModelBytes, isBundledName, type FetchOptions } from './fetch.js';
+import { runtime } from './wasm.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
 export { parseConfig, type ModelConfig, type Architecture, type GruConvention, type DeepOutput } from './config.js';
@@ -37,6 +38,8 @@ export { splitSentences, SENTENCE_BOUNDARY } from './classifier/tokenize.js';
 export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
   if (typeof source === 'string' && isBundledName(source)) throw bundledNameError(source);
   if (typeof source === 'string' || source instanceof URL) {
+    // compile the Wasm while the bytes download (errors surface from loadModelFrom's own runtime())
+    runtime(options.wasmBuild).catch(() => {});
     return loadModelFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
   }
   return loadModelFrom(source, options);

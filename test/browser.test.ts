@@ -80,7 +80,12 @@ test('cache: true keeps the bytes in the Cache API: the second load sends no req
     const model = await loadModel(`${b}${m}`, { cache: true, onProgress: (l: number, t?: number) => progress.push([l, t]) });
     const ids = model.translate('hello').ids;
     model.dispose();
-    const keys = await (await caches.open('seqattn-models')).keys();
+    // the bytes are stored in the background while the model loads: wait for the entry
+    let keys: readonly Request[] = [];
+    for (let t = 0; t < 100 && keys.length === 0; t++) {
+      keys = await (await caches.open('seqattn-models')).keys();
+      if (keys.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
     return { ids, progress, keys: keys.map((k) => k.url) };
   }, [base, MODEL]);
   const first = await run();
