@@ -17,6 +17,7 @@ export { parseConfig, type ModelConfig, type Architecture, type GruConvention, t
 export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput, type FeatureInput, type BeginOptions } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
+export { quantizeModel, type QuantizedModel } from './quantize.js';
 export { compiledWasm, provideCompiledWasm, type WasmBuild } from './wasm.js';
 export { fetchModelBytes, type FetchOptions } from './fetch.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
