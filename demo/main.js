@@ -4,7 +4,7 @@
 const $ = (id) => document.getElementById(id);
 // ?wasm=simd128 pins the Wasm build (the tests compare it bit for bit with Node's)
 const WASM_BUILD = new URLSearchParams(location.search).get('wasm') ?? undefined;
-const DEFAULT_MODEL = { url: new URL('../models/g2p-en/model.safetensors', import.meta.url).href, name: 'g2p-en', wasmBuild: WASM_BUILD };
+const DEFAULT_MODEL = { url: new URL('../models/g2p-en/model.int8.safetensors', import.meta.url).href, name: 'g2p-en', wasmBuild: WASM_BUILD };
 
 // ---- the worker: requests with ids; for each kind only the latest request matters --------------
 // index.html starts the worker early; without it (main.js used elsewhere) start it here
@@ -61,6 +61,12 @@ function sym(cls, name, sub) {
   e.append(el('sub', '', sub));
   return e;
 }
+/** Text with subscripts: 'c_{4} = Σ_{j} a_{4j} h_{j}' -> c<sub>4</sub> = ...; the text is never parsed as HTML. */
+function subscripted(cls, text) {
+  const e = el('div', cls);
+  text.split(/(_\{[^}]*\})/).forEach((part) => e.append(part.startsWith('_{') ? el('sub', '', part.slice(2, -1)) : document.createTextNode(part)));
+  return e;
+}
 const shown = (s) => (s === '</s>' ? '</s>' : s);
 
 function el(tag, cls, text) {
@@ -72,7 +78,9 @@ function el(tag, cls, text) {
 
 // ---- model loading --------------------------------------------------------------------------------
 let model = null;
+let downloaded = 0;
 function showProgress(loaded, total) {
+  downloaded = loaded;
   $('progress-bar').style.width = total ? `${(100 * loaded) / total}%` : '30%';
   $('model-info').textContent = `downloading ${(loaded / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB…`;
 }
@@ -84,9 +92,11 @@ async function load(body) {
     window.seqattnDemo.timings = { workerStart: since(timings.workerStart), downloaded: since(timings.downloaded), loaded: since(timings.loaded) };
     model = info;
     $('model-name').textContent = info.name;
-    $('model-info').textContent = `${info.architecture} · hidden ${info.hiddenSize} · ${info.sourceVocab} → ${info.targetVocab} symbols · Wasm ${info.build}`;
+    const file = body.url ? ` · ${body.url.split('/').pop()}${downloaded ? ` ${(downloaded / 1e6).toFixed(2)} MB` : ''}` : '';
+    $('model-info').textContent = `${info.architecture}${file} · hidden ${info.hiddenSize} · ${info.sourceVocab} → ${info.targetVocab} symbols · Wasm ${info.build}`;
     $('progress-bar').style.width = '0';
     document.body.dataset.model = info.name;
+    $('energy-eq').innerHTML = ENERGY[info.architecture] ?? ENERGY.bahdanau;
     if (!info.charLevel && info.sample) $('word').value = $('walk-word').value = info.sample;
     translate($('word').value);
     walkTo(1);
@@ -99,6 +109,14 @@ function showError(e) {
   $('error').hidden = false;
   $('error').textContent = `${e.code ?? 'Error'}: ${e.message}`;
 }
+
+// e_ij of each architecture (trusted markup)
+const ENERGY = {
+  bahdanau: 'e<sub>ij</sub> = v<sup>⊤</sup> tanh(W s<sub>i−1</sub> + U h<sub>j</sub>)',
+  'pytorch-tutorial': 'e<sub>ij</sub> = V<sub>a</sub> tanh(W<sub>a</sub> s<sub>i−1</sub> + U<sub>a</sub> h<sub>j</sub>)',
+  luong: 'e<sub>ij</sub> = score(h<sub>i</sub>, h̄<sub>j</sub>): dot, general or concat',
+  'show-attend-tell': 'e<sub>ij</sub> = f<sub>att</sub>(a<sub>j</sub>, h<sub>i−1</sub>)',
+};
 
 // ---- translation: pronunciation, n-best, heatmap -----------------------------------------------
 const translate = latest(async (text) => {
@@ -210,12 +228,12 @@ function drawWalk({ sourceTokens: src, steps, ended }) {
   const ctx = el('div');
   const cmax = Math.max(...s.context.map(Math.abs), 1e-6);
   const norm = Math.sqrt(s.context.reduce((acc, v) => acc + v * v, 0));
-  ctx.append(el('div', 'foot-title', `c_${i} = Σ_j a_${i}j h_j : ${s.context.length} numbers, ‖c_${i}‖ = ${norm.toFixed(2)} (blue > 0, red < 0)`));
+  ctx.append(subscripted('foot-title', `context c_{${i}} = Σ_{j} a_{${i}j} h_{j}: ${s.context.length} numbers, ‖c_{${i}}‖ = ${norm.toFixed(2)} (blue > 0, red < 0)`));
   const strip = el('div', 'context');
   for (const v of s.context) { const d = el('div'); d.style.background = diverging(v / cmax); d.title = v.toFixed(4); strip.append(d); }
   ctx.append(strip);
   const cands = el('div');
-  cands.append(el('div', 'foot-title', `p(y_${i} | y_${i - 1} = ${s.previous}, s_${i}, c_${i})`));
+  cands.append(subscripted('foot-title', `p(y_{${i}} | y_{${i - 1}} = ${s.previous}, s_{${i}}, c_{${i}})`));
   const ul = el('ul', 'cands');
   for (const c of s.top) {
     const li = el('li');
@@ -254,7 +272,9 @@ async function loadFiles(files) {
   if (!wanted.length) { showError({ code: 'E_MODEL_NOT_FOUND', message: 'no .safetensors among the dropped files' }); return; }
   const main = wanted.find((f) => f.name.endsWith('.safetensors'));
   const parts = await Promise.all(wanted.map(async (f) => ({ name: f.relative || f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-  const name = (main?.webkitRelativePath || main?.relative || main?.name || 'model').split('/').slice(-2).join('/');
+  const path = main?.webkitRelativePath || main?.relative || '';
+  const pair = wanted.some((f) => f.name === 'encoder.safetensors') && wanted.some((f) => f.name === 'decoder.safetensors');
+  const name = path.includes('/') ? path.split('/').slice(-2, -1)[0] : pair ? 'encoder + decoder' : main?.name ?? 'model';
   $('error').hidden = true;
   await load({ files: parts, name, wasmBuild: WASM_BUILD });
 }

@@ -32,24 +32,25 @@ export interface FetchOptions {
   requestInit?: RequestInit;
 }
 
-/** Names of the models the Node entry bundles; in a browser they need a URL (see bundledNameError). */
-const BUNDLED = ['g2p-en'];
+/** The models the Node entry bundles, and the file a browser should load of each (int8: 1.9 MB, not 7.4). */
+const BUNDLED: Record<string, string> = { 'g2p-en': 'model.int8.safetensors' };
 const DEFAULT_CACHE = 'seqattn-models';
 const DEFAULT_MAX = 1 << 30;
 const HASH_HEADER = 'x-seqattn-sha256';
 
 /** The typed error for a bundled model name given to the portable (browser) entry. */
 export function bundledNameError(name: string): SeqattnError {
+  const file = `seqattn/models/${name}/${BUNDLED[name]}`;
   return new SeqattnError('E_MODEL_NOT_FOUND',
     `"${name}" is a model bundled with the package, and only the Node entry finds bundled models by name. `
-    + `In a browser or bundler load its file by URL: loadModel(new URL('seqattn/models/${name}/model.safetensors', import.meta.url)) `
-    + '(Vite, webpack 5; esbuild: import url from \'seqattn/models/' + name + '/model.safetensors\' with --loader:.safetensors=file), '
-    + 'or serve node_modules/seqattn/models/' + name + '/model.safetensors and pass its URL');
+    + `In a browser or bundler load its file by URL: loadModel(new URL('${file}', import.meta.url)) `
+    + `(Vite, webpack 5; esbuild: import url from '${file}' with --loader:.safetensors=file), `
+    + `or serve node_modules/${file} and pass its URL`);
 }
 
 /** Whether a string source is a bundled model name (not a URL or a path). */
 export function isBundledName(s: string): boolean {
-  return BUNDLED.includes(s);
+  return Object.hasOwn(BUNDLED, s);
 }
 
 function checkOptions(o: FetchOptions): number {

@@ -33,7 +33,7 @@ export { splitSentences, SENTENCE_BOUNDARY } from './classifier/tokenize.js';
  * folders, and bundled model names such as 'g2p-en'; in a browser a bundled name is an error that
  * gives the URL to use instead.
  * @example
- *   const model = await loadModel(new URL('seqattn/models/g2p-en/model.safetensors', import.meta.url),
+ *   const model = await loadModel(new URL('seqattn/models/g2p-en/model.int8.safetensors', import.meta.url),
  *     { cache: true, onProgress: (loaded, total) => console.log(loaded, total) });
  */
 export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {

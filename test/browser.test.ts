@@ -121,7 +121,7 @@ test('in a browser: a bundled name says which URL to use; maxDownloadBytes stops
     return [await fail(loadModel('g2p-en')), await fail(loadModel(`${b}${m}`, { maxDownloadBytes: 1000 }))];
   }, [base, MODEL]);
   assert.match(errors[0], /^E_MODEL_NOT_FOUND: "g2p-en" is a model bundled with the package/);
-  assert.ok(errors[0].includes("loadModel(new URL('seqattn/models/g2p-en/model.safetensors', import.meta.url))"), errors[0]);
+  assert.ok(errors[0].includes("loadModel(new URL('seqattn/models/g2p-en/model.int8.safetensors', import.meta.url))"), errors[0]);
   assert.match(errors[1], /^E_DOWNLOAD_SIZE: .*Content-Length is \d+ bytes, more than maxDownloadBytes \(1000\)/);
   await page.context().close();
 });

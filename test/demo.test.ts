@@ -52,7 +52,7 @@ test('the demo loads g2p-en, shows pronunciation, n-best and heatmap, steps thro
   // typing: a new word is translated (in the worker) and drawn
   await page.fill('#word', 'reading');
   await page.waitForFunction(() => document.body.dataset.translated === 'reading');
-  const g2p = await loadModel('g2p-en');
+  const g2p = await loadModel('g2p-en', { weights: 'int8' }); // the demo loads the int8 file
   assert.is(await text(page, '#pronunciation'), g2p.translate('reading', { beamSize: 5 }).text);
   g2p.dispose();
 
@@ -79,7 +79,7 @@ test('the demo worker gives the same ids and attention bits as Node on the same 
   const { page, errors } = await open('?wasm=simd128');
   const r = await page.evaluate(() => (window as any).seqattnDemo.ask('translate', { text: 'attention', beam: 1 }));
   assert.is(r.build, 'simd128');
-  const model = await loadModel('g2p-en', { wasmBuild: 'simd128' });
+  const model = await loadModel('g2p-en', { weights: 'int8', wasmBuild: 'simd128' });
   const here = model.translate('attention', { beamSize: 1, nBest: 1 });
   assert.equal(r.best.ids, here.ids);
   assert.is(r.best.score, here.score);

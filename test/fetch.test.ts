@@ -81,7 +81,7 @@ test('integrity: the right sha256 passes, another is E_DOWNLOAD_INTEGRITY, a mal
 test('the portable entry given a bundled name says how to load it in a browser instead of fetching', async () => {
   const msg = await code(loadModel('g2p-en'));
   assert.match(msg, /^E_MODEL_NOT_FOUND: "g2p-en" is a model bundled with the package/);
-  assert.ok(msg.includes("loadModel(new URL('seqattn/models/g2p-en/model.safetensors', import.meta.url))"), msg);
+  assert.ok(msg.includes("loadModel(new URL('seqattn/models/g2p-en/model.int8.safetensors', import.meta.url))"), msg);
 });
 
 test('compiledWasm compiles once; provideCompiledWasm checks what it is given', async () => {

@@ -29,7 +29,7 @@ export = names;
 const BUNDLER = `import { loadModel, compiledWasm, type Seq2SeqModel } from 'seqattn';
 // @ts-expect-error bundledModels is Node-only: not in the browser entry's types
 import { bundledModels } from 'seqattn';
-const m: Promise<Seq2SeqModel> = loadModel(new URL('seqattn/models/g2p-en/model.safetensors', import.meta.url), { cache: true });
+const m: Promise<Seq2SeqModel> = loadModel(new URL('seqattn/models/g2p-en/model.int8.safetensors', import.meta.url), { cache: true });
 const w: Promise<WebAssembly.Module> = compiledWasm();
 export { m, w, bundledModels };
 `;

@@ -4,7 +4,7 @@
 //   - G2P throughput in the demo's Web Worker (greedy, translateBatch in batches of 16, the words
 //     of the CMU dictionary with only a-z and '), median of N runs of one page;
 //   - page JS + Wasm gzip (demo/dist: main.js + worker.js with the inlined Wasm), and the model bytes.
-//   npx tsx tools/demo-measure.ts [runs=5] [model=models/g2p-en/model.safetensors]
+//   npx tsx tools/demo-measure.ts [runs=5] [model=models/g2p-en/model.int8.safetensors]
 import { readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { launchChromium } from '../test/browser/chromium.js';
 
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.argv[2] ?? 5);
-const modelPath = process.argv[3] ?? 'models/g2p-en/model.safetensors';
+const modelPath = process.argv[3] ?? 'models/g2p-en/model.int8.safetensors';
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
 await buildDemo({ quiet: true });
