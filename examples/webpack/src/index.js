@@ -3,7 +3,7 @@
 import { loadModel } from 'seqattn';
 
 const out = document.getElementById('out');
-const model = await loadModel(new URL('seqattn/models/g2p-en/model.safetensors', import.meta.url), { cache: true });
+const model = await loadModel(new URL('seqattn/models/g2p-en/model.int8.safetensors', import.meta.url), { cache: true });
 const show = () => { out.value = model.translate(document.getElementById('word').value.toLowerCase()).text; };
 document.getElementById('word').addEventListener('input', show);
 show();
