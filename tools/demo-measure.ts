@@ -56,10 +56,24 @@ try {
   await browser.close();
   server.close();
 }
+// the same words and batches in Node, right after, for a ratio on this (shared, noisy) machine
+const { loadModel } = await import('../src/node.js');
+const { dictionary } = await import('cmu-pronouncing-dictionary') as { dictionary: Record<string, string> };
+const words = Object.keys(dictionary).filter((w) => /^[a-z']+$/.test(w)).filter((_, i) => i % 40 === 0);
+const node = await loadModel(join(root, modelPath));
+const nodeRates: number[] = [];
+for (let r = 0; r <= runs; r++) {
+  const t0 = performance.now();
+  for (let i = 0; i < words.length; i += node.maxBatchSize) node.translateBatch(words.slice(i, i + node.maxBatchSize));
+  if (r > 0) nodeRates.push((1000 * words.length) / (performance.now() - t0)); // r = 0 warms up
+}
+const nodeBuild = node.wasmBuild;
+node.dispose();
 console.log(`phases (ms since navigation): worker started, model bytes in hand, model loaded; first pronunciation shown\n  ${phases.join('\n  ')}`);
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
 console.log(`Chromium: ${source}; model ${modelPath}`);
 console.log(`first visit, navigation -> first pronunciation: median ${median(first).toFixed(0)} ms (${fmt(first)})`);
 console.log(`second visit (cached model):                    median ${median(second).toFixed(0)} ms (${fmt(second)})`);
 console.log(`G2P in the Web Worker, greedy, batches of 16:    median ${median(rates).toFixed(0)} words/s (${fmt(rates)})`);
+console.log(`the same in Node (${nodeBuild}), just after:     median ${median(nodeRates).toFixed(0)} words/s (${fmt(nodeRates)})`);
 console.log(`page JS + Wasm: ${(js / 1000).toFixed(1)} kB gzip (+ HTML and CSS ${(other / 1000).toFixed(1)} kB); model download: ${(statSync(join(root, modelPath)).size / 1e6).toFixed(2)} MB`);
