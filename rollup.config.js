@@ -1,5 +1,6 @@
 // Bundles src/ into dist/: ESM + CJS for the portable entry (index) and the Node entry (node),
 // and one .d.ts. The Wasm bytes come inlined through build/wasm-bytes.js (tools/inline-wasm.mjs).
+import { rmSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -12,6 +13,8 @@ const ts = () => typescript({
   include: ['src/**/*.ts', 'build/wasm-bytes.js'],
 });
 const external = (id) => id.startsWith('node:');
+// chunk names carry hashes: start from an empty dist/ so no stale chunk is packed
+rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true });
 // The `seqattn` command (package.json "bin"): rollup keeps its #! line; make it executable too.
 const executableCli = () => ({
   name: 'executable-cli',
