@@ -37,10 +37,9 @@ export { m, w, bundledModels };
 function project(dir: string, files: Record<string, string>, options: object): void {
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
   symlinkSync(root, join(dir, 'node_modules', 'seqattn'), 'dir');
-  symlinkSync(join(root, 'node_modules', '@types'), join(dir, 'node_modules', '@types'), 'dir');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', strict: true, noEmit: true, types: ['node'], lib: ['ES2022', 'DOM'], ...options },
+    compilerOptions: { target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['ES2022', 'DOM'], ...options },
     files: Object.keys(files).filter((f) => /\.[cm]?ts$/.test(f)),
   }));
 }
