@@ -2,6 +2,7 @@
 // pronunciation, the n-best list and the heatmap, steps through the worked example, loads a
 // dropped model, logs no console errors, and its worker gives the same ids and attention bits as
 // Node on the same Wasm build.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -73,6 +74,14 @@ test('the demo loads g2p-en, shows pronunciation, n-best and heatmap, steps thro
   await page.waitForFunction(() => document.body.dataset.walkStep === '3');
   assert.equal(errors, []);
   await page.context().close();
+});
+
+test('decoding is off the main thread: the page script has no seqattn and no Wasm; the worker has both', () => {
+  const main = readFileSync(join(root, 'demo', 'dist', 'main.js'), 'utf8');
+  const worker = readFileSync(join(root, 'demo', 'dist', 'worker.js'), 'utf8');
+  assert.not.match(main, /WebAssembly|loadModel/);
+  assert.ok(main.length < 20000, `main.js is ${main.length} bytes`);
+  assert.match(worker, /WebAssembly\.instantiate/);
 });
 
 test('the demo worker gives the same ids and attention bits as Node on the same Wasm build', async () => {
