@@ -119,7 +119,7 @@ async function readBody(res: Response, where: string, max: number, onProgress: F
     onProgress?.(loaded, total);
   }
   if (total !== undefined && loaded !== total) {
-    throw new SeqattnError('E_FILE_TRUNCATED', `${where}: the download ended after ${loaded} of ${total} bytes (Content-Length)`);
+    throw new SeqattnError('E_FILE_TRUNCATED', `${where}: received ${loaded} bytes, but Content-Length said ${total}`);
   }
   return loaded === out.length ? out : out.slice(0, loaded);
 }
