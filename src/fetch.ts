@@ -1,8 +1,8 @@
 /**
  * Model files from URLs: download with progress and a size limit, and an optional cache of the
- * bytes (the Cache API, where the page or worker has one) so a second visit does not download.
+ * bytes (the Cache API, or IndexedDB where there is none) so a second visit does not download.
  *
- * Cache entries are keyed by the URL and carry the SHA-256 of their bytes (header
+ * Cache entries are keyed by the URL and carry the SHA-256 of their bytes (Cache API: header
  * x-seqattn-sha256): a hit is checked against that hash (and against `integrity` when given)
  * before it is used; a corrupt or stale entry is dropped and downloaded again.
  */
@@ -12,8 +12,9 @@ import { SeqattnError } from './errors.js';
 export interface FetchOptions {
   /**
    * Keep the downloaded bytes in the Cache API (cache name 'seqattn-models', or the string given)
-   * and read them from there next time, without a request. Default false. Where there is no
-   * Cache API (Node, an insecure http: origin other than localhost) the file is downloaded.
+   * and read them from there next time, without a request. Default false. Where there is no Cache
+   * API (an insecure http: origin other than localhost) an IndexedDB database of that name holds
+   * them; where there is neither (Node) the file is downloaded.
    */
   cache?: boolean | string;
   /**
@@ -124,14 +125,58 @@ async function readBody(res: Response, where: string, max: number, onProgress: F
   return loaded === out.length ? out : out.slice(0, loaded);
 }
 
-async function openCache(name: string): Promise<Cache | undefined> {
-  const caches = (globalThis as { caches?: CacheStorage }).caches;
-  if (!caches) return undefined;
+/** Where cached model bytes live: the Cache API, or IndexedDB where there is none (insecure http: origins). */
+interface ByteStore {
+  get(key: string): Promise<{ bytes: Uint8Array; hash: string } | undefined>;
+  put(key: string, bytes: Uint8Array, hash: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+function cacheApiStore(cache: Cache): ByteStore {
+  return {
+    async get(key) {
+      const hit = await cache.match(key);
+      const hash = hit?.headers.get(HASH_HEADER);
+      return hit && hash ? { bytes: new Uint8Array(await hit.arrayBuffer()), hash } : undefined;
+    },
+    async put(key, bytes, hash) {
+      const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), [HASH_HEADER]: hash };
+      await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
+    },
+    async delete(key) { await cache.delete(key); },
+  };
+}
+
+/** A request as a promise. */
+function done<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => { req.onsuccess = () => resolve(req.result); req.onerror = () => reject(req.error); });
+}
+
+function indexedDbStore(db: IDBDatabase): ByteStore {
+  const files = (mode: IDBTransactionMode) => db.transaction('files', mode).objectStore('files');
+  return {
+    async get(key) {
+      const v = await done(files('readonly').get(key)) as { bytes?: unknown; hash?: unknown } | undefined;
+      return v && v.bytes instanceof Uint8Array && typeof v.hash === 'string' ? { bytes: v.bytes, hash: v.hash } : undefined;
+    },
+    async put(key, bytes, hash) { await done(files('readwrite').put({ bytes, hash }, key)); },
+    async delete(key) { await done(files('readwrite').delete(key)); },
+  };
+}
+
+async function openStore(name: string): Promise<ByteStore | undefined> {
+  const g = globalThis as { caches?: CacheStorage; indexedDB?: IDBFactory };
   try {
-    return await caches.open(name);
+    if (g.caches) return cacheApiStore(await g.caches.open(name));
+    if (g.indexedDB) {
+      const req = g.indexedDB.open(name, 1);
+      req.onupgradeneeded = () => { req.result.createObjectStore('files'); };
+      return indexedDbStore(await done(req));
+    }
   } catch {
-    return undefined; // e.g. an opaque origin: behave as if there were no cache
+    // e.g. an opaque origin or private mode: behave as if there were no cache
   }
+  return undefined;
 }
 
 /**
@@ -142,20 +187,16 @@ export async function fetchModelBytes(url: string | URL, options: FetchOptions =
   const max = checkOptions(options);
   const where = String(url);
   const key = new URL(where, (globalThis as { location?: { href: string } }).location?.href).href;
-  const store = options.cache ? await openCache(typeof options.cache === 'string' ? options.cache : DEFAULT_CACHE) : undefined;
+  const store = options.cache ? await openStore(typeof options.cache === 'string' ? options.cache : DEFAULT_CACHE) : undefined;
   const want = options.integrity?.slice('sha256-'.length);
 
   if (store) {
-    const hit = await store.match(key);
-    const stored = hit?.headers.get(HASH_HEADER);
-    if (hit && stored && (want === undefined || want === stored)) {
-      const bytes = new Uint8Array(await hit.arrayBuffer());
-      if (bytes.length <= max && (await sha256(bytes)) === stored) {
-        options.onProgress?.(bytes.length, bytes.length);
-        return bytes;
-      }
+    const hit = await store.get(key).catch(() => undefined);
+    if (hit && (want === undefined || want === hit.hash) && hit.bytes.length <= max && (await sha256(hit.bytes)) === hit.hash) {
+      options.onProgress?.(hit.bytes.length, hit.bytes.length);
+      return hit.bytes;
     }
-    if (hit) await store.delete(key); // corrupt, or not the wanted hash
+    if (hit) await store.delete(key).catch(() => {}); // corrupt, or not the wanted hash
   }
 
   if (typeof fetch !== 'function') throw new SeqattnError('E_MODEL_NOT_FOUND', `cannot fetch ${where}: no fetch() here`);
@@ -182,9 +223,7 @@ export async function fetchModelBytes(url: string | URL, options: FetchOptions =
   return bytes;
 }
 
-async function storeBytes(store: Cache, key: string, bytes: Uint8Array, hash: string | undefined): Promise<void> {
+async function storeBytes(store: ByteStore, key: string, bytes: Uint8Array, hash: string | undefined): Promise<void> {
   hash ??= await sha256(bytes);
-  if (hash === undefined) return;
-  const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), [HASH_HEADER]: hash };
-  await store.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
+  if (hash !== undefined) await store.put(key, bytes, hash);
 }

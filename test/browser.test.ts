@@ -71,47 +71,81 @@ test('Chromium imports dist/index.js, loads a model by URL and translates as Nod
   await page.context().close();
 });
 
-test('cache: true keeps the bytes in the Cache API: the second load sends no request; onProgress counts up to the size', async () => {
-  const page = await freshPage();
-  requests.length = 0;
-  const run = () => page.evaluate(async ([b, m]) => {
-    const { loadModel } = await import(`${b}/dist/index.js`);
-    const progress: [number, number | undefined][] = [];
-    const model = await loadModel(`${b}${m}`, { cache: true, onProgress: (l: number, t?: number) => progress.push([l, t]) });
-    const ids = model.translate('hello').ids;
-    model.dispose();
-    // the bytes are stored in the background while the model loads: wait for the entry
-    let keys: readonly Request[] = [];
-    for (let t = 0; t < 100 && keys.length === 0; t++) {
-      keys = await (await caches.open('seqattn-models')).keys();
-      if (keys.length === 0) await new Promise((r) => setTimeout(r, 50));
+// In the page: the stored entries (Cache API, else the IndexedDB database), as { url: bytes }, and a
+// way to flip the last byte of one (corruption), for the cache tests below.
+const STORE_HELPERS = `
+  globalThis.__name = (f) => f;
+  globalThis.storeEntries = async () => {
+    if (globalThis.caches) {
+      const cache = await caches.open('seqattn-models');
+      const out = {};
+      for (const k of await cache.keys()) out[k.url] = new Uint8Array(await (await cache.match(k)).arrayBuffer());
+      return out;
     }
-    return { ids, progress, keys: keys.map((k) => k.url) };
-  }, [base, MODEL]);
-  const first = await run();
-  const downloads = () => requests.filter((p) => p === MODEL).length;
-  assert.is(downloads(), 1);
-  const size = first.progress.at(-1)![0];
-  assert.equal(first.progress[0], [0, size], 'starts at 0 of the Content-Length');
-  assert.equal(first.progress.at(-1), [size, size]);
-  assert.equal(first.keys, [`${base}${MODEL}`]);
-  const second = await run();
-  assert.is(downloads(), 1, 'no second download');
-  assert.equal(second.ids, first.ids);
-  assert.equal(second.progress, [[size, size]], 'a cache hit reports the whole size once');
-  // a corrupted entry (its bytes no longer match the stored SHA-256) is dropped and downloaded again
-  await page.evaluate(async ([b, m]) => {
-    const cache = await caches.open('seqattn-models');
-    const hit = (await cache.match(`${b}${m}`))!;
-    const bytes = new Uint8Array(await hit.arrayBuffer());
-    bytes[bytes.length - 1] ^= 1;
-    await cache.put(`${b}${m}`, new Response(bytes, { headers: hit.headers }));
-  }, [base, MODEL]);
-  const third = await run();
-  assert.is(downloads(), 2, 'the corrupt entry was replaced by a download');
-  assert.equal(third.ids, first.ids);
-  await page.context().close();
-});
+    const db = await new Promise((ok, no) => { const r = indexedDB.open('seqattn-models'); r.onsuccess = () => ok(r.result); r.onerror = no; });
+    if (!db.objectStoreNames.contains('files')) return {};
+    const files = db.transaction('files').objectStore('files');
+    const [keys, values] = await Promise.all([files.getAllKeys(), files.getAll()].map((r) => new Promise((ok) => { r.onsuccess = () => ok(r.result); })));
+    return Object.fromEntries(keys.map((k, i) => [k, values[i].bytes]));
+  };
+  globalThis.corrupt = async (url) => {
+    if (globalThis.caches) {
+      const cache = await caches.open('seqattn-models');
+      const hit = await cache.match(url);
+      const bytes = new Uint8Array(await hit.arrayBuffer());
+      bytes[bytes.length - 1] ^= 1;
+      return cache.put(url, new Response(bytes, { headers: hit.headers }));
+    }
+    const db = await new Promise((ok) => { const r = indexedDB.open('seqattn-models'); r.onsuccess = () => ok(r.result); });
+    const files = db.transaction('files', 'readwrite').objectStore('files');
+    const v = await new Promise((ok) => { const r = files.get(url); r.onsuccess = () => ok(r.result); });
+    v.bytes[v.bytes.length - 1] ^= 1;
+    await new Promise((ok) => { files.put(v, url).onsuccess = ok; });
+  };`;
+
+for (const store of ['Cache API', 'IndexedDB'] as const) {
+  test(`cache: true keeps the bytes (${store}): the second load sends no request; onProgress counts up to the size; a corrupt entry is downloaded again`, async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.addInitScript(STORE_HELPERS);
+    // an insecure origin has no Cache API: take it away to reach the IndexedDB store
+    if (store === 'IndexedDB') await page.addInitScript('Object.defineProperty(globalThis, "caches", { value: undefined })');
+    await page.goto(`${base}/test/fixtures/`);
+    requests.length = 0;
+    const run = () => page.evaluate(async ([b, m]) => {
+      const { loadModel } = await import(`${b}/dist/index.js`);
+      const progress: [number, number | undefined][] = [];
+      const model = await loadModel(`${b}${m}`, { cache: true, onProgress: (l: number, t?: number) => progress.push([l, t]) });
+      const ids = model.translate('hello').ids;
+      model.dispose();
+      // the bytes are stored in the background while the model loads: wait for the entry
+      let entries: Record<string, Uint8Array> = {};
+      for (let t = 0; t < 100 && Object.keys(entries).length === 0; t++) {
+        entries = await (globalThis as any).storeEntries();
+        if (Object.keys(entries).length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      return { ids, progress, keys: Object.keys(entries), sizes: Object.values(entries).map((e) => e.length), hasCacheApi: !!(globalThis as any).caches };
+    }, [base, MODEL]);
+    const first = await run();
+    assert.is(first.hasCacheApi, store === 'Cache API');
+    const downloads = () => requests.filter((p) => p === MODEL).length;
+    assert.is(downloads(), 1);
+    const size = first.progress.at(-1)![0];
+    assert.equal(first.progress[0], [0, size], 'starts at 0 of the Content-Length');
+    assert.equal(first.progress.at(-1), [size, size]);
+    assert.equal(first.keys, [`${base}${MODEL}`]);
+    assert.equal(first.sizes, [size]);
+    const second = await run();
+    assert.is(downloads(), 1, 'no second download');
+    assert.equal(second.ids, first.ids);
+    assert.equal(second.progress, [[size, size]], 'a cache hit reports the whole size once');
+    // a corrupted entry (its bytes no longer match the stored SHA-256) is dropped and downloaded again
+    await page.evaluate((url) => (globalThis as any).corrupt(url), `${base}${MODEL}`);
+    const third = await run();
+    assert.is(downloads(), 2, 'the corrupt entry was replaced by a download');
+    assert.equal(third.ids, first.ids);
+    await page.context().close();
+  });
+}
 
 test('in a browser: a bundled name says which URL to use; maxDownloadBytes stops a large download with E_DOWNLOAD_SIZE', async () => {
   const page = await freshPage();
