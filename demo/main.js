@@ -149,7 +149,11 @@ function drawNBest(list) {
 function drawHeatmap(src, out, attention) {
   const h = $('heatmap');
   if (!attention.length || !attention[0].length) { h.replaceChildren(el('p', 'muted', 'this model has no attention (cho, sutskever): every step reads the same summary c')); return; }
-  h.style.gridTemplateColumns = `auto repeat(${src.length}, minmax(26px, 1fr))`;
+  // long words: narrower cells, so the whole matrix fits the card
+  const w = Math.max(12, Math.min(26, Math.floor(560 / src.length)));
+  h.style.gridTemplateColumns = `auto repeat(${src.length}, minmax(${w}px, 1fr))`;
+  h.style.setProperty('--cell', `${Math.max(18, w)}px`);
+  h.classList.toggle('narrow', w < 20);
   const cells = [el('div', 'lab')];
   for (const s of src) cells.push(el('div', 'lab col-lab', s === '</s>' ? '</s>' : s));
   attention.forEach((row, i) => {
