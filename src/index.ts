@@ -18,7 +18,7 @@ export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type T
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 export { quantizeModel, type QuantizedModel } from './quantize.js';
-export { compiledWasm, provideCompiledWasm, type WasmBuild } from './wasm.js';
+export { compiledModule, type WasmBuild } from './wasm.js';
 export { fetchModelBytes, type FetchOptions } from './fetch.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
 export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from './classifier/load.js';
@@ -39,8 +39,9 @@ export { splitSentences, SENTENCE_BOUNDARY } from './classifier/tokenize.js';
 export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
   if (typeof source === 'string' && isBundledName(source)) throw bundledNameError(source);
   if (typeof source === 'string' || source instanceof URL) {
-    // compile the Wasm while the bytes download (errors surface from loadModelFrom's own runtime())
-    runtime(options.wasmBuild).catch(() => {});
+    // compile the Wasm while the bytes download (errors surface from loadModelFrom's own runtime());
+    // not when a compiled wasmModule is given, which loadModelFrom instantiates instead
+    if (options.wasmModule === undefined) runtime(options.wasmBuild).catch(() => {});
     return loadModelFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
   }
   return loadModelFrom(source, options);

@@ -2,9 +2,8 @@
  * The one boundary between TypeScript and WebAssembly.
  *
  * Lifecycle:
- *   1. `compiledWasm()` compiles the inlined module once per process or page (a worker may be
- *      handed the page's Module instead: provideCompiledWasm); `runtime()` instantiates it once.
- *      Every model of one build shares that one instance and its memory.
+ *   1. `runtime()` compiles the inlined module once per process (the bytes are small) and
+ *      instantiates it. Every model of one build shares that one instance and its memory.
  *   2. A model `alloc`s its regions at load: weights (copied, and re-packed where it helps) and the
  *      worst-case scratch for its maximum lengths. Nothing on the decode path allocates.
  *   3. Kernels take byte offsets and sizes (output first, then inputs, then sizes) and never
@@ -195,16 +194,39 @@ export function defaultBuild(): WasmBuild {
   return detected;
 }
 
+/**
+ * Compiles and instantiates a build once per process; later calls return the same runtime, so
+ * every model of one build shares one instance. `build` defaults to defaultBuild(); naming one the
+ * engine lacks is an E_WASM error. Asynchronous because browsers refuse synchronous compilation of
+ * modules over 4 KB on the main thread.
+ */
+export function runtime(wanted?: WasmBuild): Promise<WasmRuntime> {
+  let build: WasmBuild;
+  try { build = wanted ?? defaultBuild(); } catch (e) { return Promise.reject(e); }
+  const cached = runtimes.get(build);
+  if (cached) return cached;
+  const made = (async () => {
+    const instance = await WebAssembly.instantiate(await compiledModule(build), {
+      env: {
+        abort(_msg: number, _file: number, line: number, col: number) {
+          throw new SeqattnError('E_WASM', `seqattn kernel aborted at ${line}:${col}`);
+        },
+      },
+    });
+    return new WasmRuntime(instance.exports as unknown as Kernels, build);
+  })();
+  runtimes.set(build, made);
+  made.catch(() => { runtimes.delete(build); });
+  return made;
+}
+
 const modules = new Map<WasmBuild, Promise<WebAssembly.Module>>();
 
 /**
- * The compiled WebAssembly.Module of a build (default: defaultBuild()), compiled once per page or
- * process and cached. A worker pool posts it to its workers (a Module is structured-cloneable), and
- * each worker hands it to provideCompiledWasm, so no worker compiles the bytes again.
+ * The compiled module of a build, compiled once per process. A worker pool (src/pool/) posts it
+ * to its workers, which instantiate it (provideModule) instead of compiling the inlined bytes again.
  */
-export function compiledWasm(wanted?: WasmBuild): Promise<WebAssembly.Module> {
-  let build: WasmBuild;
-  try { build = wanted ?? defaultBuild(); } catch (e) { return Promise.reject(e); }
+export function compiledModule(build: WasmBuild): Promise<WebAssembly.Module> {
   const cached = modules.get(build);
   if (cached) return cached;
   const made = (async () => {
@@ -221,44 +243,7 @@ export function compiledWasm(wanted?: WasmBuild): Promise<WebAssembly.Module> {
   return made;
 }
 
-/**
- * Uses a Module compiled elsewhere (compiledWasm of the page, posted to this worker) for `build`
- * instead of compiling the inlined bytes here. Call it before the first load of that build; it is
- * an E_WASM error once this realm runs the build already, or when the module is not a seqattn build.
- */
-export function provideCompiledWasm(module: WebAssembly.Module, build: WasmBuild): void {
-  if (!(module instanceof WebAssembly.Module)) throw new SeqattnError('E_WASM', 'provideCompiledWasm: not a WebAssembly.Module');
-  if (!(BUILDS as readonly string[]).includes(build)) throw new SeqattnError('E_WASM', `provideCompiledWasm: build is ${JSON.stringify(build)}, expected "simd128" or "relaxed-simd"`);
-  if (runtimes.has(build)) throw new SeqattnError('E_WASM', `provideCompiledWasm: the ${build} build already runs here; provide the module before the first loadModel`);
-  const exports = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  for (const name of ['memory', 'alloc', 'free', 'matvec', 'softmax'] as const) {
-    if (!exports.has(name)) throw new SeqattnError('E_WASM', `provideCompiledWasm: the module exports no "${name}": not a seqattn build`);
-  }
-  modules.set(build, Promise.resolve(module));
-}
-
-/**
- * Instantiates a build once per process (from compiledWasm's one compilation); later calls return
- * the same runtime, so every model of one build shares one instance. `build` defaults to
- * defaultBuild(); naming one the engine lacks is an E_WASM error. Asynchronous because browsers
- * refuse synchronous compilation of modules over 4 KB on the main thread.
- */
-export function runtime(wanted?: WasmBuild): Promise<WasmRuntime> {
-  let build: WasmBuild;
-  try { build = wanted ?? defaultBuild(); } catch (e) { return Promise.reject(e); }
-  const cached = runtimes.get(build);
-  if (cached) return cached;
-  const made = (async () => {
-    const instance = await WebAssembly.instantiate(await compiledWasm(build), {
-      env: {
-        abort(_msg: number, _file: number, line: number, col: number) {
-          throw new SeqattnError('E_WASM', `seqattn kernel aborted at ${line}:${col}`);
-        },
-      },
-    });
-    return new WasmRuntime(instance.exports as unknown as Kernels, build);
-  })();
-  runtimes.set(build, made);
-  made.catch(() => { runtimes.delete(build); });
-  return made;
+/** Makes `runtime(build)` instantiate `module`, compiled elsewhere (a pool's main thread), unless it already compiled one. */
+export function provideModule(build: WasmBuild, module: WebAssembly.Module): void {
+  if (!modules.has(build)) modules.set(build, Promise.resolve(module));
 }

@@ -160,17 +160,16 @@ test('in a browser: a bundled name says which URL to use; maxDownloadBytes stops
   await page.context().close();
 });
 
-test('the page compiles the Wasm once and a Web Worker runs models on that Module (provideCompiledWasm)', async () => {
+test('the page compiles the Wasm once and a Web Worker runs models on that Module (compiledModule, wasmModule)', async () => {
   const page = await freshPage();
   const out = await page.evaluate(async ([b, m]) => {
-    const { compiledWasm, loadModel } = await import(`${b}/dist/index.js`);
-    const module = await compiledWasm();
+    const { compiledModule, loadModel } = await import(`${b}/dist/index.js`);
     const mine = await loadModel(`${b}${m}`);
     const build = mine.wasmBuild;
-    const src = `import { provideCompiledWasm, loadModel } from '${b}/dist/index.js';
+    const module = await compiledModule(build);
+    const src = `import { loadModel } from '${b}/dist/index.js';
       onmessage = async ({ data }) => {
-        provideCompiledWasm(data.module, data.build);
-        const model = await loadModel(data.url, { wasmBuild: data.build });
+        const model = await loadModel(data.url, { wasmBuild: data.build, wasmModule: data.module });
         postMessage(model.translate('hello').ids);
       };`;
     const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
@@ -180,9 +179,9 @@ test('the page compiles the Wasm once and a Web Worker runs models on that Modul
       worker.postMessage({ module, build, url: `${b}${m}` });
     });
     worker.terminate();
-    return { same: (await compiledWasm()) === module, ids, here: mine.translate('hello').ids };
+    return { same: (await compiledModule(build)) === module, ids, here: mine.translate('hello').ids };
   }, [base, MODEL]);
-  assert.ok(out.same, 'compiledWasm gives the one Module');
+  assert.ok(out.same, 'compiledModule gives the one Module');
   assert.equal(out.ids, out.here, 'the worker translates as the page does');
   await page.context().close();
 });

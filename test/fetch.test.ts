@@ -1,6 +1,6 @@
 // URL sources (src/fetch.ts) in Node against a local server: progress, the size limit (from
 // Content-Length, and while streaming without one), truncated downloads, integrity, HTTP errors;
-// a bundled name given to the portable entry; the compiled Wasm module shared (src/wasm.ts).
+// a bundled name given to the portable entry; the compiled Wasm module (src/wasm.ts) handed on.
 // The Cache API is a browser's: test/browser.test.ts checks the cache in Chromium.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fetchModelBytes, loadModel, SeqattnError } from '../src/index.js';
-import { compiledWasm, provideCompiledWasm, runtime } from '../src/wasm.js';
+import { compiledModule } from '../src/wasm.js';
 
 const file = readFileSync(join(import.meta.dirname, 'fixtures', 'tutorial', 'model.safetensors'));
 let server: Server;
@@ -84,15 +84,15 @@ test('the portable entry given a bundled name says how to load it in a browser i
   assert.ok(msg.includes("loadModel(new URL('seqattn/models/g2p-en/model.int8.safetensors', import.meta.url))"), msg);
 });
 
-test('compiledWasm compiles once; provideCompiledWasm checks what it is given', async () => {
-  const m = await compiledWasm('simd128');
+test('compiledModule compiles once per build; a worker is given it with wasmModule (and must name its build)', async () => {
+  const m = await compiledModule('simd128');
   assert.instance(m, WebAssembly.Module);
-  assert.is(await compiledWasm('simd128'), m, 'the same Module every time');
-  await runtime('simd128');
-  assert.throws(() => provideCompiledWasm(m, 'simd128'), /already runs here/);
-  assert.throws(() => provideCompiledWasm({} as WebAssembly.Module, 'simd128'), /not a WebAssembly.Module/);
-  const empty = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
-  assert.throws(() => provideCompiledWasm(empty, 'relaxed-simd'), /exports no "memory": not a seqattn build/);
+  assert.is(await compiledModule('simd128'), m, 'the same Module every time');
+  const fixture = join(import.meta.dirname, 'fixtures', 'tutorial', 'model.safetensors');
+  assert.match(await code(loadModel(readFileSync(fixture), { wasmModule: m })), /^E_OPTION: wasmModule needs to be a WebAssembly.Module given with the wasmBuild/);
+  const model = await loadModel(readFileSync(fixture), { wasmModule: m, wasmBuild: 'simd128' });
+  assert.is(model.wasmBuild, 'simd128');
+  model.dispose();
 });
 
 test.run();

@@ -26,11 +26,11 @@ const names: string[] = seqattn.bundledModels();
 seqattn.loadModel('g2p-en').then((m: seqattn.Seq2SeqModel) => m.translate('a').text);
 export = names;
 `;
-const BUNDLER = `import { loadModel, compiledWasm, type Seq2SeqModel } from 'seqattn';
+const BUNDLER = `import { loadModel, compiledModule, type Seq2SeqModel } from 'seqattn';
 // @ts-expect-error bundledModels is Node-only: not in the browser entry's types
 import { bundledModels } from 'seqattn';
 const m: Promise<Seq2SeqModel> = loadModel(new URL('seqattn/models/g2p-en/model.int8.safetensors', import.meta.url), { cache: true });
-const w: Promise<WebAssembly.Module> = compiledWasm();
+const w: Promise<WebAssembly.Module> = compiledModule('simd128');
 export { m, w, bundledModels };
 `;
 
