@@ -38,11 +38,23 @@ const ctsDeclarations = () => ({
   },
 });
 
+// dist/index.min.js: the portable entry minified into one file, for a plain <script type="module">
+// with no bundler (examples/static); bundlers take dist/index.js and minify it themselves.
+const minifiedEntry = () => ({
+  name: 'minified-entry',
+  async writeBundle(options) {
+    if (options.format !== 'es') return;
+    const { build } = await import('esbuild');
+    await build({ entryPoints: [`${options.dir}/index.js`], outfile: `${options.dir}/index.min.js`, bundle: true, minify: true,
+      format: 'esm', platform: 'browser', target: 'es2022', legalComments: 'none', logLevel: 'warning' });
+  },
+});
+
 export default [
   {
     input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
     external,
-    plugins: [ts(), executableCli()],
+    plugins: [ts(), executableCli(), minifiedEntry()],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
