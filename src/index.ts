@@ -17,6 +17,9 @@ export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type T
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 export { quantizeModel, type QuantizedModel } from './quantize.js';
+// Worker pools: Web Workers here (tree-shaken when unused); the node entry's createPool uses worker_threads
+export { createPool } from './pool/web.js';
+export { TranslationPool, type PoolOptions } from './pool/pool.js';
 export type { WasmBuild } from './wasm.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
 export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from './classifier/load.js';

@@ -1,0 +1,44 @@
+/**
+ * createPool for browsers: module Web Workers running dist/pool-worker.js (next to this module;
+ * bundlers that understand `new Worker(new URL(..., import.meta.url))` copy it). The compiled Wasm
+ * module is posted to every worker; the model bytes are shared when the page is cross-origin
+ * isolated (SharedArrayBuffer), else each worker receives a copy.
+ * @example
+ *   const pool = await createPool('/models/g2p-en.int8.safetensors', { workers: 4 });
+ *   const results = await pool.translateBatch(words);
+ *   pool.close();
+ */
+import { SeqattnError } from '../errors.js';
+import type { ModelSource } from '../load.js';
+import { TranslationPool, type FromWorker, type PoolOptions, type WorkerPort } from './pool.js';
+
+
+/** A WorkerPort over a module Web Worker. */
+function webWorker(url: URL): WorkerPort {
+  const w = new Worker(url, { type: 'module' });
+  return {
+    post: (m) => w.postMessage(m),
+    listen: (onMessage, onError) => {
+      w.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
+      w.onerror = (e) => onError(new Error(e.message || 'worker failed to start'));
+    },
+    terminate: () => w.terminate(),
+  };
+}
+
+/**
+ * Starts `options.workers` Web Workers (default navigator.hardwareConcurrency), each with the model
+ * loaded from `source` (a URL, fetched once here, bytes, or a ModelSource).
+ */
+export async function createPool(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: PoolOptions & { workerUrl?: URL } = {}): Promise<TranslationPool> {
+  let src: ModelSource | Uint8Array | ArrayBuffer;
+  if (typeof source === 'string' || source instanceof URL) {
+    const res = await fetch(source);
+    if (!res.ok) throw new SeqattnError('E_MODEL_NOT_FOUND', `${String(source)}: HTTP ${res.status}`);
+    src = { weights: { bytes: await res.arrayBuffer(), name: String(source) } };
+  } else {
+    src = source;
+  }
+  const { workerUrl = new URL('./pool-worker.js', import.meta.url), ...rest } = options;
+  return TranslationPool.start(() => webWorker(workerUrl), src, rest, globalThis.navigator?.hardwareConcurrency || 4);
+}
