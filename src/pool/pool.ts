@@ -23,6 +23,7 @@
  */
 import { SeqattnError, type SeqattnErrorCode } from '../errors.js';
 import { asModelSource, type ModelSource, type WeightFileInput } from '../load.js';
+import type { ModelConfig } from '../config.js';
 import type { LoadOptions, SourceInput, TranslateOptions, Translation } from '../model.js';
 import { compiledModule, defaultBuild } from '../wasm.js';
 
@@ -41,7 +42,7 @@ export type ToWorker =
 
 /** Worker -> main thread. */
 export type FromWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; config: ModelConfig; attends: boolean }
   | { type: 'result'; id: number; results: Translation[] }
   | { type: 'error'; id: number; code?: SeqattnErrorCode; message: string };
 
@@ -96,6 +97,10 @@ export class TranslationPool {
   private nextId = 0;
   private closed = false;
   private failure: Error | null = null;
+  /** The model's config (as model.config). */
+  config!: ModelConfig;
+  /** Whether the model has attention to draw (as model.attends). */
+  attends = false;
 
   private constructor(private readonly ports: WorkerPort[], readonly batchSize: number) {}
 
@@ -115,7 +120,7 @@ export class TranslationPool {
     try {
       await Promise.all(ports.map((port) => new Promise<void>((resolve, reject) => {
         port.listen((m) => {
-          if (m.type === 'ready') { pool.idle.push(port); resolve(); pool.pump(); } else if (m.type === 'error' && m.id < 0) reject(rebuild(m)); else pool.settle(port, m);
+          if (m.type === 'ready') { pool.config = m.config; pool.attends = m.attends; pool.idle.push(port); resolve(); pool.pump(); } else if (m.type === 'error' && m.id < 0) reject(rebuild(m)); else pool.settle(port, m);
         }, (e) => { reject(e); pool.fail(e); });
         port.post(init);
       })));

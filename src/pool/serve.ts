@@ -13,7 +13,7 @@ export function serve(onMessage: (handler: (m: ToWorker) => void) => void, post:
     ({ type: 'error', id, code: e instanceof SeqattnError ? e.code : undefined, message: e instanceof Error ? e.message : String(e) });
   onMessage((m) => {
     if (m.type === 'init') {
-      loadModelFrom(m.source, { ...m.options, wasmModule: m.module }).then((loaded) => { model = loaded; post({ type: 'ready' }); }, (e) => post(error(-1, e)));
+      loadModelFrom(m.source, { ...m.options, wasmModule: m.module }).then((loaded) => { model = loaded; post({ type: 'ready', config: loaded.config, attends: loaded.attends }); }, (e) => post(error(-1, e)));
       return;
     }
     try {
