@@ -1,9 +1,10 @@
 // A bounded load test of examples/server on loopback: starts the server as a child process, then
 // for each concurrency level runs autocannon for `--duration` seconds (after one warm-up run) with
-// POST /translate of one word per request, and prints requests/s and latency p50 / p99 as a
-// Markdown table. Stops by itself; the server is killed at the end.
+// POST /translate of one word per request, and prints requests/s, latency p50 / p99 and requests
+// per CPU second of the server process (workers included: on a shared machine the steadier
+// number) as a Markdown table. Stops by itself; the server is killed at the end.
 //
-//   node examples/server/load-test.mjs [--workers 2] [--max-batch 16] [--max-wait-ms 2]
+//   node examples/server/load-test.mjs [--workers 2] [--max-batch 16] [--max-wait-ms 1]
 //                                      [--levels 1,8,32,64] [--duration 5] [--words FILE]
 // Words: one per line from --words, else the distinct lowercase words of README.md.
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const flags = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const workers = Number(flags.workers ?? availableParallelism());
 const maxBatch = Number(flags['max-batch'] ?? 16);
-const maxWaitMs = Number(flags['max-wait-ms'] ?? 2);
+const maxWaitMs = Number(flags['max-wait-ms'] ?? 1);
 const levels = (flags.levels ?? '1,8,32,64').split(',').map(Number);
 const duration = Number(flags.duration ?? 5);
 const words = flags.words
@@ -43,11 +44,14 @@ function load(connections, seconds) {
 try {
   await load(8, 2); // warm-up: JIT, input tables, worker caches
   console.log(`examples/server: ${workers} worker${workers > 1 ? 's' : ''}, max batch ${maxBatch}, max wait ${maxWaitMs} ms, ${words.length} distinct words, ${duration} s per level`);
-  console.log('| concurrent requests | requests/s | p50 ms | p99 ms | non-2xx / errors |');
-  console.log('|---|---|---|---|---|');
+  console.log('| concurrent requests | requests/s | p50 ms | p99 ms | requests per server CPU second | non-2xx / errors |');
+  console.log('|---|---|---|---|---|---|');
+  const cpu = async () => (await (await fetch(`${url}/stats`)).json()).cpuSeconds;
   for (const c of levels) {
+    const cpu0 = await cpu();
     const r = await load(c, duration);
-    console.log(`| ${c} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} / ${r.errors} |`);
+    const used = (await cpu()) - cpu0;
+    console.log(`| ${c} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${Math.round(r.requests.total / used)} | ${r.non2xx} / ${r.errors} |`);
   }
 } finally {
   server.kill();

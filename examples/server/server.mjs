@@ -1,13 +1,13 @@
-// An HTTP service over a seqattn worker pool that batches concurrent requests dynamically: a
-// request waits at most `maxWaitMs` for others to join it, and a batch goes out as soon as
-// `maxBatch` inputs are waiting. Batches run on the pool's workers (one per core by default).
+// An HTTP service over a seqattn worker pool that batches concurrent requests dynamically
+// (Batcher): requests that arrive while the workers are busy, or within `maxWaitMs` of each other,
+// go out together, up to `maxBatch`. Batches run on the pool's workers (one per core by default).
 //
 //   node examples/server/server.mjs [--port 8080] [--model g2p-en] [--workers N] [--weights int8]
-//                                   [--max-batch 16] [--max-wait-ms 2]
+//                                   [--max-batch 16] [--max-wait-ms 1]
 //   curl -s localhost:8080/translate -d '{"input": "attention"}'
 //     {"text":"AH0 T EH1 N SH AH0 N","tokens":[...],"score":-0.12,"finished":true}
 //   curl -s localhost:8080/translate -d '{"inputs": ["attention", "pool"]}'   -> an array, in order
-//   GET /health -> {"ok":true,"workers":2}
+//   GET /health -> {"ok":true,"workers":2};  GET /stats -> {"cpuSeconds": ...} (this process, workers included)
 //
 // Errors: 400 with {"error": {"code", "message"}} for bad JSON or an input the model rejects (the
 // other requests of its batch are decoded again without it), 413 for a body over 64 KB, 404/405
@@ -17,12 +17,20 @@ import { createPool, SeqattnError } from 'seqattn';
 
 const MAX_BODY = 64 * 1024;
 
-/** Collects inputs for up to `maxWaitMs` or `maxBatch` inputs, then decodes them as one pool batch. */
+/**
+ * Dynamic batching: requests queue here; a batch of up to `maxBatch` leaves when a slot is free
+ * (at most `slots` batches decode at once, one per worker), after waiting up to `maxWaitMs` for
+ * the batch to fill. While every slot is busy, arriving requests collect into the next batch, so
+ * batches grow with the load and a lone request waits at most `maxWaitMs`.
+ */
 export class Batcher {
-  constructor(pool, { maxBatch = 16, maxWaitMs = 2 } = {}) {
+  constructor(pool, { maxBatch = 16, maxWaitMs = 1, slots = pool.workers } = {}) {
     this.pool = pool;
     this.maxBatch = maxBatch;
     this.maxWaitMs = maxWaitMs;
+    this.slots = slots;
+    this.running = 0;
+    this.due = false; // the wait for a fuller batch is over
     this.waiting = []; // { input, resolve, reject }
     this.timer = null;
   }
@@ -31,15 +39,22 @@ export class Batcher {
   translate(input) {
     return new Promise((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      if (this.waiting.length >= this.maxBatch) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
+      this.schedule();
     });
   }
 
-  flush() {
-    clearTimeout(this.timer);
-    this.timer = null;
-    while (this.waiting.length) this.run(this.waiting.splice(0, this.maxBatch));
+  schedule() {
+    while (this.waiting.length && this.running < this.slots) {
+      if (this.waiting.length < this.maxBatch && this.maxWaitMs > 0 && !this.due) {
+        this.timer ??= setTimeout(() => { this.timer = null; this.due = true; this.schedule(); }, this.maxWaitMs);
+        return;
+      }
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.due = false;
+      this.running++;
+      this.run(this.waiting.splice(0, this.maxBatch)).finally(() => { this.running--; this.schedule(); });
+    }
   }
 
   async run(batch) {
@@ -52,7 +67,7 @@ export class Batcher {
       if (!Number.isInteger(k)) { batch.forEach((r) => r.reject(e)); return; }
       batch[k].reject(new SeqattnError(e.code, e.message.replace(/^inputs\[\d+\]: /, '')));
       const rest = batch.filter((_, i) => i !== k);
-      if (rest.length) this.run(rest);
+      if (rest.length) await this.run(rest);
     }
   }
 }
@@ -70,11 +85,12 @@ const isInput = (x) => typeof x === 'string' || (Array.isArray(x) && x.every(Num
  * Starts the service on `port` (0: any free port) over a new pool; resolves to
  * { url, pool, close() } once it listens.
  */
-export async function startServer({ model = 'g2p-en', port = 8080, host = '127.0.0.1', workers, weights = 'int8', maxBatch = 16, maxWaitMs = 2 } = {}) {
+export async function startServer({ model = 'g2p-en', port = 8080, host = '127.0.0.1', workers, weights = 'int8', maxBatch = 16, maxWaitMs = 1 } = {}) {
   const pool = await createPool(model, { workers, weights });
   const batcher = new Batcher(pool, { maxBatch, maxWaitMs });
   const server = createServer((req, res) => {
     if (req.url === '/health') return send(res, 200, { ok: true, workers: pool.workers });
+    if (req.url === '/stats') { const c = process.cpuUsage(); return send(res, 200, { cpuSeconds: (c.user + c.system) / 1e6 }); } // whole process, workers included
     if (req.url !== '/translate') return send(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.url}` } });
     if (req.method !== 'POST') return send(res, 405, { error: { code: 'METHOD', message: 'POST a JSON body' } });
     const chunks = [];
