@@ -74,15 +74,19 @@ for (const c of cases) {
   log(`warm: ${c.key} after ${t.length} calls`);
 }
 const samples = Object.fromEntries(cases.map((c) => [c.key, []]));
+const cpuMs = Object.fromEntries(cases.map((c) => [c.key, 0]));   // CPU of the whole process (workers, onnxruntime's threads)
 for (let r = 0; r < ROUNDS; r++) {
   for (let i = 0; i < cases.length; i++) {
     const c = cases[(i + r) % cases.length];
     await new Promise((res) => setTimeout(res, 100));
     const end = performance.now() + MS / cases.length;
     let calls = 0;
+    const cpu0 = process.cpuUsage();
     while (calls < 2 || performance.now() < end) {
       const t0 = performance.now(); await c.fn(); samples[c.key].push(performance.now() - t0); calls++;
     }
+    const cpu = process.cpuUsage(cpu0);
+    cpuMs[c.key] += (cpu.user + cpu.system) / 1000;
   }
   log(`round ${r + 1}/${ROUNDS}`);
 }
@@ -90,9 +94,9 @@ const rate = (c) => (c.n * 1000) / median(samples[c.key]);
 const by = Object.fromEntries(cases.map((c) => [c.key, rate(c)]));
 const spread = (k) => { const s = [...samples[k]].sort((a, b) => a - b); return `${s[Math.floor(s.length * 0.1)].toFixed(0)}-${s[Math.floor(s.length * 0.9)].toFixed(0)}`; };
 console.log(`M (H 512, vocabs 8000, source length 25, ${steps} steps), ${os.cpus().length} cores (${os.cpus()[0].model}), Node ${process.version}, SIMD128 build; load average ${load0} at start, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at end; ${ROUNDS} rounds`);
-console.log('| case | sequences/s (median) | ms per call, 10th-90th percentile | calls |');
-console.log('|---|---|---|---|');
-for (const c of cases) console.log(`| ${c.key} | ${by[c.key].toFixed(1)} | ${spread(c.key)} | ${samples[c.key].length} |`);
+console.log('| case | sequences/s (median) | ms per call, 10th-90th percentile | calls | sequences per CPU second |');
+console.log('|---|---|---|---|---|');
+for (const c of cases) console.log(`| ${c.key} | ${by[c.key].toFixed(1)} | ${spread(c.key)} | ${samples[c.key].length} | ${(c.n * samples[c.key].length * 1000 / cpuMs[c.key]).toFixed(1)} |`);
 const ratio = (a, b) => (by[a] / by[b]).toFixed(2);
 console.log('');
 console.log(`- pool x2 int8 vs onnxruntime-node 2 threads, batch 16: ${ratio('seqattn int8, pool x2, 16', 'onnxruntime-node, 2 threads, 16')}x (32 sources as 2 x 16: ${ratio('seqattn int8, pool x2, 32', 'onnxruntime-node, 2 threads, 16')}x)`);
