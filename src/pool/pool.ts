@@ -15,11 +15,13 @@
  *      result equals translate() of its input, whatever batch it ran in).
  *   3. close() ends the workers.
  *
- * Why not a pool library: workerpool (Node and browsers) has no way to initialise every worker
- * once with per-worker state (here the Module, the shared bytes and the loaded model) before
- * tasks, so each task would carry them; it would add its own Promise implementation to the
- * browser bundle; piscina is Node-only; threads.js is unmaintained since 2021. What is needed
- * (init, a queue, result order) is the ~100 lines below.
+ * Why not a pool library: workerpool (Node and browsers) runs tasks on whichever worker is free
+ * and has no message that initialises every worker once (its per-worker setup only shapes the
+ * Worker constructor's options, which for a Web Worker carry no data), so the Module and the
+ * bytes would travel with tasks and each worker would load the model on its first one; it also
+ * brings its own task protocol and Promise class into the browser bundle. piscina is Node-only;
+ * threads.js has had no release since 2021. What is needed (init, a queue, result order) is the
+ * ~150 lines below.
  */
 import { SeqattnError, type SeqattnErrorCode } from '../errors.js';
 import { asModelSource, type ModelSource, type WeightFileInput } from '../load.js';

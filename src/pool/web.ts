@@ -1,6 +1,7 @@
 /**
- * createPool for browsers: module Web Workers running dist/pool-worker.js (next to this module;
- * bundlers that understand `new Worker(new URL(..., import.meta.url))` copy it). The compiled Wasm
+ * createPool for browsers: module Web Workers running dist/pool-worker.js (next to dist/index.js;
+ * bundlers that understand `new Worker(new URL(..., import.meta.url))` copy it; `workerUrl` names
+ * another place). The compiled Wasm
  * module is posted to every worker; the model bytes are shared when the page is cross-origin
  * isolated (SharedArrayBuffer), else each worker receives a copy.
  * @example
@@ -13,9 +14,10 @@ import type { ModelSource } from '../load.js';
 import { TranslationPool, type FromWorker, type PoolOptions, type WorkerPort } from './pool.js';
 
 
-/** A WorkerPort over a module Web Worker. */
-function webWorker(url: URL): WorkerPort {
-  const w = new Worker(url, { type: 'module' });
+/** A WorkerPort over a module Web Worker: dist/pool-worker.js, or the script at `url`. */
+function webWorker(url?: URL): WorkerPort {
+  // written out literally so bundlers (Vite, webpack 5, Parcel) find the worker script and emit it
+  const w = url ? new Worker(url, { type: 'module' }) : new Worker(new URL('./pool-worker.js', import.meta.url), { type: 'module' });
   return {
     post: (m) => w.postMessage(m),
     listen: (onMessage, onError) => {
@@ -39,6 +41,6 @@ export async function createPool(source: string | URL | ModelSource | Uint8Array
   } else {
     src = source;
   }
-  const { workerUrl = new URL('./pool-worker.js', import.meta.url), ...rest } = options;
+  const { workerUrl, ...rest } = options;
   return TranslationPool.start(() => webWorker(workerUrl), src, rest, globalThis.navigator?.hardwareConcurrency || 4);
 }
