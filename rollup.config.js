@@ -52,7 +52,8 @@ const minifiedEntry = () => ({
 
 export default [
   {
-    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
+    // pool-worker*: the worker scripts of createPool (src/pool/), next to the entries that start them
+    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'pool-worker': 'src/pool/web-worker.ts', 'pool-worker-node': 'src/pool/node-worker.ts' },
     external,
     plugins: [ts(), executableCli(), minifiedEntry()],
     output: [

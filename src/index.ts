@@ -20,6 +20,9 @@ export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensor
 export { quantizeModel, type QuantizedModel } from './quantize.js';
 export { compiledModule, type WasmBuild } from './wasm.js';
 export { fetchModelBytes, type FetchOptions } from './fetch.js';
+// Worker pools: Web Workers here (tree-shaken when unused); the node entry's createPool uses worker_threads
+export { createPool } from './pool/web.js';
+export { TranslationPool, type PoolOptions } from './pool/pool.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
 export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from './classifier/load.js';
 export { AttentionClassifier, type Classification, type SequenceClassification, type DocumentClassification, type ClassifierInput } from './classifier/classifier.js';
