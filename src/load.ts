@@ -2,7 +2,9 @@
  * Loading a model from bytes: safetensors file(s) plus a config (from `__metadata__.seqattn`, or
  * given). Platform-free; src/node.ts adds file paths and bundled model names on top.
  */
-import { parseConfig, type ModelConfig } from './config.js';
+import { parseConfig, type ModelConfig, type Preset } from './config.js';
+import { ComposedNet } from './compose/net.js';
+import { presetComposition } from './compose/presets.js';
 import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
@@ -30,8 +32,23 @@ export interface ModelSource {
   configName?: string;
 }
 
+/** A preset of a popular implementation: the composition its config describes (src/compose/presets.ts). */
+class PresetNet extends ComposedNet {
+  constructor(c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) {
+    super(c, presetComposition(c as ModelConfig & { architecture: Preset }), r, w, o);
+  }
+}
+
+type NetClass = new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet;
+
 /** The net class of each architecture name. */
-export const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet> = {
+export const ARCHITECTURES: Record<ModelConfig['architecture'], NetClass> = {
+  'bentrevett-1': PresetNet,
+  'bentrevett-2': PresetNet,
+  'bentrevett-3': PresetNet,
+  'pytorch-chatbot': PresetNet,
+  'opennmt-rnn': PresetNet,
+  'pytorch-tutorial-location': PresetNet,
   cho: ChoEncoderDecoder,
   sutskever: Seq2SeqLSTM,
   'pytorch-tutorial': PyTorchTutorial,
@@ -112,7 +129,9 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
   const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
   const { regions, weights } = await loadRegions(options);
   try {
-    const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights });
+    const store = new WeightStore(files, config.tensorPrefix);
+    const net = new ARCHITECTURES[config.architecture](config, regions, store, { weights });
+    store.checkAllRead(`a ${config.architecture} model`, options.allowUnusedTensors);
     return new Seq2SeqModel(regions.rt, regions, net, options);
   } catch (e) {
     regions.release(); // a failed load gives back what it took

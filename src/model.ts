@@ -102,6 +102,11 @@ export interface LoadOptions {
    * every engine; naming a build the engine lacks is an E_WASM error.
    */
   wasmBuild?: WasmBuild;
+  /**
+   * Strict loading: a tensor of the file that no part of the model reads is an E_TENSOR_UNUSED
+   * error (a wrong architecture, preset or size shows that way). true: a warning (console.warn) instead.
+   */
+  allowUnusedTensors?: boolean;
 }
 
 export interface Translation {
