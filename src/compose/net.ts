@@ -18,7 +18,7 @@ import { ComposedDecoder } from './decoder.js';
 import type { Composition } from './description.js';
 import { RNNEncoder, type EncoderScratch } from './encoder.js';
 import { loadLinear } from './linear.js';
-import { Readout, type ReadoutScratch } from './readout.js';
+import { Readout, type ReadoutScratch, type ReadoutSources } from './readout.js';
 import type { Linear } from '../layers/linear.js';
 
 interface ComposedState extends DecodeState {
@@ -43,6 +43,7 @@ interface ComposedState extends DecodeState {
   mean: number;     // (d,)
   att: AttentionScratch;
   readout: ReadoutScratch;
+  sources: ReadoutSources; // where the readout finds s_t, c_t, E y_{t-1}, h̃_t (previous: set per step)
   enc: EncoderScratch;
   cell: CellScratch;
 }
@@ -93,13 +94,14 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     const ctx = r.floats(this.contextInX ? 0 : maxRows * Hc);
     const h = r.floats(L * maxRows * H);
     const summaryTable = p.attention.kind === 'summary' && dec.projection?.hasTable === true && p.decoder.input.kind === 'embedding+context';
+    const state = h + (L - 1) * maxRows * H * 4;
+    const readout = this.readout.scratch(r, maxRows);
+    const context = this.contextInX ? X + dec.extraOffset * 4 : ctx, contextStride = this.contextInX ? dec.inputWidth : Hc;
     return {
       ...decodeStateBuffers(r, maxRows, maxSlots, T, d, this.config.targetVocab.length, this.attends),
       lstm: p.cell === 'lstm',
       fixedContext: summaryTable,
-      context: this.contextInX ? X + dec.extraOffset * 4 : ctx,
-      contextStride: this.contextInX ? dec.inputWidth : Hc,
-      state: h + (L - 1) * maxRows * H * 4,
+      context, contextStride, state,
       h,
       c: r.floats(p.cell === 'lstm' ? L * maxRows * H : 0),
       s0: r.floats(maxSlots * L * H),
@@ -117,7 +119,8 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       finalC: r.floats(p.cell === 'lstm' ? p.encoder.layers * this.encoder.finalSize : 0),
       mean: r.floats(this.encoder.annotationSize),
       att: this.attention.scratch(r, maxRows),
-      readout: this.readout.scratch(r, maxRows),
+      readout,
+      sources: { s: state, sStride: H, c: context, cStride: contextStride, hTilde: readout.hTilde, embedding: dec.embeddingTable, previous: new Int32Array(0) },
       enc: this.encoder.scratch(r, T, p.embeddings.sourceSize),
       cell: cellScratch(r, p.cell, Math.max(H, p.encoder.hidden), maxRows),
     };
@@ -164,20 +167,17 @@ export class ComposedNet implements AttentionNet<ComposedState> {
 
   step(st: ComposedState, previous: Int32Array, rows: number): void {
     const p = this.composition, H = p.decoder.hidden, F = this.regions.rt.F32, dec = this.decoder;
-    const copyRows = (to: number, toStride: number, from: (r: number) => number, n: number) => {
-      for (let r = 0; r < rows; r++) F.copyWithin((to >> 2) + r * toStride, from(r) >> 2, (from(r) >> 2) + n);
-    };
     // input feeding: [E y_{t-1}; h̃_{t-1}]
-    if (p.decoder.input.kind === 'embedding+feed') copyRows(st.X + dec.extraOffset * 4, dec.inputWidth, (r) => st.readout.hTilde + r * H * 4, H);
+    if (p.decoder.input.kind === 'embedding+feed') copyRows(F, st.X + dec.extraOffset * 4, dec.inputWidth, st.readout.hTilde, H, null, H, rows);
     // the fixed summary c of each row's source
-    if (p.attention.kind === 'summary') copyRows(st.context, st.contextStride, (r) => st.summary + st.slotOf[r] * this.contextSize * 4, this.contextSize);
+    if (p.attention.kind === 'summary') copyRows(F, st.context, st.contextStride, st.summary, this.contextSize, st.slotOf, this.contextSize, rows);
     if (this.attends && this.attention.before) {
       let q = st.state; // s_{i-1}
       if (p.attention.kind === 'location') {
         // [E y_{i-1}; s_{i-1}]
         const E = dec.E;
-        copyRows(st.locQuery, E + H, (r) => dec.embeddingTable + previous[r] * E * 4, E);
-        copyRows(st.locQuery + E * 4, E + H, (r) => st.state + r * H * 4, H);
+        copyRows(F, st.locQuery, E + H, dec.embeddingTable, E, previous, E, rows);
+        copyRows(F, st.locQuery + E * 4, E + H, st.state, H, null, H, rows);
         q = st.locQuery;
       }
       this.attention.attend(st, st.att, q, st.keys, rows);
@@ -190,10 +190,8 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       dec.step(st.h, st.c, st.maxRows, st.X, st.gi, st.x, previous, rows, st.cell);
     }
     if (this.attends && !this.attention.before) this.attention.attend(st, st.att, st.state, st.keys, rows); // on h_t
-    this.readout.apply(st.logits, st.readout, {
-      s: st.state, sStride: H, c: st.context, cStride: st.contextStride, hTilde: st.readout.hTilde,
-      embedding: dec.embeddingTable, previous,
-    }, rows);
+    st.sources.previous = previous;
+    this.readout.apply(st.logits, st.readout, st.sources, rows);
   }
 
   reorder(st: ComposedState, parents: Int32Array, rows: number): void {
@@ -204,5 +202,16 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     }
     if (p.decoder.input.kind === 'embedding+feed') gatherRows(F, st.readout.hTilde, st.tmp, parents, rows, H);
     reorderSlots(st.slotOf, parents, rows);
+  }
+}
+
+/**
+ * Row r of `to` (stride toStride floats) = n floats at from + k * fromStride, k = index[r] (a source
+ * slot, a token id) or r when index is null.
+ */
+function copyRows(F: Float32Array, to: number, toStride: number, from: number, fromStride: number, index: Int32Array | null, n: number, rows: number): void {
+  for (let r = 0; r < rows; r++) {
+    const src = (from >> 2) + (index ? index[r] : r) * fromStride;
+    F.copyWithin((to >> 2) + r * toStride, src, src + n);
   }
 }

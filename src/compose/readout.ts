@@ -11,7 +11,7 @@ import type { WeightStore } from '../weights.js';
 import type { CombinePart, OutputPart, ReadoutPart } from './description.js';
 import { loadLinear } from './linear.js';
 
-/** Where each readout part of row r is: base + r * stride floats, `size` of them; 'e' reads the embedding table row previous[r]. */
+/** Where each readout part of row r is: base + r * stride floats; 'e' reads the embedding table row previous[r]; hTilde is ReadoutScratch.hTilde. */
 export interface ReadoutSources {
   s: number; sStride: number;
   c: number; cStride: number;
@@ -70,7 +70,7 @@ export class Readout {
       this.combine.W.applyMany(sc.hTilde, this.gather(sc, src, this.combine.part.parts, rows), rows);
       if (this.combine.part.activation === 'tanh') k.tanh_inplace(sc.hTilde, rows * this.sizes.s);
     }
-    const r = this.gather(sc, { ...src, hTilde: sc.hTilde }, this.output.parts, rows);
+    const r = this.gather(sc, src, this.output.parts, rows);
     if (!this.W_t) return this.W_o.applyMany(logits, r, rows);
     if (this.output.kind === 'maxout') {
       this.W_t.applyMany(sc.tPieces, r, rows);
