@@ -5,16 +5,17 @@
 import { parseConfig, type ModelConfig, type Preset } from './config.js';
 import { ComposedNet } from './compose/net.js';
 import { presetComposition } from './compose/presets.js';
+import type { Composition } from './compose/description.js';
 import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
-import { RNNsearch } from './models/bahdanau.js';
-import { ChoEncoderDecoder } from './models/cho.js';
+import { rnnsearch } from './models/bahdanau.js';
+import { cho } from './models/cho.js';
 import { Luong } from './models/luong.js';
 import type { AttentionNet, NetOptions } from './models/net.js';
-import { PyTorchTutorial } from './models/pytorch-tutorial.js';
+import { pytorchTutorial } from './models/pytorch-tutorial.js';
 import { ShowAttendTell } from './models/show-attend-tell.js';
-import { Seq2SeqLSTM } from './models/sutskever.js';
+import { sutskever } from './models/sutskever.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { runtime } from './wasm.js';
 import type { WeightFormat } from './layers/linear.js';
@@ -32,14 +33,15 @@ export interface ModelSource {
   configName?: string;
 }
 
-/** A preset of a popular implementation: the composition its config describes (src/compose/presets.ts). */
-class PresetNet extends ComposedNet {
-  constructor(c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) {
-    super(c, presetComposition(c as ModelConfig & { architecture: Preset }), r, w, o);
-  }
-}
-
 type NetClass = new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet;
+
+/** The net of a composition the config describes: a paper's (src/models) or a preset of a popular implementation (src/compose/presets.ts). */
+function composed(describe: (c: ModelConfig) => Composition): NetClass {
+  return class extends ComposedNet {
+    constructor(c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) { super(c, describe(c), r, w, o); }
+  };
+}
+const PresetNet = composed((c) => presetComposition(c as ModelConfig & { architecture: Preset }));
 
 /** The net class of each architecture name. */
 export const ARCHITECTURES: Record<ModelConfig['architecture'], NetClass> = {
@@ -49,10 +51,10 @@ export const ARCHITECTURES: Record<ModelConfig['architecture'], NetClass> = {
   'pytorch-chatbot': PresetNet,
   'opennmt-rnn': PresetNet,
   'pytorch-tutorial-location': PresetNet,
-  cho: ChoEncoderDecoder,
-  sutskever: Seq2SeqLSTM,
-  'pytorch-tutorial': PyTorchTutorial,
-  bahdanau: RNNsearch,
+  cho: composed(cho),
+  sutskever: composed(sutskever),
+  'pytorch-tutorial': composed(pytorchTutorial),
+  bahdanau: composed(rnnsearch),
   luong: Luong,
   'show-attend-tell': ShowAttendTell,
 };
