@@ -12,11 +12,13 @@ import { createInterface } from 'node:readline';
 import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
 import { inspectCommand } from './cli-inspect.js';
+import { quantizeCommand } from './cli-quantize.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
   seqattn inspect FILE_OR_FOLDER [--json]              tensors, config, and the presets that fit
+  seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
 the same order; a progress bar goes to stderr when stderr is a terminal or past 200 lines.
@@ -306,6 +308,7 @@ function version(): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') { process.stdout.write(inspectCommand(argv.slice(1), (m) => new UsageError(m))); return 0; }
+  if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }
   if (args === 'version') { process.stdout.write(`seqattn ${version()}\n`); return 0; }

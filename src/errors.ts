@@ -13,6 +13,7 @@ export type SeqattnErrorCode =
   | 'E_TENSOR_MISSING'      // a tensor the model needs is not in the file
   | 'E_TENSOR_UNUSED'       // a tensor of the file is read by no part of the model (LoadOptions.allowUnusedTensors)
   | 'E_TENSOR_NONFINITE'    // NaN or Inf in a weight
+  | 'E_TENSOR_VALUE'        // a value the format does not allow (a negative int8 row scale, int8 -128)
   | 'E_CONFIG'              // config missing, malformed or inconsistent
   | 'E_TOKEN_ID'            // token id out of range
   | 'E_UNKNOWN_TOKEN'       // a string input has a symbol the vocabulary does not have (and no unknown id)

@@ -2,12 +2,14 @@
  * Weights by PyTorch state_dict name, from one or more safetensors files. A file may carry a
  * prefix, so the tutorial's two files (encoder.state_dict(), decoder.state_dict()) load as
  * `encoder.*` and `decoder.*`. Every read checks presence, shape and finiteness, with errors
- * naming the file and the tensor (see SafetensorsFile.float32).
+ * naming the file and the tensor (see SafetensorsFile.float32). An int8 tensor (I8 with its
+ * `.scale`, src/quantized.ts) reads as its dequantised values, and int8 Linears take its Q and s.
  *
  * Loading is strict: the store records which tensors the model read, and `checkAllRead` makes a
  * tensor that no part read an error (E_TENSOR_UNUSED), which is how a wrong config or preset shows.
  */
 import { SeqattnError } from './errors.js';
+import { readInt8Tensor, recordRead, SCALE_SUFFIX, type TensorRead } from './quantized.js';
 import type { SafetensorsFile } from './safetensors.js';
 
 export interface WeightFile { file: SafetensorsFile; prefix: string }
@@ -29,7 +31,9 @@ function tail(name: string, k: number): string {
 }
 
 export class WeightStore {
-  /** Full names (prefix + file name) read so far, per file index. */
+  /** Every float32 read, in order, by file and local name (quantizeModel: which tensors int8 Linears took whole). */
+  readonly reads: { file: SafetensorsFile; read: TensorRead }[] = [];
+  /** Local names read so far, per file index (strict loading). */
   private readonly read: Set<string>[];
 
   constructor(private readonly files: WeightFile[], private readonly namePrefix = '') {
@@ -59,7 +63,16 @@ export class WeightStore {
     const hit = this.locate(name);
     if (!hit) throw this.missing(name);
     this.read[hit.index].add(hit.local);
-    return hit.file.float32(hit.local, shape, why);
+    const rows = shape.length ? shape[0] : 1, cols = shape.slice(1).reduce((a, b) => a * b, 1);
+    if (hit.file.info(hit.local).dtype === 'I8') {
+      const t = readInt8Tensor(hit.file, hit.local, shape, why);
+      this.read[hit.index].add(hit.local + SCALE_SUFFIX);
+      this.reads.push({ file: hit.file, read: recordRead(hit.local, t.values, rows, cols, t.q) });
+      return t.values;
+    }
+    const values = hit.file.float32(hit.local, shape, why);
+    this.reads.push({ file: hit.file, read: recordRead(hit.local, values, rows, cols, null) });
+    return values;
   }
 
   /**

@@ -35,7 +35,7 @@ def preset_interesting(model, config):
         for name, p in model.named_parameters():
             if "embedding" in name or "emb_luts" in name:
                 p.mul_(2.0)  # a different source gives a visibly different decode
-            if arch in ("bentrevett-1", "pytorch-chatbot") and (".rnn." in name or ".gru." in name):
+            if (arch == "bentrevett-1" or (arch == "pytorch-chatbot" and config["attention"] == "dot")) and (".rnn." in name or ".gru." in name):
                 p.mul_(2.0)  # the final states (and dot scores) move with the source
             if arch == "opennmt-rnn" and "encoder.rnn" in name and config.get("attention") == "dot":
                 p.mul_(3.0)
@@ -43,9 +43,9 @@ def preset_interesting(model, config):
             model.decoder.attention.v.weight.mul_(4.0)
             model.decoder.attention.attn.weight.mul_(2.0)
         if arch == "pytorch-chatbot" and config["attention"] != "dot":
-            model.decoder.attn.attn.weight.mul_(3.0)
+            model.decoder.attn.attn.weight.mul_(2.0)
             if config["attention"] == "concat":
-                model.decoder.attn.v.mul_(6.0)
+                model.decoder.attn.v.mul_(4.0)
         if arch == "opennmt-rnn":
             att = model.decoder.attn
             for name in ("linear_in", "v", "linear_query"):

@@ -16,7 +16,8 @@ import type { Regions } from '../memory.js';
 import type { DecodeState } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
 import type { AttentionPart } from './description.js';
-import { columns, loadLinear, readLinear, readV, resolve } from './linear.js';
+import { columnSlice } from '../quantized.js';
+import { loadLinear, readLinear, readV, resolve } from './linear.js';
 
 /** Per-row scratch of an attention part. Owned by a decode state. */
 export interface AttentionScratch {
@@ -49,8 +50,8 @@ export class ComposedAttention {
           const name = resolve(w, part.W);
           A = w.shape(`${name}.weight`)[0] ?? 0;
           const { W, b } = readLinear(w, part.W, A, H + d, `(alignment, hidden ${H} + annotation ${d})`);
-          Wq = Linear.fromArrays(regions, columns(W, A, H + d, 0, H), null, A, H, f);
-          Uk = Linear.fromArrays(regions, columns(W, A, H + d, H, H + d), b, A, d, f);
+          Wq = Linear.fromArrays(regions, columnSlice(W, A, H + d, 0, H), null, A, H, f); // int8: with the whole row's scales
+          Uk = Linear.fromArrays(regions, columnSlice(W, A, H + d, H, d), b, A, d, f);
         } else {
           A = w.shape(`${resolve(w, part.W)}.weight`)[0] ?? 0;
           Wq = loadLinear(regions, w, part.W, A, H, `(alignment ${A}, query ${H})`, f);

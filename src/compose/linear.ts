@@ -21,13 +21,6 @@ export function loadLinear(regions: Regions, w: WeightStore, n: LinearName, rows
   return Linear.fromArrays(regions, W, b, rows, cols, f);
 }
 
-/** Columns [from, to) of W (rows, cols), contiguous. */
-export function columns(W: Float32Array, rows: number, cols: number, from: number, to: number): Float32Array {
-  const out = new Float32Array(rows * (to - from));
-  for (let r = 0; r < rows; r++) out.set(W.subarray(r * cols + from, r * cols + to), r * (to - from));
-  return out;
-}
-
 /**
  * v of an additive score: `<name>.weight` (1, A) of an nn.Linear (and `<name>.bias` (1,) when `bias`),
  * or `<name>` (A,), a bare nn.Parameter (the chatbot's Attn.v, bentrevett's older notebooks).
