@@ -11,7 +11,7 @@ import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
 import { rnnsearch } from './models/bahdanau.js';
 import { cho } from './models/cho.js';
-import { Luong } from './models/luong.js';
+import { luong } from './models/luong.js';
 import type { AttentionNet, NetOptions } from './models/net.js';
 import { pytorchTutorial } from './models/pytorch-tutorial.js';
 import { ShowAttendTell } from './models/show-attend-tell.js';
@@ -56,7 +56,7 @@ export const ARCHITECTURES: Record<ModelConfig['architecture'], NetClass> = {
   sutskever: composed(sutskever),
   'pytorch-tutorial': composed(pytorchTutorial),
   bahdanau: composed(rnnsearch),
-  luong: Luong,
+  luong: composed(luong),
   'show-attend-tell': ShowAttendTell,
 };
 

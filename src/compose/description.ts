@@ -47,16 +47,21 @@ export type BridgePart =
   | { kind: 'summary' };
 
 export type Query = 'before' | 'after';
+/**
+ * Local attention (Luong et al. 2015, sec. 3.2): the scores inside [p_t - D, p_t + D] only, p_t = t
+ * (monotonic, 'm') or S sigmoid(v_p^T tanh(W_p h_t)) ('p', then a_t(s) *= exp(-(s - p_t)^2 / (2 (D/2)^2))).
+ */
+export interface LocalWindow { mode: 'm' | 'p'; D: number; W_p?: LinearName; v_p?: string }
 export type AttentionPart =
   | { kind: 'none' }
   /** c = h_T (W null) or tanh(W h_T), fixed for the whole decode (Cho et al. 2014's summary). */
   | { kind: 'summary'; W: LinearName | null }
   /** e_ij = v^T tanh(W q + b_W + U h_j + b_U) + b_v; `joint`: W and U are the two column blocks of one Linear over [q; h_j]. */
   | { kind: 'additive'; query: Query; W: LinearName; U: LinearName | null; joint: boolean;
-      v: { name: string; bias: boolean; vector: boolean } }
-  | { kind: 'dot'; query: Query }
+      v: { name: string; bias: boolean }; local?: LocalWindow; /** A, the alignment model's size */ size: number }
+  | { kind: 'dot'; query: Query; local?: LocalWindow }
   /** 'keys': h_t^T (W h_s + b), W h_s + b once per source (Luong, the chatbot); 'query': (W h_t + b)^T h_s (OpenNMT-py). */
-  | { kind: 'general'; query: Query; W: LinearName; convention: 'keys' | 'query' }
+  | { kind: 'general'; query: Query; W: LinearName; convention: 'keys' | 'query'; local?: LocalWindow }
   /** e_i = W [E y_{i-1}; s_{i-1}] + b over `positions` fixed positions (the encoder outputs zero-padded to them). */
   | { kind: 'location'; W: LinearName; positions: number };
 

@@ -23,6 +23,7 @@ import type { Linear } from '../layers/linear.js';
 
 interface ComposedState extends DecodeState {
   lstm: boolean;        // c, c0 and finalC are in use
+  steps: Int32Array;    // (maxRows,) steps each row has taken (local-m's p_t = t)
   fixedContext: boolean;// summaryGi is in use: gi = T[y] + W_ic c
   h: number;        // (L, maxRows, H) the decoder's h per layer; `state` is the top layer's
   c: number;        // (L, maxRows, H) and c (LSTM)
@@ -100,6 +101,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     return {
       ...decodeStateBuffers(r, maxRows, maxSlots, T, d, this.config.targetVocab.length, this.attends),
       lstm: p.cell === 'lstm',
+      steps: new Int32Array(maxRows),
       fixedContext: summaryTable,
       context, contextStride, state,
       h,
@@ -156,6 +158,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
   startRow(st: ComposedState, row: number, slot: number): void {
     const p = this.composition, H = p.decoder.hidden, L = p.decoder.layers, F = this.regions.rt.F32;
     st.slotOf[row] = slot;
+    st.steps[row] = 0;
     for (let l = 0; l < L; l++) {
       const to = (l * st.maxRows + row) * H, from = (slot * L + l) * H;
       F.copyWithin((st.h >> 2) + to, (st.s0 >> 2) + from, (st.s0 >> 2) + from + H);
@@ -180,7 +183,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
         copyRows(F, st.locQuery + E * 4, E + H, st.state, H, null, H, rows);
         q = st.locQuery;
       }
-      this.attention.attend(st, st.att, q, st.keys, rows);
+      this.attention.attend(st, st.att, q, st.keys, rows, st.steps);
     }
     if (st.fixedContext) {
       // gi = T[y] + W_ic c with W_ic c from encode, then the layers
@@ -189,7 +192,8 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     } else {
       dec.step(st.h, st.c, st.maxRows, st.X, st.gi, st.x, previous, rows, st.cell);
     }
-    if (this.attends && !this.attention.before) this.attention.attend(st, st.att, st.state, st.keys, rows); // on h_t
+    for (let r = 0; r < rows; r++) st.steps[r]++;
+    if (this.attends && !this.attention.before) this.attention.attend(st, st.att, st.state, st.keys, rows, st.steps); // on h_t
     st.sources.previous = previous;
     this.readout.apply(st.logits, st.readout, st.sources, rows);
   }
@@ -202,6 +206,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     }
     if (p.decoder.input.kind === 'embedding+feed') gatherRows(F, st.readout.hTilde, st.tmp, parents, rows, H);
     reorderSlots(st.slotOf, parents, rows);
+    reorderSlots(st.steps, parents, rows);
   }
 }
 

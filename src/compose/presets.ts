@@ -42,7 +42,7 @@ export function presetComposition(c: ModelConfig & { architecture: Preset }): Co
         encoder: { ...base.encoder, bidirectional: true },
         bridge: { kind: 'tanh-linear', from: 'final-concat', W: lin('encoder.fc', true) },
         attention: { kind: 'additive', query: 'before', joint: true, W: lin('decoder.attention.attn', true, 'decoder.attention.attn_fc'), U: null,
-          v: { name: 'decoder.attention.v', bias: false, vector: false } },
+          v: { name: 'decoder.attention.v', bias: false }, size: H },
         decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
         combine: null,
         output: { parts: ['s', 'c', 'e'], kind: 'linear', out: lin('decoder.fc_out', true) },
@@ -51,7 +51,7 @@ export function presetComposition(c: ModelConfig & { architecture: Preset }): Co
       const at = 'decoder.attn';
       const attention: AttentionPart = c.attention === 'dot' ? { kind: 'dot', query: 'after' }
         : c.attention === 'general' ? { kind: 'general', query: 'after', W: lin(`${at}.attn`, true), convention: 'keys' }
-          : { kind: 'additive', query: 'after', joint: true, W: lin(`${at}.attn`, true), U: null, v: { name: `${at}.v`, bias: false, vector: true } };
+          : { kind: 'additive', query: 'after', joint: true, W: lin(`${at}.attn`, true), U: null, v: { name: `${at}.v`, bias: false }, size: H };
       return {
         ...base, cell: 'gru',
         embeddings: { ...base.embeddings, tiedTo: 'encoder.embedding' }, // one nn.Embedding passed to both
@@ -68,7 +68,7 @@ export function presetComposition(c: ModelConfig & { architecture: Preset }): Co
       const attention: AttentionPart = c.attention === 'dot' ? { kind: 'dot', query: 'after' }
         : c.attention === 'general' ? { kind: 'general', query: 'after', W: lin(`${at}.linear_in`, false), convention: 'query' }
           : { kind: 'additive', query: 'after', joint: false, W: lin(`${at}.linear_query`, true), U: lin(`${at}.linear_context`, false),
-            v: { name: `${at}.v`, bias: false, vector: false } };
+            v: { name: `${at}.v`, bias: false }, size: H };
       const mlp = c.attention === 'mlp';
       return {
         ...base, cell: c.cell,

@@ -35,7 +35,7 @@ export function rnnsearch(c: ModelConfig): Composition {
     bridge: { kind: 'tanh-linear', from: 'backward-first', W: { name: 'decoder.init', bias: true } },
     // e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j), U_a h_j once per source (A.1.2: "can be pre-computed")
     attention: { kind: 'additive', query: 'before', joint: false, W: { name: 'decoder.attention.W', bias: false },
-      U: { name: 'decoder.attention.U', bias: true }, v: { name: 'decoder.attention.v', bias: false, vector: false } },
+      U: { name: 'decoder.attention.U', bias: true }, v: { name: 'decoder.attention.v', bias: false }, size: c.alignmentSize },
     // s_i = GRU([E y_{i-1}; c_i], s_{i-1})
     decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
     combine: null,

@@ -24,7 +24,7 @@ export function pytorchTutorial(c: ModelConfig): Composition {
     bridge: { kind: 'final' },
     // scores = Va(tanh(Wa(s_{i-1}) + Ua(keys)))
     attention: { kind: 'additive', query: 'before', joint: false, W: { name: 'decoder.attention.Wa', bias: true },
-      U: { name: 'decoder.attention.Ua', bias: true }, v: { name: 'decoder.attention.Va', bias: true, vector: false } },
+      U: { name: 'decoder.attention.Ua', bias: true }, v: { name: 'decoder.attention.Va', bias: true }, size: H },
     // s_i = GRU([E_tgt y_{i-1}; c_i], s_{i-1})
     decoder: { rnn: 'decoder.gru', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
     combine: null,
