@@ -1,10 +1,9 @@
 /**
  * The decoder's first state s_0 (per layer, and c_0 for an LSTM) from what the encoder left:
- *   zeros                 s_0 = 0
  *   final                 decoder layer l: encoder layer l's final [→h; ←h] (OpenNMT-py's _fix_enc_hidden), c too
  *   final-pytorch-order   decoder layer l: row l of h_n (L * D, n), forward and backward rows interleaved (the chatbot)
  *   tanh-linear           s_0 = tanh(W x + b), x = ←h_1 (Bahdanau et al. 2015, A.2.2) | [→h_T; ←h_1] (bentrevett 3)
- *                         | mean_j h_j | c (Cho et al. 2014, A.1.2); a single-layer decoder, c_0 = 0
+ *                         | c (Cho et al. 2014, A.1.2); a single-layer decoder, c_0 = 0
  *   summary               s_0 = c (bentrevett 2)
  */
 import type { Linear, WeightFormat } from '../layers/linear.js';
@@ -30,15 +29,13 @@ export class Bridge {
     return new Bridge(part, part.kind === 'tanh-linear' ? loadLinear(regions, w, part.W, H, inputSize, `(hidden ${H}, ${part.from} ${inputSize})`, f) : null, regions);
   }
 
-  /** s0, c0 (L, H) of one source; `mean` (d,) scratch. */
-  apply(s0: number, c0: number, L: number, H: number, enc: EncoderResult, mean: number): void {
+  /** s0, c0 (L, H) of one source. */
+  apply(s0: number, c0: number, L: number, H: number, enc: EncoderResult): void {
     const F = this.regions.rt.F32, p = this.part;
     const copy = (to: number, from: number, n: number) => F.copyWithin(to >> 2, from >> 2, (from >> 2) + n);
     F.fill(0, s0 >> 2, (s0 >> 2) + L * H);
     if (c0) F.fill(0, c0 >> 2, (c0 >> 2) + L * H);
     switch (p.kind) {
-      case 'zeros':
-        return;
       case 'final':
       case 'final-pytorch-order': {
         // 'final': row l of (L, D n) is H = D n wide; 'final-pytorch-order': row l of (L D, n), n = H
@@ -53,14 +50,7 @@ export class Bridge {
         let x: number;
         if (p.from === 'summary') x = enc.summary;
         else if (p.from === 'final-concat') x = enc.finalH + enc.finalSize * (enc.layers - 1) * 4; // the top layer's [→h_T; ←h_1]
-        else if (p.from === 'backward-first') x = enc.annotations + (enc.d / 2) * 4; // ←h_1: the second half of h_1
-        else {
-          const d = enc.d;
-          F.fill(0, mean >> 2, (mean >> 2) + d);
-          for (let j = 0; j < enc.Tx; j++) for (let i = 0; i < d; i++) F[(mean >> 2) + i] += F[(enc.annotations >> 2) + j * d + i];
-          for (let i = 0; i < d; i++) F[(mean >> 2) + i] /= enc.Tx;
-          x = mean;
-        }
+        else x = enc.annotations + (enc.d / 2) * 4; // backward-first: ←h_1, the second half of h_1
         this.W!.apply(s0, x);
         this.regions.rt.k.tanh_inplace(s0, H);
       }

@@ -4,7 +4,7 @@
  *
  *   embeddings      E_src x_j, E_tgt y (sizes apart; the target table may fall back to the source's: tying)
  *   encoder.ts      h_j: GRU or LSTM, layers, one or two directions, [→h_j; ←h_j] or →h_j + ←h_j, source reversed
- *   bridge.ts       s_0 (per decoder layer): zeros, the encoder's final states, tanh(W · + b) of ←h_1, [→h_T; ←h_1], mean_j h_j, or c
+ *   bridge.ts       s_0 (per decoder layer): the encoder's final states, tanh(W · + b) of ←h_1, [→h_T; ←h_1] or c, or c itself
  *   attention.ts    e_ij, a_ij, c_i: additive (W, U apart or one Linear over [q; h_j]), dot, general (h_t^T W h_s or
  *                   (W h_t)^T h_s), location (W [E y; s] over positions); query s_{i-1} before the cell or h_t after it;
  *                   or a fixed summary c of the whole source (no attention)
@@ -13,7 +13,7 @@
  *                   of s_t, c_t, E y_{t-1}, h̃_t (linear, maxout or tanh deep output)
  * The tensor names are the preset's: the names of the module attributes of the project it reproduces.
  */
-import type { GruConvention } from '../config.js';
+import type { DeepOutput, GruConvention } from '../config.js';
 
 /** A Linear's state_dict name (`<name>.weight`, `<name>.bias`); `alternatives`: other names a project's versions used. */
 export interface LinearName { name: string; bias: boolean; alternatives?: string[] }
@@ -36,13 +36,12 @@ export interface EncoderPart {
 }
 
 export type BridgePart =
-  | { kind: 'zeros' }
   /** Decoder layer l starts from encoder layer l's final state ([→h; ←h] with two directions; c too for LSTMs). */
   | { kind: 'final' }
   /** Decoder layer l starts from h_n[l] of PyTorch's (layers * directions, n) final states (the chatbot's encoder_hidden[:n_layers]). */
   | { kind: 'final-pytorch-order' }
-  /** s_0 = tanh(W x + b), x = ←h_1 | [→h_T; ←h_1] | mean_j h_j | the summary c. */
-  | { kind: 'tanh-linear'; from: 'backward-first' | 'final-concat' | 'mean' | 'summary'; W: LinearName }
+  /** s_0 = tanh(W x + b), x = ←h_1 | [→h_T; ←h_1] | the summary c. */
+  | { kind: 'tanh-linear'; from: 'backward-first' | 'final-concat' | 'summary'; W: LinearName }
   /** s_0 = c, the summary. */
   | { kind: 'summary' };
 
@@ -104,4 +103,14 @@ export interface Composition {
   decoder: DecoderPart;
   combine: CombinePart | null;
   output: OutputPart;
+}
+
+/**
+ * The deep output of Cho et al. 2014 (A.1.2) and RNNsearch (A.2.2) over the readout [s; E y; c]:
+ * `<decoder>.deep_output` (W_t, b_t) then `<decoder>.out` (W_o, b_o); 'none': `<decoder>.out` over the readout.
+ */
+export function deepOutputPart(kind: DeepOutput, size: number): OutputPart {
+  const out = { name: 'decoder.out', bias: true };
+  return kind === 'none' ? { parts: ['s', 'e', 'c'], kind: 'linear', out }
+    : { parts: ['s', 'e', 'c'], kind: kind === 'maxout' ? 'maxout' : 'tanh', out, deep: { W: { name: 'decoder.deep_output', bias: true }, size } };
 }

@@ -41,7 +41,6 @@ interface ComposedState extends DecodeState {
   encOut: number;   // (maxTx, n) the encoder's h_j when the decoder keeps no annotations
   finalH: number;   // (L_enc, D n)
   finalC: number;
-  mean: number;     // (d,)
   att: AttentionScratch;
   readout: ReadoutScratch;
   sources: ReadoutSources; // where the readout finds s_t, c_t, E y_{t-1}, h̃_t (previous: set per step)
@@ -78,7 +77,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     this.contextSize = this.attends ? this.annotationSize : summarySize;
     this.attention = ComposedAttention.load(regions, w, p.attention, H, this.annotationSize, Et, f);
     const bridgeIn = p.bridge.kind !== 'tanh-linear' ? 0 : p.bridge.from === 'summary' ? summarySize
-      : p.bridge.from === 'final-concat' ? this.encoder.finalSize : p.bridge.from === 'mean' ? this.encoder.annotationSize : n;
+      : p.bridge.from === 'final-concat' ? this.encoder.finalSize : n;
     this.bridge = Bridge.load(regions, w, p.bridge, bridgeIn, H, f);
     const extra = p.decoder.input.kind === 'embedding+feed' ? H : this.contextSize;
     const target = p.embeddings.tiedTo && !w.has(`${p.embeddings.target}.weight`) ? p.embeddings.tiedTo : p.embeddings.target;
@@ -119,7 +118,6 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       encOut: r.floats(this.attends ? 0 : T * this.encoder.annotationSize),
       finalH: r.floats(p.encoder.layers * this.encoder.finalSize),
       finalC: r.floats(p.cell === 'lstm' ? p.encoder.layers * this.encoder.finalSize : 0),
-      mean: r.floats(this.encoder.annotationSize),
       att: this.attention.scratch(r, maxRows),
       readout,
       sources: { s: state, sStride: H, c: context, cStride: contextStride, hTilde: readout.hTilde, embedding: dec.embeddingTable, previous: new Int32Array(0) },
@@ -152,7 +150,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     this.bridge.apply(st.s0 + slot * L * H * 4, st.lstm ? st.c0 + slot * L * H * 4 : 0, L, H, {
       annotations: hBar, d, Tx, finalH: st.finalH, finalC: st.lstm ? st.finalC : 0, finalSize: this.encoder.finalSize, layers: p.encoder.layers,
       summary, summarySize: Hc,
-    }, st.mean);
+    });
   }
 
   startRow(st: ComposedState, row: number, slot: number): void {

@@ -16,16 +16,11 @@
  * PyTorch's nn.GRU resets after; both run here with the same tensor names.
  */
 import type { ModelConfig } from '../config.js';
-import type { Composition, OutputPart } from '../compose/description.js';
+import { deepOutputPart, type Composition } from '../compose/description.js';
 
 /** RNNsearch as a composition (src/compose). */
 export function rnnsearch(c: ModelConfig): Composition {
   const { embeddingSize: E, encoderHiddenSize: n, hiddenSize: H } = c;
-  // t~_i = W_t [s_i; E y_{i-1}; c_i] + b_t; t_i = maxout / tanh; p(y_i | y_<i, x) = softmax(W_o t_i + b_o)
-  const output: OutputPart = c.deepOutput === 'none'
-    ? { parts: ['s', 'e', 'c'], kind: 'linear', out: { name: 'decoder.out', bias: true } }
-    : { parts: ['s', 'e', 'c'], kind: c.deepOutput === 'maxout' ? 'maxout' : 'tanh', out: { name: 'decoder.out', bias: true },
-      deep: { W: { name: 'decoder.deep_output', bias: true }, size: c.deepOutputSize } };
   return {
     cell: 'gru', gruConvention: c.gruConvention,
     embeddings: { source: 'encoder.embedding', target: 'decoder.embedding', sourceSize: E, targetSize: E },
@@ -39,6 +34,7 @@ export function rnnsearch(c: ModelConfig): Composition {
     // s_i = GRU([E y_{i-1}; c_i], s_{i-1})
     decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
     combine: null,
-    output,
+    // t~_i = W_t [s_i; E y_{i-1}; c_i] + b_t; t_i = maxout / tanh; p(y_i | y_<i, x) = softmax(W_o t_i + b_o)
+    output: deepOutputPart(c.deepOutput, c.deepOutputSize),
   };
 }

@@ -17,16 +17,11 @@
  * c has hidden_size H (V (H, n)); V and V' have no bias, as printed.
  */
 import type { ModelConfig } from '../config.js';
-import type { Composition, OutputPart } from '../compose/description.js';
+import { deepOutputPart, type Composition } from '../compose/description.js';
 
 /** The paper's RNN Encoder-Decoder as a composition (src/compose). */
 export function cho(c: ModelConfig): Composition {
   const { embeddingSize: E, encoderHiddenSize: n, hiddenSize: H } = c;
-  // s'_t = W_t [h'_t; E y_{t-1}; c] + b_t; s_t = maxout / tanh (s'_t) or the readout itself; p = softmax(G s_t + b_o)
-  const output: OutputPart = c.deepOutput === 'none'
-    ? { parts: ['s', 'e', 'c'], kind: 'linear', out: { name: 'decoder.out', bias: true } }
-    : { parts: ['s', 'e', 'c'], kind: c.deepOutput === 'maxout' ? 'maxout' : 'tanh', out: { name: 'decoder.out', bias: true },
-      deep: { W: { name: 'decoder.deep_output', bias: true }, size: c.deepOutputSize } };
   return {
     cell: 'gru', gruConvention: c.gruConvention,
     embeddings: { source: 'encoder.embedding', target: 'decoder.embedding', sourceSize: E, targetSize: E },
@@ -39,6 +34,7 @@ export function cho(c: ModelConfig): Composition {
     // h'_t = GRU([E y_{t-1}; c], h'_{t-1})
     decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
     combine: null,
-    output,
+    // s'_t = W_t [h'_t; E y_{t-1}; c] + b_t; s_t = maxout / tanh (s'_t) or the readout itself; p = softmax(G s_t + b_o)
+    output: deepOutputPart(c.deepOutput, c.deepOutputSize),
   };
 }
