@@ -12,11 +12,12 @@ import type { LoadOptions, Seq2SeqModel } from './model.js';
 import { SeqattnError } from './errors.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
-export { parseConfig, type ModelConfig, type Architecture, type GruConvention, type DeepOutput } from './config.js';
+export { parseConfig, PRESETS, type ModelConfig, type Architecture, type Preset, type GruConvention, type DeepOutput } from './config.js';
 export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput, type FeatureInput, type BeginOptions } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 export { quantizeModel, type QuantizedModel } from './quantize.js';
+export { inspect, formatInspect, matchSeq2SeqPresets, type InspectReport, type PresetMatch, type PresetMatcher, type TensorSummary } from './inspect.js';
 export type { WasmBuild } from './wasm.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
 export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from './classifier/load.js';
