@@ -32,19 +32,18 @@ export class Bridge {
   /** s0, c0 (L, H) of one source. */
   apply(s0: number, c0: number, L: number, H: number, enc: EncoderResult): void {
     const F = this.regions.rt.F32, p = this.part;
-    const copy = (to: number, from: number, n: number) => F.copyWithin(to >> 2, from >> 2, (from >> 2) + n);
     F.fill(0, s0 >> 2, (s0 >> 2) + L * H);
     if (c0) F.fill(0, c0 >> 2, (c0 >> 2) + L * H);
     switch (p.kind) {
       case 'final':
       case 'final-pytorch-order': {
         // 'final': row l of (L, D n) is H = D n wide; 'final-pytorch-order': row l of (L D, n), n = H
-        copy(s0, enc.finalH, L * H);
-        if (c0 && enc.finalC) copy(c0, enc.finalC, L * H);
+        F.copyWithin(s0 >> 2, enc.finalH >> 2, (enc.finalH >> 2) + L * H);
+        if (c0 && enc.finalC) F.copyWithin(c0 >> 2, enc.finalC >> 2, (enc.finalC >> 2) + L * H);
         return;
       }
       case 'summary':
-        copy(s0, enc.summary, H);
+        F.copyWithin(s0 >> 2, enc.summary >> 2, (enc.summary >> 2) + H);
         return;
       case 'tanh-linear': {
         let x: number;

@@ -12,7 +12,7 @@ import type { Regions } from '../memory.js';
 import { decodeStateBuffers, gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetOptions, type Source } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
 import { ComposedAttention, type AttentionScratch } from './attention.js';
-import { Bridge } from './bridge.js';
+import { Bridge, type EncoderResult } from './bridge.js';
 import { cellScratch, gates, type CellScratch } from './cell.js';
 import { ComposedDecoder } from './decoder.js';
 import type { Composition } from './description.js';
@@ -44,6 +44,7 @@ interface ComposedState extends DecodeState {
   att: AttentionScratch;
   readout: ReadoutScratch;
   sources: ReadoutSources; // where the readout finds s_t, c_t, E y_{t-1}, h̃_t (previous: set per step)
+  encoded: EncoderResult;  // what the bridge reads of the source being encoded (set per encode)
   enc: EncoderScratch;
   cell: CellScratch;
 }
@@ -120,6 +121,8 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       finalC: r.floats(p.cell === 'lstm' ? p.encoder.layers * this.encoder.finalSize : 0),
       att: this.attention.scratch(r, maxRows),
       readout,
+      encoded: { annotations: 0, d: this.encoder.annotationSize, Tx: 0, finalH: 0, finalC: 0, finalSize: this.encoder.finalSize,
+        layers: p.encoder.layers, summary: 0, summarySize: Hc },
       sources: { s: state, sStride: H, c: context, cStride: contextStride, hTilde: readout.hTilde, embedding: dec.embeddingTable, previous: new Int32Array(0) },
       enc: this.encoder.scratch(r, T, p.embeddings.sourceSize),
       cell: cellScratch(r, p.cell, Math.max(H, p.encoder.hidden), maxRows),
@@ -147,10 +150,9 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       // c is the same at every step: its part of the cell's input projection once per source
       if (st.fixedContext) this.decoder.projection!.contextTerm(st.summaryGi + slot * gates(p.cell) * H * 4, summary, 1);
     }
-    this.bridge.apply(st.s0 + slot * L * H * 4, st.lstm ? st.c0 + slot * L * H * 4 : 0, L, H, {
-      annotations: hBar, d, Tx, finalH: st.finalH, finalC: st.lstm ? st.finalC : 0, finalSize: this.encoder.finalSize, layers: p.encoder.layers,
-      summary, summarySize: Hc,
-    });
+    const e = st.encoded;
+    e.annotations = hBar; e.Tx = Tx; e.finalH = st.finalH; e.finalC = st.lstm ? st.finalC : 0; e.summary = summary;
+    this.bridge.apply(st.s0 + slot * L * H * 4, st.lstm ? st.c0 + slot * L * H * 4 : 0, L, H, e);
   }
 
   startRow(st: ComposedState, row: number, slot: number): void {
