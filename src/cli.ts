@@ -11,12 +11,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SeqattnError, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
+import { inspectCommand } from './cli-inspect.js';
 import { quantizeCommand } from './cli-quantize.js';
 import { defaultThreads, openBackend, type Backend } from './cli-pool.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
+  seqattn inspect FILE_OR_FOLDER [--json]              tensors, config, and the presets that fit
   seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
@@ -322,6 +324,7 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'inspect') { process.stdout.write(inspectCommand(argv.slice(1), (m) => new UsageError(m))); return 0; }
   if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }
