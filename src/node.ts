@@ -6,12 +6,15 @@
  *   await loadModel('path/to/model.safetensors') config in __metadata__, or config.json beside it
  *   await loadModel('path/to/folder')           model.safetensors, or encoder.safetensors + decoder.safetensors, with config.json
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeqattnError } from './errors.js';
 import { loadModel as loadModelPortable, loadModelFrom, type ModelSource, type WeightFileInput } from './index.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
+import { DEFAULT_MAX_FILE_BYTES, resolveLimits } from './limits.js';
+import { readModelFile, readTextFile } from './node-files.js';
+import { preview } from './untrusted.js';
 
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
@@ -26,20 +29,16 @@ export function bundledModels(): string[] {
   return readdirSync(bundledModelsDir).filter((n) => existsSync(join(bundledModelsDir, n, 'model.safetensors'))).sort();
 }
 
-function read(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
-/** Reads a model file or folder into a ModelSource. */
-export function modelSourceFromPath(path: string): ModelSource {
+/**
+ * Reads a model file or folder into a ModelSource: regular files of at most `maxFileBytes` each
+ * (E_FILE_SIZE), each safetensors header validated before its data is read (src/node-files.ts).
+ */
+export function modelSourceFromPath(path: string, maxFileBytes: number = DEFAULT_MAX_FILE_BYTES): ModelSource {
+  const read = (p: string) => readModelFile(p, maxFileBytes);
   const isDir = statSync(path).isDirectory();
   const dir = isDir ? path : dirname(path);
   const configPath = join(dir, 'config.json');
-  const config = existsSync(configPath) ? new TextDecoder().decode(read(configPath)) : undefined;
+  const config = existsSync(configPath) ? readTextFile(configPath, maxFileBytes) : undefined;
   let weights: WeightFileInput[];
   if (!isDir) {
     weights = [{ bytes: read(path), name: path }];
@@ -61,16 +60,17 @@ export function modelSourceFromPath(path: string): ModelSource {
  *   g2p.translate('attention').text   // phonemes
  */
 export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
+  const { maxFileBytes } = resolveLimits(options);
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
     if (/^[a-z0-9][a-z0-9-]*$/.test(source) && bundledModels().includes(source)) {
-      return loadModelFrom(modelSourceFromPath(join(bundledModelsDir, source, 'model.safetensors')), options);
+      return loadModelFrom(modelSourceFromPath(join(bundledModelsDir, source, 'model.safetensors'), maxFileBytes), options);
     }
     if (!existsSync(source)) {
       const names = bundledModels();
-      throw new SeqattnError('E_MODEL_NOT_FOUND', `${JSON.stringify(source)} is neither a bundled model (${names.length ? names.join(', ') : 'none bundled'}) nor an existing file or folder`);
+      throw new SeqattnError('E_MODEL_NOT_FOUND', `${preview(source)} is neither a bundled model (${names.length ? names.join(', ') : 'none bundled'}) nor an existing file or folder`);
     }
-    return loadModelFrom(modelSourceFromPath(source), options);
+    return loadModelFrom(modelSourceFromPath(source, maxFileBytes), options);
   }
-  if (source instanceof URL && source.protocol === 'file:') return loadModelFrom(modelSourceFromPath(fileURLToPath(source)), options);
+  if (source instanceof URL && source.protocol === 'file:') return loadModelFrom(modelSourceFromPath(fileURLToPath(source), maxFileBytes), options);
   return loadModelPortable(source, options);
 }
