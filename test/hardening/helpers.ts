@@ -7,11 +7,16 @@ export const root = join(import.meta.dirname, '..', '..');
 export const g2pPath = join(root, 'models', 'g2p-en', 'model.safetensors');
 export const g2pBytes: Uint8Array = readFileSync(g2pPath);
 
-/** A safetensors file from a header object and a data section, as the format lays them out. */
-export function withHeader(header: unknown, data: Uint8Array, rawHeader?: string): Uint8Array {
+/**
+ * A safetensors file from a header object (or its raw JSON text) and a data section, as the format
+ * lays them out; `lengthField` [low, high] u32 halves replace the true header length.
+ */
+export function withHeader(header: unknown, data: Uint8Array, rawHeader?: string, lengthField?: [number, number]): Uint8Array {
   const json = new TextEncoder().encode(rawHeader ?? JSON.stringify(header));
   const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setUint32(0, json.length, true);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, lengthField ? lengthField[0] : json.length, true);
+  dv.setUint32(4, lengthField ? lengthField[1] : 0, true);
   out.set(json, 8);
   out.set(data, 8 + json.length);
   return out;

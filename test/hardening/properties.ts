@@ -9,6 +9,7 @@ import { SeqattnError } from '../../src/errors.js';
 import { loadModelFrom, parseConfig, readSafetensors, writeSafetensors, type Seq2SeqModel } from '../../src/node.js';
 import { DTYPE_SIZE } from '../../src/safetensors.js';
 import { tinyBahdanau } from '../decode/tiny.js';
+import { withHeader } from './helpers.js';
 
 /** Longest message a SeqattnError may have: names and values are quoted cut, so a few hundred characters. */
 export const MAX_MESSAGE = 1000;
@@ -79,14 +80,7 @@ export const safetensorsFile: fc.Arbitrary<Uint8Array> = fc.oneof(
     if (h.metadata !== null) obj.__metadata__ = h.metadata;
     let text: string;
     try { text = JSON.stringify(obj); } catch { text = `{"deep": "${DEEP_MARK}"}`; } // a value nested too deep for JSON.stringify
-    const json = new TextEncoder().encode(text.replaceAll(JSON.stringify(DEEP_MARK), '['.repeat(100_000) + ']'.repeat(100_000)));
-    const out = new Uint8Array(8 + json.length + data.length);
-    const dv = new DataView(out.buffer);
-    dv.setUint32(0, length ? length[0] : json.length, true);
-    dv.setUint32(4, length ? length[1] : 0, true);
-    out.set(json, 8);
-    out.set(data, 8 + json.length);
-    return out;
+    return withHeader(null, data, text.replaceAll(JSON.stringify(DEEP_MARK), '['.repeat(100_000) + ']'.repeat(100_000)), length ?? undefined);
   }),
 );
 
