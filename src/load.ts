@@ -13,6 +13,7 @@ import type { AttentionNet, NetOptions } from './models/net.js';
 import { PyTorchTutorial } from './models/pytorch-tutorial.js';
 import { ShowAttendTell } from './models/show-attend-tell.js';
 import { Seq2SeqLSTM } from './models/sutskever.js';
+import { isQuantized } from './quantized.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { runtime } from './wasm.js';
 import { checkMemory, checkOptionsObject, resolveLimits, weightElements } from './limits.js';
@@ -95,12 +96,12 @@ export function asModelSource(source: ModelSource | Uint8Array | ArrayBuffer): M
 
 /**
  * Checks the load options every model kind shares (LoadOptions.weights and .wasmBuild) and gives
- * Wasm regions on the runtime of that build, and the weight format.
+ * Wasm regions on the runtime of that build, and the weight format (default 'int8' for int8 `files`).
  */
-export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild' | 'maxMemoryBytes'>): Promise<{ regions: Regions; weights: WeightFormat }> {
+export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild' | 'maxMemoryBytes'>, files: readonly SafetensorsFile[] = []): Promise<{ regions: Regions; weights: WeightFormat }> {
   const { maxMemoryBytes } = resolveLimits(options);
   const o = checkOptionsObject(options, 'load options') as typeof options;
-  const weights = o.weights ?? 'float32';
+  const weights = o.weights ?? (isQuantized(files) ? 'int8' : 'float32'); // an int8 file loads as int8 unless told otherwise
   if (weights !== 'float32' && weights !== 'int8') {
     throw new SeqattnError('E_OPTION', `weights is ${preview(weights)}, expected 'float32' or 'int8'`);
   }
@@ -123,7 +124,7 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
   const files = readWeightFiles(src);
   const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
   checkMemory(files.map((f) => f.file.fileName).join(', '), config, weightElements(files.map((f) => f.file)), limits); // before any allocation
-  const { regions, weights } = await loadRegions(options);
+  const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
     const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights });
     return new Seq2SeqModel(regions.rt, regions, net, options);
