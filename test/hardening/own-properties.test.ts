@@ -25,6 +25,8 @@ test('Object.prototype.target_unk_id = 5 and friends do not configure g2p-en', a
     beamSize: 1, maxLength: 1, temperature: 5, nBest: 2, replaceUnknown: true, minLength: 9, unknownSource: 'error',
     // load options
     maxBatchSize: 1e6, maxMemoryBytes: 1, weights: 'int9', wasmBuild: 'nope', maxFileBytes: 1,
+    // safetensors metadata
+    'seqattn.quantization': 'int4-from-the-prototype',
   };
   await polluted(pollution, async () => {
     const m = await loadModel('g2p-en');
