@@ -1,5 +1,6 @@
 // Issue 12, items 5-6: inputs longer than the limit are refused before tokenising, and every
 // argument that does not conform gets a typed error; the model answers as before afterwards.
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel, loadModelFrom, SeqattnError, type Seq2SeqModel } from '../../src/node.js';
@@ -69,6 +70,19 @@ test('non-conforming arguments: typed errors, never a TypeError', async () => {
   await throwsCode(() => loadModelFrom({ weights: 5 } as never), 'E_ARGUMENT', 'weights must be');
   await throwsCode(() => loadModelFrom({ weights: [{ bytes: new Uint8Array(8), name: 5 }] } as never), 'E_ARGUMENT', 'weights[0].name');
   assert.is(model.translate('attention').text, expected);
+});
+
+test('feature inputs (show-attend-tell): a huge length is refused before the values are read', async () => {
+  const sat = await loadModel(join(import.meta.dirname, '..', 'fixtures', 'sat-soft'));
+  const D = sat.config.featureSize;
+  const reads = { n: 0 };
+  const huge = new Proxy({ length: 5e7 * D }, { get: (t, k) => { if (k !== 'length') reads.n++; return (t as Record<string | symbol, unknown>)[k]; } });
+  await throwsCode(() => sat.translate({ features: huge as never }), 'E_INPUT_LENGTH', `${5e7} annotation vectors`);
+  await throwsCode(() => sat.translate({ features: { length: 2 ** 32 } as never }), 'E_FEATURE_SHAPE');
+  await throwsCode(() => sat.translate({ features: huge as never, length: 5e7 }), 'E_INPUT_LENGTH');
+  assert.is(reads.n, 0, 'no value was read');
+  await throwsCode(() => sat.translate({ features: null as never }), 'E_FEATURE_SHAPE', 'got null');
+  sat.dispose();
 });
 
 test('a deeply nested or huge option value is quoted cut, without recursion', async () => {
