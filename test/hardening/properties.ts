@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { CONFIG_LIMITS, estimateModelBytes } from '../../src/limits.js';
 import { SeqattnError } from '../../src/errors.js';
-import { loadModelFrom, parseConfig, readSafetensors, writeSafetensors, type Seq2SeqModel } from '../../src/node.js';
+import { loadModelFrom, parseClassifierConfig, parseConfig, readSafetensors, writeSafetensors, type Seq2SeqModel } from '../../src/node.js';
 import { DTYPE_SIZE } from '../../src/safetensors.js';
 import { tinyBahdanau } from '../decode/tiny.js';
 import { withHeader } from './helpers.js';
@@ -138,6 +138,35 @@ export function configProperty() {
     for (const id of [c.sosId, c.eosId, c.targetUnkId ?? 0]) if (!(id >= 0 && id < c.targetVocab.length)) throw new Error(`target id ${id} accepted`);
     for (const id of [c.sourceUnkId ?? 0, c.sourceEosId ?? 0]) if (!(id >= 0 && id < Math.max(1, c.sourceVocab.length))) throw new Error(`source id ${id} accepted`);
     if (!Number.isFinite(estimateModelBytes(c, 1e6, 16, 16).total)) throw new Error('estimate not finite');
+  });
+}
+
+/** A classifier config (a fixture's) with up to 4 fields hostile or removed, the architecture sometimes the other one. */
+export function fuzzedClassifierConfig(base: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
+  const keys = [...Object.keys(base), 'merge', 'num_layers', 'max_length', 'hidden_size', 'attention_size', 'tensor_prefix', 'target_vocab', '__proto__'];
+  return fc.tuple(
+    fc.dictionary(fc.constantFrom(...keys), fc.oneof(hostileValue, fc.constant(undefined)), { maxKeys: 4 }),
+    fc.option(fc.constantFrom('han', 'attention-bilstm')),
+  ).map(([edits, arch]) => {
+    const c: Record<string, unknown> = { ...base };
+    if (arch) c.architecture = arch;
+    for (const [k, v] of Object.entries(edits)) {
+      if (v === undefined) delete c[k];
+      else Object.defineProperty(c, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    return c;
+  });
+}
+
+/** parseClassifierConfig: sizes within CONFIG_LIMITS, the unknown id inside the vocabulary; or E_CONFIG. */
+export function classifierConfigProperty(base: Record<string, unknown>) {
+  return fc.property(fuzzedClassifierConfig(base), (raw) => {
+    let c;
+    try { c = parseClassifierConfig(raw, 'fuzz'); } catch (e) { typed(e); if ((e as SeqattnError).code !== 'E_CONFIG') throw e; return; }
+    for (const [k, v] of Object.entries(c)) {
+      if (typeof v === 'number' && !(Number.isSafeInteger(v) && v >= 0 && v <= 65536)) throw new Error(`${k} ${v} accepted`);
+    }
+    if (c.sourceUnkId !== null && !(c.sourceUnkId >= 0 && c.sourceUnkId < c.sourceVocab.length)) throw new Error(`source_unk_id ${c.sourceUnkId} accepted`);
   });
 }
 
