@@ -15,7 +15,7 @@ import { ShowAttendTell } from './models/show-attend-tell.js';
 import { Seq2SeqLSTM } from './models/sutskever.js';
 import { isQuantized } from './quantized.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
-import { runtime } from './wasm.js';
+import { provideModule, runtime } from './wasm.js';
 import { checkMemory, checkOptionsObject, resolveLimits, weightElements } from './limits.js';
 import { cut, kindOf, own, preview } from './untrusted.js';
 import type { WeightFormat } from './layers/linear.js';
@@ -98,7 +98,7 @@ export function asModelSource(source: ModelSource | Uint8Array | ArrayBuffer): M
  * Checks the load options every model kind shares (LoadOptions.weights and .wasmBuild) and gives
  * Wasm regions on the runtime of that build, and the weight format (default 'int8' for int8 `files`).
  */
-export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild' | 'maxMemoryBytes'>, files: readonly SafetensorsFile[] = []): Promise<{ regions: Regions; weights: WeightFormat }> {
+export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild' | 'wasmModule' | 'maxMemoryBytes'>, files: readonly SafetensorsFile[] = []): Promise<{ regions: Regions; weights: WeightFormat }> {
   const { maxMemoryBytes } = resolveLimits(options);
   const o = checkOptionsObject(options, 'load options') as typeof options;
   const weights = o.weights ?? (isQuantized(files) ? 'int8' : 'float32'); // an int8 file loads as int8 unless told otherwise
@@ -108,6 +108,12 @@ export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBu
   const build = o.wasmBuild;
   if (build !== undefined && build !== 'simd128' && build !== 'relaxed-simd') {
     throw new SeqattnError('E_OPTION', `wasmBuild is ${preview(build)}, expected 'simd128' or 'relaxed-simd'`);
+  }
+  if (o.wasmModule !== undefined) {
+    if (!(o.wasmModule instanceof WebAssembly.Module) || build === undefined) {
+      throw new SeqattnError('E_OPTION', 'wasmModule needs to be a WebAssembly.Module given with the wasmBuild it was compiled from');
+    }
+    provideModule(build, o.wasmModule);
   }
   return { regions: new Regions(await runtime(build), maxMemoryBytes), weights };
 }

@@ -111,6 +111,12 @@ export interface LoadOptions {
    */
   wasmBuild?: WasmBuild;
   /**
+   * The Wasm module of `wasmBuild` (required with it), already compiled from seqattn's own bytes:
+   * a worker pool posts its module to its workers so they do not compile it again. Default:
+   * compiled from the inlined bytes, once per process.
+   */
+  wasmModule?: WebAssembly.Module;
+  /**
    * Most bytes of Wasm memory this model may take (weights, input tables, decode buffers for
    * max_source_length x maxBatchSize / maxBeamSize). Default 1 GiB (DEFAULT_MAX_MEMORY_BYTES), at most
    * 4 GiB. The need is estimated from the config and the file before anything is allocated; over the

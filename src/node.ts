@@ -16,6 +16,7 @@ import type { LoadOptions, Seq2SeqModel } from './model.js';
 import { DEFAULT_MAX_FILE_BYTES, resolveLimits } from './limits.js';
 import { readModelFile, readTextFile } from './node-files.js';
 import { own, preview } from './untrusted.js';
+import type { FetchOptions } from './fetch.js';
 
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
@@ -60,7 +61,7 @@ export function modelSourceFromPath(path: string, maxFileBytes: number = DEFAULT
  *   const g2p = await loadModel('g2p-en');
  *   g2p.translate('attention').text   // phonemes
  */
-export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
+export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
   const { maxFileBytes } = resolveLimits(options);
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
     if (/^[a-z0-9][a-z0-9-]*$/.test(source) && bundledModels().includes(source)) {

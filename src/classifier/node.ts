@@ -12,6 +12,7 @@ import { preview } from '../untrusted.js';
 import type { ModelSource } from '../load.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../limits.js';
 import { readModelFile, readTextFile } from '../node-files.js';
+import type { FetchOptions } from '../fetch.js';
 import type { AttentionClassifier } from './classifier.js';
 import { loadClassifier as loadPortable, loadClassifierFrom, type ClassifierLoadOptions } from './load.js';
 
@@ -32,7 +33,7 @@ function sourceFromPath(path: string): ModelSource {
  *   const clf = await loadClassifier('models/relations');
  *   const { label, attention, tokens } = clf.classify('the burst has been caused by water hammer pressure');
  */
-export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions = {}): Promise<AttentionClassifier> {
+export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions & FetchOptions = {}): Promise<AttentionClassifier> {
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) return loadClassifierFrom(sourceFromPath(source), options);
   if (source instanceof URL && source.protocol === 'file:') return loadClassifierFrom(sourceFromPath(fileURLToPath(source)), options);
   return loadPortable(source, options);
