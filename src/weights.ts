@@ -22,6 +22,12 @@ export class WeightStore {
 
   has(name: string): boolean { return this.locate(name) !== null; }
 
+  /** The stored shape of tensor `name`, or null when no file has it. */
+  shape(name: string): readonly number[] | null {
+    const hit = this.locate(name);
+    return hit ? hit.file.info(hit.local).shape : null;
+  }
+
   /** The tensor `name` as f32, checked against `shape` (`why` explains the expected shape). */
   float32(name: string, shape: number[], why?: string): Float32Array {
     const hit = this.locate(name);

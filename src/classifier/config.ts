@@ -6,6 +6,8 @@
  */
 import type { GruConvention } from '../config.js';
 import { SeqattnError } from '../errors.js';
+import { checkTensorNameMap, type TensorNameMap } from '../tensor-names.js';
+import { CLASSIFIER_PRESETS, classifierPreset } from './presets.js';
 
 /** attention-bilstm: Zhou et al. 2016; han: Yang et al. 2016. */
 export type ClassifierArchitecture = 'attention-bilstm' | 'han';
@@ -41,6 +43,10 @@ export interface ClassifierConfig {
   /** han: most sentences of a document (1 for attention-bilstm). */
   maxSentences: number;
   tensorPrefix: string;
+  /** The preset the config named (src/classifier/presets.ts), or null. */
+  preset: string | null;
+  /** seqattn's tensor names -> the file's: the preset's map, then the config's "tensor_names". */
+  tensorNames: TensorNameMap;
 }
 
 const ARCHITECTURES: readonly ClassifierArchitecture[] = ['attention-bilstm', 'han'];
@@ -108,7 +114,17 @@ class Fields {
 /** Reads and validates a classifier config (parsed JSON); `where` names its origin in errors. */
 export function parseClassifierConfig(raw: unknown, where: string): ClassifierConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SeqattnError('E_CONFIG', `${where}: config must be a JSON object`);
-  const c = raw as Record<string, unknown>;
+  const given = raw as Record<string, unknown>;
+  const preset = given.preset === undefined ? undefined : classifierPreset(given.preset);
+  if (given.preset !== undefined && preset?.kind !== 'classifier') {
+    const names = Object.values(CLASSIFIER_PRESETS).filter((p) => p.kind === 'classifier').map((p) => `"${p.name}"`).join(', ');
+    throw new SeqattnError('E_CONFIG', `${where}: "preset" is ${JSON.stringify(given.preset)}, ${preset ? 'a captioner preset: load it with loadModel' : 'not a classifier preset'} (classifier presets: ${names})`);
+  }
+  if (preset && given.architecture !== undefined && given.architecture !== preset.fields.architecture) {
+    throw new SeqattnError('E_CONFIG', `${where}: "architecture" is ${JSON.stringify(given.architecture)}, but preset "${preset.name}" is ${JSON.stringify(preset.fields.architecture)}`);
+  }
+  // the preset's fields are defaults: the config's own win
+  const c: Record<string, unknown> = preset ? { ...preset.fields, ...given } : given;
   const f = new Fields(c, where);
   if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture) && 'target_vocab' in c) {
     f.fail(`"architecture" is ${JSON.stringify(c.architecture)}, a seq2seq model (it has "target_vocab"): load it with loadModel, not loadClassifier`);
@@ -131,6 +147,8 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
     lowercase: f.flag('lowercase', false),
     sourceUnkId: f.idOrNull('source_unk_id', sourceVocab.length),
     tensorPrefix: f.text('tensor_prefix', ''),
+    preset: preset ? preset.name : null,
+    tensorNames: { ...preset?.names, ...(c.tensor_names === undefined ? {} : checkTensorNameMap(c.tensor_names, where)) },
   };
   if (architecture === 'attention-bilstm') {
     if (c.word_hidden_size !== undefined) f.fail('"word_hidden_size" applies to han only; attention-bilstm has "hidden_size"');

@@ -7,6 +7,7 @@ import { SeqattnError } from '../errors.js';
 import { asModelSource, configFromFiles, loadRegions, readWeightFiles, type ModelSource } from '../load.js';
 import type { LoadOptions } from '../model.js';
 import type { NetOptions } from '../models/net.js';
+import { MappedWeightStore } from '../tensor-names.js';
 import { WeightStore } from '../weights.js';
 import { AttentionBiLSTM } from './attention-bilstm.js';
 import { AttentionClassifier } from './classifier.js';
@@ -38,7 +39,7 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
   const config = configFromFiles(files.map((f) => f.file), src.config, src.configName ?? 'config', parseClassifierConfig, 'docs/classifiers.md');
   const { regions, weights } = await loadRegions(options);
   try {
-    return new AttentionClassifier(regions.rt, regions, new NETS[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { ...net, weights }));
+    return new AttentionClassifier(regions.rt, regions, new NETS[config.architecture](config, regions, new MappedWeightStore(new WeightStore(files, config.tensorPrefix), config.tensorNames), { ...net, weights }));
   } catch (e) {
     regions.release(); // a failed load gives back what it took
     throw e;

@@ -1,0 +1,140 @@
+/**
+ * Presets for the attention classifiers and the captioner as popular PyTorch projects save them:
+ * which architecture and parts, and the name map from seqattn's tensor names to the project's
+ * state_dict names, so a config holds only the preset, sizes, vocabularies and special ids.
+ * docs/classifiers.md lists what a user of each preset writes.
+ *
+ * `matchClassifierPresets` recognises these presets from a file's tensor names and shapes (for
+ * `seqattn inspect`) and infers the config fields the shapes fix.
+ */
+import type { TensorNameMap } from '../tensor-names.js';
+
+/** A classifier or captioner preset. */
+export interface Preset {
+  readonly name: string;
+  readonly kind: 'classifier' | 'captioner';
+  /** The code whose saved state_dict the preset reads. */
+  readonly source: string;
+  /** Config fields the preset sets (JSON names); a config's own fields win. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** seqattn's tensor or module paths -> the project's. */
+  readonly names: TensorNameMap;
+  /** Tensor names (the project's) every file of this preset has; the first locates a common prefix. */
+  readonly required: readonly string[];
+  /** Config fields from the tensors' shapes, by the project's names (prefix removed). */
+  infer(shape: (name: string) => readonly number[] | undefined, names: readonly string[]): Record<string, number>;
+}
+
+const dim = (s: readonly number[] | undefined, i: number): number => (s ? s[i] ?? 0 : 0);
+
+/** Every classifier and captioner preset, by name. */
+export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
+  // sgrvinod/a-PyTorch-Tutorial-to-Image-Captioning, models.py DecoderWithAttention (+ Attention)
+  'sgrvinod-captioning': {
+    name: 'sgrvinod-captioning',
+    kind: 'captioner',
+    source: 'sgrvinod/a-PyTorch-Tutorial-to-Image-Captioning DecoderWithAttention',
+    fields: {
+      architecture: 'show-attend-tell', attention: 'soft', attention_activation: 'relu',
+      attention_biases: ['annotation', 'query', 'energy'], gate: 'channel', init_activation: 'none', deep_output: 'none',
+    },
+    names: {
+      'attention.W_a': 'attention.encoder_att', 'attention.W_h': 'attention.decoder_att', 'attention.w': 'attention.full_att',
+      lstm: 'decode_step', out: 'fc',
+    },
+    required: ['attention.encoder_att.weight', 'attention.decoder_att.weight', 'attention.full_att.weight', 'decode_step.weight_hh',
+      'init_h.weight', 'init_c.weight', 'f_beta.weight', 'fc.weight', 'embedding.weight'],
+    infer: (s) => ({
+      feature_size: dim(s('attention.encoder_att.weight'), 1),
+      embedding_size: dim(s('embedding.weight'), 1),
+      hidden_size: dim(s('decode_step.weight_hh'), 1),
+      alignment_size: dim(s('attention.encoder_att.weight'), 0),
+      target_vocab_size: dim(s('fc.weight'), 0),
+    }),
+  },
+  // sgrvinod/a-PyTorch-Tutorial-to-Text-Classification, model.py HierarchialAttentionNetwork
+  'sgrvinod-han': {
+    name: 'sgrvinod-han',
+    kind: 'classifier',
+    source: 'sgrvinod/a-PyTorch-Tutorial-to-Text-Classification HierarchialAttentionNetwork',
+    fields: { architecture: 'han', gru_convention: 'reset_after' },
+    names: {
+      embedding: 'sentence_attention.word_attention.embeddings',
+      word_rnn: 'sentence_attention.word_attention.word_rnn',
+      'word_attention.W': 'sentence_attention.word_attention.word_attention',
+      'word_attention.u': 'sentence_attention.word_attention.word_context_vector',
+      sentence_rnn: 'sentence_attention.sentence_rnn',
+      'sentence_attention.W': 'sentence_attention.sentence_attention',
+      'sentence_attention.u': 'sentence_attention.sentence_context_vector',
+      classifier: 'fc',
+    },
+    required: ['sentence_attention.word_attention.word_rnn.weight_hh_l0', 'sentence_attention.word_attention.embeddings.weight',
+      'sentence_attention.word_attention.word_context_vector.weight', 'sentence_attention.sentence_rnn.weight_hh_l0',
+      'sentence_attention.sentence_context_vector.weight', 'fc.weight'],
+    infer: (s) => ({
+      embedding_size: dim(s('sentence_attention.word_attention.embeddings.weight'), 1),
+      word_hidden_size: dim(s('sentence_attention.word_attention.word_rnn.weight_hh_l0'), 1),
+      sentence_hidden_size: dim(s('sentence_attention.sentence_rnn.weight_hh_l0'), 1),
+      word_attention_size: dim(s('sentence_attention.word_attention.word_attention.weight'), 0),
+      sentence_attention_size: dim(s('sentence_attention.sentence_attention.weight'), 0),
+      source_vocab_size: dim(s('sentence_attention.word_attention.embeddings.weight'), 0),
+      labels_size: dim(s('fc.weight'), 0),
+    }),
+  },
+  // onehaitao/Att-BLSTM-relation-extraction, model.py Att_BLSTM
+  'att-blstm-relation': {
+    name: 'att-blstm-relation',
+    kind: 'classifier',
+    source: 'onehaitao/Att-BLSTM-relation-extraction Att_BLSTM',
+    fields: { architecture: 'attention-bilstm', merge: 'sum' },
+    names: { embedding: 'word_embedding', 'attention.w.weight': 'att_weight', classifier: 'dense' },
+    required: ['att_weight', 'word_embedding.weight', 'lstm.weight_hh_l0', 'dense.weight'],
+    infer: (s, names) => ({
+      embedding_size: dim(s('word_embedding.weight'), 1),
+      hidden_size: dim(s('lstm.weight_hh_l0'), 1),
+      num_layers: names.filter((n) => /^lstm\.weight_hh_l\d+$/.test(n)).length,
+      source_vocab_size: dim(s('word_embedding.weight'), 0),
+      labels_size: dim(s('dense.weight'), 0),
+    }),
+  },
+};
+
+/** The classifier / captioner preset of that name, or undefined. */
+export function classifierPreset(name: unknown): Preset | undefined {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CLASSIFIER_PRESETS, name) ? CLASSIFIER_PRESETS[name] : undefined;
+}
+
+/** A tensor as `seqattn inspect` lists it. */
+export interface TensorDescription { name: string; dtype: string; shape: number[] }
+
+/** A preset a file could be, with the config fields its tensors fix. */
+export interface PresetCandidate {
+  name: string;
+  kind: 'classifier' | 'captioner';
+  /** Config fields inferred from shapes (sizes, layers; `*_vocab_size` and `labels_size` say how long the lists must be). */
+  config: Record<string, unknown>;
+}
+
+/**
+ * The classifier and captioner presets whose tensors a file has: every required name present,
+ * under one common prefix (e.g. `decoder.` when the module was saved inside a wrapper; set as
+ * `tensor_prefix`), with the config fields the shapes fix.
+ * @example matchClassifierPresets(file.tensorNames.map(...)) // [{ name: 'sgrvinod-han', kind: 'classifier', config: {...} }]
+ */
+export function matchClassifierPresets(tensors: readonly TensorDescription[]): PresetCandidate[] {
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const out: PresetCandidate[] = [];
+  for (const p of Object.values(CLASSIFIER_PRESETS)) {
+    const anchor = p.required[0];
+    const prefixes = new Set(tensors.filter((t) => t.name === anchor || t.name.endsWith(`.${anchor}`))
+      .map((t) => t.name.slice(0, t.name.length - anchor.length)));
+    for (const prefix of prefixes) {
+      if (!p.required.every((r) => byName.has(prefix + r))) continue;
+      const local = tensors.filter((t) => t.name.startsWith(prefix)).map((t) => t.name.slice(prefix.length));
+      const config: Record<string, unknown> = { preset: p.name, ...p.infer((n) => byName.get(prefix + n)?.shape, local) };
+      if (prefix) config.tensor_prefix = prefix;
+      out.push({ name: p.name, kind: p.kind, config });
+    }
+  }
+  return out;
+}
