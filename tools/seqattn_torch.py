@@ -907,8 +907,15 @@ class ShowAttendTell(nn.Module):
 # Building, saving, loading
 
 
+# captioner presets (tools/presets_torch.py) and the architecture each implies
+CAPTIONER_PRESETS = {"sgrvinod-captioning": "show-attend-tell"}
+
+
 def build_model(config):
     """nn.Module for config["architecture"] ("cho" | "sutskever" | "pytorch-tutorial" | "bahdanau" | "luong" | "show-attend-tell")."""
+    if config.get("preset") in CAPTIONER_PRESETS:  # tools/presets_torch.py: a project's own names
+        from presets_torch import build_preset
+        return build_preset(config)
     arch = config["architecture"]
     if arch == "cho":
         return ChoEncoderDecoder(config)
@@ -972,6 +979,8 @@ def load_model(path):
         prefix = config.get("tensor_prefix", "")
         if prefix:
             state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+    if config.get("preset") in CAPTIONER_PRESETS:
+        config = {"architecture": CAPTIONER_PRESETS[config["preset"]], **config}
     model = build_model(config)
     model.load_state_dict(state, strict=True)
     model.eval()
