@@ -1,0 +1,146 @@
+// Classifier and captioner presets beyond parity (test/classifiers/parity.test.ts and
+// test/models/parity.test.ts check each preset's fixture against PyTorch): the name map's forms
+// (module paths, single tensors, `x @ W` matrices stored transposed, vectors with unit dimensions),
+// the errors a wrong config gives (with suggestions on the last name segments), and
+// matchClassifierPresets recognising each fixture and inferring its sizes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadClassifierFrom } from '../../src/classifier/load.js';
+import { matchClassifierPresets } from '../../src/classifier/presets.js';
+import { loadModelFrom } from '../../src/load.js';
+import { readSafetensors, writeSafetensors } from '../../src/safetensors.js';
+import { resolveTensorName } from '../../src/tensor-names.js';
+import { throwsCode } from '../models/helpers.js';
+
+const classifierFixtures = join(import.meta.dirname, 'fixtures');
+const captionerFolder = join(import.meta.dirname, '..', 'fixtures', 'sgrvinod-captioning');
+
+function fixture(folder: string) {
+  return {
+    bytes: readFileSync(join(folder, 'model.safetensors')),
+    config: JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')),
+    reference: JSON.parse(readFileSync(join(folder, 'reference.json'), 'utf8')),
+  };
+}
+const han = fixture(join(classifierFixtures, 'sgrvinod-han'));
+const bilstm = fixture(join(classifierFixtures, 'att-blstm-relation'));
+const sat = fixture(captionerFolder);
+
+type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
+function tensorsOf(bytes: Uint8Array): Tensors {
+  const f = readSafetensors(bytes, 'model.safetensors');
+  const out: Tensors = {};
+  for (const [name, info] of f.tensors) out[name] = { shape: info.shape, data: f.float32(name) };
+  return out;
+}
+function transposed({ shape: [r, c], data }: { shape: number[]; data: Float32Array }) {
+  const t = new Float32Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = data[i * c + j];
+  return { shape: [c, r], data: t };
+}
+const tensorList = (bytes: Uint8Array) => [...readSafetensors(bytes).tensors.values()].map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape }));
+
+test('resolveTensorName: an exact tensor first, else the longest module path by whole segments', () => {
+  const map = { lstm: 'decode_step', 'attention.w': 'attention.full_att', 'attention.w.bias': 'b', a: 'x', 'attention.W_a.weight': { name: 'W', transpose: true } };
+  assert.equal(resolveTensorName(map, 'lstm.weight_ih'), { name: 'decode_step.weight_ih', transpose: false });
+  assert.equal(resolveTensorName(map, 'attention.w.weight'), { name: 'attention.full_att.weight', transpose: false });
+  assert.equal(resolveTensorName(map, 'attention.w.bias'), { name: 'b', transpose: false });
+  assert.equal(resolveTensorName(map, 'attention.W_a.weight'), { name: 'W', transpose: true });
+  assert.equal(resolveTensorName(map, 'attention.W_a.bias'), { name: 'attention.W_a.bias', transpose: false });
+  assert.equal(resolveTensorName(map, 'lstmx.weight'), { name: 'lstmx.weight', transpose: false }, 'not a segment of lstm');
+  assert.equal(resolveTensorName(map, 'ab.c'), { name: 'ab.c', transpose: false });
+});
+
+test('sgrvinod-han: the nested names need the preset; without it the error suggests the nested name', async () => {
+  const { preset: _, ...plain } = han.config;
+  const e = await throwsCode(() => loadClassifierFrom({ weights: { bytes: han.bytes, name: 'han.safetensors' }, config: { ...plain, architecture: 'han' } }),
+    'E_TENSOR_MISSING', 'han.safetensors', "'word_rnn.weight_ih_l0'");
+  assert.match(e.message, /most similar: 'sentence_attention\.word_attention\.word_rnn\.weight_ih_l0'/);
+});
+
+test('a raw-parameter HAN (x @ W with W stored (in, out), biases (1, n), context vectors (n, 1)) loads through tensor_names and classifies as the preset', async () => {
+  const t = tensorsOf(han.bytes);
+  const raw: Tensors = {};
+  const names: Record<string, unknown> = {};
+  const sa = 'sentence_attention.', wa = `${sa}word_attention.`;
+  for (const [level, W, u] of [['word', `${wa}word_attention`, `${wa}word_context_vector`], ['sentence', `${sa}sentence_attention`, `${sa}sentence_context_vector`]]) {
+    raw[`${level}_weight`] = transposed(t[`${W}.weight`]);
+    raw[`${level}_bias`] = { shape: [1, t[`${W}.bias`].shape[0]], data: t[`${W}.bias`].data };
+    raw[`${level}_context`] = transposed(t[`${u}.weight`]);
+    names[`${level}_attention.W.weight`] = { name: `${level}_weight`, transpose: true };
+    names[`${level}_attention.W.bias`] = `${level}_bias`;
+    names[`${level}_attention.u.weight`] = `${level}_context`;
+    for (const k of [`${W}.weight`, `${W}.bias`, `${u}.weight`]) delete t[k];
+  }
+  const bytes = writeSafetensors({ ...t, ...raw });
+  const clf = await loadClassifierFrom({ weights: bytes, config: { ...han.config, tensor_names: names } });
+  for (const c of han.reference.cases) {
+    const r = clf.classify(c.source_ids);
+    assert.is(r.labelId, c.label_id, c.name);
+    r.probabilities.forEach((p, i) => assert.ok(Math.abs(p - c.probabilities[i]) < 1e-5, `${c.name} p[${i}]`));
+  }
+  clf.dispose();
+  // without "transpose" the (in, out) matrix is the wrong shape, and the error says so
+  names['word_attention.W.weight'] = 'word_weight';
+  await throwsCode(() => loadClassifierFrom({ weights: bytes, config: { ...han.config, tensor_names: names } }), 'E_TENSOR_SHAPE', "'word_weight'", "read as 'word_attention.W.weight'");
+});
+
+test('att-blstm-relation: att_weight (1, H, 1) is read as w (1, H); a (H, 1, 2) tensor is not', async () => {
+  const clf = await loadClassifierFrom({ weights: bilstm.bytes, config: bilstm.config });
+  assert.is(clf.config.merge, 'sum');
+  assert.is(clf.config.preset, 'att-blstm-relation');
+  clf.dispose();
+  const t = tensorsOf(bilstm.bytes);
+  const H = bilstm.config.hidden_size;
+  t.att_weight = { shape: [H / 2, 1, 2], data: t.att_weight.data };
+  await throwsCode(() => loadClassifierFrom({ weights: writeSafetensors(t), config: bilstm.config }), 'E_TENSOR_SHAPE', "'att_weight'", `[${H / 2}, 1, 2]`);
+});
+
+test('preset errors: unknown, a captioner preset for loadClassifier, a classifier preset for loadModel, a contradicting architecture', async () => {
+  await throwsCode(() => loadClassifierFrom({ weights: han.bytes, config: { ...han.config, preset: 'sgrvinod-hna' } }), 'E_CONFIG', '"sgrvinod-hna"', '"sgrvinod-han"', '"att-blstm-relation"');
+  await throwsCode(() => loadClassifierFrom({ weights: sat.bytes, config: sat.config }), 'E_CONFIG', 'captioner preset', 'loadModel');
+  await throwsCode(() => loadModelFrom({ weights: han.bytes, config: { ...han.config, target_vocab: ['a'], sos_id: 0, eos_id: 0, hidden_size: 4 } }), 'E_CONFIG', '"sgrvinod-han"', 'loadClassifier');
+  await throwsCode(() => loadClassifierFrom({ weights: han.bytes, config: { ...han.config, architecture: 'attention-bilstm' } }), 'E_CONFIG', '"architecture"', '"han"');
+});
+
+test('sgrvinod-captioning: the preset sets the parts; a config field overrides one (and the file then disagrees)', async () => {
+  const m = await loadModelFrom({ weights: sat.bytes, config: sat.config });
+  assert.is(m.config.architecture, 'show-attend-tell');
+  assert.equal(m.config.captioner, {
+    attentionActivation: 'relu', attentionBiases: { annotation: true, query: true, energy: true }, gate: 'channel', initActivation: 'none',
+    preset: 'sgrvinod-captioning', tensorNames: m.config.captioner!.tensorNames,
+  });
+  m.dispose();
+  await throwsCode(() => loadModelFrom({ weights: { bytes: sat.bytes, name: 'decoder.safetensors' }, config: { ...sat.config, gate: 'scalar' } }),
+    'E_TENSOR_SHAPE', "'f_beta.weight'", `[${sat.config.feature_size}, ${sat.config.hidden_size}]`);
+  await throwsCode(() => loadModelFrom({ weights: sat.bytes, config: { ...sat.config, attention_biases: ['bias'] } }), 'E_CONFIG', '"attention_biases"');
+  await throwsCode(() => loadModelFrom({ weights: sat.bytes, config: { ...sat.config, gate: 'channels' } }), 'E_CONFIG', '"gate"', '"channel"');
+  // the name map says which of seqattn's tensors a missing one was
+  const t = tensorsOf(sat.bytes);
+  delete t['decode_step.weight_hh'];
+  await throwsCode(() => loadModelFrom({ weights: { bytes: writeSafetensors(t), name: 'decoder.safetensors' }, config: sat.config }),
+    'E_TENSOR_MISSING', "'decode_step.weight_hh'", "seqattn's 'lstm.weight_hh'");
+});
+
+test('matchClassifierPresets names each fixture\'s preset and infers its sizes, also under a prefix', () => {
+  const cases: [Uint8Array, Record<string, unknown>, Record<string, unknown>][] = [
+    [han.bytes, han.config, { source_vocab_size: han.config.source_vocab.length, labels_size: han.config.labels.length }],
+    [bilstm.bytes, bilstm.config, { num_layers: 1, source_vocab_size: bilstm.config.source_vocab.length, labels_size: bilstm.config.labels.length }],
+    [sat.bytes, sat.config, { target_vocab_size: sat.config.target_vocab.length }],
+  ];
+  for (const [bytes, config, counts] of cases) {
+    const found = matchClassifierPresets(tensorList(bytes));
+    assert.is(found.length, 1, `${config.preset}: ${JSON.stringify(found)}`);
+    const sizes = Object.fromEntries(Object.entries(config).filter(([k]) => k.endsWith('_size') && !k.startsWith('max')));
+    assert.equal(found[0].config, { preset: config.preset, ...sizes, ...counts });
+    assert.is(found[0].kind, config.preset === 'sgrvinod-captioning' ? 'captioner' : 'classifier');
+  }
+  const prefixed = tensorList(sat.bytes).map((t) => ({ ...t, name: `decoder.${t.name}` }));
+  const [p] = matchClassifierPresets(prefixed);
+  assert.is(p.config.tensor_prefix, 'decoder.');
+  assert.equal(matchClassifierPresets(tensorList(readFileSync(join(classifierFixtures, 'han', 'model.safetensors')))), [], 'seqattn\'s own han names are no preset');
+});
+
+test.run();
