@@ -19,6 +19,7 @@ export type SeqattnErrorCode =
   | 'E_INPUT_KIND'          // ids / text given to a model that reads annotation vectors, or the other way round
   | 'E_FEATURE_SHAPE'       // annotation vectors not (L, D): their count is not a multiple of feature_size, or not length x D
   | 'E_FEATURE_NONFINITE'   // NaN or Inf in the annotation vectors
+  | 'E_FEATURES_FILE'       // a features file (.npy, safetensors) not of the form `seqattn caption` reads
   | 'E_OPTION'              // a decoding option is out of range
   | 'E_DISPOSED'            // the model was disposed
   | 'E_STALE_SESSION'       // a step session used after its model started another decode

@@ -9,7 +9,8 @@ metadata) with a config.json holding only the preset, sizes, vocabularies and sp
   <classifiers>/sgrvinod-han/         HAN with names two levels deep, word tokenizer
   <classifiers>/att-blstm-relation/   Att-BLSTM, att_weight (1, H, 1), inputs padded to max_len
   <captioners>/sgrvinod-captioning/   DecoderWithAttention: relu attention, per-channel gate,
-                                      h_0 / c_0 without tanh
+                                      h_0 / c_0 without tanh; grid-7x7.npy, one case's features as
+                                      np.save writes them (H, W, D)
 reference.json as tools/make_classifier_fixtures.py and tools/make_fixtures.py write them (run
 tools/make_beam_fixtures.py on <captioners> afterwards for the beam references).
 """
@@ -137,6 +138,10 @@ def captioner_fixture(out):
         assert m2.greedy(c["features"]) == r, f"{c['name']}: the saved file decodes differently"
         refs.append({**c, **r})
     report("sgrvinod-captioning", refs, write_reference(folder, "show-attend-tell", refs), b, full)
+    # one grid as NumPy saves it, (H, W, D) float32, for `seqattn caption --features` (test/captioner)
+    import numpy as np
+    grid = next(c for c in cases if c["name"] == "grid-7x7")
+    np.save(os.path.join(folder, "grid-7x7.npy"), np.array(grid["features"], dtype="<f4").reshape(7, 7, config["feature_size"]))
 
 
 def main():
