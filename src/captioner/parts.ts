@@ -58,7 +58,10 @@ export function parseCaptionerParts(c: Record<string, unknown>, where: string): 
     return v as T;
   };
   const g = c.gate ?? true; // true / false: the paper's scalar gate or none (the older boolean form)
-  const gate = g === true ? 'scalar' : g === false ? 'none' : oneOf('gate', ['none', 'scalar', 'channel'] as const, 'scalar');
+  if (typeof g !== 'boolean' && !['none', 'scalar', 'channel'].includes(g as string)) {
+    fail(`"gate" is ${JSON.stringify(g)}, expected true or false, or one of "none", "scalar", "channel"`);
+  }
+  const gate = g === true ? 'scalar' : g === false ? 'none' : g as CaptionerParts['gate'];
   const b = c.attention_biases ?? ['annotation'];
   if (!Array.isArray(b) || b.some((x) => !BIASES.includes(x))) {
     fail(`"attention_biases" is ${JSON.stringify(b)}, expected a list of ${BIASES.map((x) => `"${x}"`).join(', ')}`);
