@@ -7,6 +7,8 @@ For each preset of src/classifier/presets.ts, a small random-weight module of to
 project's code would save it (`save_file(model.state_dict(), "model.safetensors")`, no seqattn
 metadata) with a config.json holding only the preset, sizes, vocabularies and special ids:
   <classifiers>/sgrvinod-han/         HAN with names two levels deep, word tokenizer
+  <classifiers>/uvipen-han/           HAN with raw x @ W parameters, word state carried across sentences,
+                                      tanh sentence scores, padded documents, float64 embeddings
   <classifiers>/att-blstm-relation/   Att-BLSTM, att_weight (1, H, 1), inputs padded to max_len
   <captioners>/sgrvinod-captioning/   DecoderWithAttention: relu attention, per-channel gate,
                                       h_0 / c_0 without tanh; grid-7x7.npy, one case's features as
@@ -25,7 +27,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_classifier_fixtures import RELATION_WORDS, RELATIONS, REVIEW_WORDS, SPECIALS, cases_for, check  # noqa: E402
 from make_fixtures import check_result, feature_cases, report, write_reference  # noqa: E402
-from presets_torch import AttBLSTMRelation, SgrvinodCaptioning, SgrvinodHAN  # noqa: E402
+from presets_torch import AttBLSTMRelation, SgrvinodCaptioning, SgrvinodHAN, UvipenHAN  # noqa: E402
 from safetensors_io import load_file, save_file  # noqa: E402
 
 CLASSIFIERS = [
@@ -34,6 +36,11 @@ CLASSIFIERS = [
         "word_attention_size": 12, "sentence_attention_size": 14,
         "source_vocab": SPECIALS + REVIEW_WORDS, "labels": ["1", "2", "3", "4", "5"], "source_tokenizer": "word",
         "lowercase": True, "source_unk_id": 1, "max_sentence_length": 40, "max_sentences": 12,
+    }, ["The food was great . The service was slow !\nwould come again", ["i love this place .", "pizza and staff friendly ."]]),
+    ("uvipen-han", "han", UvipenHAN, 11, {
+        "preset": "uvipen-han", "embedding_size": 10, "word_hidden_size": 7, "sentence_hidden_size": 6,
+        "source_vocab": ["<unk>"] + REVIEW_WORDS, "labels": ["1", "2", "3"], "source_tokenizer": "word",
+        "max_sentence_length": 30, "max_sentences": 12,
     }, ["The food was great . The service was slow !\nwould come again", ["i love this place .", "pizza and staff friendly ."]]),
     ("att-blstm-relation", "attention-bilstm", AttBLSTMRelation, 7, {
         "preset": "att-blstm-relation", "embedding_size": 12, "hidden_size": 10,
@@ -70,10 +77,22 @@ def reloaded(cls, config, path):
     return m.eval()
 
 
+# what each preset sets that the helpers of make_classifier_fixtures read (src/classifier/presets.ts)
+PRESET_FIELDS = {"uvipen-han": {"lowercase": True, "source_unk_id": 0}}
+
+
+def padded(config, ids):
+    """uvipen-han reads documents padded to max_sentences x max_sentence_length with 0 (so does seqattn's result)."""
+    if config["preset"] != "uvipen-han":
+        return ids
+    T, L = config["max_sentence_length"], config["max_sentences"]
+    return [s + [0] * (T - len(s)) for s in ids] + [[0] * T for _ in range(L - len(ids))]
+
+
 def classifier_fixture(out, name, arch, cls, seed, config, texts):
     torch.manual_seed(seed)
     model = cls(config).eval()
-    full = {"architecture": arch, **config}  # the helpers of make_classifier_fixtures read "architecture"
+    full = {"architecture": arch, **PRESET_FIELDS.get(name, {}), **config}  # the helpers read "architecture" and the tokenizer's fields
     with torch.no_grad():  # peaked attention, labels that differ between cases
         for n, p in model.named_parameters():
             if "context_vector" in n or n == "att_weight":
@@ -84,9 +103,17 @@ def classifier_fixture(out, name, arch, cls, seed, config, texts):
                 p.mul_(4.0)
             elif n.startswith("lstm."):
                 p.mul_(2.0)
+            elif n.endswith("context_weight"):  # uvipen-han
+                p.mul_(3.0)
+            elif n.startswith("sent_att_net.fc."):
+                p.mul_(8.0)
+            elif n.endswith("lookup.weight") or ".gru.weight" in n:
+                p.mul_(2.0)
         if arch == "attention-bilstm":
             model.att_weight.div_(3.0)  # randn, not the uniform of nn.Linear: x6 would saturate the softmax
     cases = cases_for(full, torch.Generator().manual_seed(seed + 1), texts)
+    if config["preset"] == "uvipen-han":  # source_ids: what the model reads; given_ids: what the caller passes
+        cases = [{**c, "given_ids": c["source_ids"], "source_ids": padded(config, c["source_ids"])} for c in cases]
     folder = os.path.join(out, name)
     path = save_project_file(folder, model, config)
     m2 = reloaded(cls, config, path)

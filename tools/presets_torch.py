@@ -13,6 +13,10 @@ from reading each project's model code; their state_dict() is what that project'
   SgrvinodHAN          preset "sgrvinod-han": sgrvinod/a-PyTorch-Tutorial-to-Text-Classification,
                        model.py HierarchialAttentionNetwork > SentenceAttention > WordAttention (names
                        nested two levels deep), softmax computed as exp(x - max) / sum over packed rows.
+  UvipenHAN            preset "uvipen-han": uvipen/Hierarchical-attention-networks-pytorch, HierAttNet >
+                       WordAttNet, SentAttNet: raw nn.Parameters used as x @ W, the word GRU's state carried
+                       across sentences, tanh on the sentence scores, fixed-size padded documents, a float64
+                       embedding table (nn.Embedding.from_pretrained of a NumPy float array).
   AttBLSTMRelation     preset "att-blstm-relation": onehaitao/Att-BLSTM-relation-extraction, model.py
                        Att_BLSTM: word_embedding, lstm (bidirectional, directions summed), att_weight
                        nn.Parameter (1, H, 1), dense; inputs padded to max_len with a mask.
@@ -193,6 +197,73 @@ class AttBLSTMRelation(nn.Module):
             return _result(self.config, logits[0], alpha[0, : len(ids)].tolist())
 
 
+# --------------------------------------------------------------------------------------------
+# uvipen-han
+
+
+class _UvipenWordAttNet(nn.Module):
+    def __init__(self, V, E, n):
+        super().__init__()
+        self.word_weight = nn.Parameter(torch.randn(2 * n, 2 * n) * 0.3)  # used as x @ W
+        self.word_bias = nn.Parameter(torch.randn(1, 2 * n) * 0.3)
+        self.context_weight = nn.Parameter(torch.randn(2 * n, 1))
+        table = torch.cat([torch.zeros(1, E, dtype=torch.float64), torch.randn(V - 1, E, dtype=torch.float64)])  # row 0: unknown / pad
+        self.lookup = nn.Embedding.from_pretrained(table)
+        self.gru = nn.GRU(E, n, bidirectional=True)  # sequence-first
+
+    def forward(self, words, h0):
+        """words (T, B) ids, h0 (2, B, n) -> s (B, 2n), alpha (B, T), h_T (2, B, n)."""
+        f, h = self.gru(self.lookup(words).float(), h0)
+        u = torch.tanh(f @ self.word_weight + self.word_bias)
+        alpha = F.softmax((u @ self.context_weight).squeeze(2).permute(1, 0), dim=1)  # no tanh on the word scores
+        return (f * alpha.permute(1, 0).unsqueeze(2)).sum(0), alpha, h
+
+
+class _UvipenSentAttNet(nn.Module):
+    def __init__(self, ns, nw, C):
+        super().__init__()
+        self.sent_weight = nn.Parameter(torch.randn(2 * ns, 2 * ns) * 0.3)
+        self.sent_bias = nn.Parameter(torch.randn(1, 2 * ns) * 0.3)
+        self.context_weight = nn.Parameter(torch.randn(2 * ns, 1))
+        self.gru = nn.GRU(2 * nw, ns, bidirectional=True)
+        self.fc = nn.Linear(2 * ns, C)
+
+    def forward(self, s, h0):
+        """s (L, B, 2n_w) -> logits (B, C), alpha (B, L)."""
+        f, _ = self.gru(s, h0)
+        u = torch.tanh(f @ self.sent_weight + self.sent_bias)
+        alpha = F.softmax(torch.tanh(u @ self.context_weight).squeeze(2).permute(1, 0), dim=1)  # tanh on the sentence scores
+        return self.fc((f * alpha.permute(1, 0).unsqueeze(2)).sum(0)), alpha
+
+
+class UvipenHAN(nn.Module):
+    """HierAttNet's names (word_att_net.*, sent_att_net.*) and math: raw x @ W attention parameters,
+    the word GRU's state carried from each sentence to the next (from 0 at a document's start),
+    tanh on the sentence scores, every document padded to max_sentences x max_sentence_length with 0."""
+
+    def __init__(self, config):
+        super().__init__()
+        c = self.config = config
+        self.T, self.L = c["max_sentence_length"], c["max_sentences"]
+        self.nw, self.ns = c["word_hidden_size"], c["sentence_hidden_size"]
+        self.word_att_net = _UvipenWordAttNet(len(c["source_vocab"]), c["embedding_size"], self.nw)
+        self.sent_att_net = _UvipenSentAttNet(self.ns, self.nw, len(c["labels"]))
+
+    def classify(self, document):
+        with _EvalMode(self):
+            ids = torch.zeros(self.L, self.T, dtype=torch.long)  # the dataset's padding (-1, then + 1)
+            for i, s in enumerate(document):
+                ids[i, : len(s)] = torch.tensor(s)
+            h = torch.zeros(2, 1, self.nw)
+            sentences, words = [], []
+            for i in range(self.L):
+                s, alpha, h = self.word_att_net(ids[i].unsqueeze(1), h)
+                sentences.append(s)
+                words.append(alpha[0].tolist())
+            logits, alpha = self.sent_att_net(torch.stack(sentences), torch.zeros(2, 1, self.ns))
+            return _result(self.config, logits[0], {"words": words, "sentences": alpha[0].tolist()})
+
+
 def _result(config, logits, attention):
     k = int(torch.argmax(logits))
     return {
@@ -205,7 +276,8 @@ def _result(config, logits, attention):
     }
 
 
-PRESETS = {"sgrvinod-captioning": SgrvinodCaptioning, "sgrvinod-han": SgrvinodHAN, "att-blstm-relation": AttBLSTMRelation}
+PRESETS = {"sgrvinod-captioning": SgrvinodCaptioning, "sgrvinod-han": SgrvinodHAN, "att-blstm-relation": AttBLSTMRelation,
+           "uvipen-han": UvipenHAN}
 
 
 def build_preset(config):

@@ -12,6 +12,10 @@
  * vectors), then each step advances every sequence that still has a token, one matrix product for
  * all of them. Sequences run longest first, so the live ones are always rows 0..live-1; the
  * backward direction starts each at its own last token.
+ *
+ * With `carry` (the word GRU of some HAN code), the sequences run one after another instead, each
+ * direction starting from where it ended on the sequence before (→h_0 of sentence i+1 = →h_T of
+ * sentence i; ←h_{T+1} of sentence i+1 = ←h_1 of sentence i), the first from 0.
  * (The LSTM counterpart, one sequence, stacked layers: layers/lstm.ts StackedLSTMEncoder.)
  */
 import type { GruConvention } from '../config.js';
@@ -45,6 +49,8 @@ export class BiGRU {
     /** n: size of each direction. */
     readonly n: number,
     private readonly regions: Regions,
+    /** Each sequence starts from the previous one's final states (see the file comment), not from 0. */
+    private readonly carry: boolean,
   ) {}
 
   /**
@@ -53,7 +59,7 @@ export class BiGRU {
    * (their tables T up to options.inputTableBudgetBytes).
    */
   static load(regions: Regions, weights: WeightStore, name: string, convention: GruConvention,
-    inputSize: number, n: number, embedding: { name: string; V: number } | null, options: NetOptions): BiGRU {
+    inputSize: number, n: number, embedding: { name: string; V: number } | null, options: NetOptions, carry = false): BiGRU {
     const format = options.weights, budget = options.inputTableBudgetBytes;
     let embedded: [EmbeddedInputProjection, EmbeddedInputProjection] | null = null;
     if (embedding) {
@@ -62,7 +68,7 @@ export class BiGRU {
       embedded = [fwd, bwd];
     }
     const cells = SUFFIX.map((s) => GRU.load(regions, weights, name, s, inputSize, n, convention, embedding === null, format)) as [GRU, GRU];
-    return new BiGRU(cells, embedded, n, regions);
+    return new BiGRU(cells, embedded, n, regions, carry);
   }
 
   /** Scratch for up to maxRows sequences of up to maxT steps each. */
@@ -107,6 +113,10 @@ export class BiGRU {
 
   /** Both recurrences over `count` sequences at s.offset / s.length, gi ready. */
   private recur(out: number, s: BiGRUScratch, count: number): void {
+    if (this.carry) {
+      this.recurCarried(out, s, count);
+      return;
+    }
     const n = this.n, G = 3 * n;
     const F = this.regions.rt.F32;
     const { order, offset, length } = s;
@@ -128,6 +138,26 @@ export class BiGRU {
         for (let r = 0; r < live; r++) F.copyWithin(giRows + r * G, gi + t(r) * G, gi + (t(r) + 1) * G);
         this.cells[dir].step(s.hRows, s.giRows, s.hRows, s.gru, live);
         for (let r = 0; r < live; r++) F.copyWithin(o + t(r) * 2 * n + dir * n, hRows + r * n, hRows + (r + 1) * n);
+      }
+    }
+  }
+
+  /** recur with each sequence starting from the final states of the one before it (one row per step). */
+  private recurCarried(out: number, s: BiGRUScratch, count: number): void {
+    const n = this.n, G = 3 * n;
+    const F = this.regions.rt.F32;
+    const gi0 = s.giRows >> 2, h = s.hRows >> 2, o = out >> 2;
+    for (let dir = 0; dir < 2; dir++) {
+      const gi = s.gi[dir] >> 2;
+      F.fill(0, h, h + n); // the first sequence starts from 0
+      for (let i = 0; i < count; i++) {
+        const T = s.length[i];
+        for (let k = 0; k < T; k++) {
+          const t = s.offset[i] + (dir ? T - 1 - k : k);
+          F.copyWithin(gi0, gi + t * G, gi + (t + 1) * G);
+          this.cells[dir].step(s.hRows, s.giRows, s.hRows, s.gru, 1);
+          F.copyWithin(o + t * 2 * n + dir * n, h, h + n);
+        }
       }
     }
   }

@@ -32,6 +32,18 @@ export interface ClassifierConfig {
   sentenceAttentionSize: number;
   /** han: the convention of both GRUs. */
   gruConvention: GruConvention;
+  /** han: each sentence's word GRU starts from 0 ('reset', the paper) or from the previous sentence's final states ('carry'). */
+  wordState: 'reset' | 'carry';
+  /** han: the word / sentence scores before the softmax: u^T u_c ('none', the paper) or tanh(u^T u_c). */
+  wordScoreActivation: 'none' | 'tanh';
+  sentenceScoreActivation: 'none' | 'tanh';
+  /**
+   * Inputs are padded with source_pad_id to max_length tokens (han: every sentence to
+   * max_sentence_length words, the document to max_sentences sentences of pads), for models that
+   * were trained on, and only read, fixed-size inputs. The pads are read like words.
+   */
+  padToMaxLengths: boolean;
+  sourcePadId: number | null;
   sourceVocab: string[];
   /** Class names; label id k is labels[k]. */
   labels: string[];
@@ -54,7 +66,7 @@ const ARCHITECTURES: readonly ClassifierArchitecture[] = ['attention-bilstm', 'h
 const ONLY: Record<ClassifierArchitecture, readonly string[]> = {
   'attention-bilstm': ['merge', 'num_layers', 'max_length'],
   han: ['word_hidden_size', 'sentence_hidden_size', 'word_attention_size', 'sentence_attention_size', 'gru_convention',
-    'max_sentence_length', 'max_sentences'],
+    'max_sentence_length', 'max_sentences', 'word_state', 'word_score_activation', 'sentence_score_activation'],
 };
 
 /** Typed reads of one raw config object; each failure is E_CONFIG naming the field. */
@@ -138,7 +150,12 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
     if (c[key] !== undefined) f.fail(`"${key}" is a seq2seq field: a classifier has "labels" and ${architecture === 'han' ? '"max_sentence_length", "max_sentences"' : '"max_length"'} (docs/classifiers.md)`);
   }
   const sourceVocab = f.names('source_vocab');
+  const padToMaxLengths = f.flag('pad_to_max_lengths', false);
+  const sourcePadId = f.idOrNull('source_pad_id', sourceVocab.length);
+  if (padToMaxLengths && sourcePadId === null) f.fail('"pad_to_max_lengths" is true but "source_pad_id" is missing');
   const common = {
+    padToMaxLengths,
+    sourcePadId,
     architecture,
     embeddingSize: f.count('embedding_size'),
     sourceVocab,
@@ -159,6 +176,9 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
       numLayers: f.count('num_layers', 1),
       sentenceHiddenSize: 0, wordAttentionSize: 0, sentenceAttentionSize: 0,
       gruConvention: 'reset_after',
+      wordState: 'reset',
+      wordScoreActivation: 'none',
+      sentenceScoreActivation: 'none',
       maxLength: f.count('max_length', 128),
       maxSentences: 1,
     };
@@ -175,6 +195,9 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
     wordAttentionSize: f.count('word_attention_size', 2 * n),
     sentenceAttentionSize: f.count('sentence_attention_size', 2 * sentenceHiddenSize),
     gruConvention: f.oneOf('gru_convention', ['reset_after', 'reset_before'] as const, 'reset_after'),
+    wordState: f.oneOf('word_state', ['reset', 'carry'] as const, 'reset'),
+    wordScoreActivation: f.oneOf('word_score_activation', ['none', 'tanh'] as const, 'none'),
+    sentenceScoreActivation: f.oneOf('sentence_score_activation', ['none', 'tanh'] as const, 'none'),
     maxLength: f.count('max_sentence_length', 64),
     maxSentences: f.count('max_sentences', 32),
   };

@@ -81,6 +81,38 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
       labels_size: dim(s('fc.weight'), 0),
     }),
   },
+  // uvipen/Hierarchical-attention-networks-pytorch, src/hierarchical_att_model.py HierAttNet (+ WordAttNet, SentAttNet)
+  'uvipen-han': {
+    name: 'uvipen-han',
+    kind: 'classifier',
+    source: 'uvipen/Hierarchical-attention-networks-pytorch HierAttNet',
+    // its dataset pads every sentence to max_word_length and every document to max_sent_length
+    // with id 0 (the zero row for unknown words and pads), and the model reads the pads
+    fields: {
+      architecture: 'han', gru_convention: 'reset_after', word_state: 'carry', sentence_score_activation: 'tanh',
+      pad_to_max_lengths: true, source_pad_id: 0, source_unk_id: 0, lowercase: true,
+    },
+    names: {
+      embedding: 'word_att_net.lookup', word_rnn: 'word_att_net.gru',
+      'word_attention.W.weight': { name: 'word_att_net.word_weight', transpose: true },
+      'word_attention.W.bias': 'word_att_net.word_bias', 'word_attention.u.weight': 'word_att_net.context_weight',
+      sentence_rnn: 'sent_att_net.gru',
+      'sentence_attention.W.weight': { name: 'sent_att_net.sent_weight', transpose: true },
+      'sentence_attention.W.bias': 'sent_att_net.sent_bias', 'sentence_attention.u.weight': 'sent_att_net.context_weight',
+      classifier: 'sent_att_net.fc',
+    },
+    required: ['word_att_net.word_weight', 'word_att_net.lookup.weight', 'word_att_net.gru.weight_hh_l0', 'word_att_net.context_weight',
+      'sent_att_net.sent_weight', 'sent_att_net.gru.weight_hh_l0', 'sent_att_net.context_weight', 'sent_att_net.fc.weight'],
+    infer: (s) => ({
+      embedding_size: dim(s('word_att_net.lookup.weight'), 1),
+      word_hidden_size: dim(s('word_att_net.gru.weight_hh_l0'), 1),
+      sentence_hidden_size: dim(s('sent_att_net.gru.weight_hh_l0'), 1),
+      word_attention_size: dim(s('word_att_net.word_weight'), 1),
+      sentence_attention_size: dim(s('sent_att_net.sent_weight'), 1),
+      source_vocab_size: dim(s('word_att_net.lookup.weight'), 0),
+      labels_size: dim(s('sent_att_net.fc.weight'), 0),
+    }),
+  },
   // onehaitao/Att-BLSTM-relation-extraction, model.py Att_BLSTM
   'att-blstm-relation': {
     name: 'att-blstm-relation',

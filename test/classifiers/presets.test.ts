@@ -27,6 +27,7 @@ function fixture(folder: string) {
 const han = fixture(join(classifierFixtures, 'sgrvinod-han'));
 const bilstm = fixture(join(classifierFixtures, 'att-blstm-relation'));
 const sat = fixture(captionerFolder);
+const uvipen = fixture(join(classifierFixtures, 'uvipen-han'));
 
 type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
 function tensorsOf(bytes: Uint8Array): Tensors {
@@ -124,11 +125,41 @@ test('sgrvinod-captioning: the preset sets the parts; a config field overrides o
     'E_TENSOR_MISSING', "'decode_step.weight_hh'", "seqattn's 'lstm.weight_hh'");
 });
 
+test('uvipen-han: the carried word state, the tanh on sentence scores and the padding each matter (the fixture differs without them)', async () => {
+  const worst = async (override: Record<string, unknown>) => {
+    const clf = await loadClassifierFrom({ weights: uvipen.bytes, config: { ...uvipen.config, ...override } });
+    let d = 0;
+    for (const c of uvipen.reference.cases) {
+      const r = clf.classify(c.given_ids);
+      r.probabilities.forEach((p, i) => { d = Math.max(d, Math.abs(p - c.probabilities[i])); });
+    }
+    clf.dispose();
+    return d;
+  };
+  assert.ok(await worst({}) < 1e-5, 'the preset as it is');
+  for (const change of [{ word_state: 'reset' }, { sentence_score_activation: 'none' }, { pad_to_max_lengths: false }, { word_score_activation: 'tanh' }]) {
+    assert.ok(await worst(change) > 1e-3, `${JSON.stringify(change)} changes the probabilities`);
+  }
+  const clf = await loadClassifierFrom({ weights: uvipen.bytes, config: uvipen.config });
+  const r = clf.classify([[5, 6]]);
+  assert.is(r.architecture, 'han');
+  if (r.architecture === 'han') {
+    assert.is(r.ids.length, uvipen.config.max_sentences, 'the document the model read: padded to max_sentences');
+    assert.equal(r.ids[0].slice(0, 3), [5, 6, 0]);
+    assert.is(r.tokens[1][0], '<unk>', 'pads show as the pad id\'s symbol');
+  }
+  clf.dispose();
+  await throwsCode(() => loadClassifierFrom({ weights: uvipen.bytes, config: { ...uvipen.config, source_pad_id: null } }), 'E_CONFIG', '"pad_to_max_lengths"', '"source_pad_id"');
+  await throwsCode(() => loadClassifierFrom({ weights: uvipen.bytes, config: { ...uvipen.config, word_state: 'keep' } }), 'E_CONFIG', '"word_state"', '"carry"');
+});
+
 test('matchClassifierPresets names each fixture\'s preset and infers its sizes, also under a prefix', () => {
   const cases: [Uint8Array, Record<string, unknown>, Record<string, unknown>][] = [
     [han.bytes, han.config, { source_vocab_size: han.config.source_vocab.length, labels_size: han.config.labels.length }],
     [bilstm.bytes, bilstm.config, { num_layers: 1, source_vocab_size: bilstm.config.source_vocab.length, labels_size: bilstm.config.labels.length }],
     [sat.bytes, sat.config, { target_vocab_size: sat.config.target_vocab.length }],
+    [uvipen.bytes, uvipen.config, { word_attention_size: 2 * uvipen.config.word_hidden_size, sentence_attention_size: 2 * uvipen.config.sentence_hidden_size,
+      source_vocab_size: uvipen.config.source_vocab.length, labels_size: uvipen.config.labels.length }],
   ];
   for (const [bytes, config, counts] of cases) {
     const found = matchClassifierPresets(tensorList(bytes));
