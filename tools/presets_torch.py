@@ -25,7 +25,6 @@ Each has the interface of its seqattn_torch / classifiers_torch counterpart (gre
 captioner, so tools/beam_reference.py searches it; classify for the classifiers).
 """
 
-import math
 import os
 import sys
 
@@ -35,7 +34,8 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from seqattn_torch import ShowAttendTell, _EvalMode, _greedy  # noqa: E402
+from classifiers_torch import _result  # noqa: E402
+from seqattn_torch import ShowAttendTell, _EvalMode  # noqa: E402
 
 # --------------------------------------------------------------------------------------------
 # sgrvinod-captioning
@@ -262,18 +262,6 @@ class UvipenHAN(nn.Module):
                 words.append(alpha[0].tolist())
             logits, alpha = self.sent_att_net(torch.stack(sentences), torch.zeros(2, 1, self.ns))
             return _result(self.config, logits[0], {"words": words, "sentences": alpha[0].tolist()})
-
-
-def _result(config, logits, attention):
-    k = int(torch.argmax(logits))
-    return {
-        "label": config["labels"][k],
-        "label_id": k,
-        "logits": logits.tolist(),
-        "probabilities": F.softmax(logits, dim=-1).tolist(),
-        "log_probabilities": F.log_softmax(logits, dim=-1).tolist(),
-        "attention": attention,
-    }
 
 
 PRESETS = {"sgrvinod-captioning": SgrvinodCaptioning, "sgrvinod-han": SgrvinodHAN, "att-blstm-relation": AttBLSTMRelation,
