@@ -12,11 +12,13 @@ import { createInterface } from 'node:readline';
 import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
 import { runCaption } from './captioner/cli.js';
+import { quantizeCommand } from './cli-quantize.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
   seqattn caption --model PATH --features FILE         a captioner on image features (caption --help)
+  seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
 the same order; a progress bar goes to stderr when stderr is a terminal or past 200 lines.
@@ -62,12 +64,12 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  if (argv.length === 0) throw new UsageError('no subcommand: expected g2p, translate or caption');
+  if (argv.length === 0) throw new UsageError('no subcommand: expected g2p, translate, caption or quantize');
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command === '-V' || command === '--version') return 'version';
   if (command !== 'g2p' && command !== 'translate') {
-    throw new UsageError(command.startsWith('-') ? `expected a subcommand (g2p, translate or caption) before ${command}` : `unknown subcommand ${JSON.stringify(command)}: expected g2p, translate or caption`);
+    throw new UsageError(command.startsWith('-') ? `expected a subcommand (g2p, translate, caption or quantize) before ${command}` : `unknown subcommand ${JSON.stringify(command)}: expected g2p, translate, caption or quantize`);
   }
   const args: Args = { command, model: command === 'g2p' ? 'g2p-en' : '', attention: false, inputs: [] };
   let modelGiven = false;
@@ -306,6 +308,7 @@ function version(): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'caption') return runCaption(argv.slice(1));
+  if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }
   if (args === 'version') { process.stdout.write(`seqattn ${version()}\n`); return 0; }

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { loadClassifierFrom } from '../../src/classifier/load.js';
 import { matchClassifierPresets } from '../../src/classifier/presets.js';
 import { loadModelFrom } from '../../src/load.js';
+import { quantizeModel } from '../../src/quantize.js';
 import { readSafetensors, writeSafetensors } from '../../src/safetensors.js';
 import { resolveTensorName } from '../../src/tensor-names.js';
 import { throwsCode } from '../models/helpers.js';
@@ -151,6 +152,24 @@ test('uvipen-han: the carried word state, the tanh on sentence scores and the pa
   clf.dispose();
   await throwsCode(() => loadClassifierFrom({ weights: uvipen.bytes, config: { ...uvipen.config, source_pad_id: null } }), 'E_CONFIG', '"pad_to_max_lengths"', '"source_pad_id"');
   await throwsCode(() => loadClassifierFrom({ weights: uvipen.bytes, config: { ...uvipen.config, word_state: 'keep' } }), 'E_CONFIG', '"word_state"', '"carry"');
+});
+
+test('seqattn quantize on preset files: int8 tensors under the project\'s names, and the int8 file loads with the preset', async () => {
+  for (const f of [han, bilstm, uvipen]) {
+    const q = await quantizeModel({ weights: f.bytes, config: f.config });
+    assert.ok(q.int8.length >= 3, `${f.config.preset}: int8 tensors ${q.int8.join(', ')}`);
+    assert.ok(q.int8.every((n) => readSafetensors(f.bytes).has(n)), 'the file\'s own names');
+    const clf = await loadClassifierFrom(q.bytes);
+    const agree = f.reference.cases.filter((c: any) => clf.classify(c.given_ids ?? c.source_ids).labelId === c.label_id).length;
+    assert.ok(agree >= f.reference.cases.length - 1, `${f.config.preset}: int8 labels agree on ${agree} of ${f.reference.cases.length}`);
+    clf.dispose();
+  }
+  const q = await quantizeModel({ weights: sat.bytes, config: sat.config });
+  assert.ok(q.int8.includes('decode_step.weight_hh') && q.int8.includes('fc.weight'), q.int8.join(', '));
+  const m = await loadModelFrom(q.bytes);
+  const c = sat.reference.cases.find((k: any) => k.name === 'grid-7x7');
+  assert.ok(m.translate({ features: Float32Array.from(c.features), length: c.length }).attention.length > 0);
+  m.dispose();
 });
 
 test('matchClassifierPresets names each fixture\'s preset and infers its sizes, also under a prefix', () => {
