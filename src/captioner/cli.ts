@@ -11,6 +11,7 @@ import { loadModel } from '../node.js';
 import { readFeatures } from './features.js';
 import { attentionGridToSvg } from './svg.js';
 
+/** `seqattn caption --help`. */
 export const CAPTION_HELP = `Usage:
   seqattn caption --model PATH --features FILE [--beam N] [--svg FILE]
 

@@ -11,6 +11,7 @@ import { esc } from '../render/svg.js';
 /** What the grid picture reads: the caption's tokens and one row α_t (rows * cols weights) per token. */
 export interface CaptionAttention { tokens: readonly string[]; attention: readonly ArrayLike<number>[] }
 
+/** Layout of attentionGridToSvg. */
 export interface GridSvgOptions {
   /** Side of one grid cell in px. Default: 112 / max(rows, cols), at least 2. */
   cellSize?: number;
