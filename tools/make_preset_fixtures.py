@@ -13,6 +13,8 @@ metadata) with a config.json holding only the preset, sizes, vocabularies and sp
   <captioners>/sgrvinod-captioning/   DecoderWithAttention: relu attention, per-channel gate,
                                       h_0 / c_0 without tanh; grid-7x7.npy, one case's features as
                                       np.save writes them (H, W, D)
+  <captioners>/aaronccwong-sat/       Decoder + Attention: tanh attention W, U, v with biases, gate per
+                                      channel, h_0 / c_0 with tanh, deep_output(h_t)
 reference.json as tools/make_classifier_fixtures.py and tools/make_fixtures.py write them (run
 tools/make_beam_fixtures.py on <captioners> afterwards for the beam references).
 """
@@ -27,7 +29,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_classifier_fixtures import RELATION_WORDS, RELATIONS, REVIEW_WORDS, SPECIALS, cases_for, check  # noqa: E402
 from make_fixtures import check_result, feature_cases, report, write_reference  # noqa: E402
-from presets_torch import AttBLSTMRelation, SgrvinodCaptioning, SgrvinodHAN, UvipenHAN  # noqa: E402
+from presets_torch import AaronCCWongSAT, AttBLSTMRelation, SgrvinodCaptioning, SgrvinodHAN, UvipenHAN  # noqa: E402
 from safetensors_io import load_file, save_file  # noqa: E402
 
 CLASSIFIERS = [
@@ -49,14 +51,22 @@ CLASSIFIERS = [
     }, ["The burst has been caused by water hammer pressure .", "the company fabricates plastic chairs"]),
 ]
 
-# sgrvinod's word_map: <pad> 0, the words, then <unk>, <start>, <end>
 CAPTION_WORDS = "a man woman dog riding on the beach wave with frisbee two people sitting at table red bus street .".split()
-CAPTIONER = {
-    "preset": "sgrvinod-captioning", "feature_size": 12, "embedding_size": 10, "hidden_size": 24, "alignment_size": 16,
-    "target_vocab": ["<pad>"] + CAPTION_WORDS + ["<unk>", "<start>", "<end>"],
-    "sos_id": len(CAPTION_WORDS) + 2, "eos_id": len(CAPTION_WORDS) + 3,
-    "max_source_length": 196, "max_target_length": 16,
-}
+CAPTIONERS = [
+    # sgrvinod's word_map: <pad> 0, the words, then <unk>, <start>, <end>
+    ("sgrvinod-captioning", SgrvinodCaptioning, 8, {
+        "preset": "sgrvinod-captioning", "feature_size": 12, "embedding_size": 10, "hidden_size": 24, "alignment_size": 16,
+        "target_vocab": ["<pad>"] + CAPTION_WORDS + ["<unk>", "<start>", "<end>"],
+        "sos_id": len(CAPTION_WORDS) + 2, "eos_id": len(CAPTION_WORDS) + 3,
+        "max_source_length": 196, "max_target_length": 16,
+    }),
+    # AaronCCWong's word_dict: <start> 0, <eos> 1, <unk> 2, <pad> 3, then the words (E = H = A there: 512)
+    ("aaronccwong-sat", AaronCCWongSAT, 12, {
+        "preset": "aaronccwong-sat", "feature_size": 14, "embedding_size": 16, "hidden_size": 16, "alignment_size": 16,
+        "target_vocab": ["<start>", "<eos>", "<unk>", "<pad>"] + CAPTION_WORDS, "sos_id": 0, "eos_id": 1,
+        "max_source_length": 196, "max_target_length": 16,
+    }),
+]
 
 
 def save_project_file(folder, model, config):
@@ -131,44 +141,46 @@ def classifier_fixture(out, name, arch, cls, seed, config, texts):
         print(f"  {r['name']:16s} label={r['label']:22s} p={max(r['probabilities']):.3f} max a={max(att):.2f}")
 
 
-def captioner_fixture(out):
-    config = CAPTIONER
+def captioner_fixture(out, name, cls, seed, config):
     full = {"architecture": "show-attend-tell", **config}
-    torch.manual_seed(8)
-    model = SgrvinodCaptioning(config).eval()
+    torch.manual_seed(seed)
+    model = cls(config).eval()
+    W_a, _, v = (getattr(model.attention, n) for n in cls.ATTENTION)
+    out_layer = model.output_layer()
     with torch.no_grad():
         for n, p in model.named_parameters():
             if n.endswith("weight") and not n.startswith("attention."):
                 p.mul_(2.0)
-        model.fc.weight.mul_(3.0)
-        model.attention.full_att.weight.mul_(6.0)  # peaked alpha_t
-        model.attention.encoder_att.weight.mul_(2.0)
+        out_layer.weight.mul_(3.0)
+        v.weight.mul_(6.0)  # peaked alpha_t
+        W_a.weight.mul_(2.0)
         model.f_beta.bias.add_(1.0)  # gates mostly open
-    cases = feature_cases(full, torch.Generator().manual_seed(9))
+    cases = feature_cases(full, torch.Generator().manual_seed(seed + 1))
     eos = config["eos_id"]
     for b in [x / 20 for x in range(-20, 121)]:  # EOS bias: some captions end early, some run to the limit
         with torch.no_grad():
-            model.fc.bias[eos] = b
+            out_layer.bias[eos] = b
         lens = [len(model.greedy(c["features"])["ids"]) for c in cases]
         early = [n for n in lens if n < config["max_target_length"]]
         if len(early) >= 2 and max(early) >= 3 and lens.count(config["max_target_length"]) >= 2:
             break
     else:
-        raise RuntimeError("no EOS bias gives a mix of early and full-length captions")
-    folder = os.path.join(out, "sgrvinod-captioning")
+        raise RuntimeError(f"{name}: no EOS bias gives a mix of early and full-length captions")
+    folder = os.path.join(out, name)
     path = save_project_file(folder, model, config)
-    m2 = reloaded(SgrvinodCaptioning, config, path)
+    m2 = reloaded(cls, config, path)
     refs = []
     for c in cases:
         r = model.greedy(c["features"])
         check_result(r, c["length"], full, c["name"])
-        assert m2.greedy(c["features"]) == r, f"{c['name']}: the saved file decodes differently"
+        assert m2.greedy(c["features"]) == r, f"{name} {c['name']}: the saved file decodes differently"
         refs.append({**c, **r})
-    report("sgrvinod-captioning", refs, write_reference(folder, "show-attend-tell", refs), b, full)
-    # one grid as NumPy saves it, (H, W, D) float32, for `seqattn caption --features` (test/captioner)
-    import numpy as np
-    grid = next(c for c in cases if c["name"] == "grid-7x7")
-    np.save(os.path.join(folder, "grid-7x7.npy"), np.array(grid["features"], dtype="<f4").reshape(7, 7, config["feature_size"]))
+    report(name, refs, write_reference(folder, "show-attend-tell", refs), b, full)
+    if name == "sgrvinod-captioning":
+        # one grid as NumPy saves it, (H, W, D) float32, for `seqattn caption --features` (test/captioner)
+        import numpy as np
+        grid = next(c for c in cases if c["name"] == "grid-7x7")
+        np.save(os.path.join(folder, "grid-7x7.npy"), np.array(grid["features"], dtype="<f4").reshape(7, 7, config["feature_size"]))
 
 
 def main():
@@ -180,7 +192,8 @@ def main():
     torch.set_num_threads(1)
     for name, arch, cls, seed, config, texts in CLASSIFIERS:
         classifier_fixture(os.path.abspath(args.classifiers), name, arch, cls, seed, config, texts)
-    captioner_fixture(os.path.abspath(args.captioners))
+    for name, cls, seed, config in CAPTIONERS:
+        captioner_fixture(os.path.abspath(args.captioners), name, cls, seed, config)
 
 
 if __name__ == "__main__":

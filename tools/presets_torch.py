@@ -10,6 +10,9 @@ from reading each project's model code; their state_dict() is what that project'
                          z = sigmoid(f_beta(h)) * sum_i alpha_i a_i               (gate per channel)
                          h, c = decode_step([E y; z], (h, c));  logits = fc(h)
                          h_0, c_0 = init_h(mean a), init_c(mean a)                 (no tanh)
+  AaronCCWongSAT       preset "aaronccwong-sat": AaronCCWong/Show-Attend-and-Tell, decoder.py Decoder +
+                       attention.py Attention: attention.W (encoder), attention.U (decoder), attention.v,
+                       tanh; gate per channel; h_0, c_0 with tanh; lstm (LSTMCell), deep_output (Linear(h_t)).
   SgrvinodHAN          preset "sgrvinod-han": sgrvinod/a-PyTorch-Tutorial-to-Text-Classification,
                        model.py HierarchialAttentionNetwork > SentenceAttention > WordAttention (names
                        nested two levels deep), softmax computed as exp(x - max) / sum over packed rows.
@@ -38,25 +41,38 @@ from classifiers_torch import _result  # noqa: E402
 from seqattn_torch import ShowAttendTell, _EvalMode  # noqa: E402
 
 # --------------------------------------------------------------------------------------------
-# sgrvinod-captioning
+# sgrvinod-captioning, aaronccwong-sat: captioners with a gate per channel and fc(h_t) outputs
 
 
-class _SgrvinodAttention(nn.Module):
-    def __init__(self, encoder_dim, decoder_dim, attention_dim):
+class _CaptionerAttention(nn.Module):
+    """e = v(act(W_a(a) + W_h(h))) with the project's attribute names `names` = (W_a, W_h, v)."""
+
+    def __init__(self, names, encoder_dim, decoder_dim, attention_dim, act):
         super().__init__()
-        self.encoder_att = nn.Linear(encoder_dim, attention_dim)
-        self.decoder_att = nn.Linear(decoder_dim, attention_dim)
-        self.full_att = nn.Linear(attention_dim, 1)
+        self.names, self.act = names, act
+        for name, (i, o) in zip(names, [(encoder_dim, attention_dim), (decoder_dim, attention_dim), (attention_dim, 1)]):
+            setattr(self, name, nn.Linear(i, o))
 
-    def forward(self, att1, h):
-        """att1 (B, L, A) = encoder_att(a), once per image; h (B, H) -> energies (B, L), alpha (B, L)."""
-        e = self.full_att(F.relu(att1 + self.decoder_att(h).unsqueeze(1))).squeeze(2)
+    def keys(self, a):
+        return getattr(self, self.names[0])(a)
+
+    def forward(self, keys, h):
+        """keys (B, L, A) = W_a(a), once per image; h (B, H) -> energies (B, L), alpha (B, L)."""
+        W_h, v = getattr(self, self.names[1]), getattr(self, self.names[2])
+        e = v(self.act(keys + W_h(h).unsqueeze(1))).squeeze(2)
         return e, F.softmax(e, dim=1)
 
 
-class SgrvinodCaptioning(ShowAttendTell):
-    """DecoderWithAttention's math and names (dropout off in eval); the Stepper / greedy interface of
-    seqattn_torch.ShowAttendTell (encode, step, features, greedy)."""
+class _GatedCaptioner(ShowAttendTell):
+    """A decoder of the projects below, in eval mode (dropout off), with the Stepper / greedy interface of
+    seqattn_torch.ShowAttendTell (encode, step, features, greedy):
+        h_0, c_0 = init(init_h(mean a)), init(init_c(mean a))
+        alpha = softmax(v(act(W_a a + W_h h)));  z = sigmoid(f_beta(h)) * sum_i alpha_i a_i
+        h, c = LSTMCell([E y; z], (h, c));  logits = out(h)"""
+
+    ATTENTION = ()  # (W_a, W_h, v) attribute names
+    LSTM = OUT = ""
+    act = init = staticmethod(lambda x: x)
 
     def __init__(self, config):
         nn.Module.__init__(self)
@@ -64,25 +80,40 @@ class SgrvinodCaptioning(ShowAttendTell):
         D, E, H, A = c["feature_size"], c["embedding_size"], c["hidden_size"], c["alignment_size"]
         V = len(c["target_vocab"])
         self.D, self.hard, self.deep = D, False, "none"
-        self.attention = _SgrvinodAttention(D, H, A)
+        self.attention = _CaptionerAttention(self.ATTENTION, D, H, A, self.act)
         self.embedding = nn.Embedding(V, E)
-        self.decode_step = nn.LSTMCell(E + D, H, bias=True)
+        setattr(self, self.LSTM, nn.LSTMCell(E + D, H, bias=True))
         self.init_h = nn.Linear(D, H)
         self.init_c = nn.Linear(D, H)
         self.f_beta = nn.Linear(H, D)
-        self.fc = nn.Linear(H, V)
+        setattr(self, self.OUT, nn.Linear(H, V))
 
     def encode(self, a):
         mean = a.mean(dim=1)
-        return self.attention.encoder_att(a), (self.init_h(mean), self.init_c(mean))
+        return self.attention.keys(a), (self.init(self.init_h(mean)), self.init(self.init_c(mean)))
 
-    def step(self, y_prev, state, a, att1):
+    def step(self, y_prev, state, a, keys):
         h, c = state
-        _, alpha = self.attention(att1, h)
+        _, alpha = self.attention(keys, h)
         z = (a * alpha.unsqueeze(2)).sum(dim=1)
         z = torch.sigmoid(self.f_beta(h)) * z
-        h, c = self.decode_step(torch.cat([self.embedding(y_prev), z], dim=1), (h, c))
-        return self.fc(h), (h, c), alpha, alpha
+        h, c = getattr(self, self.LSTM)(torch.cat([self.embedding(y_prev), z], dim=1), (h, c))
+        return getattr(self, self.OUT)(h), (h, c), alpha, alpha
+
+    def output_layer(self):
+        return getattr(self, self.OUT)
+
+
+class SgrvinodCaptioning(_GatedCaptioner):
+    """sgrvinod DecoderWithAttention: full_att(relu(encoder_att(a) + decoder_att(h))), h_0 = init_h(mean a) (no tanh)."""
+    ATTENTION, LSTM, OUT = ("encoder_att", "decoder_att", "full_att"), "decode_step", "fc"
+    act = staticmethod(F.relu)
+
+
+class AaronCCWongSAT(_GatedCaptioner):
+    """AaronCCWong Decoder + Attention: v(tanh(W(a) + U(h))), h_0 = tanh(init_h(mean a)), deep_output(h)."""
+    ATTENTION, LSTM, OUT = ("W", "U", "v"), "lstm", "deep_output"
+    act = init = staticmethod(torch.tanh)
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,7 +295,7 @@ class UvipenHAN(nn.Module):
             return _result(self.config, logits[0], {"words": words, "sentences": alpha[0].tolist()})
 
 
-PRESETS = {"sgrvinod-captioning": SgrvinodCaptioning, "sgrvinod-han": SgrvinodHAN, "att-blstm-relation": AttBLSTMRelation,
+PRESETS = {"sgrvinod-captioning": SgrvinodCaptioning, "aaronccwong-sat": AaronCCWongSAT, "sgrvinod-han": SgrvinodHAN, "att-blstm-relation": AttBLSTMRelation,
            "uvipen-han": UvipenHAN}
 
 

@@ -908,7 +908,7 @@ class ShowAttendTell(nn.Module):
 
 
 # captioner presets (tools/presets_torch.py) and the architecture each implies
-CAPTIONER_PRESETS = {"sgrvinod-captioning": "show-attend-tell"}
+CAPTIONER_PRESETS = {"sgrvinod-captioning": "show-attend-tell", "aaronccwong-sat": "show-attend-tell"}
 
 
 def build_model(config):

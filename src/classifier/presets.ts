@@ -52,6 +52,26 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
       target_vocab_size: dim(s('fc.weight'), 0),
     }),
   },
+  // AaronCCWong/Show-Attend-and-Tell, decoder.py Decoder + attention.py Attention
+  'aaronccwong-sat': {
+    name: 'aaronccwong-sat',
+    kind: 'captioner',
+    source: 'AaronCCWong/Show-Attend-and-Tell Decoder',
+    fields: {
+      architecture: 'show-attend-tell', attention: 'soft', attention_activation: 'tanh',
+      attention_biases: ['annotation', 'query', 'energy'], gate: 'channel', init_activation: 'tanh', deep_output: 'none',
+    },
+    names: { 'attention.W_a': 'attention.W', 'attention.W_h': 'attention.U', 'attention.w': 'attention.v', out: 'deep_output' },
+    required: ['deep_output.weight', 'attention.W.weight', 'attention.U.weight', 'attention.v.weight', 'lstm.weight_hh',
+      'init_h.weight', 'init_c.weight', 'f_beta.weight', 'embedding.weight'],
+    infer: (s) => ({
+      feature_size: dim(s('attention.W.weight'), 1),
+      embedding_size: dim(s('embedding.weight'), 1),
+      hidden_size: dim(s('lstm.weight_hh'), 1),
+      alignment_size: dim(s('attention.W.weight'), 0),
+      target_vocab_size: dim(s('deep_output.weight'), 0),
+    }),
+  },
   // sgrvinod/a-PyTorch-Tutorial-to-Text-Classification, model.py HierarchialAttentionNetwork
   'sgrvinod-han': {
     name: 'sgrvinod-han',

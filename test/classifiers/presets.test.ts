@@ -29,6 +29,7 @@ const han = fixture(join(classifierFixtures, 'sgrvinod-han'));
 const bilstm = fixture(join(classifierFixtures, 'att-blstm-relation'));
 const sat = fixture(captionerFolder);
 const uvipen = fixture(join(classifierFixtures, 'uvipen-han'));
+const aaron = fixture(join(import.meta.dirname, '..', 'fixtures', 'aaronccwong-sat'));
 
 type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
 function tensorsOf(bytes: Uint8Array): Tensors {
@@ -177,6 +178,7 @@ test('matchClassifierPresets names each fixture\'s preset and infers its sizes, 
     [han.bytes, han.config, { source_vocab_size: han.config.source_vocab.length, labels_size: han.config.labels.length }],
     [bilstm.bytes, bilstm.config, { num_layers: 1, source_vocab_size: bilstm.config.source_vocab.length, labels_size: bilstm.config.labels.length }],
     [sat.bytes, sat.config, { target_vocab_size: sat.config.target_vocab.length }],
+    [aaron.bytes, aaron.config, { target_vocab_size: aaron.config.target_vocab.length }],
     [uvipen.bytes, uvipen.config, { word_attention_size: 2 * uvipen.config.word_hidden_size, sentence_attention_size: 2 * uvipen.config.sentence_hidden_size,
       source_vocab_size: uvipen.config.source_vocab.length, labels_size: uvipen.config.labels.length }],
   ];
@@ -185,7 +187,7 @@ test('matchClassifierPresets names each fixture\'s preset and infers its sizes, 
     assert.is(found.length, 1, `${config.preset}: ${JSON.stringify(found)}`);
     const sizes = Object.fromEntries(Object.entries(config).filter(([k]) => k.endsWith('_size') && !k.startsWith('max')));
     assert.equal(found[0].config, { preset: config.preset, ...sizes, ...counts });
-    assert.is(found[0].kind, config.preset === 'sgrvinod-captioning' ? 'captioner' : 'classifier');
+    assert.is(found[0].kind, String(config.preset).endsWith('-han') || config.preset === 'att-blstm-relation' ? 'classifier' : 'captioner');
   }
   const prefixed = tensorList(sat.bytes).map((t) => ({ ...t, name: `decoder.${t.name}` }));
   const [p] = matchClassifierPresets(prefixed);
