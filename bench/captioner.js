@@ -30,7 +30,7 @@ const sgrvinod = writeSafetensors({
 });
 const models = [
   ['show-attend-tell (tanh, scalar gate)', await loadModelFrom({ weights: paper, config: { architecture: 'show-attend-tell', deep_output: 'none', ...common } })],
-  ['sgrvinod-captioning (relu, gate per channel)', await loadModelFrom({ weights: sgrvinod, config: { preset: 'sgrvinod-captioning', ...common } })],
+  ['sgrvinod-captioning (relu, gate per channel)', await loadModelFrom({ weights: sgrvinod, config: { architecture: 'sgrvinod-captioning', ...common } })],
 ];
 const features = rand(L * D, 2).map(Math.abs);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };

@@ -81,7 +81,7 @@ const SOURCE_FIELDS = ['source_vocab', 'source_tokenizer', 'lowercase', 'append_
 export function parseConfig(raw: unknown, where: string): ModelConfig {
   const fail = (msg: string): never => { throw new SeqattnError('E_CONFIG', `${where}: ${msg}`); };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('config must be a JSON object');
-  const c = expandCaptionerPreset(raw as Record<string, unknown>, where);
+  const { config: c, preset: captionerPreset } = expandCaptionerPreset(raw as Record<string, unknown>, where);
 
   const str = <T extends string>(key: string, allowed: readonly T[], dflt?: T): T => {
     const v = c[key] ?? dflt;
@@ -130,7 +130,7 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     }
   }
   const featureSize = captioner ? int('feature_size') : 0;
-  const captionerParts = captioner ? parseCaptionerParts(c, where) : null;
+  const captionerParts = captioner ? parseCaptionerParts(c, where, captionerPreset) : null;
   const sourceVocab = captioner ? [] : vocab('source_vocab');
   const targetVocab = vocab('target_vocab');
   const targetId = (key: string, dflt?: number) => {

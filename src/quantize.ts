@@ -72,7 +72,7 @@ export async function quantizeModel(source: ModelSource | Uint8Array | ArrayBuff
   const where = src.config === undefined ? `${file.fileName}: __metadata__.seqattn` : src.configName ?? 'config';
   const raw = parseJson(configText, where);
   const kind = (raw as { architecture?: unknown } | null)?.architecture;
-  const preset = classifierPreset((raw as { preset?: unknown } | null)?.preset); // classifier and captioner presets (src/classifier/presets.ts)
+  const preset = classifierPreset(kind); // classifier and captioner presets (src/classifier/presets.ts)
   const { regions } = await loadRegions({ weights: 'int8' });
   let store: WeightStore;
   try {

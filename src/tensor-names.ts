@@ -68,18 +68,19 @@ export class MappedWeightStore extends WeightStore {
 
   override has(name: string): boolean { return this.inner.has(resolveTensorName(this.map, name).name); }
 
-  override shape(name: string): readonly number[] | null {
+  override shape(name: string): number[] {
     const r = resolveTensorName(this.map, name);
-    const s = this.inner.shape(r.name);
-    return s && r.transpose ? [...s].reverse() : s;
+    if (!this.inner.has(r.name)) return this.missing(name, r.name, [], '');
+    const s = [...this.inner.shape(r.name)];
+    return r.transpose ? s.reverse() : s;
   }
 
   override float32(name: string, shape: number[], why?: string): Float32Array {
     const r = resolveTensorName(this.map, name);
     const renamed = r.name !== name ? `read as '${name}'` : '';
     const because = [why, renamed].filter(Boolean).join('; ');
+    if (!this.inner.has(r.name)) return this.missing(name, r.name, shape, because);
     const stored = this.inner.shape(r.name);
-    if (!stored) return this.missing(name, r.name, shape, because);
     if (r.transpose) {
       if (shape.length !== 2) throw new SeqattnError('E_CONFIG', `tensor '${r.name}': "transpose" applies to matrices, '${name}' has shape ${fmt(shape)}`);
       const [rows, cols] = shape;

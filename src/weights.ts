@@ -27,10 +27,14 @@ export class WeightStore {
 
   has(name: string): boolean { return this.locate(name) !== null; }
 
-  /** The stored shape of tensor `name`, or null when no file has it. */
-  shape(name: string): readonly number[] | null {
+  /** The shape of tensor `name` (E_TENSOR_MISSING if absent); does not count as a read. */
+  shape(name: string): number[] {
     const hit = this.locate(name);
-    return hit ? hit.file.info(hit.local).shape : null;
+    if (!hit) {
+      this.float32(name, []); // throws the file's E_TENSOR_MISSING, with its suggestions
+      throw new SeqattnError('E_TENSOR_MISSING', `tensor '${name}' is missing`);
+    }
+    return hit.file.info(hit.local).shape;
   }
 
   /** The tensor `name` as f32, checked against `shape` (`why` explains the expected shape). */

@@ -2,10 +2,10 @@
 
     /usr/bin/python3 tools/make_preset_fixtures.py [--classifiers test/classifiers/fixtures] [--captioners test/fixtures]
 
-For each preset of src/classifier/presets.ts, a small random-weight module of tools/presets_torch.py
+For each preset of src/classifier/presets.ts, a small random-weight module of tools/classifier_presets_torch.py
 (the project's math and state_dict names; torch.manual_seed, so reruns are identical) saved as the
 project's code would save it (`save_file(model.state_dict(), "model.safetensors")`, no seqattn
-metadata) with a config.json holding only the preset, sizes, vocabularies and special ids:
+metadata) with a config.json holding only the preset (as "architecture"), sizes, vocabularies and special ids:
   <classifiers>/sgrvinod-han/         HAN with names two levels deep, word tokenizer
   <classifiers>/uvipen-han/           HAN with raw x @ W parameters, word state carried across sentences,
                                       tanh sentence scores, padded documents, float64 embeddings
@@ -29,23 +29,23 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_classifier_fixtures import RELATION_WORDS, RELATIONS, REVIEW_WORDS, SPECIALS, cases_for, check  # noqa: E402
 from make_fixtures import check_result, feature_cases, report, write_reference  # noqa: E402
-from presets_torch import AaronCCWongSAT, AttBLSTMRelation, SgrvinodCaptioning, SgrvinodHAN, UvipenHAN  # noqa: E402
+from classifier_presets_torch import AaronCCWongSAT, AttBLSTMRelation, SgrvinodCaptioning, SgrvinodHAN, UvipenHAN  # noqa: E402
 from safetensors_io import load_file, save_file  # noqa: E402
 
 CLASSIFIERS = [
     ("sgrvinod-han", "han", SgrvinodHAN, 6, {
-        "preset": "sgrvinod-han", "embedding_size": 10, "word_hidden_size": 8, "sentence_hidden_size": 9,
+        "architecture": "sgrvinod-han", "embedding_size": 10, "word_hidden_size": 8, "sentence_hidden_size": 9,
         "word_attention_size": 12, "sentence_attention_size": 14,
         "source_vocab": SPECIALS + REVIEW_WORDS, "labels": ["1", "2", "3", "4", "5"], "source_tokenizer": "word",
         "lowercase": True, "source_unk_id": 1, "max_sentence_length": 40, "max_sentences": 12,
     }, ["The food was great . The service was slow !\nwould come again", ["i love this place .", "pizza and staff friendly ."]]),
     ("uvipen-han", "han", UvipenHAN, 11, {
-        "preset": "uvipen-han", "embedding_size": 10, "word_hidden_size": 7, "sentence_hidden_size": 6,
+        "architecture": "uvipen-han", "embedding_size": 10, "word_hidden_size": 7, "sentence_hidden_size": 6,
         "source_vocab": ["<unk>"] + REVIEW_WORDS, "labels": ["1", "2", "3"], "source_tokenizer": "word",
         "max_sentence_length": 30, "max_sentences": 12,
     }, ["The food was great . The service was slow !\nwould come again", ["i love this place .", "pizza and staff friendly ."]]),
     ("att-blstm-relation", "attention-bilstm", AttBLSTMRelation, 7, {
-        "preset": "att-blstm-relation", "embedding_size": 12, "hidden_size": 10,
+        "architecture": "att-blstm-relation", "embedding_size": 12, "hidden_size": 10,
         "source_vocab": SPECIALS + RELATION_WORDS, "labels": RELATIONS, "source_tokenizer": "word",
         "lowercase": True, "source_unk_id": 1, "max_length": 64,
     }, ["The burst has been caused by water hammer pressure .", "the company fabricates plastic chairs"]),
@@ -55,14 +55,14 @@ CAPTION_WORDS = "a man woman dog riding on the beach wave with frisbee two peopl
 CAPTIONERS = [
     # sgrvinod's word_map: <pad> 0, the words, then <unk>, <start>, <end>
     ("sgrvinod-captioning", SgrvinodCaptioning, 8, {
-        "preset": "sgrvinod-captioning", "feature_size": 12, "embedding_size": 10, "hidden_size": 24, "alignment_size": 16,
+        "architecture": "sgrvinod-captioning", "feature_size": 12, "embedding_size": 10, "hidden_size": 24, "alignment_size": 16,
         "target_vocab": ["<pad>"] + CAPTION_WORDS + ["<unk>", "<start>", "<end>"],
         "sos_id": len(CAPTION_WORDS) + 2, "eos_id": len(CAPTION_WORDS) + 3,
         "max_source_length": 196, "max_target_length": 16,
     }),
     # AaronCCWong's word_dict: <start> 0, <eos> 1, <unk> 2, <pad> 3, then the words (E = H = A there: 512)
     ("aaronccwong-sat", AaronCCWongSAT, 12, {
-        "preset": "aaronccwong-sat", "feature_size": 14, "embedding_size": 16, "hidden_size": 16, "alignment_size": 16,
+        "architecture": "aaronccwong-sat", "feature_size": 14, "embedding_size": 16, "hidden_size": 16, "alignment_size": 16,
         "target_vocab": ["<start>", "<eos>", "<unk>", "<pad>"] + CAPTION_WORDS, "sos_id": 0, "eos_id": 1,
         "max_source_length": 196, "max_target_length": 16,
     }),
@@ -93,7 +93,7 @@ PRESET_FIELDS = {"uvipen-han": {"lowercase": True, "source_unk_id": 0}}
 
 def padded(config, ids):
     """uvipen-han reads documents padded to max_sentences x max_sentence_length with 0 (so does seqattn's result)."""
-    if config["preset"] != "uvipen-han":
+    if config["architecture"] != "uvipen-han":
         return ids
     T, L = config["max_sentence_length"], config["max_sentences"]
     return [s + [0] * (T - len(s)) for s in ids] + [[0] * T for _ in range(L - len(ids))]
@@ -102,7 +102,7 @@ def padded(config, ids):
 def classifier_fixture(out, name, arch, cls, seed, config, texts):
     torch.manual_seed(seed)
     model = cls(config).eval()
-    full = {"architecture": arch, **PRESET_FIELDS.get(name, {}), **config}  # the helpers read "architecture" and the tokenizer's fields
+    full = {**config, **PRESET_FIELDS.get(name, {}), "architecture": arch}  # the helpers read the architecture and the tokenizer's fields
     with torch.no_grad():  # peaked attention, labels that differ between cases
         for n, p in model.named_parameters():
             if "context_vector" in n or n == "att_weight":
@@ -122,7 +122,7 @@ def classifier_fixture(out, name, arch, cls, seed, config, texts):
         if arch == "attention-bilstm":
             model.att_weight.div_(3.0)  # randn, not the uniform of nn.Linear: x6 would saturate the softmax
     cases = cases_for(full, torch.Generator().manual_seed(seed + 1), texts)
-    if config["preset"] == "uvipen-han":  # source_ids: what the model reads; given_ids: what the caller passes
+    if config["architecture"] == "uvipen-han":  # source_ids: what the model reads; given_ids: what the caller passes
         cases = [{**c, "given_ids": c["source_ids"], "source_ids": padded(config, c["source_ids"])} for c in cases]
     folder = os.path.join(out, name)
     path = save_project_file(folder, model, config)
@@ -142,7 +142,7 @@ def classifier_fixture(out, name, arch, cls, seed, config, texts):
 
 
 def captioner_fixture(out, name, cls, seed, config):
-    full = {"architecture": "show-attend-tell", **config}
+    full = {**config, "architecture": "show-attend-tell"}
     torch.manual_seed(seed)
     model = cls(config).eval()
     W_a, _, v = (getattr(model.attention, n) for n in cls.ATTENTION)

@@ -907,14 +907,14 @@ class ShowAttendTell(nn.Module):
 # Building, saving, loading
 
 
-# captioner presets (tools/presets_torch.py) and the architecture each implies
-CAPTIONER_PRESETS = {"sgrvinod-captioning": "show-attend-tell", "aaronccwong-sat": "show-attend-tell"}
+# the captioner presets (src/classifier/presets.ts), whose modules are in tools/classifier_presets_torch.py
+CAPTIONER_PRESETS = ("sgrvinod-captioning", "aaronccwong-sat")
 
 
 def build_model(config):
     """nn.Module for config["architecture"] ("cho" | "sutskever" | "pytorch-tutorial" | "bahdanau" | "luong" | "show-attend-tell")."""
-    if config.get("preset") in CAPTIONER_PRESETS:  # tools/presets_torch.py: a project's own names
-        from presets_torch import build_preset
+    if config["architecture"] in CAPTIONER_PRESETS:  # tools/classifier_presets_torch.py: a project's own names and math
+        from classifier_presets_torch import build_preset
         return build_preset(config)
     arch = config["architecture"]
     if arch == "cho":
@@ -979,8 +979,6 @@ def load_model(path):
         prefix = config.get("tensor_prefix", "")
         if prefix:
             state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
-    if config.get("preset") in CAPTIONER_PRESETS:
-        config = {"architecture": CAPTIONER_PRESETS[config["preset"]], **config}
     model = build_model(config)
     model.load_state_dict(state, strict=True)
     model.eval()

@@ -7,10 +7,11 @@
  *                                                                 paper) or per channel (f_β: H -> D)
  *   h_0, c_0 = act(f_init,h(mean_i a_i)), act(f_init,c(...))     act: tanh (sec. 3.1.2) or none
  *
- * plus a preset (src/classifier/presets.ts) that sets these and the tensor names of one project.
+ * A captioner preset (src/classifier/presets.ts), named as the config's "architecture", sets these
+ * and the tensor names of one project.
  */
 import { SeqattnError } from '../errors.js';
-import { CLASSIFIER_PRESETS, classifierPreset } from '../classifier/presets.js';
+import { CLASSIFIER_PRESETS, classifierPreset, type Preset } from '../classifier/presets.js';
 import { checkTensorNameMap, type TensorNameMap } from '../tensor-names.js';
 
 /** Which additive-attention layers have a bias: W_a (annotation, b in eq. (4)), W_h (query), w (energy). */
@@ -24,7 +25,7 @@ export interface CaptionerParts {
   gate: 'none' | 'scalar' | 'channel';
   /** h_0, c_0 = tanh(f_init(mean a)) (the paper) or f_init(mean a). */
   initActivation: 'tanh' | 'none';
-  /** The preset the config named, or null. */
+  /** The preset the config's "architecture" named (src/classifier/presets.ts), or null. */
   preset: string | null;
   /** seqattn's tensor names -> the file's: the preset's map, then the config's "tensor_names". */
   tensorNames: TensorNameMap;
@@ -36,21 +37,20 @@ export const CAPTIONER_FIELDS = ['feature_size', 'gate', 'attention_activation',
 const BIASES = ['annotation', 'query', 'energy'] as const;
 
 /**
- * A config naming a captioner preset, with the preset's fields filled in (the config's own win);
- * any other config as it is.
+ * A config whose "architecture" names a captioner preset, as show-attend-tell with the preset's
+ * fields filled in (the config's own win), and the preset; any other config as it is.
  */
-export function expandCaptionerPreset(raw: Record<string, unknown>, where: string): Record<string, unknown> {
-  const preset = classifierPreset(raw.preset);
-  if (!preset) return raw;
-  if (preset.kind !== 'captioner') throw new SeqattnError('E_CONFIG', `${where}: "preset" ${JSON.stringify(preset.name)} is a classifier: load it with loadClassifier`);
-  if (raw.architecture !== undefined && raw.architecture !== preset.fields.architecture) {
-    throw new SeqattnError('E_CONFIG', `${where}: "architecture" is ${JSON.stringify(raw.architecture)}, but preset "${preset.name}" is ${JSON.stringify(preset.fields.architecture)}`);
+export function expandCaptionerPreset(raw: Record<string, unknown>, where: string): { config: Record<string, unknown>; preset: Preset | null } {
+  const preset = classifierPreset(raw.architecture);
+  if (!preset) return { config: raw, preset: null };
+  if (preset.kind !== 'captioner') {
+    throw new SeqattnError('E_CONFIG', `${where}: "architecture" ${JSON.stringify(preset.name)} is a classifier preset: load it with loadClassifier`);
   }
-  return { ...preset.fields, ...raw };
+  return { config: { ...preset.fields, ...raw, architecture: preset.fields.architecture }, preset };
 }
 
 /** The captioner's parts from a config (preset already expanded); `fail` throws E_CONFIG naming the field. */
-export function parseCaptionerParts(c: Record<string, unknown>, where: string): CaptionerParts {
+export function parseCaptionerParts(c: Record<string, unknown>, where: string, preset: Preset | null): CaptionerParts {
   const fail = (msg: string): never => { throw new SeqattnError('E_CONFIG', `${where}: ${msg}`); };
   const oneOf = <T extends string>(key: string, allowed: readonly T[], dflt: T): T => {
     const v = c[key] ?? dflt;
@@ -67,7 +67,6 @@ export function parseCaptionerParts(c: Record<string, unknown>, where: string): 
     fail(`"attention_biases" is ${JSON.stringify(b)}, expected a list of ${BIASES.map((x) => `"${x}"`).join(', ')}`);
   }
   const list = b as string[];
-  const preset = classifierPreset(c.preset);
   return {
     attentionActivation: oneOf('attention_activation', ['tanh', 'relu'] as const, 'tanh'),
     attentionBiases: { annotation: list.includes('annotation'), query: list.includes('query'), energy: list.includes('energy') },

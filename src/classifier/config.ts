@@ -55,7 +55,7 @@ export interface ClassifierConfig {
   /** han: most sentences of a document (1 for attention-bilstm). */
   maxSentences: number;
   tensorPrefix: string;
-  /** The preset the config named (src/classifier/presets.ts), or null. */
+  /** The preset the config's "architecture" named (src/classifier/presets.ts), or null. */
   preset: string | null;
   /** seqattn's tensor names -> the file's: the preset's map, then the config's "tensor_names". */
   tensorNames: TensorNameMap;
@@ -127,19 +127,19 @@ class Fields {
 export function parseClassifierConfig(raw: unknown, where: string): ClassifierConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SeqattnError('E_CONFIG', `${where}: config must be a JSON object`);
   const given = raw as Record<string, unknown>;
-  const preset = given.preset === undefined ? undefined : classifierPreset(given.preset);
-  if (given.preset !== undefined && preset?.kind !== 'classifier') {
-    const names = Object.values(CLASSIFIER_PRESETS).filter((p) => p.kind === 'classifier').map((p) => `"${p.name}"`).join(', ');
-    throw new SeqattnError('E_CONFIG', `${where}: "preset" is ${JSON.stringify(given.preset)}, ${preset ? 'a captioner preset: load it with loadModel' : 'not a classifier preset'} (classifier presets: ${names})`);
+  // "architecture" may name a preset (src/classifier/presets.ts): its fields are defaults, the config's own win
+  const preset = classifierPreset(given.architecture) ?? null;
+  if (preset?.kind === 'captioner') {
+    throw new SeqattnError('E_CONFIG', `${where}: "architecture" ${JSON.stringify(preset.name)} is a captioner preset: load it with loadModel`);
   }
-  if (preset && given.architecture !== undefined && given.architecture !== preset.fields.architecture) {
-    throw new SeqattnError('E_CONFIG', `${where}: "architecture" is ${JSON.stringify(given.architecture)}, but preset "${preset.name}" is ${JSON.stringify(preset.fields.architecture)}`);
-  }
-  // the preset's fields are defaults: the config's own win
-  const c: Record<string, unknown> = preset ? { ...preset.fields, ...given } : given;
+  const c: Record<string, unknown> = preset ? { ...preset.fields, ...given, architecture: preset.fields.architecture } : given;
   const f = new Fields(c, where);
   if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture) && 'target_vocab' in c) {
     f.fail(`"architecture" is ${JSON.stringify(c.architecture)}, a seq2seq model (it has "target_vocab"): load it with loadModel, not loadClassifier`);
+  }
+  if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture)) {
+    const presets = Object.values(CLASSIFIER_PRESETS).filter((p) => p.kind === 'classifier').map((p) => `"${p.name}"`).join(', ');
+    f.fail(`"architecture" is ${JSON.stringify(c.architecture)}, expected one of "attention-bilstm", "han" or a preset: ${presets}`);
   }
   const architecture = f.oneOf('architecture', ARCHITECTURES);
   const other = architecture === 'han' ? 'attention-bilstm' : 'han';

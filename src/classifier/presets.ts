@@ -21,11 +21,18 @@ export interface Preset {
   readonly names: TensorNameMap;
   /** Tensor names (the project's) every file of this preset has; the first locates a common prefix. */
   readonly required: readonly string[];
-  /** Config fields from the tensors' shapes, by the project's names (prefix removed). */
-  infer(shape: (name: string) => readonly number[] | undefined, names: readonly string[]): Record<string, number>;
+  /** Config fields from the tensors' shapes, by the project's names (prefix removed); vocabularies as "N symbols". */
+  infer(shape: (name: string) => readonly number[] | undefined, names: readonly string[]): Record<string, unknown>;
+  /** What the config still needs that the file cannot say. */
+  readonly notes: readonly string[];
 }
 
 const dim = (s: readonly number[] | undefined, i: number): number => (s ? s[i] ?? 0 : 0);
+const symbols = (s: readonly number[] | undefined) => `${dim(s, 0)} symbols`;
+const labels = (s: readonly number[] | undefined) => `${dim(s, 0)} names`;
+const CAPTIONER_NOTES = ['target_vocab, sos_id, eos_id: the project\'s word map, ids 0..V-1 in order',
+  'max_source_length: at least the grid\'s L (196 for 14 x 14; default 128)'];
+const CLASSIFIER_NOTES = ['source_vocab (ids 0..V-1 in order), labels, source_unk_id: the project\'s word map and classes'];
 
 /** Every classifier and captioner preset, by name. */
 export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
@@ -49,8 +56,9 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
       embedding_size: dim(s('embedding.weight'), 1),
       hidden_size: dim(s('decode_step.weight_hh'), 1),
       alignment_size: dim(s('attention.encoder_att.weight'), 0),
-      target_vocab_size: dim(s('fc.weight'), 0),
+      target_vocab: symbols(s('fc.weight')),
     }),
+    notes: CAPTIONER_NOTES,
   },
   // AaronCCWong/Show-Attend-and-Tell, decoder.py Decoder + attention.py Attention
   'aaronccwong-sat': {
@@ -69,8 +77,9 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
       embedding_size: dim(s('embedding.weight'), 1),
       hidden_size: dim(s('lstm.weight_hh'), 1),
       alignment_size: dim(s('attention.W.weight'), 0),
-      target_vocab_size: dim(s('deep_output.weight'), 0),
+      target_vocab: symbols(s('deep_output.weight')),
     }),
+    notes: CAPTIONER_NOTES,
   },
   // sgrvinod/a-PyTorch-Tutorial-to-Text-Classification, model.py HierarchialAttentionNetwork
   'sgrvinod-han': {
@@ -97,9 +106,10 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
       sentence_hidden_size: dim(s('sentence_attention.sentence_rnn.weight_hh_l0'), 1),
       word_attention_size: dim(s('sentence_attention.word_attention.word_attention.weight'), 0),
       sentence_attention_size: dim(s('sentence_attention.sentence_attention.weight'), 0),
-      source_vocab_size: dim(s('sentence_attention.word_attention.embeddings.weight'), 0),
-      labels_size: dim(s('fc.weight'), 0),
+      source_vocab: symbols(s('sentence_attention.word_attention.embeddings.weight')),
+      labels: labels(s('fc.weight')),
     }),
+    notes: [...CLASSIFIER_NOTES, 'max_sentence_length, max_sentences: their word_limit and sentence_limit (defaults 64, 32)'],
   },
   // uvipen/Hierarchical-attention-networks-pytorch, src/hierarchical_att_model.py HierAttNet (+ WordAttNet, SentAttNet)
   'uvipen-han': {
@@ -129,9 +139,10 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
       sentence_hidden_size: dim(s('sent_att_net.gru.weight_hh_l0'), 1),
       word_attention_size: dim(s('word_att_net.word_weight'), 1),
       sentence_attention_size: dim(s('sent_att_net.sent_weight'), 1),
-      source_vocab_size: dim(s('word_att_net.lookup.weight'), 0),
-      labels_size: dim(s('sent_att_net.fc.weight'), 0),
+      source_vocab: symbols(s('word_att_net.lookup.weight')),
+      labels: labels(s('sent_att_net.fc.weight')),
     }),
+    notes: ['source_vocab: "<unk>" then the GloVe words in file order; labels: the classes', 'max_sentence_length, max_sentences: the model\'s max_word_length, max_sent_length (inputs are padded to them)'],
   },
   // onehaitao/Att-BLSTM-relation-extraction, model.py Att_BLSTM
   'att-blstm-relation': {
@@ -145,9 +156,10 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
       embedding_size: dim(s('word_embedding.weight'), 1),
       hidden_size: dim(s('lstm.weight_hh_l0'), 1),
       num_layers: names.filter((n) => /^lstm\.weight_hh_l\d+$/.test(n)).length,
-      source_vocab_size: dim(s('word_embedding.weight'), 0),
-      labels_size: dim(s('dense.weight'), 0),
+      source_vocab: symbols(s('word_embedding.weight')),
+      labels: labels(s('dense.weight')),
     }),
+    notes: [...CLASSIFIER_NOTES, 'max_length: their max_len (default 128)'],
   },
 };
 
@@ -159,19 +171,23 @@ export function classifierPreset(name: unknown): Preset | undefined {
 /** A tensor as `seqattn inspect` lists it. */
 export interface TensorDescription { name: string; dtype: string; shape: number[] }
 
-/** A preset a file could be, with the config fields its tensors fix. */
+/** A preset a file could be, with the config fields its tensors fix (the shape of `seqattn inspect`'s matches). */
 export interface PresetCandidate {
+  /** The preset's name, which is the config's "architecture". */
   name: string;
+  architecture: string;
   kind: 'classifier' | 'captioner';
-  /** Config fields inferred from shapes (sizes, layers; `*_vocab_size` and `labels_size` say how long the lists must be). */
-  config: Record<string, unknown>;
+  /** Config fields inferred from names and shapes (sizes, layers; vocabularies as "N symbols"); tensor_prefix for a wrapped state_dict. */
+  fields: Record<string, unknown>;
+  /** What the config still needs that the file cannot say. */
+  notes: string[];
 }
 
 /**
  * The classifier and captioner presets whose tensors a file has: every required name present,
  * under one common prefix (e.g. `decoder.` when the module was saved inside a wrapper; set as
  * `tensor_prefix`), with the config fields the shapes fix.
- * @example matchClassifierPresets(file.tensorNames.map(...)) // [{ name: 'sgrvinod-han', kind: 'classifier', config: {...} }]
+ * @example matchClassifierPresets(tensors) // [{ name: 'sgrvinod-han', architecture: 'sgrvinod-han', kind: 'classifier', fields: {...}, notes: [...] }]
  */
 export function matchClassifierPresets(tensors: readonly TensorDescription[]): PresetCandidate[] {
   const byName = new Map(tensors.map((t) => [t.name, t]));
@@ -183,9 +199,9 @@ export function matchClassifierPresets(tensors: readonly TensorDescription[]): P
     for (const prefix of prefixes) {
       if (!p.required.every((r) => byName.has(prefix + r))) continue;
       const local = tensors.filter((t) => t.name.startsWith(prefix)).map((t) => t.name.slice(prefix.length));
-      const config: Record<string, unknown> = { preset: p.name, ...p.infer((n) => byName.get(prefix + n)?.shape, local) };
-      if (prefix) config.tensor_prefix = prefix;
-      out.push({ name: p.name, kind: p.kind, config });
+      const fields: Record<string, unknown> = p.infer((n) => byName.get(prefix + n)?.shape, local);
+      if (prefix) fields.tensor_prefix = prefix;
+      out.push({ name: p.name, architecture: p.name, kind: p.kind, fields, notes: [...p.notes] });
     }
   }
   return out;

@@ -300,5 +300,5 @@ PRESETS = {"sgrvinod-captioning": SgrvinodCaptioning, "aaronccwong-sat": AaronCC
 
 
 def build_preset(config):
-    """The module of config["preset"]."""
-    return PRESETS[config["preset"]](config)
+    """The module of the preset config["architecture"] names."""
+    return PRESETS[config["architecture"]](config)
