@@ -70,7 +70,7 @@ export class MappedWeightStore extends WeightStore {
 
   override shape(name: string): number[] {
     const r = resolveTensorName(this.map, name);
-    if (!this.inner.has(r.name)) return this.missing(name, r.name, [], '');
+    if (!this.inner.has(r.name)) return this.mappedMissing(name, r.name, [], '');
     const s = [...this.inner.shape(r.name)];
     return r.transpose ? s.reverse() : s;
   }
@@ -79,7 +79,7 @@ export class MappedWeightStore extends WeightStore {
     const r = resolveTensorName(this.map, name);
     const renamed = r.name !== name ? `read as '${name}'` : '';
     const because = [why, renamed].filter(Boolean).join('; ');
-    if (!this.inner.has(r.name)) return this.missing(name, r.name, shape, because);
+    if (!this.inner.has(r.name)) return this.mappedMissing(name, r.name, shape, because);
     const stored = this.inner.shape(r.name);
     if (r.transpose) {
       if (shape.length !== 2) throw new SeqattnError('E_CONFIG', `tensor '${r.name}': "transpose" applies to matrices, '${name}' has shape ${fmt(shape)}`);
@@ -93,7 +93,7 @@ export class MappedWeightStore extends WeightStore {
   }
 
   /** The file's E_TENSOR_MISSING (with its suggestions), saying which of seqattn's names the map sent there. */
-  private missing(name: string, file: string, shape: number[], why: string): never {
+  private mappedMissing(name: string, file: string, shape: number[], why: string): never {
     try {
       this.inner.float32(file, shape, why || undefined);
     } catch (e) {
