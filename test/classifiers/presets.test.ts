@@ -101,6 +101,21 @@ test('att-blstm-relation: att_weight (1, H, 1) is read as w (1, H); a (H, 1, 2) 
   await throwsCode(() => loadClassifierFrom({ weights: writeSafetensors(t), config: bilstm.config }), 'E_TENSOR_SHAPE', "'att_weight'", `[${H / 2}, 1, 2]`);
 });
 
+test('pad_to_max_lengths on attention-bilstm: the input padded to max_length with the pad id, read as words', async () => {
+  const config = { ...bilstm.config, max_length: 8, pad_to_max_lengths: true, source_pad_id: 0 };
+  const clf = await loadClassifierFrom({ weights: bilstm.bytes, config });
+  const r = clf.classify([5, 6, 7]);
+  if (r.architecture !== 'attention-bilstm') throw new Error('an attention-bilstm result');
+  assert.equal(r.ids, [5, 6, 7, 0, 0, 0, 0, 0]);
+  assert.is(r.attention.length, 8);
+  assert.ok(r.attention[7] > 0, 'the pads take attention (the model reads them)');
+  const plain = await loadClassifierFrom({ weights: bilstm.bytes, config: { ...config, pad_to_max_lengths: false } });
+  assert.equal(Array.from(r.probabilities), Array.from(plain.classify([5, 6, 7, 0, 0, 0, 0, 0]).probabilities), 'the same as passing the pads');
+  await throwsCode(() => clf.classify([1, 2, 3, 4, 5, 6, 7, 8, 9]), 'E_INPUT_LENGTH', 'max_length 8');
+  clf.dispose();
+  plain.dispose();
+});
+
 test('preset errors: unknown, a captioner preset for loadClassifier, a classifier preset for loadModel', async () => {
   await throwsCode(() => loadClassifierFrom({ weights: han.bytes, config: { ...han.config, architecture: 'sgrvinod-hna' } }), 'E_CONFIG', '"sgrvinod-hna"', '"han"', '"sgrvinod-han"', '"att-blstm-relation"', '"uvipen-han"');
   await throwsCode(() => loadClassifierFrom({ weights: sat.bytes, config: sat.config }), 'E_CONFIG', 'captioner preset', 'loadModel');
