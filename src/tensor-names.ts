@@ -42,7 +42,7 @@ export function checkTensorNameMap(raw: unknown, where: string): TensorNameMap {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SeqattnError('E_CONFIG', `${where}: "tensor_names" must be an object mapping seqattn's names to the file's`);
   }
-  const out: Record<string, TensorNameTarget> = {};
+  const out: Record<string, TensorNameTarget> = Object.create(null); // a key named '__proto__' stays a key
   for (const [k, v] of Object.entries(raw)) {
     const ok = typeof v === 'string' || (v !== null && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string'
       && ['undefined', 'boolean'].includes(typeof (v as { transpose?: unknown }).transpose));

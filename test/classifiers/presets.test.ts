@@ -12,7 +12,7 @@ import { matchClassifierPresets } from '../../src/classifier/presets.js';
 import { loadModelFrom } from '../../src/load.js';
 import { quantizeModel } from '../../src/quantize.js';
 import { readSafetensors, writeSafetensors } from '../../src/safetensors.js';
-import { resolveTensorName } from '../../src/tensor-names.js';
+import { checkTensorNameMap, resolveTensorName } from '../../src/tensor-names.js';
 import { throwsCode } from '../models/helpers.js';
 
 const classifierFixtures = join(import.meta.dirname, 'fixtures');
@@ -54,6 +54,13 @@ test('resolveTensorName: an exact tensor first, else the longest module path by 
   assert.equal(resolveTensorName(map, 'attention.W_a.bias'), { name: 'attention.W_a.bias', transpose: false });
   assert.equal(resolveTensorName(map, 'lstmx.weight'), { name: 'lstmx.weight', transpose: false }, 'not a segment of lstm');
   assert.equal(resolveTensorName(map, 'ab.c'), { name: 'ab.c', transpose: false });
+  assert.equal(resolveTensorName(map, 'toString'), { name: 'toString', transpose: false }, 'no inherited keys');
+  const odd = checkTensorNameMap(JSON.parse('{"__proto__": "x", "w": {"name": "v", "transpose": true}}'), 'config');
+  assert.equal(resolveTensorName(odd, '__proto__'), { name: 'x', transpose: false });
+  assert.equal(resolveTensorName({ ...odd }, 'w'), { name: 'v', transpose: true });
+  for (const bad of [[], 'x', { a: 1 }, { a: { name: 'v', transpose: 'yes' } }, { a: { transpose: true } }]) {
+    assert.throws(() => checkTensorNameMap(bad, 'config'), /tensor_names/);
+  }
 });
 
 test('sgrvinod-han: the nested names need the preset; without it the error suggests the nested name', async () => {
