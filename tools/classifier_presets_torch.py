@@ -129,10 +129,10 @@ def _packed_softmax(scores, batch_sizes):
 
 
 class _WordAttention(nn.Module):
-    def __init__(self, vocab_size, emb_size, word_rnn_size, word_att_size):
+    def __init__(self, vocab_size, emb_size, word_rnn_size, word_rnn_layers, word_att_size):
         super().__init__()
         self.embeddings = nn.Embedding(vocab_size, emb_size)
-        self.word_rnn = nn.GRU(emb_size, word_rnn_size, num_layers=1, bidirectional=True, batch_first=True)
+        self.word_rnn = nn.GRU(emb_size, word_rnn_size, num_layers=word_rnn_layers, bidirectional=True, batch_first=True)
         self.word_attention = nn.Linear(2 * word_rnn_size, word_att_size)
         self.word_context_vector = nn.Linear(word_att_size, 1, bias=False)
 
@@ -147,10 +147,11 @@ class _WordAttention(nn.Module):
 
 
 class _SentenceAttention(nn.Module):
-    def __init__(self, vocab_size, emb_size, word_rnn_size, sentence_rnn_size, word_att_size, sentence_att_size):
+    def __init__(self, vocab_size, emb_size, word_rnn_size, sentence_rnn_size, word_rnn_layers, sentence_rnn_layers, word_att_size,
+                 sentence_att_size):
         super().__init__()
-        self.word_attention = _WordAttention(vocab_size, emb_size, word_rnn_size, word_att_size)
-        self.sentence_rnn = nn.GRU(2 * word_rnn_size, sentence_rnn_size, num_layers=1, bidirectional=True, batch_first=True)
+        self.word_attention = _WordAttention(vocab_size, emb_size, word_rnn_size, word_rnn_layers, word_att_size)
+        self.sentence_rnn = nn.GRU(2 * word_rnn_size, sentence_rnn_size, num_layers=sentence_rnn_layers, bidirectional=True, batch_first=True)
         self.sentence_attention = nn.Linear(2 * sentence_rnn_size, sentence_att_size)
         self.sentence_context_vector = nn.Linear(sentence_att_size, 1, bias=False)
 
@@ -163,7 +164,8 @@ class SgrvinodHAN(nn.Module):
         super().__init__()
         c = self.config = config
         self.sentence_attention = _SentenceAttention(len(c["source_vocab"]), c["embedding_size"], c["word_hidden_size"],
-                                                     c["sentence_hidden_size"], c["word_attention_size"], c["sentence_attention_size"])
+                                                     c["sentence_hidden_size"], c.get("word_num_layers", 1), c.get("sentence_num_layers", 1),
+                                                     c["word_attention_size"], c["sentence_attention_size"])
         self.fc = nn.Linear(2 * c["sentence_hidden_size"], len(c["labels"]))
 
     def classify(self, document):

@@ -6,7 +6,7 @@ For each preset of src/classifier/presets.ts, a small random-weight module of to
 (the project's math and state_dict names; torch.manual_seed, so reruns are identical) saved as the
 project's code would save it (`save_file(model.state_dict(), "model.safetensors")`, no seqattn
 metadata) with a config.json holding only the preset (as "architecture"), sizes, vocabularies and special ids:
-  <classifiers>/sgrvinod-han/         HAN with names two levels deep, word tokenizer
+  <classifiers>/sgrvinod-han/         HAN with names two levels deep, 2-layer word and sentence GRUs, word tokenizer
   <classifiers>/uvipen-han/           HAN with raw x @ W parameters, word state carried across sentences,
                                       tanh sentence scores, padded documents, float64 embeddings
   <classifiers>/att-blstm-relation/   Att-BLSTM, att_weight (1, H, 1), inputs padded to max_len
@@ -35,7 +35,7 @@ from safetensors_io import load_file, save_file  # noqa: E402
 CLASSIFIERS = [
     ("sgrvinod-han", "han", SgrvinodHAN, 6, {
         "architecture": "sgrvinod-han", "embedding_size": 10, "word_hidden_size": 8, "sentence_hidden_size": 9,
-        "word_attention_size": 12, "sentence_attention_size": 14,
+        "word_attention_size": 12, "sentence_attention_size": 14, "word_num_layers": 2, "sentence_num_layers": 2,
         "source_vocab": SPECIALS + REVIEW_WORDS, "labels": ["1", "2", "3", "4", "5"], "source_tokenizer": "word",
         "lowercase": True, "source_unk_id": 1, "max_sentence_length": 40, "max_sentences": 12,
     }, ["The food was great . The service was slow !\nwould come again", ["i love this place .", "pizza and staff friendly ."]]),

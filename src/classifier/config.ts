@@ -32,6 +32,9 @@ export interface ClassifierConfig {
   sentenceAttentionSize: number;
   /** han: the convention of both GRUs. */
   gruConvention: GruConvention;
+  /** han: stacked layers of the word GRU and of the sentence GRU (nn.GRU num_layers; the paper: 1). */
+  wordNumLayers: number;
+  sentenceNumLayers: number;
   /** han: each sentence's word GRU starts from 0 ('reset', the paper) or from the previous sentence's final states ('carry'). */
   wordState: 'reset' | 'carry';
   /** han: the word / sentence scores before the softmax: u^T u_c ('none', the paper) or tanh(u^T u_c). */
@@ -66,7 +69,8 @@ const ARCHITECTURES: readonly ClassifierArchitecture[] = ['attention-bilstm', 'h
 const ONLY: Record<ClassifierArchitecture, readonly string[]> = {
   'attention-bilstm': ['merge', 'num_layers', 'max_length'],
   han: ['word_hidden_size', 'sentence_hidden_size', 'word_attention_size', 'sentence_attention_size', 'gru_convention',
-    'max_sentence_length', 'max_sentences', 'word_state', 'word_score_activation', 'sentence_score_activation'],
+    'max_sentence_length', 'max_sentences', 'word_state', 'word_score_activation', 'sentence_score_activation', 'word_num_layers',
+    'sentence_num_layers'],
 };
 
 /** Typed reads of one raw config object; each failure is E_CONFIG naming the field. */
@@ -176,6 +180,7 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
       numLayers: f.count('num_layers', 1),
       sentenceHiddenSize: 0, wordAttentionSize: 0, sentenceAttentionSize: 0,
       gruConvention: 'reset_after',
+      wordNumLayers: 0, sentenceNumLayers: 0,
       wordState: 'reset',
       wordScoreActivation: 'none',
       sentenceScoreActivation: 'none',
@@ -195,6 +200,8 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
     wordAttentionSize: f.count('word_attention_size', 2 * n),
     sentenceAttentionSize: f.count('sentence_attention_size', 2 * sentenceHiddenSize),
     gruConvention: f.oneOf('gru_convention', ['reset_after', 'reset_before'] as const, 'reset_after'),
+    wordNumLayers: f.count('word_num_layers', 1),
+    sentenceNumLayers: f.count('sentence_num_layers', 1),
     wordState: f.oneOf('word_state', ['reset', 'carry'] as const, 'reset'),
     wordScoreActivation: f.oneOf('word_score_activation', ['none', 'tanh'] as const, 'none'),
     sentenceScoreActivation: f.oneOf('sentence_score_activation', ['none', 'tanh'] as const, 'none'),

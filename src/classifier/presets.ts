@@ -100,12 +100,14 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
     required: ['sentence_attention.word_attention.word_rnn.weight_hh_l0', 'sentence_attention.word_attention.embeddings.weight',
       'sentence_attention.word_attention.word_context_vector.weight', 'sentence_attention.sentence_rnn.weight_hh_l0',
       'sentence_attention.sentence_context_vector.weight', 'fc.weight'],
-    infer: (s) => ({
+    infer: (s, names) => ({
       embedding_size: dim(s('sentence_attention.word_attention.embeddings.weight'), 1),
       word_hidden_size: dim(s('sentence_attention.word_attention.word_rnn.weight_hh_l0'), 1),
       sentence_hidden_size: dim(s('sentence_attention.sentence_rnn.weight_hh_l0'), 1),
       word_attention_size: dim(s('sentence_attention.word_attention.word_attention.weight'), 0),
       sentence_attention_size: dim(s('sentence_attention.sentence_attention.weight'), 0),
+      word_num_layers: names.filter((n) => /^sentence_attention\.word_attention\.word_rnn\.weight_hh_l\d+$/.test(n)).length,
+      sentence_num_layers: names.filter((n) => /^sentence_attention\.sentence_rnn\.weight_hh_l\d+$/.test(n)).length,
       source_vocab: symbols(s('sentence_attention.word_attention.embeddings.weight')),
       labels: labels(s('fc.weight')),
     }),

@@ -86,6 +86,7 @@ for (const folder of folders) {
     const lengths = ref.cases.map((k) => (k.given_ids ?? k.source_ids) as unknown[]);
     if (c.padToMaxLengths) seen.add('padded');
     if (c.wordState === 'carry') seen.add('carry');
+    if (c.wordNumLayers > 1 && c.sentenceNumLayers > 1) seen.add('han layers');
     if (c.architecture === 'attention-bilstm') {
       assert.ok(lengths.some((ids) => ids.length === 1), 'a 1-token input');
       assert.ok(lengths.some((ids) => ids.length >= 60), 'a 60-token input');
@@ -108,8 +109,8 @@ for (const folder of folders) {
   });
 }
 
-test('the fixtures cover both merges, stacked LSTM layers, both GRU conventions, config.json, tensor_prefix, padded inputs and carried word states', () => {
-  for (const want of ['merge sum', 'merge concat', 'layers', 'han reset_after', 'han reset_before', 'config.json', 'tensor_prefix', 'padded', 'carry']) {
+test('the fixtures cover both merges, stacked LSTM layers, both GRU conventions, config.json, tensor_prefix, padded inputs, carried word states and stacked HAN GRUs', () => {
+  for (const want of ['merge sum', 'merge concat', 'layers', 'han reset_after', 'han reset_before', 'config.json', 'tensor_prefix', 'padded', 'carry', 'han layers']) {
     assert.ok(seen.has(want), `a classifier fixture with ${want}`);
   }
 });

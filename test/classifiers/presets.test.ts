@@ -206,7 +206,7 @@ test('matchClassifierPresets names each fixture\'s preset and infers its sizes, 
   for (const [bytes, config, counts] of cases) {
     const found = matchClassifierPresets(tensorList(bytes));
     assert.is(found.length, 1, `${config.architecture}: ${JSON.stringify(found)}`);
-    const sizes = Object.fromEntries(Object.entries(config).filter(([k]) => k.endsWith('_size') && !k.startsWith('max')));
+    const sizes = Object.fromEntries(Object.entries(config).filter(([k]) => (k.endsWith('_size') || k.endsWith('_layers')) && !k.startsWith('max')));
     assert.equal(found[0].fields, { ...sizes, ...counts });
     assert.is(found[0].name, config.architecture);
     assert.is(found[0].architecture, config.architecture);
