@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { SeqattnError } from './errors.js';
 import { loadModel as loadModelPortable, loadModelFrom, type ModelSource, type WeightFileInput } from './index.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
+import type { FetchOptions } from './fetch.js';
 
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
@@ -61,7 +62,7 @@ export function modelSourceFromPath(path: string): ModelSource {
  *   const g2p = await loadModel('g2p-en');
  *   g2p.translate('attention').text   // phonemes
  */
-export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
+export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
     if (/^[a-z0-9][a-z0-9-]*$/.test(source) && bundledModels().includes(source)) {
       // weights 'int8': the int8 file when the model ships one (the same outputs, a quarter of the bytes to read)
