@@ -11,7 +11,7 @@
  * and the tensor names of one project.
  */
 import { SeqattnError } from '../errors.js';
-import { CLASSIFIER_PRESETS, classifierPreset, type Preset } from '../classifier/presets.js';
+import { CLASSIFIER_PRESETS, classifierPreset, type ClassifierPreset } from '../classifier/presets.js';
 import { checkTensorNameMap, type TensorNameMap } from '../tensor-names.js';
 
 /** Which additive-attention layers have a bias: W_a (annotation, b in eq. (4)), W_h (query), w (energy). */
@@ -40,7 +40,7 @@ const BIASES = ['annotation', 'query', 'energy'] as const;
  * A config whose "architecture" names a captioner preset, as show-attend-tell with the preset's
  * fields filled in (the config's own win), and the preset; any other config as it is.
  */
-export function expandCaptionerPreset(raw: Record<string, unknown>, where: string): { config: Record<string, unknown>; preset: Preset | null } {
+export function expandCaptionerPreset(raw: Record<string, unknown>, where: string): { config: Record<string, unknown>; preset: ClassifierPreset | null } {
   const preset = classifierPreset(raw.architecture);
   if (!preset) return { config: raw, preset: null };
   if (preset.kind !== 'captioner') {
@@ -50,7 +50,7 @@ export function expandCaptionerPreset(raw: Record<string, unknown>, where: strin
 }
 
 /** The captioner's parts from a config (preset already expanded); `fail` throws E_CONFIG naming the field. */
-export function parseCaptionerParts(c: Record<string, unknown>, where: string, preset: Preset | null): CaptionerParts {
+export function parseCaptionerParts(c: Record<string, unknown>, where: string, preset: ClassifierPreset | null): CaptionerParts {
   const fail = (msg: string): never => { throw new SeqattnError('E_CONFIG', `${where}: ${msg}`); };
   const oneOf = <T extends string>(key: string, allowed: readonly T[], dflt: T): T => {
     const v = c[key] ?? dflt;

@@ -10,7 +10,7 @@
 import type { TensorNameMap } from '../tensor-names.js';
 
 /** A classifier or captioner preset. */
-export interface Preset {
+export interface ClassifierPreset {
   readonly name: string;
   readonly kind: 'classifier' | 'captioner';
   /** The code whose saved state_dict the preset reads. */
@@ -35,7 +35,7 @@ const CAPTIONER_NOTES = ['target_vocab, sos_id, eos_id: the project\'s word map,
 const CLASSIFIER_NOTES = ['source_vocab (ids 0..V-1 in order), labels, source_unk_id: the project\'s word map and classes'];
 
 /** Every classifier and captioner preset, by name. */
-export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
+export const CLASSIFIER_PRESETS: Readonly<Record<string, ClassifierPreset>> = {
   // sgrvinod/a-PyTorch-Tutorial-to-Image-Captioning, models.py DecoderWithAttention (+ Attention)
   'sgrvinod-captioning': {
     name: 'sgrvinod-captioning',
@@ -166,7 +166,7 @@ export const CLASSIFIER_PRESETS: Readonly<Record<string, Preset>> = {
 };
 
 /** The classifier / captioner preset of that name, or undefined. */
-export function classifierPreset(name: unknown): Preset | undefined {
+export function classifierPreset(name: unknown): ClassifierPreset | undefined {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CLASSIFIER_PRESETS, name) ? CLASSIFIER_PRESETS[name] : undefined;
 }
 
