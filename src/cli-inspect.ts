@@ -8,10 +8,11 @@ import { dirname, join } from 'node:path';
 import { readWeightFiles } from './load.js';
 import { modelSourceFromPath } from './node.js';
 import { formatInspect, inspect, matchSeq2SeqPresets, type PresetMatcher } from './inspect.js';
+import { matchClassifierPresets } from './classifier/presets.js';
 import { SeqattnError } from './errors.js';
 
-/** The matchers inspect runs: the seq2seq presets (the classifiers' join here when src/classifier/presets.ts provides them). */
-export const MATCHERS: PresetMatcher[] = [matchSeq2SeqPresets];
+/** The matchers inspect runs: the seq2seq presets, then the classifier and captioner presets. */
+export const MATCHERS: PresetMatcher[] = [matchSeq2SeqPresets, matchClassifierPresets];
 
 /** Runs `inspect` on argv (after the subcommand); returns the text to print. */
 export function inspectCommand(argv: string[], usage: (msg: string) => Error): string {

@@ -14,6 +14,7 @@ import { attentionToSvg, attentionToText } from './render/index.js';
 import { inspectCommand } from './cli-inspect.js';
 import { preview } from './untrusted.js';
 import { Progress } from './cli-progress.js';
+import { runCaption } from './captioner/cli.js';
 import { quantizeCommand } from './cli-quantize.js';
 import { defaultThreads, openBackend, type Backend } from './cli-pool.js';
 
@@ -21,6 +22,7 @@ const HELP = `Usage:
   seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
   seqattn inspect FILE_OR_FOLDER [--json]              tensors, config, and the presets that fit
+  seqattn caption --model PATH --features FILE         a captioner on image features (caption --help)
   seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
@@ -72,12 +74,12 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  if (argv.length === 0) throw new UsageError('no subcommand: expected g2p or translate');
+  if (argv.length === 0) throw new UsageError('no subcommand: expected g2p, translate, caption or quantize');
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command === '-V' || command === '--version') return 'version';
   if (command !== 'g2p' && command !== 'translate') {
-    throw new UsageError(command.startsWith('-') ? `expected a subcommand (g2p or translate) before ${command}` : `unknown subcommand ${JSON.stringify(command)}: expected g2p or translate`);
+    throw new UsageError(command.startsWith('-') ? `expected a subcommand (g2p, translate, caption or quantize) before ${command}` : `unknown subcommand ${JSON.stringify(command)}: expected g2p, translate, caption or quantize`);
   }
   const args: Args = { command, model: command === 'g2p' ? 'g2p-en' : '', attention: false, inputs: [] };
   let modelGiven = false;
@@ -293,6 +295,7 @@ function version(): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') { process.stdout.write(inspectCommand(argv.slice(1), (m) => new UsageError(m))); return 0; }
+  if (argv[0] === 'caption') return runCaption(argv.slice(1));
   if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }

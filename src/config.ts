@@ -3,6 +3,7 @@
  * into a validated, camel-cased `ModelConfig` with defaults filled in. The format is documented in
  * docs/model-format.md; field names in JSON are snake_case as Python writes them.
  */
+import { CAPTIONER_FIELDS, expandCaptionerPreset, parseCaptionerParts, type CaptionerParts } from './captioner/parts.js';
 import { SeqattnError } from './errors.js';
 import { configLimit } from './limits.js';
 import { ownRecord, preview } from './untrusted.js';
@@ -69,6 +70,8 @@ export interface ModelConfig {
   featureSize: number;
   /** show-attend-tell: ẑ_t is scaled by the gating scalar β_t = σ(f_β(h_{t-1})) (sec. 4.2.1). */
   gate: boolean;
+  /** show-attend-tell: its parts (attention activation and biases, gate, h_0 / c_0, tensor names); null for the text models. */
+  captioner: CaptionerParts | null;
   /** The source vocabulary; [] for show-attend-tell, which reads annotation vectors. */
   sourceVocab: string[];
   targetVocab: string[];
@@ -102,7 +105,10 @@ const PRESET_FIELDS = ['target_embedding_size', 'cell', 'max_length'];
 export function parseConfig(raw: unknown, where: string): ModelConfig {
   const fail = (msg: string): never => { throw new SeqattnError('E_CONFIG', `${where}: ${msg}`); };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('config must be a JSON object');
-  const c = ownRecord(raw as object); // own properties only: Object.prototype configures nothing
+  // own properties only: Object.prototype configures nothing; "architecture" may name a captioner preset
+  const expanded = expandCaptionerPreset(ownRecord(raw as object), where);
+  const c = ownRecord(expanded.config);
+  const captionerPreset = expanded.preset;
 
   const str = <T extends string>(key: string, allowed: readonly T[], dflt?: T): T => {
     const v = c[key] ?? dflt;
@@ -148,13 +154,14 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
   }
   // show-attend-tell reads annotation vectors a_i (L, D): feature_size D instead of a source vocabulary
   const captioner = architecture === 'show-attend-tell';
-  for (const key of captioner ? SOURCE_FIELDS : ['feature_size', 'gate']) {
+  for (const key of captioner ? SOURCE_FIELDS : CAPTIONER_FIELDS) {
     if (c[key] !== undefined) {
       fail(captioner ? `"${key}" does not apply to show-attend-tell: it reads annotation vectors (feature_size D), not source text`
         : `"${key}" applies to show-attend-tell only, "architecture" is "${architecture}"`);
     }
   }
   const featureSize = captioner ? int('feature_size') : 0;
+  const captionerParts = captioner ? parseCaptionerParts(c, where, captionerPreset) : null;
   const sourceVocab = captioner ? [] : vocab('source_vocab');
   const targetVocab = vocab('target_vocab');
   const targetId = (key: string, dflt?: number) => {
@@ -242,7 +249,8 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     window: local ? int('window', 10) : 0,
     inputFeeding: p?.inputFeeding ?? (luong && bool('input_feeding', true)),
     featureSize,
-    gate: captioner && bool('gate', true),
+    gate: captionerParts !== null && captionerParts.gate !== 'none',
+    captioner: captionerParts,
     sourceVocab,
     targetVocab,
     sourceTokenizer: str('source_tokenizer', ['char', 'word'] as const, 'char'),

@@ -24,6 +24,7 @@ export type SeqattnErrorCode =
   | 'E_OPTION'              // an option is out of range, or the options are not an object
   | 'E_ARGUMENT'            // an argument is not of the documented kind (translateBatch of a non-array, a model source of no bytes)
   | 'E_FILE_SIZE'           // a model file is larger than the maxFileBytes load option
+  | 'E_FEATURES_FILE'       // a features file (.npy, safetensors) not of the form `seqattn caption` reads
   | 'E_DISPOSED'            // the model was disposed
   | 'E_STALE_SESSION'       // a step session used after its model started another decode
   | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path / URL not fetched

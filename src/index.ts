@@ -29,6 +29,11 @@ export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from '
 export { AttentionClassifier, type Classification, type SequenceClassification, type DocumentClassification, type ClassifierInput } from './classifier/classifier.js';
 export { parseClassifierConfig, type ClassifierConfig, type ClassifierArchitecture, type DirectionMerge } from './classifier/config.js';
 export { splitSentences, SENTENCE_BOUNDARY } from './classifier/tokenize.js';
+// Presets for the classifiers and the captioner as popular PyTorch projects save them; captioner inputs from .npy
+export { matchClassifierPresets, CLASSIFIER_PRESETS, type ClassifierPreset, type PresetCandidate, type TensorDescription } from './classifier/presets.js';
+export type { TensorNameMap, TensorNameTarget } from './tensor-names.js';
+export { readNpy, readFeatures, type FeatureGrid } from './captioner/features.js';
+export { attentionGridToSvg, type CaptionAttention, type GridSvgOptions } from './captioner/svg.js';
 
 /**
  * Loads a model from bytes (a safetensors file with its config in `__metadata__.seqattn`), from a

@@ -6,6 +6,7 @@
  *
  * Other model kinds plug in with a PresetMatcher (the classifiers' matchClassifierPresets).
  */
+import { matchClassifierPresets } from './classifier/presets.js';
 import type { SafetensorsFile } from './safetensors.js';
 
 /** One tensor of a file: its full name (with the file's prefix), dtype and shape. */
@@ -166,7 +167,7 @@ export interface InspectReport {
 
 /** The report of weight files (each with its name prefix) and an optional config text. */
 export function inspect(files: { file: SafetensorsFile; prefix: string }[], config?: { where: string; text: string },
-  matchers: PresetMatcher[] = [matchSeq2SeqPresets]): InspectReport {
+  matchers: PresetMatcher[] = [matchSeq2SeqPresets, matchClassifierPresets]): InspectReport {
   const tensors = files.flatMap(({ file, prefix }) => [...file.tensors.values()].map((t) => ({ name: prefix + t.name, dtype: t.dtype, shape: t.shape })));
   let found: InspectReport['config'] = null;
   const parse = (where: string, text: string) => {

@@ -8,11 +8,13 @@
  */
 import { parseClassifierConfig } from './classifier/config.js';
 import { NETS } from './classifier/load.js';
+import { classifierPreset } from './classifier/presets.js';
 import { parseConfig } from './config.js';
 import { SeqattnError } from './errors.js';
 import { ARCHITECTURES, asModelSource, loadRegions, readWeightFiles, type ModelSource } from './load.js';
 import { QUANTIZATION_KEY, QUANTIZATION_SCHEME, SCALE_SUFFIX, type QuantizedRows } from './quantized.js';
 import { writeSafetensors, type Dtype, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
+import { MappedWeightStore } from './tensor-names.js';
 import { WeightStore } from './weights.js';
 
 /** What quantizeModel wrote. */
@@ -70,13 +72,14 @@ export async function quantizeModel(source: ModelSource | Uint8Array | ArrayBuff
   const where = src.config === undefined ? `${file.fileName}: __metadata__.seqattn` : src.configName ?? 'config';
   const raw = parseJson(configText, where);
   const kind = (raw as { architecture?: unknown } | null)?.architecture;
+  const preset = classifierPreset(kind); // classifier and captioner presets (src/classifier/presets.ts)
   const { regions } = await loadRegions({ weights: 'int8' });
   let store: WeightStore;
   try {
-    if (kind === 'attention-bilstm' || kind === 'han') {
+    if (kind === 'attention-bilstm' || kind === 'han' || preset?.kind === 'classifier') {
       const config = parseClassifierConfig(raw, where);
       store = new WeightStore(files, config.tensorPrefix);
-      new NETS[config.architecture](config, regions, store, { weights: 'int8' });
+      new NETS[config.architecture](config, regions, new MappedWeightStore(store, config.tensorNames), { weights: 'int8' });
     } else {
       const config = parseConfig(raw, where);
       store = new WeightStore(files, config.tensorPrefix);

@@ -141,6 +141,14 @@ function unravel(flat: number, shape: readonly number[]): number[] {
 }
 
 /** Levenshtein distance, O(|a| |b|) time, O(|b|) memory. */
+/** How many trailing dot-separated segments a and b share, counted only from 2 (one shared `weight` says little). */
+function sharedTail(a: string, b: string): number {
+  const x = a.split('.'), y = b.split('.');
+  let k = 0;
+  while (k < x.length && k < y.length && x[x.length - 1 - k] === y[y.length - 1 - k]) k++;
+  return k >= 2 ? k : 0;
+}
+
 function editDistance(a: string, b: string): number {
   let prev = new Array<number>(b.length + 1);
   let cur = new Array<number>(b.length + 1);
@@ -282,10 +290,13 @@ export class SafetensorsFile {
     if (names.length === 0) {
       hint = 'the file has no tensors';
     } else {
-      // bounded work on a hostile file: names of reasonable length, the first 10,000 of them
+      // bounded work on a hostile file (names of reasonable length, the first 10,000 of them); names
+      // ending in the same two or more segments first (`a.b.word_rnn.weight_ih_l0` for
+      // `word_rnn.weight_ih_l0`: the same tensor saved at another nesting depth), then by edit distance
+      const wanted = name.slice(0, 256);
       const ranked = names.filter((n) => n.length <= 256).slice(0, 10_000)
-        .map((n) => ({ n, d: editDistance(name.slice(0, 256), n) }))
-        .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0))
+        .map((n) => ({ n, t: sharedTail(wanted, n), d: editDistance(wanted, n) }))
+        .sort((x, y) => y.t - x.t || x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0))
         .slice(0, 3)
         .map((x) => `'${cut(x.n)}'`);
       hint = `the file has ${names.length} tensor${names.length === 1 ? '' : 's'}; most similar: ${ranked.join(', ')}`;

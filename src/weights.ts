@@ -87,7 +87,8 @@ export class WeightStore {
     if (candidates.length === 0) candidates = this.files.filter((f) => f.prefix === '');
     if (candidates.length === 0) candidates = this.files;
     const where = candidates.map((f) => f.file.fileName).join(', ');
-    const names = candidates.flatMap((f) => [...f.file.tensors.keys()].map((n) => f.prefix + n));
+    // bounded work on a hostile file: names of reasonable length, the first 10,000 of them
+    const names = candidates.flatMap((f) => [...f.file.tensors.keys()].map((n) => f.prefix + n)).filter((n) => n.length <= 256).slice(0, 10_000);
     if (names.length === 0) return new SeqattnError('E_TENSOR_MISSING', `${where}: tensor '${full}' is missing (the file has no tensors)`);
     const similar = names.map((n) => ({ n, d: editDistance(full, n) }))
       .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0)).slice(0, 3).map((x) => x.n);

@@ -20,6 +20,7 @@ import torch
 # dtype tag -> (torch dtype, numpy dtype used for the raw bytes, bytes per element)
 _DTYPES = {
     "F32": (torch.float32, np.dtype("<f4"), 4),
+    "F64": (torch.float64, np.dtype("<f8"), 8),
     "F16": (torch.float16, np.dtype("<f2"), 2),
     "BF16": (torch.bfloat16, np.dtype("<i2"), 2),  # numpy has no bfloat16: move the raw bits
     "I64": (torch.int64, np.dtype("<i8"), 8),

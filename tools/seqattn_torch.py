@@ -909,8 +909,15 @@ class ShowAttendTell(nn.Module):
 # Building, saving, loading
 
 
+# the captioner presets (src/classifier/presets.ts), whose modules are in tools/classifier_presets_torch.py
+CAPTIONER_PRESETS = ("sgrvinod-captioning", "aaronccwong-sat")
+
+
 def build_model(config):
     """nn.Module for config["architecture"] ("cho" | "sutskever" | "pytorch-tutorial" | "bahdanau" | "luong" | "show-attend-tell")."""
+    if config["architecture"] in CAPTIONER_PRESETS:  # tools/classifier_presets_torch.py: a project's own names and math
+        from classifier_presets_torch import build_preset
+        return build_preset(config)
     arch = config["architecture"]
     if arch == "cho":
         return ChoEncoderDecoder(config)

@@ -12,6 +12,12 @@
  * vectors), then each step advances every sequence that still has a token, one matrix product for
  * all of them. Sequences run longest first, so the live ones are always rows 0..live-1; the
  * backward direction starts each at its own last token.
+ *
+ * With `carry` (the word GRU of some HAN code), the sequences run one after another instead, each
+ * direction starting from where it ended on the sequence before (→h_0 of sentence i+1 = →h_T of
+ * sentence i; ←h_{T+1} of sentence i+1 = ←h_1 of sentence i), the first from 0.
+ * With num_layers L > 1 (nn.GRU's stacking), layer k reads layer k-1's [→h_t; ←h_t] (no dropout:
+ * inference); each layer's sequences run as above.
  * (The LSTM counterpart, one sequence, stacked layers: layers/lstm.ts StackedLSTMEncoder.)
  */
 import type { GruConvention } from '../config.js';
@@ -34,35 +40,40 @@ export interface BiGRUScratch {
   length: Int32Array;   // (maxRows,)
 }
 
-const SUFFIX = ['_l0', '_l0_reverse'] as const;
+/** nn.GRU's tensor suffixes of layer k: forward, backward. */
+const suffixes = (k: number) => [`_l${k}`, `_l${k}_reverse`] as const;
 
 export class BiGRU {
   private constructor(
-    /** →GRU, ←GRU */
-    private readonly cells: readonly [GRU, GRU],
+    /** Per layer →GRU, ←GRU (nn.GRU num_layers): layer k > 0 reads layer k-1's [→h_t; ←h_t]. */
+    private readonly layers: readonly (readonly [GRU, GRU])[],
     /** Per direction W_ih E x_t + b_ih for token ids; null when x_t are vectors (cells have W_ih). */
     private readonly embedded: readonly [EmbeddedInputProjection, EmbeddedInputProjection] | null,
     /** n: size of each direction. */
     readonly n: number,
     private readonly regions: Regions,
+    /** Each sequence starts from the previous one's final states (see the file comment), not from 0. */
+    private readonly carry: boolean,
   ) {}
 
   /**
-   * `<name>.weight_ih_l0{,_reverse}` etc. over inputs of `inputSize`; with `embedding` (the
-   * nn.Embedding path and its vocabulary size V) the inputs are token ids and inputSize is E
-   * (their tables T up to options.inputTableBudgetBytes).
+   * `<name>.weight_ih_l<k>{,_reverse}` etc. of `numLayers` layers over inputs of `inputSize`; with
+   * `embedding` (the nn.Embedding path and its vocabulary size V) the inputs are token ids and
+   * inputSize is E (their tables T up to options.inputTableBudgetBytes).
    */
   static load(regions: Regions, weights: WeightStore, name: string, convention: GruConvention,
-    inputSize: number, n: number, embedding: { name: string; V: number } | null, options: NetOptions): BiGRU {
+    inputSize: number, n: number, embedding: { name: string; V: number } | null, options: NetOptions, carry = false, numLayers = 1): BiGRU {
     const format = options.weights, budget = options.inputTableBudgetBytes;
     let embedded: [EmbeddedInputProjection, EmbeddedInputProjection] | null = null;
     if (embedding) {
-      const fwd = EmbeddedInputProjection.load(regions, weights, name, embedding.name, embedding.V, inputSize, 0, n, format, budget, SUFFIX[0]);
-      const bwd = EmbeddedInputProjection.load(regions, weights, name, embedding.name, embedding.V, inputSize, 0, n, format, budget, SUFFIX[1], fwd.embeddingTable);
+      const [f, b] = suffixes(0);
+      const fwd = EmbeddedInputProjection.load(regions, weights, name, embedding.name, embedding.V, inputSize, 0, n, format, budget, f);
+      const bwd = EmbeddedInputProjection.load(regions, weights, name, embedding.name, embedding.V, inputSize, 0, n, format, budget, b, fwd.embeddingTable);
       embedded = [fwd, bwd];
     }
-    const cells = SUFFIX.map((s) => GRU.load(regions, weights, name, s, inputSize, n, convention, embedding === null, format)) as [GRU, GRU];
-    return new BiGRU(cells, embedded, n, regions);
+    const layers = Array.from({ length: numLayers }, (_, k) => suffixes(k).map((s) =>
+      GRU.load(regions, weights, name, s, k ? 2 * n : inputSize, n, convention, k > 0 || embedding === null, format)) as [GRU, GRU]);
+    return new BiGRU(layers, embedded, n, regions, carry);
   }
 
   /** Scratch for up to maxRows sequences of up to maxT steps each. */
@@ -94,19 +105,36 @@ export class BiGRU {
       N += x.length;
     });
     for (let dir = 0; dir < 2; dir++) this.embedded![dir].project(s.gi[dir], s.ids, s.X, N);
-    this.recur(out, s, sequences.length);
+    this.recur(this.layers[0], out, s, sequences.length);
+    this.upperLayers(out, s, sequences.length, N);
   }
 
   /** out (T, 2n) = [→h_t; ←h_t] over one sequence of vectors X (T, inputSize). */
   encodeVectors(out: number, s: BiGRUScratch, X: number, T: number): void {
     s.offset[0] = 0;
     s.length[0] = T;
-    for (let dir = 0; dir < 2; dir++) this.cells[dir].inputProjections(s.gi[dir], X, T);
-    this.recur(out, s, 1);
+    for (let dir = 0; dir < 2; dir++) this.layers[0][dir].inputProjections(s.gi[dir], X, T);
+    this.recur(this.layers[0], out, s, 1);
+    this.upperLayers(out, s, 1, T);
   }
 
-  /** Both recurrences over `count` sequences at s.offset / s.length, gi ready. */
-  private recur(out: number, s: BiGRUScratch, count: number): void {
+  /**
+   * Layers 1.. over the N rows of `out`, in place: a layer's input projections of all rows are
+   * computed before its recurrence overwrites them.
+   */
+  private upperLayers(out: number, s: BiGRUScratch, count: number, N: number): void {
+    for (let k = 1; k < this.layers.length; k++) {
+      for (let dir = 0; dir < 2; dir++) this.layers[k][dir].inputProjections(s.gi[dir], out, N);
+      this.recur(this.layers[k], out, s, count);
+    }
+  }
+
+  /** Both recurrences of one layer over `count` sequences at s.offset / s.length, gi ready. */
+  private recur(cells: readonly [GRU, GRU], out: number, s: BiGRUScratch, count: number): void {
+    if (this.carry) {
+      this.recurCarried(cells, out, s, count);
+      return;
+    }
     const n = this.n, G = 3 * n;
     const F = this.regions.rt.F32;
     const { order, offset, length } = s;
@@ -126,8 +154,28 @@ export class BiGRU {
         // row r: sequence order[r] at t = k (→) or t = T - 1 - k (←)
         const t = (r: number) => offset[order[r]] + (dir ? length[order[r]] - 1 - k : k);
         for (let r = 0; r < live; r++) F.copyWithin(giRows + r * G, gi + t(r) * G, gi + (t(r) + 1) * G);
-        this.cells[dir].step(s.hRows, s.giRows, s.hRows, s.gru, live);
+        cells[dir].step(s.hRows, s.giRows, s.hRows, s.gru, live);
         for (let r = 0; r < live; r++) F.copyWithin(o + t(r) * 2 * n + dir * n, hRows + r * n, hRows + (r + 1) * n);
+      }
+    }
+  }
+
+  /** recur with each sequence starting from the final states of the one before it (one row per step). */
+  private recurCarried(cells: readonly [GRU, GRU], out: number, s: BiGRUScratch, count: number): void {
+    const n = this.n, G = 3 * n;
+    const F = this.regions.rt.F32;
+    const gi0 = s.giRows >> 2, h = s.hRows >> 2, o = out >> 2;
+    for (let dir = 0; dir < 2; dir++) {
+      const gi = s.gi[dir] >> 2;
+      F.fill(0, h, h + n); // the first sequence starts from 0
+      for (let i = 0; i < count; i++) {
+        const T = s.length[i];
+        for (let k = 0; k < T; k++) {
+          const t = s.offset[i] + (dir ? T - 1 - k : k);
+          F.copyWithin(gi0, gi + t * G, gi + (t + 1) * G);
+          cells[dir].step(s.hRows, s.giRows, s.hRows, s.gru, 1);
+          F.copyWithin(o + t * 2 * n + dir * n, h, h + n);
+        }
       }
     }
   }

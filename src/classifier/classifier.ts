@@ -182,7 +182,22 @@ export class AttentionClassifier {
       doc.ids.push(t.ids);
       doc.tokens.push(t.tokens);
     });
+    if (c.padToMaxLengths) this.pad(doc);
     return doc;
+  }
+
+  /** pad_to_max_lengths: every sentence to maxLength with the pad id, the document to maxSentences such sentences. */
+  private pad(doc: Document): void {
+    const c = this.config, id = c.sourcePadId!, symbol = this.vocab.symbol(id);
+    for (let i = 0; i < c.maxSentences; i++) {
+      if (i === doc.ids.length) {
+        if (c.architecture !== 'han') break;
+        doc.ids.push([]);
+        doc.tokens.push([]);
+      }
+      const ids = doc.ids[i], tokens = doc.tokens[i];
+      while (ids.length < c.maxLength) { ids.push(id); tokens.push(symbol); }
+    }
   }
 
   private checkIds(input: ArrayLike<number>): Tokens {

@@ -8,6 +8,8 @@ import type { GruConvention } from '../config.js';
 import { SeqattnError } from '../errors.js';
 import { configLimit } from '../limits.js';
 import { ownRecord, preview } from '../untrusted.js';
+import { checkTensorNameMap, type TensorNameMap } from '../tensor-names.js';
+import { CLASSIFIER_PRESETS, classifierPreset } from './presets.js';
 
 /** attention-bilstm: Zhou et al. 2016; han: Yang et al. 2016. */
 export type ClassifierArchitecture = 'attention-bilstm' | 'han';
@@ -32,6 +34,21 @@ export interface ClassifierConfig {
   sentenceAttentionSize: number;
   /** han: the convention of both GRUs. */
   gruConvention: GruConvention;
+  /** han: stacked layers of the word GRU and of the sentence GRU (nn.GRU num_layers; the paper: 1). */
+  wordNumLayers: number;
+  sentenceNumLayers: number;
+  /** han: each sentence's word GRU starts from 0 ('reset', the paper) or from the previous sentence's final states ('carry'). */
+  wordState: 'reset' | 'carry';
+  /** han: the word / sentence scores before the softmax: u^T u_c ('none', the paper) or tanh(u^T u_c). */
+  wordScoreActivation: 'none' | 'tanh';
+  sentenceScoreActivation: 'none' | 'tanh';
+  /**
+   * Inputs are padded with source_pad_id to max_length tokens (han: every sentence to
+   * max_sentence_length words, the document to max_sentences sentences of pads), for models that
+   * were trained on, and only read, fixed-size inputs. The pads are read like words.
+   */
+  padToMaxLengths: boolean;
+  sourcePadId: number | null;
   sourceVocab: string[];
   /** Class names; label id k is labels[k]. */
   labels: string[];
@@ -43,6 +60,10 @@ export interface ClassifierConfig {
   /** han: most sentences of a document (1 for attention-bilstm). */
   maxSentences: number;
   tensorPrefix: string;
+  /** The preset the config's "architecture" named (src/classifier/presets.ts), or null. */
+  preset: string | null;
+  /** seqattn's tensor names -> the file's: the preset's map, then the config's "tensor_names". */
+  tensorNames: TensorNameMap;
 }
 
 const ARCHITECTURES: readonly ClassifierArchitecture[] = ['attention-bilstm', 'han'];
@@ -50,7 +71,8 @@ const ARCHITECTURES: readonly ClassifierArchitecture[] = ['attention-bilstm', 'h
 const ONLY: Record<ClassifierArchitecture, readonly string[]> = {
   'attention-bilstm': ['merge', 'num_layers', 'max_length'],
   han: ['word_hidden_size', 'sentence_hidden_size', 'word_attention_size', 'sentence_attention_size', 'gru_convention',
-    'max_sentence_length', 'max_sentences'],
+    'max_sentence_length', 'max_sentences', 'word_state', 'word_score_activation', 'sentence_score_activation', 'word_num_layers',
+    'sentence_num_layers'],
 };
 
 /** Typed reads of one raw config object; each failure is E_CONFIG naming the field. */
@@ -111,10 +133,20 @@ class Fields {
 /** Reads and validates a classifier config (parsed JSON); `where` names its origin in errors. */
 export function parseClassifierConfig(raw: unknown, where: string): ClassifierConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SeqattnError('E_CONFIG', `${where}: config must be a JSON object`);
-  const c = ownRecord(raw); // own properties only: Object.prototype configures nothing
+  const given = ownRecord(raw); // own properties only: Object.prototype configures nothing
+  // "architecture" may name a preset (src/classifier/presets.ts): its fields are defaults, the config's own win
+  const preset = classifierPreset(given.architecture) ?? null;
+  if (preset?.kind === 'captioner') {
+    throw new SeqattnError('E_CONFIG', `${where}: "architecture" ${preview(preset.name)} is a captioner preset: load it with loadModel`);
+  }
+  const c = preset ? ownRecord({ ...preset.fields, ...given, architecture: preset.fields.architecture }) : given;
   const f = new Fields(c, where);
   if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture) && 'target_vocab' in c) {
     f.fail(`"architecture" is ${preview(c.architecture)}, a seq2seq model (it has "target_vocab"): load it with loadModel, not loadClassifier`);
+  }
+  if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture)) {
+    const presets = Object.values(CLASSIFIER_PRESETS).filter((p) => p.kind === 'classifier').map((p) => `"${p.name}"`).join(', ');
+    f.fail(`"architecture" is ${preview(c.architecture)}, expected one of "attention-bilstm", "han" or a preset: ${presets}`);
   }
   const architecture = f.oneOf('architecture', ARCHITECTURES);
   const other = architecture === 'han' ? 'attention-bilstm' : 'han';
@@ -125,7 +157,12 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
     if (c[key] !== undefined) f.fail(`"${key}" is a seq2seq field: a classifier has "labels" and ${architecture === 'han' ? '"max_sentence_length", "max_sentences"' : '"max_length"'} (docs/classifiers.md)`);
   }
   const sourceVocab = f.names('source_vocab');
+  const padToMaxLengths = f.flag('pad_to_max_lengths', false);
+  const sourcePadId = f.idOrNull('source_pad_id', sourceVocab.length);
+  if (padToMaxLengths && sourcePadId === null) f.fail('"pad_to_max_lengths" is true but "source_pad_id" is missing');
   const common = {
+    padToMaxLengths,
+    sourcePadId,
     architecture,
     embeddingSize: f.count('embedding_size'),
     sourceVocab,
@@ -134,6 +171,8 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
     lowercase: f.flag('lowercase', false),
     sourceUnkId: f.idOrNull('source_unk_id', sourceVocab.length),
     tensorPrefix: f.text('tensor_prefix', ''),
+    preset: preset ? preset.name : null,
+    tensorNames: { ...preset?.names, ...(c.tensor_names === undefined ? {} : checkTensorNameMap(c.tensor_names, where)) },
   };
   if (architecture === 'attention-bilstm') {
     if (c.word_hidden_size !== undefined) f.fail('"word_hidden_size" applies to han only; attention-bilstm has "hidden_size"');
@@ -144,6 +183,10 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
       numLayers: f.count('num_layers', 1),
       sentenceHiddenSize: 0, wordAttentionSize: 0, sentenceAttentionSize: 0,
       gruConvention: 'reset_after',
+      wordNumLayers: 0, sentenceNumLayers: 0,
+      wordState: 'reset',
+      wordScoreActivation: 'none',
+      sentenceScoreActivation: 'none',
       maxLength: f.count('max_length', 128),
       maxSentences: 1,
     };
@@ -160,6 +203,11 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
     wordAttentionSize: f.count('word_attention_size', 2 * n),
     sentenceAttentionSize: f.count('sentence_attention_size', 2 * sentenceHiddenSize),
     gruConvention: f.oneOf('gru_convention', ['reset_after', 'reset_before'] as const, 'reset_after'),
+    wordNumLayers: f.count('word_num_layers', 1),
+    sentenceNumLayers: f.count('sentence_num_layers', 1),
+    wordState: f.oneOf('word_state', ['reset', 'carry'] as const, 'reset'),
+    wordScoreActivation: f.oneOf('word_score_activation', ['none', 'tanh'] as const, 'none'),
+    sentenceScoreActivation: f.oneOf('sentence_score_activation', ['none', 'tanh'] as const, 'none'),
     maxLength: f.count('max_sentence_length', 64),
     maxSentences: f.count('max_sentences', 32),
   };

@@ -15,6 +15,8 @@
  *   α_i  = exp(u_i^T u_s) / Σ_i exp(u_i^T u_s)
  *   v    = Σ_i α_i h_i                                     (2n_s,)
  *   p    = softmax(W_c v + b_c)                            document classification
+ * Variants of public HAN code (config): word_num_layers, sentence_num_layers (stacked GRUs, bigru.ts); word_state "carry" (the word GRU of sentence i+1 starts from
+ * sentence i's final states, bigru.ts), word / sentence_score_activation "tanh" (α = softmax(tanh(u^T u_c))).
  * The word GRUs step all sentences together (one product per step for all of them); each
  * sentence's W_w h_it is one matrix product over its words, u_it^T u_w one dot_energies call.
  */
@@ -54,10 +56,12 @@ export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
     const { embeddingSize: E, hiddenSize: nw, sentenceHiddenSize: ns, wordAttentionSize: Aw, sentenceAttentionSize: As } = config;
     const f = options.weights;
     const gru = config.gruConvention;
-    this.wordEncoder = BiGRU.load(regions, w, 'word_rnn', gru, E, nw, { name: 'embedding', V: config.sourceVocab.length }, options);
-    this.wordAttention = AttentionPooling.load(regions, w, { W: 'word_attention.W', u: 'word_attention.u' }, 2 * nw, Aw, f);
-    this.sentenceEncoder = BiGRU.load(regions, w, 'sentence_rnn', gru, 2 * nw, ns, null, options);
-    this.sentenceAttention = AttentionPooling.load(regions, w, { W: 'sentence_attention.W', u: 'sentence_attention.u' }, 2 * ns, As, f);
+    this.wordEncoder = BiGRU.load(regions, w, 'word_rnn', gru, E, nw, { name: 'embedding', V: config.sourceVocab.length }, options,
+      config.wordState === 'carry', config.wordNumLayers);
+    this.wordAttention = AttentionPooling.load(regions, w, { W: 'word_attention.W', u: 'word_attention.u' }, 2 * nw, Aw, f, config.wordScoreActivation);
+    this.sentenceEncoder = BiGRU.load(regions, w, 'sentence_rnn', gru, 2 * nw, ns, null, options, false, config.sentenceNumLayers);
+    this.sentenceAttention = AttentionPooling.load(regions, w, { W: 'sentence_attention.W', u: 'sentence_attention.u' }, 2 * ns, As, f,
+      config.sentenceScoreActivation);
     const C = config.labels.length;
     this.classifier = Linear.load(regions, w, 'classifier', C, 2 * ns, true, `(labels ${C}, 2*sentence hidden ${2 * ns})`, f);
   }

@@ -7,6 +7,7 @@ import { fetchModelBytes, type FetchOptions } from '../fetch.js';
 import { asModelSource, configFromFiles, loadRegions, readWeightFiles, type ModelSource } from '../load.js';
 import type { LoadOptions } from '../model.js';
 import type { NetOptions } from '../models/net.js';
+import { MappedWeightStore } from '../tensor-names.js';
 import { WeightStore } from '../weights.js';
 import { AttentionBiLSTM } from './attention-bilstm.js';
 import { AttentionClassifier } from './classifier.js';
@@ -39,7 +40,7 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
   const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
     const store = new WeightStore(files, config.tensorPrefix);
-    const classifier = new NETS[config.architecture](config, regions, store, { ...net, weights });
+    const classifier = new NETS[config.architecture](config, regions, new MappedWeightStore(store, config.tensorNames), { ...net, weights });
     store.checkAllRead(`a ${config.architecture} classifier`, options.allowUnusedTensors); // strict loading, as loadModelFrom
     return new AttentionClassifier(regions.rt, regions, classifier);
   } catch (e) {

@@ -4,7 +4,7 @@
  *
  *   u_t = tanh(W h_t + b)                 Yang et al. 2016, word / sentence attention
  *   u_t = tanh(h_t)   (no W: M = tanh(H))  Zhou et al. 2016
- *   a_t = exp(u_t^T u) / Σ_k exp(u_k^T u)
+ *   a_t = exp(e_t) / Σ_k exp(e_k),  e_t = u_t^T u, or tanh(u_t^T u) (scoreActivation 'tanh', as some HAN code)
  *   c   = Σ_t a_t h_t
  *
  * W h_t + b is one matrix product over all t; u_t^T u for all t is one dot_energies call.
@@ -24,6 +24,8 @@ export class AttentionPooling {
     /** d: size of h_t. */
     readonly annotationSize: number,
     private readonly regions: Regions,
+    /** e_t = u_t^T u ('none') or tanh(u_t^T u). */
+    readonly scoreActivation: 'none' | 'tanh' = 'none',
   ) {}
 
   /**
@@ -31,10 +33,10 @@ export class AttentionPooling {
    * bias=False) path, its weight (1, A) the context vector.
    */
   static load(regions: Regions, weights: WeightStore, names: { W: string | null; u: string }, d: number, A: number,
-    format: WeightFormat): AttentionPooling {
+    format: WeightFormat, scoreActivation: 'none' | 'tanh' = 'none'): AttentionPooling {
     const W = names.W === null ? null : Linear.load(regions, weights, names.W, A, d, true, `(attention ${A}, annotation ${d})`, format);
     const u = regions.upload(weights.float32(`${names.u}.weight`, [1, A], `(1, attention ${A})`));
-    return new AttentionPooling(W, u, A, d, regions);
+    return new AttentionPooling(W, u, A, d, regions, scoreActivation);
   }
 
   /**
@@ -48,6 +50,7 @@ export class AttentionPooling {
     else this.regions.rt.F32.copyWithin(U >> 2, Hs >> 2, (Hs >> 2) + T * A);
     k.tanh_inplace(U, T * A);
     k.dot_energies(e, U, this.u, 1, T, A);
+    if (this.scoreActivation === 'tanh') k.tanh_inplace(e, T);
     k.softmax(a, e, T);
     k.context(c, a, Hs, T, this.annotationSize);
   }

@@ -5,13 +5,15 @@
  * No encoder: the caller passes the annotation vectors a_1..a_L (D each), e.g. a CNN's 14x14x512
  * conv grid as L = 196 vectors of D = 512.
  *   h_0 = tanh(f_init,h(mean_i a_i)),  c_0 = tanh(f_init,c(mean_i a_i))                 sec. 3.1.2
- *         (each f_init one Linear layer with bias, then tanh)
+ *         (each f_init one Linear layer with bias, then tanh; init_activation "none": no tanh)
  * Decoder, for t = 1, 2, ... from y_0 = <s>:
  *   e_ti = f_att(a_i, h_{t-1}) = w^T tanh(W_a a_i + W_h h_{t-1} + b)                    eq. (4)
+ *         (attention_activation "relu": relu instead of tanh; attention_biases: b_a, b_h, b_w)
  *   α_ti = exp(e_ti) / Σ_k exp(e_tk)                                                    eq. (5)
  *   soft ("deterministic", 4.2): ẑ_t = β_t Σ_i α_ti a_i                                 eq. (13), 4.2.1
  *   hard ("stochastic", 4.1):    ẑ_t = β_t a_{s_t}, s_t = argmax_i α_ti or s_t ~ Multinoulli_L({α_i})  eq. (8), (9)
  *   β_t = σ(f_β(h_{t-1})), a scalar (f_β a Linear(H, 1)); β_t = 1 without the gate     sec. 4.2.1
+ *         (gate "channel": f_β a Linear(H, D), β_t ⊙ ẑ_t per feature channel)
  *   i, f, o, g, c_t, h_t = LSTM([E y_{t-1}; ẑ_t], (h_{t-1}, c_{t-1}))                   eq. (1)-(3)
  *   p(y_t | a, y_<t) ∝ exp(L_o(E y_{t-1} + L_h h_t + L_z ẑ_t))                          eq. (7)
  *         (deep_output "linear"; "tanh": L_o tanh(...) as the authors' arctic-captions code;
@@ -29,7 +31,9 @@ import { EmbeddedInputProjection } from '../layers/input-projection.js';
 import { Linear } from '../layers/linear.js';
 import { LSTM, lstmScratch, type LstmScratch } from '../layers/lstm.js';
 import type { Regions } from '../memory.js';
+import { MappedWeightStore } from '../tensor-names.js';
 import type { WeightStore } from '../weights.js';
+import type { CaptionerParts } from '../captioner/parts.js';
 import { decodeStateBuffers, gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetDecodeOptions, type NetOptions, type Source } from './net.js';
 
 interface ShowAttendTellState extends DecodeState {
@@ -41,7 +45,8 @@ interface ShowAttendTellState extends DecodeState {
   // per row; `state` is h_t (maxRows, H), `context` ẑ_t (maxRows, D)
   c: number;         // (maxRows, H) the LSTM memory c_t
   query: number;     // (maxRows, A) W_h h_{t-1}
-  beta: number;      // (maxRows,) f_β(h_{t-1})
+  beta: number;      // (maxRows, 1 or D) f_β(h_{t-1})
+  act: number;       // (maxTx, A) relu(W_a a_i + b_a + W_h h_{t-1} + b_h) of one row (relu attention)
   input: number;     // (maxRows, inputWidth) [E y_{t-1}; ẑ_t] (ẑ_t only with the table T)
   gi: number;        // (maxRows, 4H) W_ih [E y_{t-1}; ẑ_t] + b_ih
   deep: number;      // (maxRows, E) E y_{t-1} + L_h h_t + L_z ẑ_t
@@ -52,6 +57,12 @@ interface ShowAttendTellState extends DecodeState {
   scratch: LstmScratch;
 }
 
+/** The paper's parts (a config from before ModelConfig.captioner existed). */
+const DEFAULT_PARTS: CaptionerParts = {
+  attentionActivation: 'tanh', attentionBiases: { annotation: true, query: false, energy: false }, gate: 'scalar',
+  initActivation: 'tanh', preset: null, tensorNames: {},
+};
+
 export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
   readonly input = 'features' as const;
   /** D, the size of an annotation vector a_i. */
@@ -60,8 +71,9 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
   private readonly f_init_c: Linear;
   /** f_att: W = W_h (A, H) on h_{t-1}, U = W_a (A, D) + b on a_i, v = w (A,). */
   private readonly f_att: AdditiveAttention;
-  /** f_β (1, H) + bias, or null without the gate. */
+  /** f_β (1, H) + bias (scalar gate) or (D, H) + bias (per channel), or null without the gate. */
   private readonly f_beta: Linear | null;
+  private readonly parts: CaptionerParts;
   /** The LSTM's input projection W_ih [E y_{t-1}; ẑ_t] + b_ih = T[y_{t-1}] + W_iz ẑ_t when the table fits. */
   private readonly lstmInput: EmbeddedInputProjection;
   private readonly lstm: LSTM;
@@ -70,16 +82,20 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
   private readonly L_z: Linear | null = null;
   private readonly L_o: Linear;
 
-  constructor(readonly config: ModelConfig, private readonly regions: Regions, w: WeightStore, options: NetOptions = { weights: 'float32' }) {
+  constructor(readonly config: ModelConfig, private readonly regions: Regions, weights: WeightStore, options: NetOptions = { weights: 'float32' }) {
     const f = options.weights;
     const { embeddingSize: E, hiddenSize: H, alignmentSize: A, featureSize: D } = config;
     const V = config.targetVocab.length;
+    const parts = this.parts = config.captioner ?? { ...DEFAULT_PARTS, gate: config.gate ? 'scalar' : 'none' };
+    const w = Object.keys(parts.tensorNames).length ? new MappedWeightStore(weights, parts.tensorNames) : weights;
     this.annotationSize = D;
     this.f_init_h = Linear.load(regions, w, 'init_h', H, D, true, `(hidden ${H}, feature ${D})`, f);
     this.f_init_c = Linear.load(regions, w, 'init_c', H, D, true, `(hidden ${H}, feature ${D})`, f);
+    const b = parts.attentionBiases;
     this.f_att = AdditiveAttention.load(regions, w, { W: 'attention.W_h', U: 'attention.W_a', v: 'attention.w' },
-      { W: false, U: true, v: false }, H, D, A, f);
-    this.f_beta = config.gate ? Linear.load(regions, w, 'f_beta', 1, H, true, `(1, hidden ${H})`, f) : null;
+      { W: b.query, U: b.annotation, v: b.energy }, H, D, A, f);
+    const G = parts.gate === 'channel' ? D : 1;
+    this.f_beta = parts.gate === 'none' ? null : Linear.load(regions, w, 'f_beta', G, H, true, `(${G === 1 ? '1' : `feature ${D}`}, hidden ${H})`, f);
     this.lstmInput = EmbeddedInputProjection.load(regions, w, 'lstm', 'embedding', V, E, D, H, f, options.inputTableBudgetBytes, '', 0, 4);
     this.lstm = LSTM.load(regions, w, 'lstm', '', E + D, H, false, f);
     if (config.deepOutput === 'none') {
@@ -105,7 +121,8 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
       mean: r.floats(D),
       c: r.floats(maxRows * H),
       query: r.floats(maxRows * A),
-      beta: r.floats(maxRows),
+      beta: r.floats(maxRows * (this.parts.gate === 'channel' ? D : 1)),
+      act: r.floats(this.parts.attentionActivation === 'relu' ? T * A : 0),
       input: r.floats(maxRows * this.lstmInput.inputWidth),
       gi: r.floats(maxRows * 4 * H),
       deep: r.floats(this.L_h ? maxRows * E : 0),
@@ -137,8 +154,10 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const h0 = st.h0 + slot * H * 4, c0 = st.c0 + slot * H * 4;
     this.f_init_h.apply(h0, st.mean);
     this.f_init_c.apply(c0, st.mean);
-    k.tanh_inplace(h0, H);
-    k.tanh_inplace(c0, H);
+    if (this.parts.initActivation === 'tanh') {
+      k.tanh_inplace(h0, H);
+      k.tanh_inplace(c0, H);
+    }
   }
 
   setDecodeOptions(st: ShowAttendTellState, o: NetDecodeOptions): void {
@@ -159,7 +178,8 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const H = this.config.hiddenSize, D = this.annotationSize;
     const F = this.regions.rt.F32;
     // e_t, α_t on h_{t-1}, ẑ_t = Σ_i α_ti a_i (eq. (4), (5), (13)); hard: a_{s_t}
-    this.f_att.attend(st, st.state, st.query, st.keys, rows);
+    if (this.parts.attentionActivation === 'relu') this.attendRelu(st, rows);
+    else this.f_att.attend(st, st.state, st.query, st.keys, rows);
     if (this.config.attention === 'hard') this.hardLocations(st, rows);
     if (this.f_beta) this.gate(st, rows);
     // h_t, c_t = LSTM([E y_{t-1}; ẑ_t], (h_{t-1}, c_{t-1}))
@@ -173,16 +193,52 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     this.output(st, previous, rows);
   }
 
-  /** ẑ_t *= β_t = σ(f_β(h_{t-1})), one scalar per row (sec. 4.2.1); h_{t-1} is still in st.state. */
+  /**
+   * ẑ_t *= β_t = σ(f_β(h_{t-1})) (sec. 4.2.1): one scalar per row, or per channel (β_t ⊙ ẑ_t);
+   * h_{t-1} is still in st.state.
+   */
   private gate(st: ShowAttendTellState, rows: number): void {
     const D = this.annotationSize;
     const F = this.regions.rt.F32;
     this.f_beta!.applyMany(st.beta, st.state, rows);
+    const perChannel = this.parts.gate === 'channel';
     for (let r = 0; r < rows; r++) {
+      const z = (st.context >> 2) + r * D;
+      if (perChannel) {
+        const b = (st.beta >> 2) + r * D;
+        for (let j = 0; j < D; j++) F[z + j] *= Math.fround(1 / (1 + Math.exp(-F[b + j])));
+        continue;
+      }
       const beta = Math.fround(1 / (1 + Math.exp(-F[(st.beta >> 2) + r])));
       F[(st.beta >> 2) + r] = beta;
-      const z = (st.context >> 2) + r * D;
       for (let j = 0; j < D; j++) F[z + j] *= beta;
+    }
+  }
+
+  /**
+   * e_ti = w^T relu(W_a a_i + b_a + W_h h_{t-1} + b_h) + b_w, α_t, ẑ_t for rows 0..rows-1 (the
+   * tanh form is AdditiveAttention.attend's fused kernel; relu has none, so the sum and relu run
+   * here, then w^T as one dot_energies call).
+   */
+  private attendRelu(st: ShowAttendTellState, rows: number): void {
+    const att = this.f_att, A = att.alignmentSize, D = this.annotationSize, maxTx = st.maxTx;
+    const F = this.regions.rt.F32, k = this.regions.rt.k;
+    att.W.applyMany(st.query, st.state, rows);
+    const X = st.act >> 2;
+    for (let r = 0; r < rows; r++) {
+      const slot = st.slotOf[r], Tx = st.Tx[slot];
+      const q = (st.query >> 2) + r * A, keys = (st.keys >> 2) + slot * maxTx * A;
+      for (let i = 0; i < Tx; i++) {
+        for (let j = 0; j < A; j++) {
+          const x = F[keys + i * A + j] + F[q + j];
+          F[X + i * A + j] = x > 0 ? x : 0;
+        }
+      }
+      const e = st.energies + r * maxTx * 4, a = st.weights + r * maxTx * 4;
+      k.dot_energies(e, st.act, att.v, 1, Tx, A);
+      if (att.vBias !== 0) for (let i = 0; i < Tx; i++) F[(e >> 2) + i] += att.vBias;
+      k.softmax(a, e, Tx);
+      k.context(st.context + r * st.contextStride * 4, a, st.annotations + slot * maxTx * D * 4, Tx, D);
     }
   }
 

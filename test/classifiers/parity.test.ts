@@ -17,6 +17,8 @@ const LOGIT_TOL = 1e-4;
 type Attention = number[] | { words: number[][]; sentences: number[] };
 interface Case {
   name: string; input: string | string[] | null; source_ids: number[] | number[][];
+  /** pad_to_max_lengths: the ids passed (source_ids: the padded document the model reads). */
+  given_ids?: number[] | number[][];
   label: string; label_id: number; logits: number[]; probabilities: number[]; log_probabilities: number[]; attention: Attention;
 }
 interface Reference { architecture: string; torch_version: string; cases: Case[] }
@@ -46,7 +48,7 @@ function checkClassifier(clf: AttentionClassifier, ref: Reference, where: string
   const worst = { probabilities: 0, attention: 0, logits: 0 };
   for (const c of ref.cases) {
     const tag = `${where} ${c.name}`;
-    const r = clf.classify(c.input ?? c.source_ids);
+    const r = clf.classify(c.input ?? c.given_ids ?? c.source_ids);
     assert.equal(r.ids, c.source_ids, `${tag}: ids read`);
     assert.is(r.label, c.label, `${tag}: label`);
     assert.is(r.labelId, c.label_id, `${tag}: label id`);
@@ -81,7 +83,10 @@ for (const folder of folders) {
     if (c.numLayers > 1) seen.add('layers');
     if (existsSync(join(dir, 'config.json'))) seen.add('config.json');
     if (c.tensorPrefix) seen.add('tensor_prefix');
-    const lengths = ref.cases.map((k) => k.source_ids as unknown[]);
+    const lengths = ref.cases.map((k) => (k.given_ids ?? k.source_ids) as unknown[]);
+    if (c.padToMaxLengths) seen.add('padded');
+    if (c.wordState === 'carry') seen.add('carry');
+    if (c.wordNumLayers > 1 && c.sentenceNumLayers > 1) seen.add('han layers');
     if (c.architecture === 'attention-bilstm') {
       assert.ok(lengths.some((ids) => ids.length === 1), 'a 1-token input');
       assert.ok(lengths.some((ids) => ids.length >= 60), 'a 60-token input');
@@ -89,7 +94,7 @@ for (const folder of folders) {
       assert.ok(lengths.some((d) => d.length === 1), 'a document of 1 sentence');
       const sizes = (d: unknown[]) => new Set((d as number[][]).map((s) => s.length)).size;
       assert.ok(lengths.some((d) => d.length === c.maxSentences && sizes(d) >= 5), `a document of max_sentences (${c.maxSentences}) sentences of different lengths`);
-      assert.ok(ref.cases.some((k) => typeof k.input === 'string' && (k.source_ids as number[][]).length > 1), 'a string split into sentences');
+      assert.ok(ref.cases.some((k) => typeof k.input === 'string' && ((k.given_ids ?? k.source_ids) as number[][]).length > 1), 'a string split into sentences');
     }
     assert.ok(new Set(ref.cases.map((k) => k.label_id)).size >= 2, 'more than one label among the cases');
     checkClassifier(clf, ref, folder);
@@ -104,8 +109,8 @@ for (const folder of folders) {
   });
 }
 
-test('the fixtures cover both merges, stacked LSTM layers, both GRU conventions, config.json and tensor_prefix', () => {
-  for (const want of ['merge sum', 'merge concat', 'layers', 'han reset_after', 'han reset_before', 'config.json', 'tensor_prefix']) {
+test('the fixtures cover both merges, stacked LSTM layers, both GRU conventions, config.json, tensor_prefix, padded inputs, carried word states and stacked HAN GRUs', () => {
+  for (const want of ['merge sum', 'merge concat', 'layers', 'han reset_after', 'han reset_before', 'config.json', 'tensor_prefix', 'padded', 'carry', 'han layers']) {
     assert.ok(seen.has(want), `a classifier fixture with ${want}`);
   }
 });
