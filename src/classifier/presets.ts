@@ -193,7 +193,7 @@ export interface PresetCandidate {
  */
 export function matchClassifierPresets(tensors: readonly TensorDescription[]): PresetCandidate[] {
   const byName = new Map(tensors.map((t) => [t.name, t]));
-  const out: PresetCandidate[] = [];
+  const out: PresetCandidate[] = matchPaperClassifiers(tensors, byName);
   for (const p of Object.values(CLASSIFIER_PRESETS)) {
     const anchor = p.required[0];
     const prefixes = new Set(tensors.filter((t) => t.name === anchor || t.name.endsWith(`.${anchor}`))
@@ -204,6 +204,56 @@ export function matchClassifierPresets(tensors: readonly TensorDescription[]): P
       const fields: Record<string, unknown> = p.infer((n) => byName.get(prefix + n)?.shape, local);
       if (prefix) fields.tensor_prefix = prefix;
       out.push({ name: p.name, architecture: p.name, kind: p.kind, fields, notes: [...p.notes] });
+    }
+  }
+  return out;
+}
+
+/** Layers of a (bi)RNN module `m` saved by PyTorch: how many weight_hh_l{k} it has. */
+function rnnLayers(has: (n: string) => boolean, m: string): number {
+  let k = 0;
+  while (has(`${m}.weight_hh_l${k}`)) k++;
+  return k;
+}
+
+/** The paper architectures under seqattn's own names (docs/classifiers.md), each with the sizes its shapes fix. */
+const PAPER_CLASSIFIERS: { architecture: 'attention-bilstm' | 'han'; required: string[]; infer(shape: (n: string) => readonly number[] | undefined, has: (n: string) => boolean): Record<string, unknown>; notes: string[] }[] = [
+  { // Zhou et al. 2016
+    architecture: 'attention-bilstm', required: ['lstm.weight_hh_l0', 'embedding.weight', 'attention.w.weight', 'classifier.weight'],
+    infer: (shape, has) => {
+      const H = dim(shape('lstm.weight_hh_l0'), 1);
+      return {
+        embedding_size: dim(shape('embedding.weight'), 1), hidden_size: H,
+        merge: dim(shape('classifier.weight'), 1) === 2 * H ? 'concat' : 'sum', num_layers: rnnLayers(has, 'lstm'),
+        source_vocab: symbols(shape('embedding.weight')), labels: labels(shape('classifier.weight')),
+      };
+    },
+    notes: [...CLASSIFIER_NOTES],
+  },
+  { // Yang et al. 2016
+    architecture: 'han', required: ['word_rnn.weight_hh_l0', 'sentence_rnn.weight_hh_l0', 'embedding.weight', 'word_attention.W.weight', 'sentence_attention.W.weight', 'classifier.weight'],
+    infer: (shape) => ({
+      embedding_size: dim(shape('embedding.weight'), 1),
+      word_hidden_size: dim(shape('word_rnn.weight_hh_l0'), 1), sentence_hidden_size: dim(shape('sentence_rnn.weight_hh_l0'), 1),
+      word_attention_size: dim(shape('word_attention.W.weight'), 0), sentence_attention_size: dim(shape('sentence_attention.W.weight'), 0),
+      source_vocab: symbols(shape('embedding.weight')), labels: labels(shape('classifier.weight')),
+    }),
+    notes: [...CLASSIFIER_NOTES, 'gru_convention: "reset_after" (PyTorch nn.GRU) or "reset_before": the file cannot tell'],
+  },
+];
+
+/** attention-bilstm and han under seqattn's own tensor names, under any common prefix (then tensor_prefix). */
+function matchPaperClassifiers(tensors: readonly TensorDescription[], byName: ReadonlyMap<string, TensorDescription>): PresetCandidate[] {
+  const out: PresetCandidate[] = [];
+  for (const p of PAPER_CLASSIFIERS) {
+    const anchor = p.required[0];
+    for (const t of tensors.filter((t) => t.name === anchor || t.name.endsWith(`.${anchor}`))) {
+      const prefix = t.name.slice(0, t.name.length - anchor.length);
+      const has = (n: string) => byName.has(prefix + n);
+      if (!p.required.every(has)) continue;
+      const fields: Record<string, unknown> = { architecture: p.architecture, ...(prefix ? { tensor_prefix: prefix } : {}),
+        ...p.infer((n) => byName.get(prefix + n)?.shape, has) };
+      out.push({ name: p.architecture, architecture: p.architecture, kind: 'classifier', fields, notes: [...p.notes] });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // The presets' configs, strict loading (E_TENSOR_UNUSED, allowUnusedTensors), missing-tensor errors
 // that name the file looked in with suggestions, and `seqattn inspect` naming the right preset for
 // every fixture. Parity of the presets with PyTorch: parity.test.ts and beam-parity.test.ts.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -96,6 +96,21 @@ for (const folder of folders) {
     for (const [k, v] of Object.entries(fields)) {
       if (notes.some((n) => n.startsWith(`${k}:`) || n.includes(`"${k}"`))) continue; // what the file cannot tell, said in a note
       if (k.endsWith('_vocab')) assert.is(v, `${config[k].length} symbols`, `${folder}: ${k}`);
+      else if (config[k] !== undefined) assert.equal(v, config[k], `${folder}: ${k}`);
+    }
+  });
+}
+
+const classifierFixtures = join(committedFixtures, '..', 'classifiers', 'fixtures');
+for (const folder of readdirSync(classifierFixtures).filter((f) => statSync(join(classifierFixtures, f)).isDirectory()).sort()) {
+  test(`inspect classifiers/${folder}: the default matchers name the classifier's architecture or preset`, () => {
+    const report = inspect(readWeightFiles(modelSourceFromPath(join(classifierFixtures, folder))));
+    const config = report.config ? report.config.value as Record<string, any> : JSON.parse(readFileSync(join(classifierFixtures, folder, 'config.json'), 'utf8'));
+    const match = report.matches.find((m) => m.architecture === config.architecture);
+    assert.ok(match, `${folder} (${config.architecture}): ${JSON.stringify(report.matches.map((m) => m.architecture))}`);
+    for (const [k, v] of Object.entries(match!.fields)) {
+      if (k.endsWith('_vocab')) assert.is(v, `${config[k].length} symbols`, `${folder}: ${k}`);
+      else if (k === 'labels') assert.is(v, `${config.labels.length} names`, `${folder}: labels`);
       else if (config[k] !== undefined) assert.equal(v, config[k], `${folder}: ${k}`);
     }
   });
