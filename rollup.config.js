@@ -11,7 +11,8 @@ const ts = () => typescript({
   },
   include: ['src/**/*.ts', 'build/wasm-bytes.js'],
 });
-const external = (id) => id.startsWith('node:');
+// Runtime dependencies stay imports (package.json "dependencies"): n2words (numbers), compromise (the G2P tagger).
+const external = (id) => id.startsWith('node:') || /^(n2words|compromise)(\/|$)/.test(id);
 // The `seqattn` command (package.json "bin"): rollup keeps its #! line; make it executable too.
 const executableCli = () => ({
   name: 'executable-cli',

@@ -11,10 +11,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
+import { G2PUsageError, isModelPictureRequest, runG2P } from './cli/g2p.js';
 
 const HELP = `Usage:
-  seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
+  seqattn g2p [OPTIONS] [TEXT...]                      English text to phonemes (dictionary, numbers,
+                                                       heteronyms; the bundled model g2p-en for the rest)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
+
+g2p: one line per input line (stdin too: a blank line gives a blank line, a rejected line an
+empty pronunciation and its error on stderr, exit status 1 at the end), "TEXT  PRONUNCIATION",
+words separated by " | " in ARPAbet, punctuation kept. With --attention, --svg or --nbest, each
+input is one word for the model alone, as translate prints it.
+  --format F       arpabet (default, with stress digits), arpabet-nostress, ipa, or json (one
+                   JSON object per line: every word with its phonemes and source lexicon|model|homograph)
+  --model-only     the model for every word: no dictionary, no heteronyms
+  --no-homographs  heteronyms take the dictionary's first pronunciation
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
 the same order; a progress bar goes to stderr when stderr is a terminal or past 200 lines.
@@ -38,7 +49,8 @@ Options:
 
 Exit status: 0 ok, 1 runtime error (model, input, file), 2 usage error.
 Examples:
-  seqattn g2p attention
+  seqattn g2p "I read 2 books in 1990."
+  seqattn g2p --format ipa "I refuse to collect the refuse."
   seqattn g2p --beam 5 --nbest 3 read
   seqattn g2p attention --attention --svg attention.svg
   seqattn translate --model path/to/model.safetensors "some input" < more-inputs.txt
@@ -303,6 +315,7 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'g2p' && !isModelPictureRequest(argv)) return runG2P(argv.slice(1), HELP);
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }
   if (args === 'version') { process.stdout.write(`seqattn ${version()}\n`); return 0; }
@@ -333,7 +346,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  const usage = e instanceof UsageError;
+  const usage = e instanceof UsageError || e instanceof G2PUsageError;
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`seqattn: ${oneLine(message)}${usage ? ' (seqattn --help for usage)' : ''}\n`);
   if (process.env.SEQATTN_DEBUG && e instanceof Error && !usage && !(e instanceof RuntimeError)) process.stderr.write(`${e.stack}\n`);

@@ -23,6 +23,7 @@ export type SeqattnErrorCode =
   | 'E_DISPOSED'            // the model was disposed
   | 'E_STALE_SESSION'       // a step session used after its model started another decode
   | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path
+  | 'E_LEXICON'             // bytes that are not a packed pronouncing dictionary (src/g2p/lexicon.ts)
   | 'E_WASM';               // the WebAssembly runtime failed (no SIMD, out of memory)
 
 export class SeqattnError extends Error {

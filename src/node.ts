@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { SeqattnError } from './errors.js';
 import { loadModel as loadModelPortable, loadModelFrom, type ModelSource, type WeightFileInput } from './index.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
+import type { G2P, G2PResult, PronounceOptions } from './g2p/g2p.js';
+import type { G2PLoadOptions } from './g2p/load.js';
+import { nodeG2P, nodeG2PDefaults } from './g2p/node.js';
 
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
@@ -53,6 +56,21 @@ export function modelSourceFromPath(path: string): ModelSource {
   }
   return { weights, config, configName: configPath };
 }
+
+const g2pNode = nodeG2P(nodeG2PDefaults((source, options) => loadModel(source, options), bundledModelsDir));
+/**
+ * A G2P whose model and lexicon default to the bundled g2p-en ones.
+ * @example
+ *   const g = await loadG2P();
+ *   g.pronounce('I refuse to collect the refuse.').tokens
+ */
+export const loadG2P: (options?: G2PLoadOptions) => Promise<G2P> = g2pNode.loadG2P;
+/**
+ * Pronounces English text with the bundled model and lexicon (see loadG2P for the options).
+ * @example
+ *   formatPronunciation(await g2p('I read 2 books in 1990.'), 'ipa')
+ */
+export const g2p: (text: string, options?: G2PLoadOptions & PronounceOptions) => Promise<G2PResult> = g2pNode.g2p;
 
 /**
  * Loads a bundled model by name, a model file or folder by path, a URL, bytes, or a ModelSource.

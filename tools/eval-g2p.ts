@@ -1,6 +1,6 @@
 /**
  * Evaluates the English G2P model in seqattn's own runtime (WebAssembly), on the CMUdict split of
- * tools/g2p_data.py, scored as tools/g2p_score.py scores (src/g2p/score.ts).
+ * tools/g2p_data.py, scored as tools/g2p_score.py scores (tools/g2p-score.ts).
  *
  *   npm run eval:g2p -- [--model g2p-en] [--split test] [--beam 5] [--limit N]
  *                       [--torch FILE] [--out FILE] [--show 10] [--no-python-check] [--int8]
@@ -19,8 +19,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { splitDictionary, type Entry, type SplitName } from '../src/g2p/data.js';
-import { formatScore, parsePredictions, score, type Score } from '../src/g2p/score.js';
+import { splitDictionary, type Entry, type SplitName } from './g2p-data.js';
+import { formatScore, parsePredictions, score, type Score } from './g2p-score.js';
 import { loadModel, type Seq2SeqModel, type TranslateOptions } from '../src/node.js';
 
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
