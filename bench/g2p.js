@@ -1,0 +1,60 @@
+// g2p() speed (issue 13 item 7): words/s on running text with 0%, 5% and 100% words the dictionary
+// lacks (the model pronounces those), and on the heteronym test sentences (every sentence runs the
+// tagger), beside `phonemize` (npm; lexicon + rules, ARPAbet) on the same text. benchmark.js,
+// one sentence of 12 words per call, cycling through 2,000 sentences so the model's small cache of
+// recent unknown words does not serve the 100% case. Uses dist/ (npm run build).
+//
+//   node bench/g2p.js [--max-time SECONDS]     (default 3 s per case)
+import Benchmark from 'benchmark';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { loadG2P } from '../dist/node.js';
+
+const require = createRequire(import.meta.url);
+const { toARPABET } = require('phonemize');
+const argv = process.argv.slice(2);
+const k = argv.indexOf('--max-time');
+const maxTime = k >= 0 ? Number(argv[k + 1]) : 3;
+
+// Deterministic text: CMUdict words, and made-up words (a dictionary word with letters changed until it is not one).
+let seed = 12345;
+const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+const g = await loadG2P();
+const lexicon = g.parts.lexicon;
+const common = [...lexicon.words()].filter((w) => /^[a-z]{2,10}$/.test(w));
+const letters = 'abcdefghijklmnopqrstuvwxyz';
+const oov = () => {
+  for (;;) {
+    const w = [...common[rand(common.length)]];
+    for (let j = 0; j < 2; j++) w[rand(w.length)] = letters[rand(26)];
+    const s = w.join('');
+    if (!lexicon.has(s)) return s;
+  }
+};
+const WORDS = 12;
+const sentences = (rate) => Array.from({ length: 2000 }, () => {
+  const ws = Array.from({ length: WORDS }, () => (rand(1000) < rate * 1000 ? oov() : common[rand(common.length)]));
+  return `${ws[0][0].toUpperCase()}${ws.join(' ').slice(1)}.`;
+});
+const heteronymText = readFileSync(new URL('../test/g2p/heteronyms.tsv', import.meta.url), 'utf8')
+  .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t')[0].replace(/\*/g, ''));
+const countWords = (ss) => ss.reduce((n, s) => n + s.split(/\s+/).length, 0) / ss.length;
+
+const texts = [['0% OOV', sentences(0)], ['5% OOV', sentences(0.05)], ['100% OOV', sentences(1)], ['heteronym sentences', heteronymText]];
+const rows = [];
+for (const [name, ss] of texts) {
+  const perCall = countWords(ss);
+  const suite = new Benchmark.Suite(name);
+  let i = 0, j = 0;
+  suite.add('seqattn g2p', () => { g.pronounce(ss[i++ % ss.length]); }, { maxTime });
+  suite.add('phonemize', () => { toARPABET(ss[j++ % ss.length]); }, { maxTime });
+  suite.on('cycle', (e) => console.error(`  ${name}: ${String(e.target)}`));
+  suite.run();
+  const [a, b] = suite.map((x) => x.hz * perCall);
+  const rme = suite.map((x) => x.stats.rme.toFixed(1));
+  rows.push(`| ${name} | ${Math.round(a).toLocaleString('en-US')} (±${rme[0]}%) | ${Math.round(b).toLocaleString('en-US')} (±${rme[1]}%) | ${(a / b).toFixed(2)} |`);
+}
+g.dispose();
+console.log(`words/s, ${WORDS}-word sentences (heteronym sentences: ${countWords(heteronymText).toFixed(1)} words), node ${process.version}, maxTime ${maxTime} s\n`);
+console.log('| text | seqattn g2p() | phonemize toARPABET | ratio |\n|---|---|---|---|');
+for (const r of rows) console.log(r);
