@@ -2,12 +2,13 @@
 // lacks (the model pronounces those), and on the heteronym test sentences (every sentence runs the
 // tagger), beside `phonemize` (npm; lexicon + rules, ARPAbet) on the same text. benchmark.js,
 // one sentence of 12 words per call, cycling through 2,000 sentences so the model's small cache of
-// recent unknown words does not serve the 100% case. Uses dist/ (npm run build).
+// recent unknown words does not serve the 100% case; and on running prose (the doc comments of
+// @types/node: real English with its heteronyms and unknown words). Uses dist/ (npm run build).
 //
 //   node bench/g2p.js [--max-time SECONDS]     (default 3 s per case)
 import Benchmark from 'benchmark';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadG2P } from '../dist/node.js';
 
 const require = createRequire(import.meta.url);
@@ -38,10 +39,31 @@ const sentences = (rate) => Array.from({ length: 2000 }, () => {
 });
 const heteronymText = readFileSync(new URL('../test/g2p/heteronyms.tsv', import.meta.url), 'utf8')
   .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t')[0].replace(/\*/g, ''));
+// Running English prose: the doc comments of @types/node (a devDependency, pinned by the lockfile),
+// sentences of letters and punctuation only, 5 to 40 words; inline code becomes "it".
+function proseSentences() {
+  const dir = new URL('../node_modules/@types/node/', import.meta.url);
+  const text = readdirSync(dir).filter((f) => f.endsWith('.d.ts')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n');
+  const comments = [...text.matchAll(/\/\*\*([\s\S]*?)\*\//g)].map((m) => m[1].replace(/^\s*\* ?/gm, '').replace(/```[\s\S]*?```/g, ' ')
+    .replace(/@\w+.*$/gm, ' ').replace(/`[^`]*`/g, 'it').replace(/\{@link ([^}]*)\}/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'));
+  return comments.join(' ').split(/(?<=[.!?])\s+/).map((x) => x.replace(/\s+/g, ' ').trim())
+    .filter((x) => /^[A-Z][A-Za-z ,;:'()-]+[.!?]$/.test(x) && x.split(' ').length >= 5 && x.split(' ').length <= 40);
+}
+// phonemize 2.0.1 throws on some words ("constructor": its word-language map is a plain object), so
+// both sides get only the sentences phonemize takes.
+const proseAll = proseSentences();
+const prose = proseAll.filter((x) => { try { toARPABET(x); return true; } catch { return false; } });
+console.error(`prose: ${prose.length} of ${proseAll.length} sentences (phonemize throws on the others)`);
 const countWords = (ss) => ss.reduce((n, s) => n + s.split(/\s+/).length, 0) / ss.length;
 
-const texts = [['0% OOV', sentences(0)], ['5% OOV', sentences(0.05)], ['100% OOV', sentences(1)], ['heteronym sentences', heteronymText]];
+const texts = [['0% OOV', sentences(0)], ['5% OOV', sentences(0.05)], ['100% OOV', sentences(1)], [`prose (@types/node docs, ${prose.length} sentences)`, prose], ['heteronym sentences', heteronymText]];
 const rows = [];
+{ // how much of the prose is dictionary, heteronym, model
+  const n = { lexicon: 0, homograph: 0, model: 0 };
+  for (const x of prose) for (const t of g.pronounce(x).tokens) if (t.kind === 'word') n[t.source]++;
+  const all = n.lexicon + n.homograph + n.model;
+  console.error(`prose: ${all} words: ${n.lexicon} lexicon, ${n.homograph} homograph, ${n.model} model (${(100 * n.model / all).toFixed(1)}% unknown)`);
+}
 for (const [name, ss] of texts) {
   const perCall = countWords(ss);
   const suite = new Benchmark.Suite(name);

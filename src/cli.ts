@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
-import { G2PUsageError, isModelPictureRequest, runG2P } from './cli/g2p.js';
+import { G2PUsageError, isModelPictureRequest, modelWord, runG2P } from './cli/g2p.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [TEXT...]                      English text to phonemes (dictionary, numbers,
@@ -195,11 +195,16 @@ class Runner {
       : {};
   }
 
+  /** What the model reads for an input: for g2p, the input policy's one folded word (src/cli/g2p.ts). */
+  private source(input: string): string {
+    return this.args.command === 'g2p' ? modelWord(input) : input;
+  }
+
   /** Translates inputs in order; greedy inputs go through translateBatch together. */
   translate(inputs: string[]): Outcome[] {
     if (inputs.length > 1 && this.options.beamSize === undefined) {
       try {
-        return this.model.translateBatch(inputs, this.options).map((result, k) => ({ input: inputs[k], result }));
+        return this.model.translateBatch(inputs.map((x) => this.source(x)), this.options).map((result, k) => ({ input: inputs[k], result }));
       } catch (e) {
         if (!(e instanceof SeqattnError)) throw e;
         // One input was rejected: decode one by one to tell which.
@@ -207,7 +212,7 @@ class Runner {
     }
     return inputs.map((input) => {
       try {
-        return { input, result: this.model.translate(input, this.options) };
+        return { input, result: this.model.translate(this.source(input), this.options) };
       } catch (e) {
         if (e instanceof SeqattnError && e.code === 'E_OPTION') throw new UsageError(e.message);
         if (e instanceof SeqattnError) return { input, error: e.message.includes(JSON.stringify(input)) ? e.message : `${JSON.stringify(input)}: ${e.message}` };

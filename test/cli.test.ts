@@ -225,6 +225,16 @@ if (g2p) {
     fails(run(['g2p', '--bogus', 'a']), 2, /unknown option --bogus/);
   });
 
+  test('g2p --attention / --svg / --nbest: the model on one word under the input policy (folded; separators and other characters rejected)', () => {
+    const r = run(['g2p', '--nbest', '2', 'café', 'well-known', 'x😀']);
+    assert.is(r.code, 1);
+    assert.match(r.out, /^café\n {2}1 {2}-?[\d.]+ {2}K /);
+    const errs = r.err.split('\n').filter(Boolean);
+    assert.is(errs.length, 2);
+    assert.match(errs[0], /"well-known": character "-" .*several words/);
+    assert.match(errs[1], /"x😀": character "😀" \(U\+1F600\)/);
+  });
+
   test('g2p stdin: one output line per input line; blank -> blank, rejected -> empty pronunciation + one stderr line, exit 1', () => {
     const r = run(['g2p'], { input: 'hello world\n\nwell-known 😀\n   \ncafé\n' });
     assert.is(r.code, 1);

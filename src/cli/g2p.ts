@@ -12,6 +12,7 @@
 import { createInterface } from 'node:readline';
 import { SeqattnError } from '../errors.js';
 import { formatPronunciation, type G2P, type G2PFormat } from '../g2p/g2p.js';
+import { fold } from '../g2p/text.js';
 import { loadG2P, loadModel } from '../node.js';
 
 /** A mistake in the g2p command line: exit status 2 (src/cli.ts prints it as a usage error). */
@@ -32,6 +33,20 @@ interface G2PArgs {
 /** Options only the word-level model path of src/cli.ts has. */
 export function isModelPictureRequest(argv: readonly string[]): boolean {
   return argv.some((a) => /^--(attention|svg|nbest)(=|$)/.test(a));
+}
+
+/**
+ * The input policy for the word-level model view (--attention, --svg, --nbest): the input folded
+ * (café -> cafe) and lower-cased must be one word of the model's letters a-z and '.
+ * @throws SeqattnError E_UNKNOWN_TOKEN naming the first character that is not
+ */
+export function modelWord(input: string): string {
+  const word = fold(input).folded.toLowerCase();
+  const bad = [...word].findIndex((c) => !/[a-z']/.test(c));
+  if (bad < 0) return word;
+  const c = [...word][bad];
+  const why = /[\s\-/]/.test(c) ? ' (several words: without --attention, --svg and --nbest, g2p pronounces text)' : '';
+  throw new SeqattnError('E_UNKNOWN_TOKEN', `${JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input)}: character ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not one of the model's letters a-z and '${why}`);
 }
 
 function parse(argv: readonly string[]): G2PArgs | 'help' {

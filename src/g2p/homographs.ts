@@ -92,8 +92,8 @@ export const HETERONYMS: Readonly<Record<string, Heteronym>> = {
 
 /** The pronunciation of heteronym `word` (lower case) as `pos`, or undefined when it is not in the table or the tag says nothing. */
 export function heteronymPronunciation(word: string, pos: CoarsePos): string | undefined {
+  if (!Object.prototype.hasOwnProperty.call(HETERONYMS, word) || pos === 'other') return undefined;
   const h = HETERONYMS[word];
-  if (!h || pos === 'other') return undefined;
   if (pos === 'past') return h.past ?? h.verb;
   if (pos === 'adv') return h.adv ?? h.adj ?? h.noun;
   if (pos === 'adj') return h.adj ?? h.noun;

@@ -54,6 +54,15 @@ test('issue 12 item 9: folding, hyphenated and spaced words as their parts, whit
   }
 });
 
+test('words that are Object.prototype keys are plain words, beside a heteronym too', async () => {
+  const r = await g2p('I use the constructor and __proto__ toString hasOwnProperty.');
+  const w = words(r);
+  assert.is(w[1].source, 'homograph');
+  assert.equal(w.map((x) => x.text), ['I', 'use', 'the', 'constructor', 'and', 'proto', 'toString', 'hasOwnProperty']);
+  assert.is(w[3].source, 'lexicon');
+  assert.ok(w.every((x) => x.phonemes.length > 0));
+});
+
 test('output forms: ARPAbet with and without stress, IPA with punctuation attached', async () => {
   const r = await g2p('Hello, "world" (again).');
   assert.is(formatPronunciation(r, 'arpabet-nostress'), 'HH AH L OW | , | " | W ER L D | " | ( | AH G EH N | ) | .');

@@ -1,5 +1,6 @@
 // The packed pronouncing dictionary: src/g2p/lexicon.ts, and models/g2p-en/lexicon.bin as
 // tools/pack-lexicon.ts builds it (npm run build).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -51,6 +52,12 @@ test('models/g2p-en/lexicon.bin holds every CMUdict word with all its variants, 
   const gz = gzipSync(bytes, { level: 9 }).length;
   assert.ok(gz <= 1.5e6, `${gz} bytes gzip`);
   console.log(`      lexicon.bin: ${lex.size} words, ${bytes.length} bytes, ${gz} gzip`);
+});
+
+test('the package ships models/g2p-en/lexicon.bin (npm pack, files)', () => {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8' });
+  const files = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
+  assert.ok(files.includes('models/g2p-en/lexicon.bin'), files.join(', '));
 });
 
 test.run();
