@@ -1,8 +1,8 @@
 /**
  * The part-of-speech tagger for heteronyms: compromise (its "two" build, the tagger without the
  * phrase machinery, ~120 kB gzip), chosen by tools/compare-taggers.ts on test/g2p/heteronyms.tsv
- * over wink-nlp and en-pos (README, "G2P"). Loaded on first use, so g2p() without heteronyms in its
- * text never loads it.
+ * over wink-nlp and en-pos (docs/g2p.md). Imported once, when the first G2P with heteronyms is
+ * built (about 0.5 s); `homographs: false` never imports it.
  *
  * One rule on top: a base-form verb right after a form of have/be is a participle (has read,
  * was read -> past), which compromise tags as the infinitive when both are spelled alike.
