@@ -12,11 +12,13 @@ import { createInterface } from 'node:readline';
 import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
 import { G2PUsageError, isModelPictureRequest, modelWord, runG2P } from './cli/g2p.js';
+import { quantizeCommand } from './cli-quantize.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [TEXT...]                      English text to phonemes (dictionary, numbers,
                                                        heteronyms; the bundled model g2p-en for the rest)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
+  seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
 
 g2p: one line per input line (stdin too: a blank line gives a blank line, a rejected line an
 empty pronunciation and its error on stderr, exit status 1 at the end), "TEXT  PRONUNCIATION",
@@ -321,6 +323,7 @@ function version(): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'g2p' && !isModelPictureRequest(argv)) return runG2P(argv.slice(1), HELP);
+  if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }
   if (args === 'version') { process.stdout.write(`seqattn ${version()}\n`); return 0; }
