@@ -1,6 +1,6 @@
 /**
  * Numbers as English words, for G2P: cardinals, ordinals and dollar amounts from n2words
- * (maintained, no dependencies, about 4 kB gzip for English); years, decades, decimals read digit by
+ * (maintained, no dependencies, about 4 kB gzip for English, bundled into dist/); years, decades, decimals read digit by
  * digit, pounds and euros, percent and signs here.
  *   "1990" -> nineteen ninety   "1905" -> nineteen oh five   "2000" -> two thousand   "2024" -> twenty twenty-four
  *   "1990s" -> nineteen nineties   "'80s" -> eighties   "21st" -> twenty-first   "3.14" -> three point one four

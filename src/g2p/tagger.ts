@@ -1,6 +1,6 @@
 /**
  * The part-of-speech tagger for heteronyms: compromise (its "two" build, the tagger without the
- * phrase machinery, ~120 kB gzip), chosen by tools/compare-taggers.ts on test/g2p/heteronyms.tsv
+ * phrase machinery, 295 kB, 120 kB gzip; rollup bundles it into a chunk of dist/ loaded by this import), chosen by tools/compare-taggers.ts on test/g2p/heteronyms.tsv
  * over wink-nlp and en-pos (docs/g2p.md). Imported once, when the first G2P with heteronyms is
  * built (about 0.5 s); `homographs: false` never imports it.
  *
