@@ -63,6 +63,17 @@ test('words that are Object.prototype keys are plain words, beside a heteronym t
   assert.ok(w.every((x) => x.phonemes.length > 0));
 });
 
+test('bad arguments and over-long words: typed errors, and the G2P keeps working', async () => {
+  const g = await loadG2P();
+  for (const [f, code] of [[() => g.pronounce(5 as unknown as string), 'E_OPTION'], [() => g.pronounce('a'.repeat(100)), 'E_INPUT_LENGTH']] as const) {
+    assert.throws(f, (e: unknown) => e instanceof SeqattnError && e.code === code, code);
+  }
+  await g2p('x', null as unknown as object).then(() => assert.unreachable(), (e) => assert.is(e.code, 'E_OPTION'));
+  await loadG2P(7 as unknown as object).then(() => assert.unreachable(), (e) => assert.is(e.code, 'E_OPTION'));
+  assert.is(formatPronunciation(g.pronounce('still fine')), 'S T IH1 L | F AY1 N');
+  g.dispose();
+});
+
 test('output forms: ARPAbet with and without stress, IPA with punctuation attached', async () => {
   const r = await g2p('Hello, "world" (again).');
   assert.is(formatPronunciation(r, 'arpabet-nostress'), 'HH AH L OW | , | " | W ER L D | " | ( | AH G EH N | ) | .');
