@@ -86,7 +86,20 @@ for (const [name, ss] of texts) {
   const rme = suite.map((x) => x.stats.rme.toFixed(1));
   rows.push(`| ${name} | ${Math.round(a).toLocaleString('en-US')} (±${rme[0]}%) | ${Math.round(b).toLocaleString('en-US')} (±${rme[1]}%) | ${(a / b).toFixed(2)} |`);
 }
+// Where the time goes on the prose: one pass each, 3 rounds: a first reading (the model decodes each
+// new unknown word), cache warm with the tagger, cache warm without it (the dictionary path).
+const proseWords = countWords(prose) * prose.length;
+const pass = (x) => { const t0 = performance.now(); for (const s of prose) x.pronounce(s); return Math.round(proseWords / ((performance.now() - t0) / 1000)); };
+const breakdown = [];
+for (let r = 0; r < 3; r++) {
+  const cold = pass(new G2P(g.parts));
+  const tagged = new G2P(g.parts); pass(tagged);
+  const plain = new G2P({ ...g.parts, tagger: null }); pass(plain);
+  breakdown.push(`| ${r + 1} | ${cold.toLocaleString('en-US')} | ${pass(tagged).toLocaleString('en-US')} | ${pass(plain).toLocaleString('en-US')} |`);
+}
 g.dispose();
 console.log(`words/s (${WORDS}-word sentences; heteronym sentences ${countWords(heteronymText).toFixed(1)} words, prose ${countWords(prose).toFixed(1)}), node ${process.version}, maxTime ${maxTime} s\n`);
 console.log('| text | seqattn g2p() | phonemize toARPABET | ratio |\n|---|---|---|---|');
 for (const r of rows) console.log(r);
+console.log('\nprose, one pass, words/s\n\n| round | first reading | cache warm | cache warm, no tagger |\n|---|---|---|---|');
+for (const r of breakdown) console.log(r);
