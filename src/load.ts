@@ -15,7 +15,7 @@ import { ShowAttendTell } from './models/show-attend-tell.js';
 import { Seq2SeqLSTM } from './models/sutskever.js';
 import { isQuantized } from './quantized.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
-import { runtime } from './wasm.js';
+import { provideModule, runtime } from './wasm.js';
 import type { WeightFormat } from './layers/linear.js';
 import { WeightStore } from './weights.js';
 
@@ -89,7 +89,7 @@ export function asModelSource(source: ModelSource | Uint8Array | ArrayBuffer): M
  * Checks the load options every model kind shares (LoadOptions.weights and .wasmBuild) and gives
  * Wasm regions on the runtime of that build, and the weight format (default 'int8' for int8 `files`).
  */
-export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild'>, files: readonly SafetensorsFile[] = []): Promise<{ regions: Regions; weights: WeightFormat }> {
+export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild' | 'wasmModule'>, files: readonly SafetensorsFile[] = []): Promise<{ regions: Regions; weights: WeightFormat }> {
   const weights = options.weights ?? (isQuantized(files) ? 'int8' : 'float32'); // an int8 file loads as int8 unless told otherwise
   if (weights !== 'float32' && weights !== 'int8') {
     throw new SeqattnError('E_OPTION', `weights is ${JSON.stringify(weights)}, expected 'float32' or 'int8'`);
@@ -97,6 +97,12 @@ export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBu
   const build = options.wasmBuild;
   if (build !== undefined && build !== 'simd128' && build !== 'relaxed-simd') {
     throw new SeqattnError('E_OPTION', `wasmBuild is ${JSON.stringify(build)}, expected 'simd128' or 'relaxed-simd'`);
+  }
+  if (options.wasmModule !== undefined) {
+    if (!(options.wasmModule instanceof WebAssembly.Module) || build === undefined) {
+      throw new SeqattnError('E_OPTION', 'wasmModule needs to be a WebAssembly.Module given with the wasmBuild it was compiled from');
+    }
+    provideModule(build, options.wasmModule);
   }
   return { regions: new Regions(await runtime(build)), weights };
 }

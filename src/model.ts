@@ -105,6 +105,12 @@ export interface LoadOptions {
    * every engine; naming a build the engine lacks is an E_WASM error.
    */
   wasmBuild?: WasmBuild;
+  /**
+   * The Wasm module of `wasmBuild` (required with it), already compiled from seqattn's own bytes:
+   * a worker pool posts its module to its workers so they do not compile it again. Default:
+   * compiled from the inlined bytes, once per process.
+   */
+  wasmModule?: WebAssembly.Module;
 }
 
 export interface Translation {

@@ -16,6 +16,7 @@ import type { LoadOptions, Seq2SeqModel } from './model.js';
 import type { G2P, G2PResult, PronounceOptions } from './g2p/g2p.js';
 import type { G2PLoadOptions } from './g2p/load.js';
 import { nodeG2P, nodeG2PDefaults } from './g2p/node.js';
+import type { FetchOptions } from './fetch.js';
 
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
@@ -79,7 +80,7 @@ export const g2p: (text: string, options?: G2PLoadOptions & PronounceOptions) =>
  *   const g2p = await loadModel('g2p-en');
  *   g2p.translate('attention').text   // phonemes
  */
-export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
+export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
     if (/^[a-z0-9][a-z0-9-]*$/.test(source) && bundledModels().includes(source)) {
       // weights 'int8': the int8 file when the model ships one (the same outputs, a quarter of the bytes to read)

@@ -206,13 +206,7 @@ export function runtime(wanted?: WasmBuild): Promise<WasmRuntime> {
   const cached = runtimes.get(build);
   if (cached) return cached;
   const made = (async () => {
-    const bytes = decodeBase64(build === 'relaxed-simd' ? relaxedBase64 : baselineBase64);
-    if (!WebAssembly.validate(bytes)) {
-      throw new SeqattnError('E_WASM', build === 'relaxed-simd'
-        ? 'the relaxed-simd build was asked for (SEQATTN_WASM or LoadOptions.wasmBuild), but this WebAssembly engine has no relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd; on by default in Node >= 22 and Chrome >= 114)'
-        : 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
-    }
-    const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {
+    const instance = await WebAssembly.instantiate(await compiledModule(build), {
       env: {
         abort(_msg: number, _file: number, line: number, col: number) {
           throw new SeqattnError('E_WASM', `seqattn kernel aborted at ${line}:${col}`);
@@ -224,4 +218,32 @@ export function runtime(wanted?: WasmBuild): Promise<WasmRuntime> {
   runtimes.set(build, made);
   made.catch(() => { runtimes.delete(build); });
   return made;
+}
+
+const modules = new Map<WasmBuild, Promise<WebAssembly.Module>>();
+
+/**
+ * The compiled module of a build, compiled once per process. A worker pool (src/pool/) posts it
+ * to its workers, which instantiate it (provideModule) instead of compiling the inlined bytes again.
+ */
+export function compiledModule(build: WasmBuild): Promise<WebAssembly.Module> {
+  const cached = modules.get(build);
+  if (cached) return cached;
+  const made = (async () => {
+    const bytes = decodeBase64(build === 'relaxed-simd' ? relaxedBase64 : baselineBase64);
+    if (!WebAssembly.validate(bytes)) {
+      throw new SeqattnError('E_WASM', build === 'relaxed-simd'
+        ? 'the relaxed-simd build was asked for (SEQATTN_WASM or LoadOptions.wasmBuild), but this WebAssembly engine has no relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd; on by default in Node >= 22 and Chrome >= 114)'
+        : 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
+    }
+    return WebAssembly.compile(bytes as BufferSource);
+  })();
+  modules.set(build, made);
+  made.catch(() => { modules.delete(build); });
+  return made;
+}
+
+/** Makes `runtime(build)` instantiate `module`, compiled elsewhere (a pool's main thread), unless it already compiled one. */
+export function provideModule(build: WasmBuild, module: WebAssembly.Module): void {
+  if (!modules.has(build)) modules.set(build, Promise.resolve(module));
 }

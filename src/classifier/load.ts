@@ -3,7 +3,7 @@
  * or given), as seq2seq models load (src/load.ts). Platform-free; src/classifier/node.ts adds
  * file paths and folders.
  */
-import { SeqattnError } from '../errors.js';
+import { fetchModelBytes, type FetchOptions } from '../fetch.js';
 import { asModelSource, configFromFiles, loadRegions, readWeightFiles, type ModelSource } from '../load.js';
 import type { LoadOptions } from '../model.js';
 import type { NetOptions } from '../models/net.js';
@@ -46,13 +46,10 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
 }
 
 /**
- * Loads a classifier from bytes, a ModelSource, or a URL (fetched). In Node, the `node` entry
+ * Loads a classifier from bytes, a ModelSource, or a URL (fetched, with FetchOptions). In Node, the `node` entry
  * also takes file paths and folders.
  */
-export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions = {}): Promise<AttentionClassifier> {
+export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions & FetchOptions = {}): Promise<AttentionClassifier> {
   if (typeof source !== 'string' && !(source instanceof URL)) return loadClassifierFrom(source, options);
-  if (typeof fetch !== 'function') throw new SeqattnError('E_MODEL_NOT_FOUND', `cannot fetch ${String(source)}: no fetch() here`);
-  const res = await fetch(source);
-  if (!res.ok) throw new SeqattnError('E_MODEL_NOT_FOUND', `${String(source)}: HTTP ${res.status}`);
-  return loadClassifierFrom({ weights: { bytes: await res.arrayBuffer(), name: String(source) } }, options);
+  return loadClassifierFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
 }

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeqattnError } from '../errors.js';
 import type { ModelSource } from '../load.js';
+import type { FetchOptions } from '../fetch.js';
 import type { AttentionClassifier } from './classifier.js';
 import { loadClassifier as loadPortable, loadClassifierFrom, type ClassifierLoadOptions } from './load.js';
 
@@ -27,7 +28,7 @@ function sourceFromPath(path: string): ModelSource {
  *   const clf = await loadClassifier('models/relations');
  *   const { label, attention, tokens } = clf.classify('the burst has been caused by water hammer pressure');
  */
-export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions = {}): Promise<AttentionClassifier> {
+export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions & FetchOptions = {}): Promise<AttentionClassifier> {
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) return loadClassifierFrom(sourceFromPath(source), options);
   if (source instanceof URL && source.protocol === 'file:') return loadClassifierFrom(sourceFromPath(fileURLToPath(source)), options);
   return loadPortable(source, options);

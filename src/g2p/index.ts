@@ -5,7 +5,8 @@
  */
 import { loadModelFrom } from '../load.js';
 import type { G2P, G2PResult, PronounceOptions } from './g2p.js';
-import { buildG2P, fetchBytes, makeG2PFunction, type G2PDefaults, type G2PLoadOptions } from './load.js';
+import { fetchModelBytes } from '../fetch.js';
+import { buildG2P, makeG2PFunction, type G2PDefaults, type G2PLoadOptions } from './load.js';
 
 export { G2P, formatPronunciation, type G2PResult, type G2PToken, type G2PWord, type G2PPunctuation, type G2PPart, type G2PSource, type G2PFormat, type PronounceOptions, type G2PParts } from './g2p.js';
 export { Lexicon, packLexicon } from './lexicon.js';
@@ -17,7 +18,7 @@ export type { G2PLoadOptions } from './load.js';
 
 const defaults: G2PDefaults = {
   loadModel: async (source, options) => loadModelFrom(typeof source === 'string' || source instanceof URL
-    ? { weights: { bytes: await fetchBytes(source), name: String(source) } }
+    ? { weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }
     : source, options),
 };
 

@@ -4,6 +4,7 @@
  * bundled g2p-en model and lexicon (models/g2p-en/) when they are not given.
  */
 import { SeqattnError } from '../errors.js';
+import { fetchModelBytes, type FetchOptions } from '../fetch.js';
 import { Seq2SeqModel, type LoadOptions } from '../model.js';
 import { G2P, type G2PResult, type PronounceOptions } from './g2p.js';
 import type { Tagger } from './homographs.js';
@@ -20,6 +21,8 @@ export interface G2PLoadOptions {
   homographs?: boolean | Tagger;
   /** Options for loading the model (when it is not given loaded). */
   modelOptions?: LoadOptions;
+  /** For parts given as URLs: cache, progress, size limit, integrity (as loadModel's; `integrity` only where one URL is fetched). */
+  fetch?: FetchOptions;
 }
 
 /** The defaults an entry provides for parts not given. */
@@ -27,26 +30,18 @@ export interface G2PDefaults {
   model?: (options: LoadOptions) => Promise<Seq2SeqModel>;
   lexicon?: () => Promise<Uint8Array>;
   /** Loads a model from bytes or a URL. */
-  loadModel: (source: Uint8Array | ArrayBuffer | string | URL, options: LoadOptions) => Promise<Seq2SeqModel>;
-}
-
-/** The bytes at a URL (fetch). */
-export async function fetchBytes(url: string | URL): Promise<Uint8Array> {
-  if (typeof fetch !== 'function') throw new SeqattnError('E_MODEL_NOT_FOUND', `cannot fetch ${String(url)}: no fetch() here`);
-  const res = await fetch(url);
-  if (!res.ok) throw new SeqattnError('E_MODEL_NOT_FOUND', `${String(url)}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+  loadModel: (source: Uint8Array | ArrayBuffer | string | URL, options: LoadOptions & FetchOptions) => Promise<Seq2SeqModel>;
 }
 
 /** Builds a G2P from options and an entry's defaults. */
 export async function buildG2P(options: G2PLoadOptions, defaults: G2PDefaults): Promise<G2P> {
   if (options === null || typeof options !== 'object') throw new SeqattnError('E_OPTION', `loadG2P: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  const { lexicon: lex = undefined, model: m = undefined, homographs = true, modelOptions = {} } = options;
+  const { lexicon: lex = undefined, model: m = undefined, homographs = true, modelOptions = {}, fetch: fetchOptions = {} } = options;
   let lexicon: Lexicon | null = null;
   if (lex instanceof Lexicon) lexicon = lex;
   else if (lex !== false) {
     if (lex === undefined && !defaults.lexicon) throw new SeqattnError('E_OPTION', 'loadG2P: give `lexicon` (bytes or a URL of lexicon.bin) or `lexicon: false` for the model alone');
-    const bytes = lex === undefined ? await defaults.lexicon!() : typeof lex === 'string' || lex instanceof URL ? await fetchBytes(lex) : lex;
+    const bytes = lex === undefined ? await defaults.lexicon!() : typeof lex === 'string' || lex instanceof URL ? await fetchModelBytes(lex, fetchOptions) : lex;
     lexicon = Lexicon.fromBytes(bytes, typeof lex === 'string' || lex instanceof URL ? String(lex) : 'lexicon');
   }
   let model: Seq2SeqModel | null = null;
@@ -55,7 +50,7 @@ export async function buildG2P(options: G2PLoadOptions, defaults: G2PDefaults): 
       if (!defaults.model) throw new SeqattnError('E_OPTION', 'loadG2P: give `model` (a loaded model, bytes or a URL) or `model: false` for dictionary words only');
       model = await defaults.model(modelOptions);
     } else if (m instanceof Uint8Array || m instanceof ArrayBuffer || typeof m === 'string' || m instanceof URL) {
-      model = await defaults.loadModel(m, modelOptions);
+      model = await defaults.loadModel(m, { ...fetchOptions, ...modelOptions });
     } else model = m;
   }
   if (!model && !lexicon) throw new SeqattnError('E_OPTION', 'loadG2P: `model: false` and `lexicon: false` leave nothing to pronounce with');
@@ -72,7 +67,7 @@ export function makeG2PFunction(defaults: G2PDefaults): (text: string, options?:
   return async (text, options = {}) => {
     if (options === null || typeof options !== 'object') throw new SeqattnError('E_OPTION', `g2p: options must be an object, got ${options === null ? 'null' : typeof options}`);
     const simple = (x: unknown) => x === undefined || x === false || typeof x === 'string' || x instanceof URL;
-    if (!simple(options.model) || !simple(options.lexicon) || typeof options.homographs === 'object' || options.modelOptions) {
+    if (!simple(options.model) || !simple(options.lexicon) || typeof options.homographs === 'object' || options.modelOptions || options.fetch) {
       const g = await buildG2P(options, defaults);
       try { return g.pronounce(text, options); } finally { if (!(options.model instanceof Seq2SeqModel)) g.dispose(); }
     }

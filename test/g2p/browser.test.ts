@@ -1,5 +1,5 @@
-// g2p() in a real browser: headless Chromium imports dist/index.js (n2words bundled, compromise a
-// chunk loaded on first use), fetches the bundled model and models/g2p-en/lexicon.bin by URL, and
+// g2p() in a real browser: headless Chromium imports dist/index.js and dist/index.min.js (n2words
+// bundled, compromise a chunk loaded on first use), fetches the bundled model and models/g2p-en/lexicon.bin by URL, and
 // pronounces as Node does. Needs /usr/bin/chromium (installed by .ci/run), playwright-core, dist/.
 import { readFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -33,18 +33,20 @@ test('Chromium: loadG2P with the model and lexicon by URL gives the same pronunc
   try {
     const page = await browser.newPage();
     await page.goto(`${base}/`);
-    const got = await page.evaluate(async ([b, text]) => {
-      const { loadG2P, formatPronunciation: f } = await import(`${b}/dist/index.js`);
-      const g = await loadG2P({ model: `${b}/models/g2p-en/model.safetensors`, lexicon: `${b}/models/g2p-en/lexicon.bin` });
-      const r = g.pronounce(text);
-      return { arpabet: f(r), ipa: f(r, 'ipa'), sources: r.tokens.map((t: { source?: string }) => t.source ?? '-'), node: typeof (globalThis as any).process !== 'undefined' };
-    }, [base, TEXT]);
-    assert.is(got.node, false, 'ran in a browser');
-    const r = await g2p(TEXT);
-    assert.is(got.arpabet, formatPronunciation(r));
-    assert.is(got.ipa, formatPronunciation(r, 'ipa'));
-    assert.equal(got.sources, r.tokens.map((t) => (t.kind === 'word' ? t.source : '-')));
-    assert.ok(got.sources.includes('homograph') && got.sources.includes('model'));
+    for (const entry of ['index.js', 'index.min.js']) {
+      const got = await page.evaluate(async ([b, text, file]) => {
+        const { loadG2P, formatPronunciation: f } = await import(`${b}/dist/${file}`);
+        const g = await loadG2P({ model: `${b}/models/g2p-en/model.safetensors`, lexicon: `${b}/models/g2p-en/lexicon.bin` });
+        const r = g.pronounce(text);
+        return { arpabet: f(r), ipa: f(r, 'ipa'), sources: r.tokens.map((t: { source?: string }) => t.source ?? '-'), node: typeof (globalThis as any).process !== 'undefined' };
+      }, [base, TEXT, entry]);
+      assert.is(got.node, false, 'ran in a browser');
+      const r = await g2p(TEXT);
+      assert.is(got.arpabet, formatPronunciation(r));
+      assert.is(got.ipa, formatPronunciation(r, 'ipa'));
+      assert.equal(got.sources, r.tokens.map((t) => (t.kind === 'word' ? t.source : '-')));
+      assert.ok(got.sources.includes('homograph') && got.sources.includes('model'), entry);
+    }
   } finally {
     await browser.close();
     server.close();
