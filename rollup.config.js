@@ -68,9 +68,13 @@ const minifiedEntry = () => ({
 
 export default [
   {
-    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
+    // pool-worker*: the worker scripts of createPool (src/pool/), next to the entries that start them
+    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'pool-worker': 'src/pool/web-worker.ts', 'pool-worker-node': 'src/pool/node-worker.ts' },
     external,
     plugins: [bundled(), ts(), executableCli(), minifiedEntry()],
+    // dist/index.js holds the code (the pool workers import it: src/pool/serve.ts), even where the
+    // node entry needs more of its modules than index exports (the G2P's loaders): no facade
+    preserveEntrySignatures: 'allow-extension',
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },

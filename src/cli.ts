@@ -9,21 +9,24 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type Translation } from './node.js';
+import { SeqattnError, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
 import { G2PUsageError, isModelPictureRequest, modelWord, runG2P } from './cli/g2p.js';
+import { inspectCommand } from './cli-inspect.js';
 import { quantizeCommand } from './cli-quantize.js';
+import { defaultThreads, openBackend, type Backend } from './cli-pool.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [TEXT...]                      English text to phonemes (dictionary, numbers,
                                                        heteronyms; the bundled model g2p-en for the rest)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
+  seqattn inspect FILE_OR_FOLDER [--json]              tensors, config, and the presets that fit
   seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
 
 g2p: one line per input line (stdin too: a blank line gives a blank line, a rejected line an
 empty pronunciation and its error on stderr, exit status 1 at the end), "TEXT  PRONUNCIATION",
-words separated by " | " in ARPAbet, punctuation kept. With --attention, --svg or --nbest, each
-input is one word for the model alone, as translate prints it.
+words separated by " | " in ARPAbet, punctuation kept. With --attention, --svg, --nbest or
+--threads, each input is one word for the model alone, as translate prints it.
   --format F       arpabet (default, with stress digits), arpabet-nostress, ipa, or json (one
                    JSON object per line: every word with its phonemes and source lexicon|model|homograph)
   --model-only     the model for every word: no dictionary, no heteronyms
@@ -46,6 +49,10 @@ Options:
                    colour off, FORCE_COLOR on)
   --svg FILE       write the alignment as an SVG heatmap; with one INPUT argument to FILE,
                    otherwise one file per input numbered in input order: FILE-1.svg, FILE-2.svg...
+  --threads N      worker threads for standard input (default: the machine's cores, here ${defaultThreads()};
+                   g2p: the word-level model path, each line one word)
+  --weights W      int8 or float32 weight matrices (g2p default: int8, the bundled int8 file, WER
+                   within 0.02 points of float32; translate default: as the model file is)
   -h, --help       this help
   -V, --version    the version
 
@@ -70,6 +77,8 @@ interface Args {
   nbest?: number;
   attention: boolean;
   svg?: string;
+  threads?: number;
+  weights?: 'int8' | 'float32';
   inputs: string[];
 }
 
@@ -106,6 +115,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       case '--nbest': args.nbest = positiveInt(name, value()); break;
       case '--attention': flag(); args.attention = true; break;
       case '--svg': args.svg = value(); if (!args.svg) throw new UsageError('--svg needs a file name'); break;
+      case '--threads': args.threads = positiveInt(name, value()); break;
+      case '--weights': { const w = value(); if (w !== 'int8' && w !== 'float32') throw new UsageError(`--weights must be int8 or float32, got ${JSON.stringify(w)}`); args.weights = w; break; }
       default: throw new UsageError(`unknown option ${name}`);
     }
   }
@@ -190,7 +201,7 @@ class Runner {
   private readonly color: boolean;
   private readonly options: TranslateOptions;
 
-  constructor(private readonly model: Seq2SeqModel, private readonly args: Args, private readonly svgNumbered: boolean) {
+  constructor(private readonly model: Backend, private readonly args: Args, private readonly svgNumbered: boolean) {
     this.color = colorFor(process.stdout);
     this.options = args.beam !== undefined || args.nbest !== undefined
       ? { beamSize: args.beam ?? args.nbest, ...(args.nbest !== undefined ? { nBest: args.nbest } : {}) }
@@ -203,24 +214,24 @@ class Runner {
   }
 
   /** Translates inputs in order; greedy inputs go through translateBatch together. */
-  translate(inputs: string[]): Outcome[] {
+  async translate(inputs: string[]): Promise<Outcome[]> {
     if (inputs.length > 1 && this.options.beamSize === undefined) {
       try {
-        return this.model.translateBatch(inputs.map((x) => this.source(x)), this.options).map((result, k) => ({ input: inputs[k], result }));
+        return (await this.model.translateBatch(inputs.map((x) => this.source(x)), this.options)).map((result, k) => ({ input: inputs[k], result }));
       } catch (e) {
         if (!(e instanceof SeqattnError)) throw e;
         // One input was rejected: decode one by one to tell which.
       }
     }
-    return inputs.map((input) => {
+    return Promise.all(inputs.map(async (input): Promise<Outcome> => {
       try {
-        return { input, result: this.model.translate(this.source(input), this.options) };
+        return { input, result: await this.model.translate(this.source(input), this.options) };
       } catch (e) {
         if (e instanceof SeqattnError && e.code === 'E_OPTION') throw new UsageError(e.message);
         if (e instanceof SeqattnError) return { input, error: e.message.includes(JSON.stringify(input)) ? e.message : `${JSON.stringify(input)}: ${e.message}` };
         throw e;
       }
-    });
+    }));
   }
 
   /** stdout text for the outcomes; errors go to stderr, SVG files are written. */
@@ -277,10 +288,12 @@ function oneLine(s: string): string {
  * total grows ahead of the count done), and each turn decodes up to 64 queued lines (1 when stdin
  * is a terminal, to answer each line at once).
  */
-async function readStdin(runner: Runner): Promise<void> {
+async function readStdin(runner: Runner, backend: Backend): Promise<void> {
   const interactive = process.stdin.isTTY === true;
   const progress = new Progress(process.stderr, !interactive);
-  const chunkSize = interactive ? 1 : 64;
+  const chunkSize = interactive ? 1 : backend.chunkSize;
+  // Up to `depth` chunks decode at once (workers busy while this thread writes); output stays in order.
+  const running: { n: number; outcomes: Promise<Outcome[]> }[] = [];
   const HIGH = 100_000; // queued lines at which reading pauses until decoding catches up
   const queue: string[] = [];
   let ended = false;
@@ -295,16 +308,23 @@ async function readStdin(runner: Runner): Promise<void> {
   });
   lines.on('close', () => { ended = true; wake?.(); });
   for (;;) {
-    if (queue.length === 0) {
+    if (queue.length > 0 && running.length < backend.depth) {
+      const chunk = queue.splice(0, chunkSize);
+      if (paused && queue.length < HIGH / 2) { paused = false; lines.resume(); }
+      const outcomes = runner.translate(chunk);
+      outcomes.catch(() => {}); // awaited in order below; not an unhandled rejection meanwhile
+      running.push({ n: chunk.length, outcomes });
+      continue;
+    }
+    if (running.length === 0) {
       if (ended) break;
       await new Promise<void>((resolve) => { wake = resolve; });
       wake = undefined;
       continue;
     }
-    const chunk = queue.splice(0, chunkSize);
-    if (paused && queue.length < HIGH / 2) { paused = false; lines.resume(); }
-    const text = runner.format(runner.translate(chunk));
-    progress.done += chunk.length;
+    const done = running.shift()!;
+    const text = runner.format(await done.outcomes);
+    progress.done += done.n;
     progress.clear();
     process.stdout.write(text);
     progress.update();
@@ -323,28 +343,34 @@ function version(): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'g2p' && !isModelPictureRequest(argv)) return runG2P(argv.slice(1), HELP);
+  if (argv[0] === 'inspect') { process.stdout.write(inspectCommand(argv.slice(1), (m) => new UsageError(m))); return 0; }
   if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }
   if (args === 'version') { process.stdout.write(`seqattn ${version()}\n`); return 0; }
-  let model: Seq2SeqModel;
+  let model: Backend;
+  const bulk = args.inputs.length === 0 && process.stdin.isTTY !== true; // many inputs from a pipe or file: worker threads pay off
+  const weights = args.weights ?? (args.command === 'g2p' ? 'int8' : undefined);
   try {
-    model = await loadModel(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0, args.nbest ?? 0) });
+    model = await openBackend(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0, args.nbest ?? 0), weights }, args.threads ?? defaultThreads(), bulk);
   } catch (e) {
     if (e instanceof SeqattnError) throw new RuntimeError(e.code === 'E_MODEL_NOT_FOUND' || e.message.includes(args.model) ? e.message : `cannot load model ${args.model}: ${e.message}`);
     throw e;
   }
   if (!model.attends && (args.attention || args.svg !== undefined)) {
-    model.dispose();
+    model.close();
     throw new RuntimeError(`${args.attention ? '--attention' : '--svg'}: ${args.model} is a ${model.config.architecture} model, which has no attention to draw`);
   }
   const runner = new Runner(model, args, args.inputs.length !== 1);
-  if (args.inputs.length > 0) {
-    process.stdout.write(runner.format(runner.translate(args.inputs)));
-  } else {
-    await readStdin(runner);
+  try {
+    if (args.inputs.length > 0) {
+      process.stdout.write(runner.format(await runner.translate(args.inputs)));
+    } else {
+      await readStdin(runner, model);
+    }
+  } finally {
+    model.close();
   }
-  model.dispose();
   return runner.failures > 0 ? 1 : 0;
 }
 

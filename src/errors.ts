@@ -11,6 +11,7 @@ export type SeqattnErrorCode =
   | 'E_TENSOR_DTYPE'        // dtype not supported or not what the model needs
   | 'E_TENSOR_SHAPE'        // shape not what the config implies
   | 'E_TENSOR_MISSING'      // a tensor the model needs is not in the file
+  | 'E_TENSOR_UNUSED'       // a tensor of the file is read by no part of the model (LoadOptions.allowUnusedTensors)
   | 'E_TENSOR_NONFINITE'    // NaN or Inf in a weight
   | 'E_TENSOR_VALUE'        // a value the format does not allow (a negative int8 row scale, int8 -128)
   | 'E_CONFIG'              // config missing, malformed or inconsistent

@@ -13,13 +13,17 @@ import { bundledNameError, fetchModelBytes, isBundledName, type FetchOptions } f
 import { runtime } from './wasm.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
-export { parseConfig, type ModelConfig, type Architecture, type GruConvention, type DeepOutput } from './config.js';
+export { parseConfig, PRESETS, type ModelConfig, type Architecture, type Preset, type GruConvention, type DeepOutput } from './config.js';
 export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput, type FeatureInput, type BeginOptions } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 export { quantizeModel, type QuantizedModel } from './quantize.js';
 export { compiledModule, type WasmBuild } from './wasm.js';
 export { fetchModelBytes, type FetchOptions } from './fetch.js';
+// Worker pools: Web Workers here (tree-shaken when unused); the node entry's createPool uses worker_threads
+export { createPool } from './pool/web.js';
+export { TranslationPool, type PoolOptions } from './pool/pool.js';
+export { inspect, formatInspect, matchSeq2SeqPresets, type InspectReport, type PresetMatch, type PresetMatcher, type TensorSummary } from './inspect.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
 export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from './classifier/load.js';
 export { AttentionClassifier, type Classification, type SequenceClassification, type DocumentClassification, type ClassifierInput } from './classifier/classifier.js';

@@ -2,17 +2,20 @@
  * Loading a model from bytes: safetensors file(s) plus a config (from `__metadata__.seqattn`, or
  * given). Platform-free; src/node.ts adds file paths and bundled model names on top.
  */
-import { parseConfig, type ModelConfig } from './config.js';
+import { parseConfig, type ModelConfig, type Preset } from './config.js';
+import { ComposedNet } from './compose/net.js';
+import { presetComposition } from './compose/presets.js';
+import type { Composition } from './compose/description.js';
 import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
-import { RNNsearch } from './models/bahdanau.js';
-import { ChoEncoderDecoder } from './models/cho.js';
-import { Luong } from './models/luong.js';
+import { rnnsearch } from './models/bahdanau.js';
+import { cho } from './models/cho.js';
+import { luong } from './models/luong.js';
 import type { AttentionNet, NetOptions } from './models/net.js';
-import { PyTorchTutorial } from './models/pytorch-tutorial.js';
+import { pytorchTutorial } from './models/pytorch-tutorial.js';
 import { ShowAttendTell } from './models/show-attend-tell.js';
-import { Seq2SeqLSTM } from './models/sutskever.js';
+import { sutskever } from './models/sutskever.js';
 import { isQuantized } from './quantized.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { provideModule, runtime } from './wasm.js';
@@ -31,13 +34,29 @@ export interface ModelSource {
   configName?: string;
 }
 
+type NetClass = new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet;
+
+/** The net of a composition the config describes: a paper's (src/models) or a preset of a popular implementation (src/compose/presets.ts). */
+function composed(describe: (c: ModelConfig) => Composition): NetClass {
+  return class extends ComposedNet {
+    constructor(c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) { super(c, describe(c), r, w, o); }
+  };
+}
+const PresetNet = composed((c) => presetComposition(c as ModelConfig & { architecture: Preset }));
+
 /** The net class of each architecture name. */
-export const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet> = {
-  cho: ChoEncoderDecoder,
-  sutskever: Seq2SeqLSTM,
-  'pytorch-tutorial': PyTorchTutorial,
-  bahdanau: RNNsearch,
-  luong: Luong,
+export const ARCHITECTURES: Record<ModelConfig['architecture'], NetClass> = {
+  'bentrevett-1': PresetNet,
+  'bentrevett-2': PresetNet,
+  'bentrevett-3': PresetNet,
+  'pytorch-chatbot': PresetNet,
+  'opennmt-rnn': PresetNet,
+  'pytorch-tutorial-location': PresetNet,
+  cho: composed(cho),
+  sutskever: composed(sutskever),
+  'pytorch-tutorial': composed(pytorchTutorial),
+  bahdanau: composed(rnnsearch),
+  luong: composed(luong),
   'show-attend-tell': ShowAttendTell,
 };
 
@@ -119,7 +138,9 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
   const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
   const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
-    const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights });
+    const store = new WeightStore(files, config.tensorPrefix);
+    const net = new ARCHITECTURES[config.architecture](config, regions, store, { weights });
+    store.checkAllRead(`a ${config.architecture} model`, options.allowUnusedTensors);
     return new Seq2SeqModel(regions.rt, regions, net, options);
   } catch (e) {
     regions.release(); // a failed load gives back what it took

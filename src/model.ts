@@ -111,6 +111,11 @@ export interface LoadOptions {
    * compiled from the inlined bytes, once per process.
    */
   wasmModule?: WebAssembly.Module;
+  /**
+   * Strict loading: a tensor of the file that no part of the model reads is an E_TENSOR_UNUSED
+   * error (a wrong architecture, preset or size shows that way). true: a warning (console.warn) instead.
+   */
+  allowUnusedTensors?: boolean;
 }
 
 export interface Translation {

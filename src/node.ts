@@ -16,7 +16,9 @@ import type { LoadOptions, Seq2SeqModel } from './model.js';
 import type { G2P, G2PResult, PronounceOptions } from './g2p/g2p.js';
 import type { G2PLoadOptions } from './g2p/load.js';
 import { nodeG2P, nodeG2PDefaults } from './g2p/node.js';
-import type { FetchOptions } from './fetch.js';
+import { fetchModelBytes, type FetchOptions } from './fetch.js';
+import { createNodePool } from './pool/node.js';
+import type { PoolOptions, TranslationPool } from './pool/pool.js';
 
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
@@ -81,19 +83,41 @@ export const g2p: (text: string, options?: G2PLoadOptions & PronounceOptions) =>
  *   g2p.translate('attention').text   // phonemes
  */
 export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
+  const local = localModelSource(source, options);
+  return local ? loadModelFrom(local, options) : loadModelPortable(source as Exclude<typeof source, string>, options);
+}
+
+/** The ModelSource of a bundled name, path or file: URL (read now); null for bytes, ModelSources and http(s) URLs. */
+function localModelSource(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions): ModelSource | null {
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
     if (/^[a-z0-9][a-z0-9-]*$/.test(source) && bundledModels().includes(source)) {
       // weights 'int8': the int8 file when the model ships one (the same outputs, a quarter of the bytes to read)
       const int8 = join(bundledModelsDir, source, 'model.int8.safetensors');
-      const file = options.weights === 'int8' && existsSync(int8) ? int8 : join(bundledModelsDir, source, 'model.safetensors');
-      return loadModelFrom(modelSourceFromPath(file), options);
+      return modelSourceFromPath(options.weights === 'int8' && existsSync(int8) ? int8 : join(bundledModelsDir, source, 'model.safetensors'));
     }
     if (!existsSync(source)) {
       const names = bundledModels();
       throw new SeqattnError('E_MODEL_NOT_FOUND', `${JSON.stringify(source)} is neither a bundled model (${names.length ? names.join(', ') : 'none bundled'}) nor an existing file or folder`);
     }
-    return loadModelFrom(modelSourceFromPath(source), options);
+    return modelSourceFromPath(source);
   }
-  if (source instanceof URL && source.protocol === 'file:') return loadModelFrom(modelSourceFromPath(fileURLToPath(source)), options);
-  return loadModelPortable(source, options);
+  if (source instanceof URL && source.protocol === 'file:') return modelSourceFromPath(fileURLToPath(source));
+  return null;
+}
+
+/**
+ * A pool of worker threads (default: one per core), each with the model loaded; the model as
+ * loadModel takes it. The compiled Wasm module and the file bytes are shared with the workers.
+ * @example
+ *   const pool = await createPool('g2p-en', { workers: 2, weights: 'int8' });
+ *   const results = await pool.translateBatch(words);   // input order
+ *   pool.close();
+ */
+export async function createPool(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: PoolOptions & FetchOptions = {}): Promise<TranslationPool> {
+  const local = localModelSource(source, options);
+  if (local) return createNodePool(local, options);
+  if (typeof source === 'string' || source instanceof URL) {
+    return createNodePool({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
+  }
+  return createNodePool(source, options);
 }

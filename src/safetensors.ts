@@ -323,7 +323,8 @@ export function readSafetensors(bytes: Uint8Array, fileName = '<memory>'): Safet
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, dataStart));
+    // slice: a copy, since browsers' TextDecoder refuses views of a SharedArrayBuffer (a pool's shared model bytes)
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.slice(8, dataStart));
   } catch (e) {
     throw new SeqattnError('E_HEADER_JSON', `${fileName}: header (${headerLen} bytes) is not valid UTF-8`);
   }

@@ -40,6 +40,10 @@ export function tokenizeSource(config: ModelConfig, vocab: Vocabulary, text: str
         `input ${JSON.stringify(text)}: ${config.sourceTokenizer === 'char' ? 'character' : 'word'} ${JSON.stringify(p)} at position ${i} is not in the source vocabulary, and the model has no unknown id (source_unk_id)`);
     }
   });
+  if (config.prependSourceSos && config.sourceSosId !== null) {
+    ids.unshift(config.sourceSosId);
+    tokens.unshift(vocab.symbol(config.sourceSosId));
+  }
   if (config.appendSourceEos && config.sourceEosId !== null) {
     ids.push(config.sourceEosId);
     tokens.push(vocab.symbol(config.sourceEosId));

@@ -14,7 +14,7 @@ import { parseClassifierConfig } from './config.js';
 import { HierarchicalAttentionNetwork } from './han.js';
 
 /** Options of loadClassifier: how weight matrices are kept ('float32' or 'int8'), and which Wasm build runs. */
-export type ClassifierLoadOptions = Pick<LoadOptions, 'weights' | 'wasmBuild'>;
+export type ClassifierLoadOptions = Pick<LoadOptions, 'weights' | 'wasmBuild' | 'allowUnusedTensors'>;
 
 /** The net class of each classifier architecture. */
 export const NETS = { 'attention-bilstm': AttentionBiLSTM, han: HierarchicalAttentionNetwork } as const;
@@ -38,7 +38,10 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
   const config = configFromFiles(files.map((f) => f.file), src.config, src.configName ?? 'config', parseClassifierConfig, 'docs/classifiers.md');
   const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
-    return new AttentionClassifier(regions.rt, regions, new NETS[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { ...net, weights }));
+    const store = new WeightStore(files, config.tensorPrefix);
+    const classifier = new NETS[config.architecture](config, regions, store, { ...net, weights });
+    store.checkAllRead(`a ${config.architecture} classifier`, options.allowUnusedTensors); // strict loading, as loadModelFrom
+    return new AttentionClassifier(regions.rt, regions, classifier);
   } catch (e) {
     regions.release(); // a failed load gives back what it took
     throw e;

@@ -1,7 +1,8 @@
 /**
  * `seqattn g2p`: English text to phonemes with g2p() (dictionary, numbers, heteronyms, the model
- * for unknown words), one output line per input line. The model-picture options (--attention,
- * --svg, --nbest) stay in src/cli.ts, on single words and the model alone.
+ * for unknown words; int8 weights unless --weights float32, as the word-level path), one output
+ * line per input line. The word-level model options (--attention, --svg, --nbest, --threads) stay
+ * in src/cli.ts, on single words and the model alone.
  *
  * Output: "INPUT  PRONUNCIATION" per line; ARPAbet words separated by " | ", punctuation kept;
  * --format json gives the whole result (every word with its parts and source) as one JSON line.
@@ -23,6 +24,7 @@ type Format = (typeof FORMATS)[number];
 
 interface G2PArgs {
   format: Format;
+  weights: 'int8' | 'float32';
   modelOnly: boolean;
   homographs: boolean;
   model?: string;
@@ -30,9 +32,9 @@ interface G2PArgs {
   inputs: string[];
 }
 
-/** Options only the word-level model path of src/cli.ts has. */
+/** Options only the word-level model path of src/cli.ts has (pictures, n-best lists, the worker pool). */
 export function isModelPictureRequest(argv: readonly string[]): boolean {
-  return argv.some((a) => /^--(attention|svg|nbest)(=|$)/.test(a));
+  return argv.some((a) => /^--(attention|svg|nbest|threads)(=|$)/.test(a));
 }
 
 /**
@@ -50,7 +52,7 @@ export function modelWord(input: string): string {
 }
 
 function parse(argv: readonly string[]): G2PArgs | 'help' {
-  const args: G2PArgs = { format: 'arpabet', modelOnly: false, homographs: true, inputs: [] };
+  const args: G2PArgs = { format: 'arpabet', weights: 'int8', modelOnly: false, homographs: true, inputs: [] };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     if (a === '--') { args.inputs.push(...argv.slice(k + 1)); break; }
@@ -75,6 +77,12 @@ function parse(argv: readonly string[]): G2PArgs | 'help' {
         break;
       }
       case '--model-only': flag(); args.modelOnly = true; break;
+      case '--weights': {
+        const w = value();
+        if (w !== 'int8' && w !== 'float32') throw new G2PUsageError(`--weights must be int8 or float32, got ${JSON.stringify(w.slice(0, 40))}`);
+        args.weights = w;
+        break;
+      }
       case '--no-homographs': flag(); args.homographs = false; break;
       case '--model': args.model = value(); if (!args.model) throw new G2PUsageError('--model needs a file, folder or bundled model name'); break;
       case '--beam': {
@@ -119,8 +127,8 @@ export async function runG2P(argv: readonly string[], help: string): Promise<num
     g = await loadG2P({
       lexicon: args.modelOnly ? false : undefined,
       homographs: args.homographs,
-      model: args.model === undefined ? undefined : await loadModel(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0) }),
-      modelOptions: { maxBeamSize: Math.max(16, args.beam ?? 0) },
+      model: args.model === undefined ? undefined : await loadModel(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0), weights: args.weights }),
+      modelOptions: { maxBeamSize: Math.max(16, args.beam ?? 0), weights: args.weights },
     });
   } catch (e) {
     if (e instanceof SeqattnError) throw new Error(args.model && !e.message.includes(args.model) ? `cannot load model ${args.model}: ${e.message}` : e.message);

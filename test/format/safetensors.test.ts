@@ -237,7 +237,9 @@ test('a fixture written by PyTorch, if present, parses', () => {
     assert.is(sizes, bytes.length - f.dataStart, 'tensors tile the data section (as PyTorch writers do)');
     assert.is(f.dataStart % 8, 0, 'data section 8-byte aligned');
     // GRU weight_hh rows r, z, n (3H); LSTM (luong, sutskever) i, f, g, o (4H)
-    const gates = 'seqattn' in f.metadata && ['luong', 'sutskever'].includes(JSON.parse(f.metadata.seqattn).architecture) ? 4 : 3;
+    const config = 'seqattn' in f.metadata ? JSON.parse(f.metadata.seqattn) : {};
+    const lstm = ['luong', 'sutskever', 'bentrevett-1'].includes(config.architecture) || (config.architecture === 'opennmt-rnn' && (config.cell ?? 'lstm') === 'lstm');
+    const gates = lstm ? 4 : 3;
     for (const t of f.tensors.values()) {
       if (/weight_hh_l\d+(_reverse)?$/.test(t.name)) assert.is(t.shape[0], gates * t.shape[1], `${t.name} is [${gates}H, H]`);
       if (/bias_(ih|hh)_l0(_reverse)?$/.test(t.name)) assert.is(t.shape.length, 1, `${t.name} is 1-D`);
