@@ -13,6 +13,8 @@ import { SeqattnError, type TranslateOptions, type Translation } from './node.js
 import { attentionToSvg, attentionToText } from './render/index.js';
 import { G2PUsageError, isModelPictureRequest, modelWord, runG2P } from './cli/g2p.js';
 import { inspectCommand } from './cli-inspect.js';
+import { preview } from './untrusted.js';
+import { Progress } from './cli-progress.js';
 import { quantizeCommand } from './cli-quantize.js';
 import { defaultThreads, openBackend, type Backend } from './cli-pool.js';
 
@@ -42,8 +44,8 @@ An output that hit the model's maximum length before </s> ends with " …".
 
 Options:
   --model PATH     model file (.safetensors) or folder, or a bundled model name (g2p: default g2p-en)
-  --beam N         beam search with N hypotheses (default: greedy)
-  --nbest K        print the K best hypotheses of the beam (beam defaults to K)
+  --beam N         beam search with N hypotheses, N <= 64 (default: greedy)
+  --nbest K        print the K best hypotheses of the beam, K <= 64 (beam defaults to K)
   --attention      draw the alignment a_ij under each result: output tokens down, source across;
                    256-colour cells on a colour terminal, else shades ' ░▒▓█' (NO_COLOR turns
                    colour off, FORCE_COLOR on)
@@ -111,11 +113,11 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       case '-h': case '--help': return 'help';
       case '-V': case '--version': return 'version';
       case '--model': args.model = value(); modelGiven = true; break;
-      case '--beam': args.beam = positiveInt(name, value()); break;
-      case '--nbest': args.nbest = positiveInt(name, value()); break;
+      case '--beam': args.beam = positiveInt(name, value(), MAX_BEAM); break;
+      case '--nbest': args.nbest = positiveInt(name, value(), MAX_BEAM); break;
       case '--attention': flag(); args.attention = true; break;
       case '--svg': args.svg = value(); if (!args.svg) throw new UsageError('--svg needs a file name'); break;
-      case '--threads': args.threads = positiveInt(name, value()); break;
+      case '--threads': args.threads = positiveInt(name, value(), MAX_THREADS); break;
       case '--weights': { const w = value(); if (w !== 'int8' && w !== 'float32') throw new UsageError(`--weights must be int8 or float32, got ${JSON.stringify(w)}`); args.weights = w; break; }
       default: throw new UsageError(`unknown option ${name}`);
     }
@@ -128,8 +130,17 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   return args;
 }
 
-function positiveInt(name: string, v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+/**
+ * Widest --beam / --nbest: a beam's cost grows with its width times the vocabulary at every step
+ * (--beam 100000 on one word took 3 minutes and 4 GB), and widths past a few dozen stop helping.
+ */
+const MAX_BEAM = 64;
+/** --threads: more workers than this is a mistake, not a machine (each holds its own copy of the model). */
+const MAX_THREADS = 256;
+
+function positiveInt(name: string, v: string, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`${name} must be a positive integer, got ${preview(v, 20)}`);
+  if (Number(v) > max) throw new UsageError(`${name} is ${v}, at most ${max}`);
   return Number(v);
 }
 
@@ -140,56 +151,6 @@ function colorFor(stream: NodeJS.WriteStream): boolean {
   if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR);
   if (!stream.isTTY || env.TERM === 'dumb') return false;
   return typeof stream.hasColors === 'function' ? stream.hasColors(256) : false;
-}
-
-/** Progress on stderr: a bar redrawn in place on a terminal, a line every few seconds otherwise. */
-class Progress {
-  private readonly tty: boolean;
-  private readonly start = performance.now();
-  private last = 0;
-  private shown = false;
-  done = 0;
-  total = 0;
-
-  constructor(private readonly stream: NodeJS.WriteStream, private readonly allowed: boolean) {
-    this.tty = stream.isTTY === true;
-  }
-
-  private get on(): boolean { return this.allowed && (this.tty || this.total > 200); }
-
-  private rate(): number { return this.done / Math.max(1e-9, (performance.now() - this.start) / 1000); }
-
-  /** Redraws when due (every 100 ms on a terminal, 2 s otherwise). */
-  update(): void {
-    if (!this.on) return;
-    const now = performance.now();
-    if (now - this.last < (this.tty ? 100 : 2000)) return;
-    this.last = now;
-    const what = `${this.done}/${this.total} words  ${Math.round(this.rate())} words/s`;
-    if (this.tty) {
-      const width = 24;
-      const fill = Math.round((width * this.done) / Math.max(1, this.total));
-      this.stream.write(`\r\x1b[K[${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${what}`);
-      this.shown = true;
-    } else {
-      this.stream.write(`seqattn: ${what}\n`);
-    }
-  }
-
-  /** Erases the bar (before writing to stdout, which shares the terminal). */
-  clear(): void {
-    if (this.shown) this.stream.write('\r\x1b[K');
-    this.shown = false;
-    this.last = 0;
-  }
-
-  finish(): void {
-    this.clear();
-    if (this.on && !this.tty) {
-      const secs = (performance.now() - this.start) / 1000;
-      this.stream.write(`seqattn: ${this.done} words in ${secs.toFixed(1)} s (${Math.round(this.rate())} words/s)\n`);
-    }
-  }
 }
 
 /** What one input gave: a translation, or the one-line reason the model rejected it. */
@@ -228,7 +189,8 @@ class Runner {
         return { input, result: await this.model.translate(this.source(input), this.options) };
       } catch (e) {
         if (e instanceof SeqattnError && e.code === 'E_OPTION') throw new UsageError(e.message);
-        if (e instanceof SeqattnError) return { input, error: e.message.includes(JSON.stringify(input)) ? e.message : `${JSON.stringify(input)}: ${e.message}` };
+        // name the input once, and by a short prefix: a 100 kB line is not echoed whole
+        if (e instanceof SeqattnError) return { input, error: e.message.includes(preview(input, 40)) ? e.message : `${preview(input, 40)}: ${e.message}` };
         throw e;
       }
     }));
@@ -251,7 +213,13 @@ class Runner {
         out += `${o.input}  ${t.text}${t.finished ? '' : ' …'}\n`;
       }
       if (this.args.attention) out += attentionToText(t, { color: this.color }) + '\n\n';
-      if (this.args.svg !== undefined) this.writeSvg(o.input, t);
+      if (this.args.svg !== undefined) {
+        // reported, counted (exit 1), and the pronunciation is printed all the same
+        try { this.writeSvg(o.input, t); } catch (e) {
+          process.stderr.write(`seqattn: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
+          this.failures++;
+        }
+      }
     }
     return out;
   }
@@ -376,7 +344,8 @@ async function main(argv: string[]): Promise<number> {
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); // the reader went away (| head)
-  throw e;
+  process.stderr.write(`seqattn: cannot write to standard output: ${why(e)}\n`); // e.g. > /dev/full
+  process.exit(1);
 });
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {

@@ -4,6 +4,8 @@
  * docs/model-format.md; field names in JSON are snake_case as Python writes them.
  */
 import { SeqattnError } from './errors.js';
+import { configLimit } from './limits.js';
+import { ownRecord, preview } from './untrusted.js';
 
 /**
  * The presets of popular PyTorch implementations (src/compose/presets.ts, docs/your-model.md): a
@@ -100,38 +102,42 @@ const PRESET_FIELDS = ['target_embedding_size', 'cell', 'max_length'];
 export function parseConfig(raw: unknown, where: string): ModelConfig {
   const fail = (msg: string): never => { throw new SeqattnError('E_CONFIG', `${where}: ${msg}`); };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('config must be a JSON object');
-  const c = raw as Record<string, unknown>;
+  const c = ownRecord(raw as object); // own properties only: Object.prototype configures nothing
 
   const str = <T extends string>(key: string, allowed: readonly T[], dflt?: T): T => {
     const v = c[key] ?? dflt;
     if (v === undefined) fail(`missing "${key}" (one of ${allowed.map((a) => `"${a}"`).join(', ')})`);
     if (typeof v !== 'string' || !allowed.includes(v as T)) {
-      fail(`"${key}" is ${JSON.stringify(v)}, expected one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+      fail(`"${key}" is ${preview(v)}, expected one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
     }
     return v as T;
   };
   const int = (key: string, dflt?: number, min = 1): number => {
     const v = c[key] ?? dflt;
     if (v === undefined) fail(`missing "${key}" (an integer >= ${min})`);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(`"${key}" is ${JSON.stringify(v)}, expected an integer >= ${min}`);
+    const max = configLimit(key);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      fail(`"${key}" is ${preview(v)}, expected an integer >= ${min}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max} (limit of this field)` : ''}`);
+    }
     return v as number;
   };
   const bool = (key: string, dflt: boolean): boolean => {
     const v = c[key] ?? dflt;
-    if (typeof v !== 'boolean') fail(`"${key}" is ${JSON.stringify(v)}, expected true or false`);
+    if (typeof v !== 'boolean') fail(`"${key}" is ${preview(v)}, expected true or false`);
     return v as boolean;
   };
   const vocab = (key: string): string[] => {
     const v = c[key];
-    if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string')) {
+    // every index its own string: a hole would read Array.prototype
+    if (!Array.isArray(v) || v.length === 0 || !v.every((s, i) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(v, i)) || Object.keys(v).length !== v.length) {
       fail(`"${key}" must be a non-empty array of strings (symbol i has id i)`);
     }
     const seen = new Map<string, number>();
     (v as string[]).forEach((s, i) => {
-      if (seen.has(s)) fail(`"${key}" has ${JSON.stringify(s)} twice, at ids ${seen.get(s)} and ${i}`);
+      if (seen.has(s)) fail(`"${key}" has ${preview(s)} twice, at ids ${seen.get(s)} and ${i}`);
       seen.set(s, i);
     });
-    return v as string[];
+    return (v as string[]).slice();
   };
 
   const architecture = str('architecture', ARCHITECTURES);

@@ -7,7 +7,7 @@
  *   await loadModel('path/to/model.safetensors') config in __metadata__, or config.json beside it
  *   await loadModel('path/to/folder')           model.safetensors, or encoder.safetensors + decoder.safetensors, with config.json
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeqattnError } from './errors.js';
@@ -19,6 +19,9 @@ import { nodeG2P, nodeG2PDefaults } from './g2p/node.js';
 import { fetchModelBytes, type FetchOptions } from './fetch.js';
 import { createNodePool } from './pool/node.js';
 import type { PoolOptions, TranslationPool } from './pool/pool.js';
+import { DEFAULT_MAX_FILE_BYTES, resolveLimits } from './limits.js';
+import { readModelFile, readTextFile } from './node-files.js';
+import { own, preview } from './untrusted.js';
 
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
@@ -33,20 +36,16 @@ export function bundledModels(): string[] {
   return readdirSync(bundledModelsDir).filter((n) => existsSync(join(bundledModelsDir, n, 'model.safetensors'))).sort();
 }
 
-function read(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
-/** Reads a model file or folder into a ModelSource. */
-export function modelSourceFromPath(path: string): ModelSource {
+/**
+ * Reads a model file or folder into a ModelSource: regular files of at most `maxFileBytes` each
+ * (E_FILE_SIZE), each safetensors header validated before its data is read (src/node-files.ts).
+ */
+export function modelSourceFromPath(path: string, maxFileBytes: number = DEFAULT_MAX_FILE_BYTES): ModelSource {
+  const read = (p: string) => readModelFile(p, maxFileBytes);
   const isDir = statSync(path).isDirectory();
   const dir = isDir ? path : dirname(path);
   const configPath = join(dir, 'config.json');
-  const config = existsSync(configPath) ? new TextDecoder().decode(read(configPath)) : undefined;
+  const config = existsSync(configPath) ? readTextFile(configPath, maxFileBytes) : undefined;
   let weights: WeightFileInput[];
   if (!isDir) {
     weights = [{ bytes: read(path), name: path }];
@@ -89,19 +88,21 @@ export async function loadModel(source: string | URL | ModelSource | Uint8Array 
 
 /** The ModelSource of a bundled name, path or file: URL (read now); null for bytes, ModelSources and http(s) URLs. */
 function localModelSource(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions): ModelSource | null {
+  const { maxFileBytes } = resolveLimits(options);
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
     if (/^[a-z0-9][a-z0-9-]*$/.test(source) && bundledModels().includes(source)) {
       // weights 'int8': the int8 file when the model ships one (the same outputs, a quarter of the bytes to read)
       const int8 = join(bundledModelsDir, source, 'model.int8.safetensors');
-      return modelSourceFromPath(options.weights === 'int8' && existsSync(int8) ? int8 : join(bundledModelsDir, source, 'model.safetensors'));
+      const file = own(options, 'weights') === 'int8' && existsSync(int8) ? int8 : join(bundledModelsDir, source, 'model.safetensors');
+      return modelSourceFromPath(file, maxFileBytes);
     }
     if (!existsSync(source)) {
       const names = bundledModels();
-      throw new SeqattnError('E_MODEL_NOT_FOUND', `${JSON.stringify(source)} is neither a bundled model (${names.length ? names.join(', ') : 'none bundled'}) nor an existing file or folder`);
+      throw new SeqattnError('E_MODEL_NOT_FOUND', `${preview(source)} is neither a bundled model (${names.length ? names.join(', ') : 'none bundled'}) nor an existing file or folder`);
     }
-    return modelSourceFromPath(source);
+    return modelSourceFromPath(source, maxFileBytes);
   }
-  if (source instanceof URL && source.protocol === 'file:') return modelSourceFromPath(fileURLToPath(source));
+  if (source instanceof URL && source.protocol === 'file:') return modelSourceFromPath(fileURLToPath(source), maxFileBytes);
   return null;
 }
 

@@ -28,6 +28,9 @@ import { SeqattnError } from './errors.js';
 
 type Ptr = number;
 
+/** Largest region `alloc` hands out: the allocator's block limit (2^30 minus a header); must match assembly/memory.ts. */
+export const MAX_REGION_BYTES = 2 ** 30 - 64;
+
 /** The kernels exported by assembly/index.ts. Names and argument orders must match assembly/. */
 export interface Kernels {
   memory: WebAssembly.Memory;
@@ -158,14 +161,22 @@ export class WasmRuntime {
   /** Bytes of Wasm memory now (it grows, never shrinks). */
   get memoryBytes(): number { return this.k.memory.buffer.byteLength; }
 
-  /** A 16-byte aligned region; throws E_WASM when memory cannot grow. */
+  /**
+   * A 16-byte aligned region; throws E_WASM when memory cannot grow. `bytes` is checked here, in
+   * plain numbers, because the export takes an i32: 2^32 + 64 would arrive as 64, and the caller's
+   * zero-fill of the size it asked for would run over the allocator's state.
+   */
   alloc(bytes: number): Ptr {
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_REGION_BYTES) {
+      throw new SeqattnError('E_WASM', `WebAssembly memory: cannot allocate ${bytes} bytes in one region (at most ${MAX_REGION_BYTES})`);
+    }
     let p: number;
     try {
       p = this.k.alloc(Math.max(16, bytes));
     } catch (e) {
       throw new SeqattnError('E_WASM', `WebAssembly memory: cannot allocate ${bytes} bytes (${(e as Error).message})`);
     }
+    if (p === 0) throw new SeqattnError('E_WASM', `WebAssembly memory: cannot allocate ${bytes} bytes (refused by the allocator)`);
     this.refresh();
     return p;
   }

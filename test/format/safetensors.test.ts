@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { withHeader } from '../hardening/helpers.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,16 +27,7 @@ function throwsCode(fn: () => unknown, code: string, prefix: string, ...parts: s
 
 /** A file with a hand-written header (object or raw string) and data section. */
 function craft(header: unknown, data: Uint8Array | number = 0, headerLen?: [number, number]): Uint8Array {
-  const text = typeof header === 'string' ? header : JSON.stringify(header);
-  const hb = new TextEncoder().encode(text);
-  const d = typeof data === 'number' ? new Uint8Array(data) : data;
-  const out = new Uint8Array(8 + hb.length + d.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, headerLen ? headerLen[0] : hb.length, true);
-  dv.setUint32(4, headerLen ? headerLen[1] : 0, true);
-  out.set(hb, 8);
-  out.set(d, 8 + hb.length);
-  return out;
+  return withHeader(null, typeof data === 'number' ? new Uint8Array(data) : data, typeof header === 'string' ? header : JSON.stringify(header), headerLen);
 }
 
 function f32s(xs: number[]): number[] {
