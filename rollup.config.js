@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { fileURLToPath } from 'node:url';
 
 const ts = () => typescript({
   tsconfig: false,
@@ -13,6 +14,17 @@ const ts = () => typescript({
   include: ['src/**/*.ts', 'build/wasm-bytes.js'],
 });
 const external = (id) => id.startsWith('node:');
+// The G2P's packages are bundled (dist runs in a browser without a bundler): n2words (numbers) into
+// the entries, compromise (the tagger, dynamically imported) into a chunk loaded on first use.
+const bundled = () => ({
+  name: 'bundle-g2p-packages',
+  resolveId(id) {
+    if (id === 'n2words/en-US') return fileURLToPath(import.meta.resolve(id));
+    // compromise's own minified, self-contained build of its tagger (295 kB, 120 kB gzip).
+    if (id === 'compromise/two') return fileURLToPath(new URL('../builds/two/compromise-two.mjs', import.meta.resolve('compromise/two')));
+    return null;
+  },
+});
 // chunk names carry hashes: start from an empty dist/ so no stale chunk is packed
 rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true });
 // The `seqattn` command (package.json "bin"): rollup keeps its #! line; make it executable too.
@@ -46,7 +58,11 @@ const minifiedEntry = () => ({
     if (options.format !== 'es') return;
     const { build } = await import('esbuild');
     await build({ entryPoints: [`${options.dir}/index.js`], outfile: `${options.dir}/index.min.js`, bundle: true, minify: true,
-      format: 'esm', platform: 'browser', target: 'es2022', legalComments: 'none', logLevel: 'warning' });
+      format: 'esm', platform: 'browser', target: 'es2022', legalComments: 'none', logLevel: 'warning',
+      // the G2P tagger stays its own chunk (dist/chunks/), fetched only when a G2P with heteronyms is built
+      plugins: [{ name: 'tagger-chunk', setup(b) {
+        b.onResolve({ filter: /compromise-two-[^/]*\.js$/ }, (a) => ({ path: `./chunks/${a.path.split('/').pop()}`, external: true }));
+      } }] });
   },
 });
 
@@ -55,7 +71,10 @@ export default [
     // pool-worker*: the worker scripts of createPool (src/pool/), next to the entries that start them
     input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'pool-worker': 'src/pool/web-worker.ts', 'pool-worker-node': 'src/pool/node-worker.ts' },
     external,
-    plugins: [ts(), executableCli(), minifiedEntry()],
+    plugins: [bundled(), ts(), executableCli(), minifiedEntry()],
+    // dist/index.js holds the code (the pool workers import it: src/pool/serve.ts), even where the
+    // node entry needs more of its modules than index exports (the G2P's loaders): no facade
+    preserveEntrySignatures: 'allow-extension',
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },

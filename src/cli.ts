@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SeqattnError, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
+import { G2PUsageError, isModelPictureRequest, modelWord, runG2P } from './cli/g2p.js';
 import { inspectCommand } from './cli-inspect.js';
 import { preview } from './untrusted.js';
 import { Progress } from './cli-progress.js';
@@ -19,11 +20,21 @@ import { quantizeCommand } from './cli-quantize.js';
 import { defaultThreads, openBackend, type Backend } from './cli-pool.js';
 
 const HELP = `Usage:
-  seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
+  seqattn g2p [OPTIONS] [TEXT...]                      English text to phonemes (dictionary, numbers,
+                                                       heteronyms; the bundled model g2p-en for the rest)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
   seqattn inspect FILE_OR_FOLDER [--json]              tensors, config, and the presets that fit
   seqattn caption --model PATH --features FILE         a captioner on image features (caption --help)
   seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
+
+g2p: one line per input line (stdin too: a blank line gives a blank line, a rejected line an
+empty pronunciation and its error on stderr, exit status 1 at the end), "TEXT  PRONUNCIATION",
+words separated by " | " in ARPAbet, punctuation kept. With --attention, --svg, --nbest or
+--threads, each input is one word for the model alone, as translate prints it.
+  --format F       arpabet (default, with stress digits), arpabet-nostress, ipa, or json (one
+                   JSON object per line: every word with its phonemes and source lexicon|model|homograph)
+  --model-only     the model for every word: no dictionary, no heteronyms
+  --no-homographs  heteronyms take the dictionary's first pronunciation
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
 the same order; a progress bar goes to stderr when stderr is a terminal or past 200 lines.
@@ -42,7 +53,8 @@ Options:
                    colour off, FORCE_COLOR on)
   --svg FILE       write the alignment as an SVG heatmap; with one INPUT argument to FILE,
                    otherwise one file per input numbered in input order: FILE-1.svg, FILE-2.svg...
-  --threads N      worker threads for standard input (default: the machine's cores, here ${defaultThreads()})
+  --threads N      worker threads for standard input (default: the machine's cores, here ${defaultThreads()};
+                   g2p: the word-level model path, each line one word)
   --weights W      int8 or float32 weight matrices (g2p default: int8, the bundled int8 file, WER
                    within 0.02 points of float32; translate default: as the model file is)
   -h, --help       this help
@@ -50,7 +62,8 @@ Options:
 
 Exit status: 0 ok, 1 runtime error (model, input, file), 2 usage error.
 Examples:
-  seqattn g2p attention
+  seqattn g2p "I read 2 books in 1990."
+  seqattn g2p --format ipa "I refuse to collect the refuse."
   seqattn g2p --beam 5 --nbest 3 read
   seqattn g2p attention --attention --svg attention.svg
   seqattn translate --model path/to/model.safetensors "some input" < more-inputs.txt
@@ -158,11 +171,16 @@ class Runner {
       : {};
   }
 
+  /** What the model reads for an input: for g2p, the input policy's one folded word (src/cli/g2p.ts). */
+  private source(input: string): string {
+    return this.args.command === 'g2p' ? modelWord(input) : input;
+  }
+
   /** Translates inputs in order; greedy inputs go through translateBatch together. */
   async translate(inputs: string[]): Promise<Outcome[]> {
     if (inputs.length > 1 && this.options.beamSize === undefined) {
       try {
-        return (await this.model.translateBatch(inputs, this.options)).map((result, k) => ({ input: inputs[k], result }));
+        return (await this.model.translateBatch(inputs.map((x) => this.source(x)), this.options)).map((result, k) => ({ input: inputs[k], result }));
       } catch (e) {
         if (!(e instanceof SeqattnError)) throw e;
         // One input was rejected: decode one by one to tell which.
@@ -170,7 +188,7 @@ class Runner {
     }
     return Promise.all(inputs.map(async (input): Promise<Outcome> => {
       try {
-        return { input, result: await this.model.translate(input, this.options) };
+        return { input, result: await this.model.translate(this.source(input), this.options) };
       } catch (e) {
         if (e instanceof SeqattnError && e.code === 'E_OPTION') throw new UsageError(e.message);
         // name the input once, and by a short prefix: a 100 kB line is not echoed whole
@@ -294,6 +312,7 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'g2p' && !isModelPictureRequest(argv)) return runG2P(argv.slice(1), HELP);
   if (argv[0] === 'inspect') { process.stdout.write(inspectCommand(argv.slice(1), (m) => new UsageError(m))); return 0; }
   if (argv[0] === 'caption') return runCaption(argv.slice(1));
   if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
@@ -333,7 +352,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  const usage = e instanceof UsageError;
+  const usage = e instanceof UsageError || e instanceof G2PUsageError;
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`seqattn: ${oneLine(message)}${usage ? ' (seqattn --help for usage)' : ''}\n`);
   if (process.env.SEQATTN_DEBUG && e instanceof Error && !usage && !(e instanceof RuntimeError)) process.stderr.write(`${e.stack}\n`);

@@ -55,4 +55,6 @@ export async function loadModel(source: string | URL | ModelSource | Uint8Array 
   }
   return loadModelFrom(source, options);
 }
+// English G2P: text -> phonemes with the dictionary, numbers, heteronyms and the model (README, G2P)
+export * from './g2p/index.js';
 export { attentionToSvg, attentionToText, type SvgOptions, type TextOptions, type AttentionMatrix } from './render/index.js';

@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { SeqattnError } from './errors.js';
 import { loadModel as loadModelPortable, loadModelFrom, type ModelSource, type WeightFileInput } from './index.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
+import type { G2P, G2PResult, PronounceOptions } from './g2p/g2p.js';
+import type { G2PLoadOptions } from './g2p/load.js';
+import { nodeG2P, nodeG2PDefaults } from './g2p/node.js';
 import { fetchModelBytes, type FetchOptions } from './fetch.js';
 import { createNodePool } from './pool/node.js';
 import type { PoolOptions, TranslationPool } from './pool/pool.js';
@@ -56,6 +59,21 @@ export function modelSourceFromPath(path: string, maxFileBytes: number = DEFAULT
   }
   return { weights, config, configName: configPath };
 }
+
+const g2pNode = nodeG2P(nodeG2PDefaults((source, options) => loadModel(source, options), bundledModelsDir));
+/**
+ * A G2P whose model and lexicon default to the bundled g2p-en ones.
+ * @example
+ *   const g = await loadG2P();
+ *   g.pronounce('I refuse to collect the refuse.').tokens
+ */
+export const loadG2P: (options?: G2PLoadOptions) => Promise<G2P> = g2pNode.loadG2P;
+/**
+ * Pronounces English text with the bundled model and lexicon (see loadG2P for the options).
+ * @example
+ *   formatPronunciation(await g2p('I read 2 books in 1990.'), 'ipa')
+ */
+export const g2p: (text: string, options?: G2PLoadOptions & PronounceOptions) => Promise<G2PResult> = g2pNode.g2p;
 
 /**
  * Loads a bundled model by name, a model file or folder by path, a URL, bytes, or a ModelSource.

@@ -208,6 +208,46 @@ if (g2p) {
   });
 }
 
+if (g2p) {
+  test('g2p TEXT: one line per input, the pronunciation per word as g2p() gives it, in every --format', async () => {
+    const { g2p: pronounce, formatPronunciation } = await import('../src/node.js');
+    const text = 'I read 2 books in 1990.';
+    const r = run(['g2p', text, 'attention']);
+    assert.is(r.code, 0, r.err);
+    assert.is(r.out, `${text}  ${formatPronunciation(await pronounce(text))}\nattention  AH0 T EH1 N SH AH0 N\n`);
+    assert.is(run(['g2p', '--format', 'ipa', 'use it.']).out, 'use it.  ˈjuz ˈɪt.\n', 'use as a verb');
+    assert.is(run(['g2p', '--format', 'arpabet-nostress', 'cat']).out, 'cat  K AE T\n');
+    const json = JSON.parse(run(['g2p', '--format=json', 'the 1990s']).out);
+    assert.equal(json.tokens.map((t: { parts: { word: string }[] }) => t.parts.map((p) => p.word)), [['the'], ['nineteen', 'nineties']]);
+    const only = run(['g2p', '--model-only', '--format', 'json', 'read']);
+    assert.is(JSON.parse(only.out).tokens[0].source, 'model');
+    fails(run(['g2p', '--format', 'xml', 'a']), 2, /--format must be one of arpabet, arpabet-nostress, ipa, json, got "xml"/);
+    fails(run(['g2p', '--bogus', 'a']), 2, /unknown option --bogus/);
+  });
+
+  test('g2p --attention / --svg / --nbest: the model on one word under the input policy (folded; separators and other characters rejected)', () => {
+    const r = run(['g2p', '--nbest', '2', 'café', 'well-known', 'x😀']);
+    assert.is(r.code, 1);
+    assert.match(r.out, /^café\n {2}1 {2}-?[\d.]+ {2}K /);
+    const errs = r.err.split('\n').filter(Boolean);
+    assert.is(errs.length, 2);
+    assert.match(errs[0], /"well-known": character "-" .*several words/);
+    assert.match(errs[1], /"x😀": character "😀" \(U\+1F600\)/);
+  });
+
+  test('g2p stdin: one output line per input line; blank -> blank, rejected -> empty pronunciation + one stderr line, exit 1', () => {
+    const r = run(['g2p'], { input: 'hello world\n\nwell-known 😀\n   \ncafé\n' });
+    assert.is(r.code, 1);
+    assert.equal(r.out.split('\n'), ['hello world  HH AH0 L OW1 | W ER1 L D', '', 'well-known 😀  ', '', 'café  K AH0 F EY1', '']);
+    const errs = r.err.split('\n').filter(Boolean);
+    assert.is(errs.length, 1);
+    assert.match(errs[0], /^seqattn: .*"😀" \(U\+1F600\) at position 11/);
+    const ok = run(['g2p'], { input: 'a\nb\n' });
+    assert.is(ok.code, 0);
+    assert.is(ok.out.split('\n').length, 3);
+  });
+}
+
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test.run();

@@ -1,11 +1,11 @@
-// G2P scoring (src/g2p/score.ts) on hand-made cases, the CMUdict split (src/g2p/data.ts), and
+// G2P scoring (tools/g2p-score.ts) on hand-made cases, the CMUdict split (tools/g2p-data.ts), and
 // both against the Python they re-implement (tools/g2p_score.py, tools/g2p_data.py) when python3 runs.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compareCodePoints, readDictionary, splitDictionary, splitOf } from '../src/g2p/data.js';
-import { formatScore, levenshtein, parsePredictions, score, scoreWord, stripStress } from '../src/g2p/score.js';
+import { compareCodePoints, readDictionary, splitDictionary, splitOf } from '../tools/g2p-data.js';
+import { formatScore, levenshtein, parsePredictions, score, scoreWord, stripStress } from '../tools/g2p-score.js';
 
 const root = join(import.meta.dirname, '..');
 

@@ -1,6 +1,6 @@
 /**
  * Evaluates the English G2P model in seqattn's own runtime (WebAssembly), on the CMUdict split of
- * tools/g2p_data.py, scored as tools/g2p_score.py scores (src/g2p/score.ts).
+ * tools/g2p_data.py, scored as tools/g2p_score.py scores (tools/g2p-score.ts).
  *
  *   npm run eval:g2p -- [--model g2p-en] [--split test] [--beam 5] [--limit N]
  *                       [--torch FILE] [--out FILE] [--show 10] [--no-python-check] [--int8]
@@ -19,9 +19,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { splitDictionary, type Entry, type SplitName } from '../src/g2p/data.js';
-import { formatScore, parsePredictions, score, type Score } from '../src/g2p/score.js';
-import { loadModel, type Seq2SeqModel, type TranslateOptions } from '../src/node.js';
+import { splitDictionary, type Entry, type SplitName } from './g2p-data.js';
+import { formatScore, parsePredictions, score, type Score } from './g2p-score.js';
+import { loadG2P, loadModel, type G2P, type Seq2SeqModel, type TranslateOptions } from '../src/node.js';
+import { heteronymAccuracy, readHeteronymCases, HETERONYM_FILE, type HeteronymCase } from './g2p-heteronyms.js';
 
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -160,6 +161,31 @@ async function main(): Promise<void> {
     for (const [w, a, b] of diffs.slice(0, o.show)) console.log(`  ${w}\n    seqattn ${a}\n    pytorch ${b}`);
   }
   model.dispose();
+  await pipeline(o.model);
+}
+
+/** The full g2p() pipeline on the heteronym test sentences: every word, and the heteronyms against the first-variant baseline. */
+async function pipeline(modelName: string): Promise<void> {
+  const cases = readHeteronymCases();
+  const model = await loadModel(modelName);
+  const full = await loadG2P({ model });
+  const first = await loadG2P({ model, homographs: false });
+  const at = (g: G2P, c: HeteronymCase) => {
+    const r = g.pronounce(c.sentence);
+    return c.targets.map((t) => { const w = r.tokens.find((x) => x.start === t.start); return w?.kind === 'word' ? w.phonemes.join(' ') : ''; });
+  };
+  const t0 = performance.now();
+  const a = heteronymAccuracy(cases, (c) => at(full, c));
+  const dt = (performance.now() - t0) / 1000;
+  const b = heteronymAccuracy(cases, (c) => at(first, c));
+  const sources = { lexicon: 0, homograph: 0, model: 0 };
+  let words = 0;
+  for (const c of cases) for (const t of full.pronounce(c.sentence).tokens) if (t.kind === 'word') { sources[t.source]++; words++; }
+  const pct = (x: number, n: number) => `${(100 * x / n).toFixed(1)}%`;
+  console.log(`\ng2p() pipeline on ${HETERONYM_FILE.replace(/.*\/test\//, 'test/')}: ${cases.length} sentences, ${words} words ` +
+    `(${sources.lexicon} lexicon, ${sources.homograph} homograph, ${sources.model} model), ${Math.round(words / dt)} words/s`);
+  console.log(`heteronyms: ${a.correct}/${a.total} = ${pct(a.correct, a.total)} with the tagger; dictionary first variant ${b.correct}/${b.total} = ${pct(b.correct, b.total)}`);
+  full.dispose();
 }
 
 main().catch((e) => {

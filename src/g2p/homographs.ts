@@ -1,0 +1,116 @@
+/**
+ * Heteronyms: words spelled alike and said differently by part of speech ("I refuse to collect the
+ * refuse"). The words are from Wikipedia's "List of English heteronyms" where the senses differ by
+ * part of speech (not bass/bow/row, which differ by meaning alone); every pronunciation is one of
+ * the word's CMU Pronouncing Dictionary variants (test/g2p/homographs.test.ts checks it), chosen
+ * per part of speech here.
+ */
+
+/** Part of speech as the heteronym table needs it: VBD/VBN are 'past' (read -> R EH1 D). */
+export type CoarsePos = 'noun' | 'verb' | 'past' | 'adj' | 'adv' | 'other';
+
+/** Pronunciation per part of speech; a missing one falls back: past -> verb, adv -> adj -> noun, other -> the dictionary's first. */
+export type Heteronym = Partial<Record<Exclude<CoarsePos, 'other'>, string>>;
+
+// Noun / verb stress pairs: noun stressed first, verb second (Wikipedia's "initial-stress-derived nouns").
+const pair = (noun: string, verb: string, more: Heteronym = {}): Heteronym => ({ noun, verb, ...more });
+
+/** The table: word (lower case) -> pronunciation per part of speech. */
+export const HETERONYMS: Readonly<Record<string, Heteronym>> = {
+  read: { verb: 'R IY1 D', past: 'R EH1 D', noun: 'R IY1 D', adj: 'R EH1 D' },
+  lead: { verb: 'L IY1 D', past: 'L EH1 D', noun: 'L EH1 D' },
+  live: { verb: 'L IH1 V', adj: 'L AY1 V', adv: 'L AY1 V', noun: 'L AY1 V' },
+  lives: { verb: 'L IH1 V Z', noun: 'L AY1 V Z' },
+  record: pair('R EH1 K ER0 D', 'R IH0 K AO1 R D', { adj: 'R EH1 K ER0 D' }),
+  records: pair('R EH1 K ER0 D Z', 'R IH0 K AO1 R D Z'),
+  refuse: pair('R EH1 F Y UW2 Z', 'R IH0 F Y UW1 Z'),
+  present: pair('P R EH1 Z AH0 N T', 'P R IY0 Z EH1 N T', { adj: 'P R EH1 Z AH0 N T' }),
+  presents: pair('P R EH1 Z AH0 N T S', 'P R IY0 Z EH1 N T S'),
+  object: pair('AA1 B JH EH0 K T', 'AH0 B JH EH1 K T'),
+  objects: pair('AA1 B JH EH0 K T S', 'AH0 B JH EH1 K T S'),
+  wind: { noun: 'W IH1 N D', verb: 'W AY1 N D' },
+  winds: { noun: 'W IH1 N D Z', verb: 'W AY1 N D Z' },
+  tear: { noun: 'T IH1 R', verb: 'T EH1 R' },
+  tears: { noun: 'T IH1 R Z', verb: 'T EH1 R Z' },
+  close: { verb: 'K L OW1 Z', noun: 'K L OW1 Z', adj: 'K L OW1 S', adv: 'K L OW1 S' },
+  use: { noun: 'Y UW1 S', verb: 'Y UW1 Z' },
+  uses: { noun: 'Y UW1 S IH0 Z', verb: 'Y UW1 Z IH0 Z' },
+  wound: { noun: 'W UW1 N D', verb: 'W UW1 N D', past: 'W AW1 N D' },
+  minute: { noun: 'M IH1 N AH0 T', adj: 'M AY0 N UW1 T' },
+  content: { noun: 'K AA1 N T EH0 N T', adj: 'K AH0 N T EH1 N T', verb: 'K AH0 N T EH1 N T' },
+  desert: pair('D EH1 Z ER0 T', 'D IH0 Z ER1 T', { adj: 'D EH1 Z ER0 T' }),
+  conduct: pair('K AA1 N D AH0 K T', 'K AA0 N D AH1 K T'),
+  contract: pair('K AA1 N T R AE2 K T', 'K AH0 N T R AE1 K T'),
+  produce: pair('P R OW1 D UW0 S', 'P R AH0 D UW1 S'),
+  project: pair('P R AA1 JH EH0 K T', 'P R AH0 JH EH1 K T'),
+  permit: pair('P ER1 M IH2 T', 'P ER0 M IH1 T'),
+  progress: pair('P R AA1 G R EH2 S', 'P R AH0 G R EH1 S'),
+  increase: pair('IH1 N K R IY2 S', 'IH2 N K R IY1 S'),
+  decrease: pair('D IY1 K R IY2 S', 'D IH0 K R IY1 S'),
+  conflict: pair('K AA1 N F L IH0 K T', 'K AH0 N F L IH1 K T'),
+  contest: pair('K AA1 N T EH0 S T', 'K AH0 N T EH1 S T'),
+  convert: pair('K AA1 N V ER0 T', 'K AH0 N V ER1 T'),
+  subject: pair('S AH1 B JH IH0 K T', 'S AH0 B JH EH1 K T', { adj: 'S AH1 B JH IH0 K T' }),
+  suspect: pair('S AH1 S P EH2 K T', 'S AH0 S P EH1 K T', { adj: 'S AH1 S P EH2 K T' }),
+  rebel: pair('R EH1 B AH0 L', 'R IH0 B EH1 L'),
+  excuse: pair('IH0 K S K Y UW1 S', 'IH0 K S K Y UW1 Z'),
+  abuse: pair('AH0 B Y UW1 S', 'AH0 B Y UW1 Z'),
+  misuse: pair('M IH0 S Y UW1 S', 'M IH0 S Y UW1 Z'),
+  estimate: pair('EH1 S T AH0 M AH0 T', 'EH1 S T AH0 M EY2 T'),
+  separate: { adj: 'S EH1 P ER0 IH0 T', verb: 'S EH1 P ER0 EY2 T', noun: 'S EH1 P ER0 IH0 T' },
+  moderate: { adj: 'M AA1 D ER0 AH0 T', noun: 'M AA1 D ER0 AH0 T', verb: 'M AA1 D ER0 EY2 T' },
+  graduate: pair('G R AE1 JH AH0 W AH0 T', 'G R AE1 JH AH0 W EY2 T'),
+  alternate: { adj: 'AO1 L T ER0 N AH0 T', noun: 'AO1 L T ER0 N AH0 T', verb: 'AO1 L T ER0 N EY2 T' },
+  associate: pair('AH0 S OW1 S IY0 AH0 T', 'AH0 S OW1 S IY0 EY2 T'),
+  advocate: pair('AE1 D V AH0 K AH0 T', 'AE1 D V AH0 K EY2 T'),
+  duplicate: pair('D UW1 P L AH0 K AH0 T', 'D UW1 P L AH0 K EY2 T'),
+  deliberate: { adj: 'D IH0 L IH1 B ER0 AH0 T', verb: 'D IH0 L IH1 B ER0 EY2 T' },
+  approximate: { adj: 'AH0 P R AA1 K S AH0 M AH0 T', verb: 'AH0 P R AA1 K S AH0 M EY2 T' },
+  elaborate: { adj: 'IH0 L AE1 B R AH0 T', verb: 'IH0 L AE1 B ER0 EY2 T' },
+  perfect: { adj: 'P ER1 F IH2 K T', noun: 'P ER1 F IH2 K T', verb: 'P ER0 F EH1 K T' },
+  protest: pair('P R OW1 T EH2 S T', 'P R AH0 T EH1 S T'),
+  transfer: pair('T R AE1 N S F ER0', 'T R AE0 N S F ER1'),
+  transport: pair('T R AE1 N S P AO0 R T', 'T R AE0 N S P AO1 R T'),
+  upset: { noun: 'AH1 P S EH2 T', verb: 'AH0 P S EH1 T', adj: 'AH0 P S EH1 T' },
+  survey: pair('S ER1 V EY2', 'S ER0 V EY1'),
+  recall: pair('R IY1 K AO2 L', 'R IH0 K AO1 L'),
+  insult: pair('IH1 N S AH2 L T', 'IH2 N S AH1 L T'),
+  defect: pair('D IY1 F EH0 K T', 'D IH0 F EH1 K T'),
+  compound: pair('K AA1 M P AW0 N D', 'K AH0 M P AW1 N D', { adj: 'K AA1 M P AW0 N D' }),
+  console: pair('K AA1 N S OW0 L', 'K AH0 N S OW1 L'),
+  invalid: { noun: 'IH1 N V AH0 L AH0 D', adj: 'IH2 N V AE1 L AH0 D' },
+  digest: pair('D AY1 JH EH0 S T', 'D AY0 JH EH1 S T'),
+  escort: pair('EH1 S K AO0 R T', 'EH0 S K AO1 R T'),
+  attribute: pair('AE1 T R AH0 B Y UW2 T', 'AH0 T R IH1 B Y UW2 T'),
+  extract: pair('EH1 K S T R AE2 K T', 'IH0 K S T R AE1 K T'),
+  insert: pair('IH1 N S ER2 T', 'IH2 N S ER1 T'),
+  combine: pair('K AA1 M B AY0 N', 'K AH0 M B AY1 N'),
+  torment: pair('T AO1 R M EH2 N T', 'T AO0 R M EH1 N T'),
+  reject: pair('R IY1 JH EH0 K T', 'R IH0 JH EH1 K T'),
+  dove: { noun: 'D AH1 V', past: 'D OW1 V', verb: 'D OW1 V' },
+};
+
+/** The pronunciation of heteronym `word` (lower case) as `pos`, or undefined when it is not in the table or the tag says nothing. */
+export function heteronymPronunciation(word: string, pos: CoarsePos): string | undefined {
+  if (!Object.prototype.hasOwnProperty.call(HETERONYMS, word) || pos === 'other') return undefined;
+  const h = HETERONYMS[word];
+  if (pos === 'past') return h.past ?? h.verb;
+  if (pos === 'adv') return h.adv ?? h.adj ?? h.noun;
+  if (pos === 'adj') return h.adj ?? h.noun;
+  return h[pos];
+}
+
+/** Penn Treebank tag (en-pos, and most taggers) -> CoarsePos. */
+export function coarsePenn(tag: string): CoarsePos {
+  if (tag.startsWith('NN')) return 'noun';
+  if (tag === 'VBD' || tag === 'VBN') return 'past';
+  if (tag.startsWith('VB') || tag === 'MD') return 'verb';
+  if (tag.startsWith('JJ')) return 'adj';
+  if (tag.startsWith('RB')) return 'adv';
+  return 'other';
+}
+
+/** A part-of-speech tagger for one sentence: words in, one tag per word out. */
+export interface Tagger {
+  tag(words: readonly string[]): CoarsePos[];
+}

@@ -1,0 +1,86 @@
+/**
+ * Numbers as English words, for G2P: cardinals, ordinals and dollar amounts from n2words
+ * (maintained, no dependencies, about 4 kB gzip for English, bundled into dist/); years, decades, decimals read digit by
+ * digit, pounds and euros, percent and signs here.
+ *   "1990" -> nineteen ninety   "1905" -> nineteen oh five   "2000" -> two thousand   "2024" -> twenty twenty-four
+ *   "1990s" -> nineteen nineties   "'80s" -> eighties   "21st" -> twenty-first   "3.14" -> three point one four
+ *   "$12.50" -> twelve dollars and fifty cents   "£3" -> three pounds   "50%" -> fifty percent   "-5" -> minus five
+ * A four-digit whole number from 1010 to 1999 or 2010 to 2099 is read as a year (no number
+ * reading is right for every sentence; this is the one text-to-speech front-ends use).
+ */
+import { toCardinal, toCurrency, toOrdinal } from 'n2words/en-US';
+import { SeqattnError } from '../errors.js';
+
+const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+/** "twenty-one" -> ["twenty", "one"]. */
+const words = (s: string): string[] => s.toLowerCase().split(/[\s-]+/).filter(Boolean);
+
+/** A year as it is said: 1990 -> nineteen ninety, 1905 -> nineteen oh five, 1900 -> nineteen hundred. */
+export function yearWords(year: number): string[] {
+  const hi = Math.floor(year / 100);
+  const lo = year % 100;
+  if (lo === 0) return [...words(toCardinal(hi)), 'hundred'];
+  return [...words(toCardinal(hi)), ...(lo < 10 ? ['oh'] : []), ...words(toCardinal(lo))];
+}
+
+/** "twenty" -> "twenties", "six" -> "sixes": the plural said for a decade. */
+function plural(word: string): string {
+  return word.endsWith('y') ? `${word.slice(0, -1)}ies` : word.endsWith('x') ? `${word}es` : `${word}s`;
+}
+
+function isYear(n: number): boolean {
+  return (n >= 1010 && n <= 1999) || (n >= 2010 && n <= 2099);
+}
+
+const CURRENCY: Record<string, [one: string, many: string, cent: string, cents: string]> = {
+  '£': ['pound', 'pounds', 'penny', 'pence'],
+  '€': ['euro', 'euros', 'cent', 'cents'],
+};
+
+/**
+ * The words said for a number token (numbers the tokenizer found: see text.ts).
+ * @throws SeqattnError E_UNKNOWN_TOKEN when the number cannot be read (too many digits for n2words)
+ */
+export function numberWords(token: string): string[] {
+  try {
+    return read(token);
+  } catch (e) {
+    if (e instanceof SeqattnError) throw e;
+    throw new SeqattnError('E_UNKNOWN_TOKEN', `number ${JSON.stringify(token.slice(0, 40))} cannot be spelled out: ${(e as Error).message}`);
+  }
+}
+
+function read(token: string): string[] {
+  let t = token;
+  const sign = t[0] === '-' ? ['minus'] : t[0] === '+' ? ['plus'] : [];
+  if (sign.length) t = t.slice(1);
+  if (/^'\d0s$/.test(t)) return [...sign, plural(words(toCardinal(Number(t.slice(1, 3))))[0])];
+  const m = /^([$£€]?)([\d,]*)(?:\.(\d+))?(st|nd|rd|th|s|%)?$/.exec(t);
+  if (!m) throw new SeqattnError('E_UNKNOWN_TOKEN', `number ${JSON.stringify(token.slice(0, 40))} is not a form G2P can read`);
+  const [, currency, intText, decimals, suffix] = m;
+  const digits = intText.replace(/,/g, '');
+  if (digits.length > 36) throw new SeqattnError('E_UNKNOWN_TOKEN', `number ${JSON.stringify(token.slice(0, 40))} has ${digits.length} digits; G2P spells out at most 36`);
+  const whole = digits === '' ? 0n : BigInt(digits);
+  const cardinal = () => words(toCardinal(whole));
+  const point = () => (decimals ? ['point', ...[...decimals].map((d) => DIGITS[+d])] : []);
+  if (currency === '$') return [...sign, ...words(toCurrency(`${digits || '0'}.${(decimals ?? '').padEnd(2, '0').slice(0, 2)}`))];
+  if (currency) {
+    const [one, many, cent, cents] = CURRENCY[currency];
+    const c = decimals ? Number(decimals.padEnd(2, '0').slice(0, 2)) : 0;
+    const main = whole > 0n || c === 0 ? [...cardinal(), whole === 1n ? one : many] : [];
+    const sub = c > 0 ? [...words(toCardinal(c)), c === 1 ? cent : cents] : [];
+    return [...sign, ...main, ...(main.length && sub.length ? ['and'] : []), ...sub];
+  }
+  if (suffix === 'st' || suffix === 'nd' || suffix === 'rd' || suffix === 'th') {
+    if (decimals) throw new SeqattnError('E_UNKNOWN_TOKEN', `number ${JSON.stringify(token.slice(0, 40))}: an ordinal with decimals`);
+    return [...sign, ...words(toOrdinal(whole))];
+  }
+  const plain = !decimals && !intText.includes(',') && digits.length === 4 && !sign.length;
+  if (suffix === 's') {
+    const w = plain && isYear(Number(digits)) || plain && digits.endsWith('00') ? yearWords(Number(digits)) : cardinal();
+    return [...w.slice(0, -1), plural(w[w.length - 1])];
+  }
+  const spoken = plain && isYear(Number(digits)) ? yearWords(Number(digits)) : [...(digits ? cardinal() : []), ...point()];
+  return [...sign, ...spoken, ...(suffix === '%' ? ['percent'] : [])];
+}

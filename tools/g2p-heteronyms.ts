@@ -1,0 +1,53 @@
+/**
+ * The heteronym test set (test/g2p/heteronyms.tsv): sentences with each heteronym marked *like
+ * this*, and its expected pronunciation. Shared by test/g2p/homographs.test.ts,
+ * tools/eval-g2p.ts and tools/compare-taggers.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface HeteronymCase {
+  /** The sentence without marks. */
+  sentence: string;
+  /** Each marked word: its text, its character offset in `sentence`, the expected pronunciation. */
+  targets: { word: string; start: number; expected: string }[];
+}
+
+export const HETERONYM_FILE = join(dirname(dirname(fileURLToPath(import.meta.url))), 'test', 'g2p', 'heteronyms.tsv');
+
+export function readHeteronymCases(file = HETERONYM_FILE): HeteronymCase[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((line, n) => {
+    const [marked, prons] = line.split('\t');
+    const expected = (prons ?? '').split(' | ').map((p) => p.trim());
+    const targets: HeteronymCase['targets'] = [];
+    let sentence = '';
+    let k = 0;
+    for (const m of marked.matchAll(/\*([^*]+)\*/g)) {
+      sentence += marked.slice(k, m.index);
+      targets.push({ word: m[1], start: sentence.length, expected: expected[targets.length] });
+      sentence += m[1];
+      k = m.index! + m[0].length;
+    }
+    sentence += marked.slice(k);
+    if (targets.length === 0 || targets.length !== expected.length || expected.some((p) => !p)) {
+      throw new Error(`${file} case ${n + 1}: ${targets.length} marked words, ${expected.length} pronunciations: ${line}`);
+    }
+    return { sentence, targets };
+  });
+}
+
+/** Correct / total of `pronounce` (sentence -> pronunciation of the word at each target offset) on the cases. */
+export function heteronymAccuracy(cases: readonly HeteronymCase[], pronounce: (c: HeteronymCase) => string[]): { correct: number; total: number; wrong: string[] } {
+  let correct = 0, total = 0;
+  const wrong: string[] = [];
+  for (const c of cases) {
+    const got = pronounce(c);
+    c.targets.forEach((t, k) => {
+      total++;
+      if (got[k] === t.expected) correct++;
+      else wrong.push(`${c.sentence} [${t.word}] expected ${t.expected}, got ${got[k]}`);
+    });
+  }
+  return { correct, total, wrong };
+}
