@@ -250,6 +250,8 @@ export class Seq2SeqModel {
   get wasmMemoryBytes(): number { return this.rt.memoryBytes; }
   /** The Wasm build the kernels run in: 'relaxed-simd' (fused multiply-add) where the engine has it, else 'simd128'. */
   get wasmBuild(): WasmBuild { return this.rt.build; }
+  /** The form of the int8 dot products in this build: 'int16' (dot_i16x8_s) or, relaxed-simd where faster, 'dot-add' (relaxed dot, vpdpbusd on AVX-VNNI); results are the same. */
+  get int8DotForm(): 'int16' | 'dot-add' { return this.rt.int8DotForm; }
 
   /**
    * Translates one input: greedy by default, beam search with `beamSize`, sampling with

@@ -13,8 +13,9 @@ no_grad), for two ways of writing the decode loop with the tutorial's modules:
   tutorial     AttnDecoderRNN.forward_step as the tutorial calls it: Ua(keys) recomputed every step.
 
 Both run a fixed number of steps (the benchmark models never emit </s>) and take argmax per step.
---blas openblas re-runs this script on Debian's OpenBLAS (tools/openblas.py) when it is installed;
-default is whatever BLAS python3-torch is linked to on this machine.
+--blas openblas re-runs this script on Debian's serial OpenBLAS (tools/openblas.py) when it is
+installed; default is whatever BLAS python3-torch is linked to on this machine. Either way the BLAS
+actually loaded, its thread count and torch's are detected and printed ("blas", "blas_label").
 """
 
 import argparse
@@ -41,9 +42,13 @@ def parse_args():
 
 
 ARGS = parse_args()
-if ARGS.blas == "openblas":
-    import openblas  # noqa: E402
+# One thread everywhere, set before the BLAS library loads (OpenBLAS reads these at start-up; the
+# pthread build otherwise runs on every core). blas_info() below reports what was in effect.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["OMP_NUM_THREADS"] = "1"
+import openblas  # noqa: E402
 
+if ARGS.blas == "openblas":
     openblas.use_openblas()  # re-executes with LD_LIBRARY_PATH on OpenBLAS if it is installed
 
 import torch  # noqa: E402
@@ -107,7 +112,7 @@ def main():
     result = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "blas": "openblas" if "openblas" in os.environ.get("LD_LIBRARY_PATH", "") else "default",
+        "blas": openblas.blas_info(),
         "models": {},
     }
     for name in ARGS.names.split(","):
@@ -137,6 +142,8 @@ def main():
                     r["batch_tutorial"] = time_ms(lambda: greedy_tutorial(model, batch, steps, sos), ARGS.budget, ARGS.min_runs)
         result["models"][name] = r
         print(f"torch {name}: done", file=sys.stderr)
+    result["blas"] = openblas.blas_info()  # after the products ran: every library is loaded
+    result["blas_label"] = openblas.blas_label(result["blas"])
     print(json.dumps(result))
 
 
