@@ -7,9 +7,27 @@ export const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Calls fn() `times` times (awaiting each result) to warm it up. */
-export async function warmup(fn, times = 3) {
-  for (let i = 0; i < times; i++) await fn();
+/**
+ * Warms fn() up until its times settle: calls it (awaiting each result) until the median of the last
+ * `k` calls is within `tol` (relative) of the median of the `k` before them, at least `min` calls,
+ * at most `max` calls or `maxMs` milliseconds (a JIT that tiers up late, or onnxruntime-web, which
+ * needs ~40 calls, keeps going; a flat one stops after 2k). Returns { calls, settled, ms } so the
+ * report can say how each peer was warmed.
+ */
+export async function warmup(fn, { k = 5, tol = 0.03, min = 10, max = 300, maxMs = 20000 } = {}) {
+  const times = [];
+  const start = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+    const n = times.length;
+    if (n >= Math.max(min, 2 * k)) {
+      const last = median(times.slice(n - k)), before = median(times.slice(n - 2 * k, n - k));
+      if (Math.abs(last - before) <= tol * before) return { calls: n, settled: true, ms: performance.now() - start };
+    }
+    if (n >= max || performance.now() - start >= maxMs) return { calls: n, settled: false, ms: performance.now() - start };
+  }
 }
 
 /**
