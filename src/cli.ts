@@ -11,10 +11,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
+import { quantizeCommand } from './cli-quantize.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
+  seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
 the same order; a progress bar goes to stderr when stderr is a terminal or past 200 lines.
@@ -303,6 +305,7 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }
   if (args === 'version') { process.stdout.write(`seqattn ${version()}\n`); return 0; }

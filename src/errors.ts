@@ -12,6 +12,7 @@ export type SeqattnErrorCode =
   | 'E_TENSOR_SHAPE'        // shape not what the config implies
   | 'E_TENSOR_MISSING'      // a tensor the model needs is not in the file
   | 'E_TENSOR_NONFINITE'    // NaN or Inf in a weight
+  | 'E_TENSOR_VALUE'        // a value the format does not allow (a negative int8 row scale, int8 -128)
   | 'E_CONFIG'              // config missing, malformed or inconsistent
   | 'E_TOKEN_ID'            // token id out of range
   | 'E_UNKNOWN_TOKEN'       // a string input has a symbol the vocabulary does not have (and no unknown id)

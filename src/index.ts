@@ -16,6 +16,7 @@ export { parseConfig, type ModelConfig, type Architecture, type GruConvention, t
 export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput, type FeatureInput, type BeginOptions } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
+export { quantizeModel, type QuantizedModel } from './quantize.js';
 export type { WasmBuild } from './wasm.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
 export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from './classifier/load.js';

@@ -13,6 +13,7 @@ import type { AttentionNet, NetOptions } from './models/net.js';
 import { PyTorchTutorial } from './models/pytorch-tutorial.js';
 import { ShowAttendTell } from './models/show-attend-tell.js';
 import { Seq2SeqLSTM } from './models/sutskever.js';
+import { isQuantized } from './quantized.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { runtime } from './wasm.js';
 import type { WeightFormat } from './layers/linear.js';
@@ -86,10 +87,10 @@ export function asModelSource(source: ModelSource | Uint8Array | ArrayBuffer): M
 
 /**
  * Checks the load options every model kind shares (LoadOptions.weights and .wasmBuild) and gives
- * Wasm regions on the runtime of that build, and the weight format.
+ * Wasm regions on the runtime of that build, and the weight format (default 'int8' for int8 `files`).
  */
-export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild'>): Promise<{ regions: Regions; weights: WeightFormat }> {
-  const weights = options.weights ?? 'float32';
+export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild'>, files: readonly SafetensorsFile[] = []): Promise<{ regions: Regions; weights: WeightFormat }> {
+  const weights = options.weights ?? (isQuantized(files) ? 'int8' : 'float32'); // an int8 file loads as int8 unless told otherwise
   if (weights !== 'float32' && weights !== 'int8') {
     throw new SeqattnError('E_OPTION', `weights is ${JSON.stringify(weights)}, expected 'float32' or 'int8'`);
   }
@@ -110,7 +111,7 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
   const src = asModelSource(source);
   const files = readWeightFiles(src);
   const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
-  const { regions, weights } = await loadRegions(options);
+  const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
     const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights });
     return new Seq2SeqModel(regions.rt, regions, net, options);

@@ -92,7 +92,10 @@ export interface LoadOptions {
    * several times faster on large models, at a small cost in accuracy (greedy outputs agree with
    * float32 on 99-99.8% of teacher-forced tokens on most test models, down to 94% on small random ones
    * with flat logits; see test/models/int8.test.ts). Biases,
-   * embeddings and precomputed tables stay float32.
+   * embeddings and precomputed tables stay float32. An int8 file (`seqattn quantize`,
+   * docs/model-format.md) loads as 'int8' by default, with the same outputs as 'int8' on its f32
+   * original; 'float32' then runs its dequantised weights. In Node, a bundled model with an int8
+   * file (models/NAME/model.int8.safetensors) loads that file for 'int8'.
    */
   weights?: 'float32' | 'int8';
   /**

@@ -2,14 +2,19 @@
  * Weights by PyTorch state_dict name, from one or more safetensors files. A file may carry a
  * prefix, so the tutorial's two files (encoder.state_dict(), decoder.state_dict()) load as
  * `encoder.*` and `decoder.*`. Every read checks presence, shape and finiteness, with errors
- * naming the file and the tensor (see SafetensorsFile.float32).
+ * naming the file and the tensor (see SafetensorsFile.float32). An int8 tensor (I8 with its
+ * `.scale`, src/quantized.ts) reads as its dequantised values, and int8 Linears take its Q and s.
  */
 import { SeqattnError } from './errors.js';
+import { readInt8Tensor, recordRead, type TensorRead } from './quantized.js';
 import type { SafetensorsFile } from './safetensors.js';
 
 export interface WeightFile { file: SafetensorsFile; prefix: string }
 
 export class WeightStore {
+  /** Every float32 read, in order, by file and local name (quantizeModel: which tensors int8 Linears took whole). */
+  readonly reads: { file: SafetensorsFile; read: TensorRead }[] = [];
+
   constructor(private readonly files: WeightFile[], private readonly namePrefix = '') {}
 
   private locate(name: string): { file: SafetensorsFile; local: string } | null {
@@ -33,6 +38,14 @@ export class WeightStore {
       const local = full.startsWith(first.prefix) ? full.slice(first.prefix.length) : full;
       return first.file.float32(local, shape, why);
     }
-    return hit.file.float32(hit.local, shape, why);
+    const rows = shape.length ? shape[0] : 1, cols = shape.slice(1).reduce((a, b) => a * b, 1);
+    if (hit.file.info(hit.local).dtype === 'I8') {
+      const t = readInt8Tensor(hit.file, hit.local, shape, why);
+      this.reads.push({ file: hit.file, read: recordRead(hit.local, t.values, rows, cols, t.q) });
+      return t.values;
+    }
+    const values = hit.file.float32(hit.local, shape, why);
+    this.reads.push({ file: hit.file, read: recordRead(hit.local, values, rows, cols, null) });
+    return values;
   }
 }

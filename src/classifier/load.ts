@@ -17,7 +17,7 @@ import { HierarchicalAttentionNetwork } from './han.js';
 export type ClassifierLoadOptions = Pick<LoadOptions, 'weights' | 'wasmBuild'>;
 
 /** The net class of each classifier architecture. */
-const NETS = { 'attention-bilstm': AttentionBiLSTM, han: HierarchicalAttentionNetwork } as const;
+export const NETS = { 'attention-bilstm': AttentionBiLSTM, han: HierarchicalAttentionNetwork } as const;
 
 /**
  * Loads a classifier from bytes (a safetensors file with its config in `__metadata__.seqattn`) or
@@ -36,7 +36,7 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
   const src = asModelSource(source);
   const files = readWeightFiles(src);
   const config = configFromFiles(files.map((f) => f.file), src.config, src.configName ?? 'config', parseClassifierConfig, 'docs/classifiers.md');
-  const { regions, weights } = await loadRegions(options);
+  const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
     return new AttentionClassifier(regions.rt, regions, new NETS[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { ...net, weights }));
   } catch (e) {

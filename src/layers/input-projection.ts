@@ -5,6 +5,7 @@
  */
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
+import { columnSlice } from '../quantized.js';
 import { Linear, type WeightFormat } from './linear.js';
 
 /** Largest table T (V, 3H) of an EmbeddedInputProjection, in bytes; bigger models read E and W_ie per step. */
@@ -25,7 +26,8 @@ export const INPUT_TABLE_BUDGET_BYTES = 64 * 2 ** 20;
  * computing all V rows up front took 1.8 s for V = 8000, H = 512 (8x the load), and a decode uses
  * few of them. It is a cache of a pure function of the weights, always computed by the same kernel
  * call, so its bits do not depend on which decode fills it; its memory is allocated at load.
- * With int8 weights T still comes from the f32 W_ie (only W_ic, or W_ih without the table, is quantised).
+ * With int8 weights W_ie and W_ic are column slices of W_ih quantised per whole row (so an int8 file
+ * stores W_ih as int8, src/quantized.ts), and T comes from the int8 W_ie.
  * The step's input rows X (rows, inputWidth) hold c at column `contextOffset`; without the table,
  * `project` writes E_y into columns 0..E first.
  * An encoder GRU reads E x_j alone (d = 0): its input projection is then the table lookup T[x_j]
@@ -68,14 +70,10 @@ export class EmbeddedInputProjection {
       return new EmbeddedInputProjection(0, new Uint8Array(0), null, Linear.fromArrays(regions, W_ih, b_ih, G, E + d, format),
         Emb, E, G, E + d, E, regions);
     }
-    // split W_ih by columns, each part re-packed contiguous
-    const W_ie = new Float32Array(G * E), W_ic = new Float32Array(G * d);
-    for (let r = 0; r < G; r++) {
-      W_ie.set(W_ih.subarray(r * (E + d), r * (E + d) + E), r * E);
-      W_ic.set(W_ih.subarray(r * (E + d) + E, (r + 1) * (E + d)), r * d);
-    }
+    // split W_ih by columns, each part re-packed contiguous (int8: both with W_ih's row scales)
+    const W_ie = columnSlice(W_ih, G, E + d, 0, E), W_ic = columnSlice(W_ih, G, E + d, E, d);
     return new EmbeddedInputProjection(regions.floats(V * G), new Uint8Array(V),
-      Linear.fromArrays(regions, W_ie, b_ih, G, E, 'float32'), d ? Linear.fromArrays(regions, W_ic, null, G, d, format) : null,
+      Linear.fromArrays(regions, W_ie, b_ih, G, E, format), d ? Linear.fromArrays(regions, W_ic, null, G, d, format) : null,
       Emb, E, G, d, 0, regions);
   }
 

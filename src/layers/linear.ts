@@ -3,11 +3,13 @@
  * weight formats chosen at load:
  *   'float32': W as read, packed in 4-row interleaved blocks (assembly/matvec.ts *_packed): a block
  *              of 4 rows streams from memory sequentially; results equal the row-major products;
- *   'int8':    W ≈ diag(s) Q, per-row symmetric int8, s_r = max_c |W_rc| / 127, Q_rc = round(W_rc / s_r),
+ *   'int8':    W ≈ diag(s) Q, per-row symmetric int8, s_r = max_c |W_rc| / 127, Q_rc = round(W_rc / s_r)
+ *              over the whole row of the file tensor W came from (src/quantized.ts),
  *              in 4-row interleaved blocks (assembly/int8.ts); inputs are quantised per vector to
  *              int16 by the kernels. A quarter of the memory traffic of f32; b stays f32.
  */
-import { packRowsF32, quantizeRowsInt8 } from '../reference/kernels.js';
+import { packRowsF32 } from '../reference/kernels.js';
+import { int8Weights } from '../quantized.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 
@@ -37,7 +39,7 @@ export class Linear {
     format: WeightFormat = 'float32'): Linear {
     const bias = b ? regions.upload(b) : 0;
     if (format === 'int8' && cols <= INT8_MAX_COLS) {
-      const { Wq, ws } = quantizeRowsInt8(W, rows, cols);
+      const { Wq, ws } = int8Weights(W, rows, cols); // the file tensor's rows when W is part of one (src/quantized.ts)
       const q = regions.bytes(Wq.length);
       regions.rt.U8.set(new Uint8Array(Wq.buffer, Wq.byteOffset, Wq.byteLength), q);
       return new Linear(q, regions.upload(ws), bias, rows, cols, 'int8', regions);

@@ -27,6 +27,7 @@ import { AdditiveAttention } from '../layers/attention.js';
 import { Linear } from '../layers/linear.js';
 import { lstmScratch, StackedLSTMDecoder, StackedLSTMEncoder, type LstmScratch, type StackedEncoderScratch } from '../layers/lstm.js';
 import type { Regions } from '../memory.js';
+import { columnSlice } from '../quantized.js';
 import type { WeightStore } from '../weights.js';
 import { decodeStateBuffers, gatherRows, reorderSlots, type AttentionNet, type Source, type DecodeState, type NetOptions } from './net.js';
 
@@ -87,11 +88,7 @@ export class Luong implements AttentionNet<LuongState> {
     } else if (this.score === 'concat') {
       // W_a [h_t; h̄_s] = W_q h_t + W_k h̄_s: the h̄_s half once per source (eq. (8) as additive energies)
       const Wa = w.float32(`${at}.W_a.weight`, [A, H + d], `(alignment ${A}, hidden + source state ${H + d})`);
-      const Wq = new Float32Array(A * H), Wk = new Float32Array(A * d);
-      for (let r = 0; r < A; r++) {
-        Wq.set(Wa.subarray(r * (H + d), r * (H + d) + H), r * H);
-        Wk.set(Wa.subarray(r * (H + d) + H, (r + 1) * (H + d)), r * d);
-      }
+      const Wq = columnSlice(Wa, A, H + d, 0, H), Wk = columnSlice(Wa, A, H + d, H, d);
       const v_a = regions.upload(w.float32(`${at}.v_a.weight`, [1, A], `(1, alignment ${A})`));
       this.concat = new AdditiveAttention(Linear.fromArrays(regions, Wq, null, A, H, f), Linear.fromArrays(regions, Wk, null, A, d, f),
         v_a, 0, A, d, regions);
