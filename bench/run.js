@@ -207,6 +207,7 @@ for (const name of haveModels ? Object.keys(MODELS) : []) {
 
 // ---- 4. rounds
 const samples = { S: {}, M: {}, batch: {} };
+const wallSamples = { batch: {} };
 const torchRuns = [];
 const kernelRuns = { c: [], wasm: [], relaxed: [] };
 const memory = {};
@@ -259,7 +260,7 @@ const MS = QUICK ? { S: 100, M: 300, batch: 600 } : { S: 400, M: 1200, batch: 20
 const KERNEL_MS = QUICK ? '2' : '10';
 for (let round = 0; round < ROUNDS; round++) {
   log(`== round ${round + 1} / ${ROUNDS}`);
-  for (const key of ['S', 'M', 'batch']) if (cases[key]?.length) await timeRound(cases[key], samples[key], { round, ms: MS[key] });
+  for (const key of ['S', 'M', 'batch']) if (cases[key]?.length) await timeRound(cases[key], samples[key], { round, ms: MS[key], wall: wallSamples[key] });
   if (hasTorch) {
     try {
       torchRuns.push(JSON.parse(sh(PYTHON, ['tools/bench_torch.py', '--blas', 'openblas', '--budget', QUICK ? '0.3' : '1', '--min-runs', '3', '--warmup-settle', '--models', CACHE])));
@@ -313,7 +314,8 @@ out(`Machine: ${machine.cpu}; ISA ${machine.isa}; Node ${machine.node} (V8 ${mac
 const torchLabel = torchRuns[0]?.blas_label;
 out(`Detected at run time: PyTorch BLAS ${torchLabel ?? '-'}; seqattn Wasm builds ${[...new Set(Object.values(models).flatMap((m) => Object.entries(m.peers).filter(([p, e]) => p.startsWith('seqattn') && e.peer).map(([, e]) => e.label)))].join('; ') || '-'};`
   + ` C reference ${kernelRuns.c[0] ? `${kernelRuns.c[0].f32_isa} (f32), ${kernelRuns.c[0].int8_isa} (int8)${kernelRuns.c[0].openblas ? `, ${kernelRuns.c[0].openblas.config} with ${kernelRuns.c[0].openblas.threads} thread(s)` : ', no OpenBLAS'}` : '-'}.`);
-out(`(other processes share the 2 cores: compare ratios, which are measured side by side).`);
+out(`(other processes share the 2 cores: compare ratios, which are measured side by side; wall-clock medians of the batch`);
+out(`case are listed under it to show how much the load stretched them).`);
 out(`Code: commit ${machine.commit}${machine.dirty ? ` with ${machine.dirty} uncommitted change(s) in src/ or assembly/` : ''}.`);
 out(`Versions: onnxruntime-node ${peerModules['onnxruntime-node'].version?.() ?? '-'}, onnxruntime-web ${peerModules['onnxruntime-web'].version?.() ?? '-'}, `
   + `@tensorflow/tfjs-core ${peerModules['tfjs-wasm'].version?.() ?? '-'}, PyTorch ${torchRuns[0]?.torch ?? '-'}.`);
@@ -322,7 +324,8 @@ out(`Models: the PyTorch tutorial's structure ("pytorch-tutorial": GRU encoder, 
 out(`s_{i-1}, GRU decoder over [E y; c], out = Linear(H, V)), seeded random weights, greedy decoding of a`);
 out(`fixed number of steps (the </s> logit bias is -1e4), batch 1. Every peer runs the same arithmetic:`);
 out(`Ua h_j + b once per source, then per step Wa s + b, tanh, Va, softmax, context, GRU, out, argmax.`);
-out(`Times: median milliseconds per sequence (encoder + all steps) over every call of ${ROUNDS} interleaved rounds.`);
+out(`Times: median CPU milliseconds per sequence (encoder + all steps; the process's user + system time, so other work on`);
+out(`the shared cores does not count; every peer runs one compute thread) over every call of ${ROUNDS} interleaved rounds.`);
 out(`Ratio: the peer's median time / seqattn's (above 1: seqattn is faster).`);
 out();
 
@@ -362,7 +365,7 @@ if (mb?.info.batch.length) {
   const B = mb.info.batch.length;
   out(`## M, batch of ${B} sources (length 25, 30 steps each)`);
   out();
-  out(`Throughput: sequences per second = ${B} / (median ms per batch). × seqattn: the peer's time per batch / seqattn translateBatch's.`);
+  out(`Throughput: sequences per second = ${B} / (median CPU ms per batch). × seqattn: the peer's time per batch / seqattn translateBatch's.`);
   out();
   out('| peer | ms / batch (median) | sequences / s | × seqattn | calls | ids |');
   out('|---|---|---|---|---|---|');
@@ -381,6 +384,8 @@ if (mb?.info.batch.length) {
     if (e.batchStatus && !e.batchStatus.startsWith('ok')) out(`| ${e.label} batched | — | — | — | — | ${e.batchStatus} |`);
   }
   out();
+  out(`Wall-clock medians of the same calls (ms / batch): ${Object.entries(wallSamples.batch).map(([k, s]) => `${cases.batch.find((c) => c.key === k)?.label ?? k} ${fmt(median(s))}`).join('; ')}.`);
+  out();
 }
 
 // kernels
@@ -393,7 +398,7 @@ const relaxedForm = kernelRuns.relaxed[0]?.int8DotForm ?? '-';
 if (kernelRuns.wasm.length || kernelRuns.c.length) {
   out('## Kernels: seqattn f32 matrix products vs C');
   out();
-  out(`GFLOP/s (2·n·rows·cols per call), median over ${ROUNDS} runs of each benchmark (runs alternate C, Wasm), one thread. seqattn: Wasm SIMD`);
+  out(`GFLOP/s (2·n·rows·cols per CPU second of the process), median over ${ROUNDS} runs of each benchmark (runs alternate C, Wasm), one thread. seqattn: Wasm SIMD`);
   out(`(4 lanes) through \`runtime()\` exports, bench/kernels.js. C: bench/c/kernel_ref.c, \`gcc -O3 -march=native -ffast-math\``);
   out(`(here -march=native enables ${gccIsa}): plain loops (row-major, 4 rows at a time), plain loops on seqattn's packed layout,`);
   out(`intrinsics (${c0?.f32_isa ?? '-'}, 4 rows x 4 inputs register-blocked)${c0?.openblas ? `, and OpenBLAS cblas_sgemv / cblas_sgemm (${c0.openblas.config}, ${c0.openblas.threads} thread)` : ' (no OpenBLAS: libopenblas-dev not installed)'}.`);
@@ -417,7 +422,7 @@ if (kernelRuns.wasm.length || kernelRuns.c.length) {
   out();
   out('## Kernels: seqattn int8 products vs the native integer dot product');
   out();
-  out(`GMAC/s (n·rows·cols multiply-adds per call), medians as above, one thread. seqattn: matvec_i8 / matmul_i8 (per-row int8`);
+  out(`GMAC/s (n·rows·cols multiply-adds per CPU second), medians as above, one thread. seqattn: matvec_i8 / matmul_i8 (per-row int8`);
   out(`weights, inputs quantised to 14 bits inside the call); simd128: i32x4.dot_i16x8_s; relaxed-simd: the form its runtime`);
   out(`chose at start-up (this run: ${relaxedForm}; 'dot-add' = relaxed_dot_i8x16_i7x16_add_s on two 7-bit digits, 'int16' = the`);
   out(`simd128 form). C: ${c0?.int8_isa ?? '-'}, per-row int8 weights x 8-bit activations (u8 x s8, one digit), 4 rows x 4 inputs`);

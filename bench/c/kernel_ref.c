@@ -9,8 +9,9 @@
 //   u8 x s8 scheme with a row-sum correction), on the machine's integer dot product: AVX-512 VNNI
 //   vpdpbusd (64 multiply-adds per instruction), else AVX-VNNI (32), else AVX2 vpmaddubsw + vpmaddwd;
 //   register-blocked 4 rows x 4 inputs (1 input at batch 1), activations quantised inside the call.
-// Prints one JSON object: median seconds per call, GFLOP/s (f32) or GMAC/s (int8) for the shapes of
-// bench/kernels.js, and the machine's single-thread read bandwidth (a streaming sum over 512 MB).
+// Prints one JSON object: median CPU seconds per call (this process's CPU time, so that other work
+// on shared cores does not count), GFLOP/s (f32) or GMAC/s (int8) for the shapes of bench/kernels.js,
+// and the machine's single-thread read bandwidth (a streaming sum over 512 MB).
 #include <immintrin.h>
 #include <stdint.h>
 #ifdef HAVE_OPENBLAS
@@ -267,7 +268,7 @@ static float stream_sum(const float *restrict a, size_t n) {
 
 static double now(void) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); // CPU time: other processes on shared cores do not count
   return t.tv_sec + t.tv_nsec * 1e-9;
 }
 

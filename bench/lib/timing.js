@@ -1,5 +1,10 @@
 // Timing side by side: every case runs in every round, in a rotating order, so a neighbour's load
 // slows all of them alike; each call is timed on its own and the medians of all calls compared.
+// Calls are timed in this process's CPU time (user + system, every thread: every peer runs one
+// compute thread), so other processes on shared cores do not count; the wall time is kept beside it.
+
+/** Milliseconds of this process's CPU time. */
+export const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -18,9 +23,9 @@ export async function warmup(fn, { k = 5, tol = 0.03, min = 10, max = 300, maxMs
   const times = [];
   const start = performance.now();
   for (;;) {
-    const t0 = performance.now();
+    const t0 = cpuNow();
     await fn();
-    times.push(performance.now() - t0);
+    times.push(cpuNow() - t0);
     const n = times.length;
     if (n >= Math.max(min, 2 * k)) {
       const last = median(times.slice(n - k)), before = median(times.slice(n - 2 * k, n - k));
@@ -34,16 +39,18 @@ export async function warmup(fn, { k = 5, tol = 0.03, min = 10, max = 300, maxMs
  * One round: each case (rotated by `round`) runs for about `ms` milliseconds (at least `minCalls`
  * calls); the milliseconds of each call are appended to samples[case.key].
  */
-export async function timeRound(cases, samples, { round = 0, ms = 500, minCalls = 2 } = {}) {
+export async function timeRound(cases, samples, { round = 0, ms = 500, minCalls = 2, wall = null } = {}) {
   const order = cases.map((_, i) => cases[(i + round) % cases.length]);
   for (const c of order) {
     const list = (samples[c.key] ??= []);
-    const end = performance.now() + ms;
+    const walls = wall ? (wall[c.key] ??= []) : null;
+    const end = cpuNow() + ms;
     let calls = 0;
-    while (calls < minCalls || performance.now() < end) {
-      const t0 = performance.now();
+    while (calls < minCalls || cpuNow() < end) {
+      const w0 = performance.now(), t0 = cpuNow();
       await c.fn();
-      list.push(performance.now() - t0);
+      list.push(cpuNow() - t0);
+      walls?.push(performance.now() - w0);
       calls++;
     }
   }
