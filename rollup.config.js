@@ -1,5 +1,6 @@
 // Bundles src/ into dist/: ESM + CJS for the portable entry (index) and the Node entry (node),
 // and one .d.ts. The Wasm bytes come inlined through build/wasm-bytes.js (tools/inline-wasm.mjs).
+import { rmSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -12,6 +13,8 @@ const ts = () => typescript({
   include: ['src/**/*.ts', 'build/wasm-bytes.js'],
 });
 const external = (id) => id.startsWith('node:');
+// chunk names carry hashes: start from an empty dist/ so no stale chunk is packed
+rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true });
 // The `seqattn` command (package.json "bin"): rollup keeps its #! line; make it executable too.
 const executableCli = () => ({
   name: 'executable-cli',
@@ -21,11 +24,38 @@ const executableCli = () => ({
   },
 });
 
+// CommonJS declarations for `require` (exports "require" -> "types"): each .d.ts again as .d.cts,
+// its relative imports pointing at the .cjs twins, so TypeScript reads them as CommonJS (no TS1479).
+const ctsDeclarations = () => ({
+  name: 'cts-declarations',
+  async writeBundle(options, bundle) {
+    const { writeFile } = await import('node:fs/promises');
+    for (const [name, chunk] of Object.entries(bundle)) {
+      if (chunk.type !== 'chunk' || !name.endsWith('.d.ts')) continue;
+      const code = chunk.code.replace(/(from\s*['"]\.{1,2}\/[^'"]+)\.js(['"])/g, '$1.cjs$2');
+      await writeFile(`${options.dir}/${name.slice(0, -'.d.ts'.length)}.d.cts`, code);
+    }
+  },
+});
+
+// dist/index.min.js: the portable entry minified into one file, for a plain <script type="module">
+// with no bundler (examples/static); bundlers take dist/index.js and minify it themselves.
+const minifiedEntry = () => ({
+  name: 'minified-entry',
+  async writeBundle(options) {
+    if (options.format !== 'es') return;
+    const { build } = await import('esbuild');
+    await build({ entryPoints: [`${options.dir}/index.js`], outfile: `${options.dir}/index.min.js`, bundle: true, minify: true,
+      format: 'esm', platform: 'browser', target: 'es2022', legalComments: 'none', logLevel: 'warning' });
+  },
+});
+
 export default [
   {
-    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
+    // pool-worker*: the worker scripts of createPool (src/pool/), next to the entries that start them
+    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'pool-worker': 'src/pool/web-worker.ts', 'pool-worker-node': 'src/pool/node-worker.ts' },
     external,
-    plugins: [ts(), executableCli()],
+    plugins: [ts(), executableCli(), minifiedEntry()],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
@@ -34,7 +64,7 @@ export default [
   {
     input: { index: 'src/index.ts', node: 'src/node.ts' },
     external,
-    plugins: [dts({ compilerOptions: { types: ['node'] } })],
+    plugins: [dts({ compilerOptions: { types: ['node'] } }), ctsDeclarations()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
   },
 ];

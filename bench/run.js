@@ -309,7 +309,7 @@ const torchSamples = (name, key) => torchRuns.flatMap((r) => r.models[name]?.[ke
 
 out('# seqattn side-by-side benchmark');
 out();
-out(`Command: \`npm run bench\`${argv.length ? ` (\`node bench/run.js ${argv.join(' ')}\`)` : ''} (bench/run.js). Date: ${machine.date}.`);
+out(`Command: \`node bench/run.js${argv.length ? ` ${argv.join(' ')}` : ''}\` under Node ${process.version} (\`npm run bench\` = no arguments). Date: ${machine.date}.`);
 out(`Machine: ${machine.cpu}; ISA ${machine.isa}; Node ${machine.node} (V8 ${machine.v8}); load average (1/5/15 min) ${machine.loadStart} at the start, ${machine.loadEnd} at the end`);
 const torchLabel = torchRuns[0]?.blas_label;
 out(`Detected at run time: PyTorch BLAS ${torchLabel ?? '-'}; seqattn Wasm builds ${[...new Set(Object.values(models).flatMap((m) => Object.entries(m.peers).filter(([p, e]) => p.startsWith('seqattn') && e.peer).map(([, e]) => e.label)))].join('; ') || '-'};`

@@ -9,13 +9,18 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { loadModel, SeqattnError, type Seq2SeqModel, type TranslateOptions, type Translation } from './node.js';
+import { SeqattnError, type TranslateOptions, type Translation } from './node.js';
 import { attentionToSvg, attentionToText } from './render/index.js';
+import { inspectCommand } from './cli-inspect.js';
+import { preview } from './untrusted.js';
+import { Progress } from './cli-progress.js';
 import { quantizeCommand } from './cli-quantize.js';
+import { defaultThreads, openBackend, type Backend } from './cli-pool.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [WORD...]                      English pronunciations (bundled model g2p-en)
   seqattn translate --model PATH [OPTIONS] [INPUT...]  any seqattn model file or folder
+  seqattn inspect FILE_OR_FOLDER [--json]              tensors, config, and the presets that fit
   seqattn quantize IN.safetensors OUT.safetensors      int8 model file (seqattn quantize --help)
 
 With no WORD/INPUT, reads standard input: one input per line (blank lines skipped), results in
@@ -28,13 +33,16 @@ An output that hit the model's maximum length before </s> ends with " …".
 
 Options:
   --model PATH     model file (.safetensors) or folder, or a bundled model name (g2p: default g2p-en)
-  --beam N         beam search with N hypotheses (default: greedy)
-  --nbest K        print the K best hypotheses of the beam (beam defaults to K)
+  --beam N         beam search with N hypotheses, N <= 64 (default: greedy)
+  --nbest K        print the K best hypotheses of the beam, K <= 64 (beam defaults to K)
   --attention      draw the alignment a_ij under each result: output tokens down, source across;
                    256-colour cells on a colour terminal, else shades ' ░▒▓█' (NO_COLOR turns
                    colour off, FORCE_COLOR on)
   --svg FILE       write the alignment as an SVG heatmap; with one INPUT argument to FILE,
                    otherwise one file per input numbered in input order: FILE-1.svg, FILE-2.svg...
+  --threads N      worker threads for standard input (default: the machine's cores, here ${defaultThreads()})
+  --weights W      int8 or float32 weight matrices (g2p default: int8, the bundled int8 file, WER
+                   within 0.02 points of float32; translate default: as the model file is)
   -h, --help       this help
   -V, --version    the version
 
@@ -58,6 +66,8 @@ interface Args {
   nbest?: number;
   attention: boolean;
   svg?: string;
+  threads?: number;
+  weights?: 'int8' | 'float32';
   inputs: string[];
 }
 
@@ -90,10 +100,12 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       case '-h': case '--help': return 'help';
       case '-V': case '--version': return 'version';
       case '--model': args.model = value(); modelGiven = true; break;
-      case '--beam': args.beam = positiveInt(name, value()); break;
-      case '--nbest': args.nbest = positiveInt(name, value()); break;
+      case '--beam': args.beam = positiveInt(name, value(), MAX_BEAM); break;
+      case '--nbest': args.nbest = positiveInt(name, value(), MAX_BEAM); break;
       case '--attention': flag(); args.attention = true; break;
       case '--svg': args.svg = value(); if (!args.svg) throw new UsageError('--svg needs a file name'); break;
+      case '--threads': args.threads = positiveInt(name, value(), MAX_THREADS); break;
+      case '--weights': { const w = value(); if (w !== 'int8' && w !== 'float32') throw new UsageError(`--weights must be int8 or float32, got ${JSON.stringify(w)}`); args.weights = w; break; }
       default: throw new UsageError(`unknown option ${name}`);
     }
   }
@@ -105,8 +117,17 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   return args;
 }
 
-function positiveInt(name: string, v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+/**
+ * Widest --beam / --nbest: a beam's cost grows with its width times the vocabulary at every step
+ * (--beam 100000 on one word took 3 minutes and 4 GB), and widths past a few dozen stop helping.
+ */
+const MAX_BEAM = 64;
+/** --threads: more workers than this is a mistake, not a machine (each holds its own copy of the model). */
+const MAX_THREADS = 256;
+
+function positiveInt(name: string, v: string, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`${name} must be a positive integer, got ${preview(v, 20)}`);
+  if (Number(v) > max) throw new UsageError(`${name} is ${v}, at most ${max}`);
   return Number(v);
 }
 
@@ -119,56 +140,6 @@ function colorFor(stream: NodeJS.WriteStream): boolean {
   return typeof stream.hasColors === 'function' ? stream.hasColors(256) : false;
 }
 
-/** Progress on stderr: a bar redrawn in place on a terminal, a line every few seconds otherwise. */
-class Progress {
-  private readonly tty: boolean;
-  private readonly start = performance.now();
-  private last = 0;
-  private shown = false;
-  done = 0;
-  total = 0;
-
-  constructor(private readonly stream: NodeJS.WriteStream, private readonly allowed: boolean) {
-    this.tty = stream.isTTY === true;
-  }
-
-  private get on(): boolean { return this.allowed && (this.tty || this.total > 200); }
-
-  private rate(): number { return this.done / Math.max(1e-9, (performance.now() - this.start) / 1000); }
-
-  /** Redraws when due (every 100 ms on a terminal, 2 s otherwise). */
-  update(): void {
-    if (!this.on) return;
-    const now = performance.now();
-    if (now - this.last < (this.tty ? 100 : 2000)) return;
-    this.last = now;
-    const what = `${this.done}/${this.total} words  ${Math.round(this.rate())} words/s`;
-    if (this.tty) {
-      const width = 24;
-      const fill = Math.round((width * this.done) / Math.max(1, this.total));
-      this.stream.write(`\r\x1b[K[${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${what}`);
-      this.shown = true;
-    } else {
-      this.stream.write(`seqattn: ${what}\n`);
-    }
-  }
-
-  /** Erases the bar (before writing to stdout, which shares the terminal). */
-  clear(): void {
-    if (this.shown) this.stream.write('\r\x1b[K');
-    this.shown = false;
-    this.last = 0;
-  }
-
-  finish(): void {
-    this.clear();
-    if (this.on && !this.tty) {
-      const secs = (performance.now() - this.start) / 1000;
-      this.stream.write(`seqattn: ${this.done} words in ${secs.toFixed(1)} s (${Math.round(this.rate())} words/s)\n`);
-    }
-  }
-}
-
 /** What one input gave: a translation, or the one-line reason the model rejected it. */
 type Outcome = { input: string; result: Translation } | { input: string; error: string };
 
@@ -178,7 +149,7 @@ class Runner {
   private readonly color: boolean;
   private readonly options: TranslateOptions;
 
-  constructor(private readonly model: Seq2SeqModel, private readonly args: Args, private readonly svgNumbered: boolean) {
+  constructor(private readonly model: Backend, private readonly args: Args, private readonly svgNumbered: boolean) {
     this.color = colorFor(process.stdout);
     this.options = args.beam !== undefined || args.nbest !== undefined
       ? { beamSize: args.beam ?? args.nbest, ...(args.nbest !== undefined ? { nBest: args.nbest } : {}) }
@@ -186,24 +157,25 @@ class Runner {
   }
 
   /** Translates inputs in order; greedy inputs go through translateBatch together. */
-  translate(inputs: string[]): Outcome[] {
+  async translate(inputs: string[]): Promise<Outcome[]> {
     if (inputs.length > 1 && this.options.beamSize === undefined) {
       try {
-        return this.model.translateBatch(inputs, this.options).map((result, k) => ({ input: inputs[k], result }));
+        return (await this.model.translateBatch(inputs, this.options)).map((result, k) => ({ input: inputs[k], result }));
       } catch (e) {
         if (!(e instanceof SeqattnError)) throw e;
         // One input was rejected: decode one by one to tell which.
       }
     }
-    return inputs.map((input) => {
+    return Promise.all(inputs.map(async (input): Promise<Outcome> => {
       try {
-        return { input, result: this.model.translate(input, this.options) };
+        return { input, result: await this.model.translate(input, this.options) };
       } catch (e) {
         if (e instanceof SeqattnError && e.code === 'E_OPTION') throw new UsageError(e.message);
-        if (e instanceof SeqattnError) return { input, error: e.message.includes(JSON.stringify(input)) ? e.message : `${JSON.stringify(input)}: ${e.message}` };
+        // name the input once, and by a short prefix: a 100 kB line is not echoed whole
+        if (e instanceof SeqattnError) return { input, error: e.message.includes(preview(input, 40)) ? e.message : `${preview(input, 40)}: ${e.message}` };
         throw e;
       }
-    });
+    }));
   }
 
   /** stdout text for the outcomes; errors go to stderr, SVG files are written. */
@@ -223,7 +195,13 @@ class Runner {
         out += `${o.input}  ${t.text}${t.finished ? '' : ' …'}\n`;
       }
       if (this.args.attention) out += attentionToText(t, { color: this.color }) + '\n\n';
-      if (this.args.svg !== undefined) this.writeSvg(o.input, t);
+      if (this.args.svg !== undefined) {
+        // reported, counted (exit 1), and the pronunciation is printed all the same
+        try { this.writeSvg(o.input, t); } catch (e) {
+          process.stderr.write(`seqattn: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
+          this.failures++;
+        }
+      }
     }
     return out;
   }
@@ -260,10 +238,12 @@ function oneLine(s: string): string {
  * total grows ahead of the count done), and each turn decodes up to 64 queued lines (1 when stdin
  * is a terminal, to answer each line at once).
  */
-async function readStdin(runner: Runner): Promise<void> {
+async function readStdin(runner: Runner, backend: Backend): Promise<void> {
   const interactive = process.stdin.isTTY === true;
   const progress = new Progress(process.stderr, !interactive);
-  const chunkSize = interactive ? 1 : 64;
+  const chunkSize = interactive ? 1 : backend.chunkSize;
+  // Up to `depth` chunks decode at once (workers busy while this thread writes); output stays in order.
+  const running: { n: number; outcomes: Promise<Outcome[]> }[] = [];
   const HIGH = 100_000; // queued lines at which reading pauses until decoding catches up
   const queue: string[] = [];
   let ended = false;
@@ -278,16 +258,23 @@ async function readStdin(runner: Runner): Promise<void> {
   });
   lines.on('close', () => { ended = true; wake?.(); });
   for (;;) {
-    if (queue.length === 0) {
+    if (queue.length > 0 && running.length < backend.depth) {
+      const chunk = queue.splice(0, chunkSize);
+      if (paused && queue.length < HIGH / 2) { paused = false; lines.resume(); }
+      const outcomes = runner.translate(chunk);
+      outcomes.catch(() => {}); // awaited in order below; not an unhandled rejection meanwhile
+      running.push({ n: chunk.length, outcomes });
+      continue;
+    }
+    if (running.length === 0) {
       if (ended) break;
       await new Promise<void>((resolve) => { wake = resolve; });
       wake = undefined;
       continue;
     }
-    const chunk = queue.splice(0, chunkSize);
-    if (paused && queue.length < HIGH / 2) { paused = false; lines.resume(); }
-    const text = runner.format(runner.translate(chunk));
-    progress.done += chunk.length;
+    const done = running.shift()!;
+    const text = runner.format(await done.outcomes);
+    progress.done += done.n;
     progress.clear();
     process.stdout.write(text);
     progress.update();
@@ -305,34 +292,41 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'inspect') { process.stdout.write(inspectCommand(argv.slice(1), (m) => new UsageError(m))); return 0; }
   if (argv[0] === 'quantize') return quantizeCommand(argv.slice(1));
   const args = parseArgs(argv);
   if (args === 'help') { process.stdout.write(HELP); return 0; }
   if (args === 'version') { process.stdout.write(`seqattn ${version()}\n`); return 0; }
-  let model: Seq2SeqModel;
+  let model: Backend;
+  const bulk = args.inputs.length === 0 && process.stdin.isTTY !== true; // many inputs from a pipe or file: worker threads pay off
+  const weights = args.weights ?? (args.command === 'g2p' ? 'int8' : undefined);
   try {
-    model = await loadModel(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0, args.nbest ?? 0) });
+    model = await openBackend(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0, args.nbest ?? 0), weights }, args.threads ?? defaultThreads(), bulk);
   } catch (e) {
     if (e instanceof SeqattnError) throw new RuntimeError(e.code === 'E_MODEL_NOT_FOUND' || e.message.includes(args.model) ? e.message : `cannot load model ${args.model}: ${e.message}`);
     throw e;
   }
   if (!model.attends && (args.attention || args.svg !== undefined)) {
-    model.dispose();
+    model.close();
     throw new RuntimeError(`${args.attention ? '--attention' : '--svg'}: ${args.model} is a ${model.config.architecture} model, which has no attention to draw`);
   }
   const runner = new Runner(model, args, args.inputs.length !== 1);
-  if (args.inputs.length > 0) {
-    process.stdout.write(runner.format(runner.translate(args.inputs)));
-  } else {
-    await readStdin(runner);
+  try {
+    if (args.inputs.length > 0) {
+      process.stdout.write(runner.format(await runner.translate(args.inputs)));
+    } else {
+      await readStdin(runner, model);
+    }
+  } finally {
+    model.close();
   }
-  model.dispose();
   return runner.failures > 0 ? 1 : 0;
 }
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); // the reader went away (| head)
-  throw e;
+  process.stderr.write(`seqattn: cannot write to standard output: ${why(e)}\n`); // e.g. > /dev/full
+  process.exit(1);
 });
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {

@@ -11,6 +11,7 @@ export type SeqattnErrorCode =
   | 'E_TENSOR_DTYPE'        // dtype not supported or not what the model needs
   | 'E_TENSOR_SHAPE'        // shape not what the config implies
   | 'E_TENSOR_MISSING'      // a tensor the model needs is not in the file
+  | 'E_TENSOR_UNUSED'       // a tensor of the file is read by no part of the model (LoadOptions.allowUnusedTensors)
   | 'E_TENSOR_NONFINITE'    // NaN or Inf in a weight
   | 'E_TENSOR_VALUE'        // a value the format does not allow (a negative int8 row scale, int8 -128)
   | 'E_CONFIG'              // config missing, malformed or inconsistent
@@ -20,10 +21,14 @@ export type SeqattnErrorCode =
   | 'E_INPUT_KIND'          // ids / text given to a model that reads annotation vectors, or the other way round
   | 'E_FEATURE_SHAPE'       // annotation vectors not (L, D): their count is not a multiple of feature_size, or not length x D
   | 'E_FEATURE_NONFINITE'   // NaN or Inf in the annotation vectors
-  | 'E_OPTION'              // a decoding option is out of range
+  | 'E_OPTION'              // an option is out of range, or the options are not an object
+  | 'E_ARGUMENT'            // an argument is not of the documented kind (translateBatch of a non-array, a model source of no bytes)
+  | 'E_FILE_SIZE'           // a model file is larger than the maxFileBytes load option
   | 'E_DISPOSED'            // the model was disposed
   | 'E_STALE_SESSION'       // a step session used after its model started another decode
-  | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path
+  | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path / URL not fetched
+  | 'E_DOWNLOAD_SIZE'       // a URL source larger than FetchOptions.maxDownloadBytes
+  | 'E_DOWNLOAD_INTEGRITY'  // a URL source whose SHA-256 is not FetchOptions.integrity
   | 'E_WASM';               // the WebAssembly runtime failed (no SIMD, out of memory)
 
 export class SeqattnError extends Error {
@@ -37,12 +42,17 @@ export class SeqattnError extends Error {
 
 /** f of each input, in order; a SeqattnError from input b names it (`inputs[b]: ...`). For the *Batch methods. */
 export function eachInput<T, R>(inputs: readonly T[], f: (x: T) => R): R[] {
-  return inputs.map((x, b) => {
+  if (!Array.isArray(inputs)) {
+    throw new SeqattnError('E_ARGUMENT', `inputs must be an array, got ${inputs === null ? 'null' : typeof inputs === 'object' ? 'an object that is not an array' : typeof inputs}`);
+  }
+  const out: R[] = [];
+  for (let b = 0; b < inputs.length; b++) { // an index loop, not map: a hole is an input (undefined), not skipped
     try {
-      return f(x);
+      out.push(f(inputs[b]));
     } catch (e) {
       if (e instanceof SeqattnError) throw new SeqattnError(e.code, `inputs[${b}]: ${e.message}`);
       throw e;
     }
-  });
+  }
+  return out;
 }

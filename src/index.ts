@@ -9,15 +9,21 @@
  */
 import { loadModelFrom, type ModelSource } from './load.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
-import { SeqattnError } from './errors.js';
+import { bundledNameError, fetchModelBytes, isBundledName, type FetchOptions } from './fetch.js';
+import { runtime } from './wasm.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
-export { parseConfig, type ModelConfig, type Architecture, type GruConvention, type DeepOutput } from './config.js';
+export { parseConfig, PRESETS, type ModelConfig, type Architecture, type Preset, type GruConvention, type DeepOutput } from './config.js';
 export { Seq2SeqModel, DecoderSession, type StepOutput, type Translation, type TranslateOptions, type LoadOptions, type SourceInput, type FeatureInput, type BeginOptions } from './model.js';
 export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js';
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 export { quantizeModel, type QuantizedModel } from './quantize.js';
-export type { WasmBuild } from './wasm.js';
+export { compiledModule, type WasmBuild } from './wasm.js';
+export { fetchModelBytes, type FetchOptions } from './fetch.js';
+// Worker pools: Web Workers here (tree-shaken when unused); the node entry's createPool uses worker_threads
+export { createPool } from './pool/web.js';
+export { TranslationPool, type PoolOptions } from './pool/pool.js';
+export { inspect, formatInspect, matchSeq2SeqPresets, type InspectReport, type PresetMatch, type PresetMatcher, type TensorSummary } from './inspect.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
 export { loadClassifier, loadClassifierFrom, type ClassifierLoadOptions } from './classifier/load.js';
 export { AttentionClassifier, type Classification, type SequenceClassification, type DocumentClassification, type ClassifierInput } from './classifier/classifier.js';
@@ -26,15 +32,21 @@ export { splitSentences, SENTENCE_BOUNDARY } from './classifier/tokenize.js';
 
 /**
  * Loads a model from bytes (a safetensors file with its config in `__metadata__.seqattn`), from a
- * `ModelSource` (several files, a separate config), or from a URL (fetched). In Node, the `node`
- * entry also takes file paths, folders, and bundled model names such as 'g2p-en'.
+ * `ModelSource` (several files, a separate config), or from a URL (fetched; `cache`, `onProgress`,
+ * `maxDownloadBytes`, `integrity`: FetchOptions). In Node, the `node` entry also takes file paths,
+ * folders, and bundled model names such as 'g2p-en'; in a browser a bundled name is an error that
+ * gives the URL to use instead.
+ * @example
+ *   const model = await loadModel(new URL('seqattn/models/g2p-en/model.int8.safetensors', import.meta.url),
+ *     { cache: true, onProgress: (loaded, total) => console.log(loaded, total) });
  */
-export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
+export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
+  if (typeof source === 'string' && isBundledName(source)) throw bundledNameError(source);
   if (typeof source === 'string' || source instanceof URL) {
-    if (typeof fetch !== 'function') throw new SeqattnError('E_MODEL_NOT_FOUND', `cannot fetch ${String(source)}: no fetch() here`);
-    const res = await fetch(source);
-    if (!res.ok) throw new SeqattnError('E_MODEL_NOT_FOUND', `${String(source)}: HTTP ${res.status}`);
-    return loadModelFrom({ weights: { bytes: await res.arrayBuffer(), name: String(source) } }, options);
+    // compile the Wasm while the bytes download (errors surface from loadModelFrom's own runtime());
+    // not when a compiled wasmModule is given, which loadModelFrom instantiates instead
+    if (options.wasmModule === undefined) runtime(options.wasmBuild).catch(() => {});
+    return loadModelFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
   }
   return loadModelFrom(source, options);
 }

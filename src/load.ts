@@ -2,20 +2,25 @@
  * Loading a model from bytes: safetensors file(s) plus a config (from `__metadata__.seqattn`, or
  * given). Platform-free; src/node.ts adds file paths and bundled model names on top.
  */
-import { parseConfig, type ModelConfig } from './config.js';
+import { parseConfig, type ModelConfig, type Preset } from './config.js';
+import { ComposedNet } from './compose/net.js';
+import { presetComposition } from './compose/presets.js';
+import type { Composition } from './compose/description.js';
 import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
-import { RNNsearch } from './models/bahdanau.js';
-import { ChoEncoderDecoder } from './models/cho.js';
-import { Luong } from './models/luong.js';
+import { rnnsearch } from './models/bahdanau.js';
+import { cho } from './models/cho.js';
+import { luong } from './models/luong.js';
 import type { AttentionNet, NetOptions } from './models/net.js';
-import { PyTorchTutorial } from './models/pytorch-tutorial.js';
+import { pytorchTutorial } from './models/pytorch-tutorial.js';
 import { ShowAttendTell } from './models/show-attend-tell.js';
-import { Seq2SeqLSTM } from './models/sutskever.js';
+import { sutskever } from './models/sutskever.js';
 import { isQuantized } from './quantized.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
-import { runtime } from './wasm.js';
+import { provideModule, runtime } from './wasm.js';
+import { checkMemory, checkOptionsObject, resolveLimits, weightElements } from './limits.js';
+import { cut, kindOf, own, preview } from './untrusted.js';
 import type { WeightFormat } from './layers/linear.js';
 import { WeightStore } from './weights.js';
 
@@ -31,13 +36,29 @@ export interface ModelSource {
   configName?: string;
 }
 
+type NetClass = new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet;
+
+/** The net of a composition the config describes: a paper's (src/models) or a preset of a popular implementation (src/compose/presets.ts). */
+function composed(describe: (c: ModelConfig) => Composition): NetClass {
+  return class extends ComposedNet {
+    constructor(c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) { super(c, describe(c), r, w, o); }
+  };
+}
+const PresetNet = composed((c) => presetComposition(c as ModelConfig & { architecture: Preset }));
+
 /** The net class of each architecture name. */
-export const ARCHITECTURES: Record<ModelConfig['architecture'], new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet> = {
-  cho: ChoEncoderDecoder,
-  sutskever: Seq2SeqLSTM,
-  'pytorch-tutorial': PyTorchTutorial,
-  bahdanau: RNNsearch,
-  luong: Luong,
+export const ARCHITECTURES: Record<ModelConfig['architecture'], NetClass> = {
+  'bentrevett-1': PresetNet,
+  'bentrevett-2': PresetNet,
+  'bentrevett-3': PresetNet,
+  'pytorch-chatbot': PresetNet,
+  'opennmt-rnn': PresetNet,
+  'pytorch-tutorial-location': PresetNet,
+  cho: composed(cho),
+  sutskever: composed(sutskever),
+  'pytorch-tutorial': composed(pytorchTutorial),
+  bahdanau: composed(rnnsearch),
+  luong: composed(luong),
   'show-attend-tell': ShowAttendTell,
 };
 
@@ -49,7 +70,7 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new SeqattnError('E_CONFIG', `${where}: not valid JSON (${(e as Error).message})`);
+    throw new SeqattnError('E_CONFIG', `${where}: not valid JSON (${cut((e as Error).message)})`);
   }
 }
 
@@ -61,7 +82,7 @@ export function configFromFiles<C>(files: SafetensorsFile[], config: object | st
   parse: (raw: unknown, where: string) => C, docs: string): C {
   if (config !== undefined) return parse(typeof config === 'string' ? parseJson(config, configName) : config, configName);
   for (const f of files) {
-    const text = f.metadata.seqattn;
+    const text = own(f.metadata, 'seqattn') as string | undefined; // not Object.prototype.seqattn
     if (text !== undefined) return parse(parseJson(text, `${f.fileName}: __metadata__.seqattn`), `${f.fileName}: __metadata__.seqattn`);
   }
   throw new SeqattnError('E_CONFIG', `${files.map((f) => f.fileName).join(', ')}: no config: neither a "seqattn" entry in __metadata__ nor a config.json / config option (see ${docs})`);
@@ -77,28 +98,43 @@ export function readWeightFiles(src: ModelSource): { file: SafetensorsFile; pref
   const inputs: WeightFileInput[] = Array.isArray(src.weights)
     ? src.weights
     : src.weights instanceof Uint8Array || src.weights instanceof ArrayBuffer ? [{ bytes: src.weights }] : [src.weights];
-  return inputs.map((f, i) => ({ file: readSafetensors(toBytes(f.bytes), f.name ?? (inputs.length > 1 ? `<weights ${i}>` : '<weights>')), prefix: f.prefix ?? '' }));
+  return inputs.map((f, i) => {
+    const file = checkWeightFileInput(f, Array.isArray(src.weights) ? `weights[${i}]` : 'weights');
+    return { file: readSafetensors(toBytes(file.bytes), file.name ?? (inputs.length > 1 ? `<weights ${i}>` : '<weights>')), prefix: file.prefix ?? '' };
+  });
 }
 
 /** Bytes, or a ModelSource, as a ModelSource. */
 export function asModelSource(source: ModelSource | Uint8Array | ArrayBuffer): ModelSource {
-  return source instanceof Uint8Array || source instanceof ArrayBuffer ? { weights: source } : source;
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return { weights: source };
+  if (source === null || typeof source !== 'object' || own(source, 'weights') === undefined) {
+    throw new SeqattnError('E_ARGUMENT', `a model source must be the bytes of a safetensors file (Uint8Array, ArrayBuffer) or { weights, config? }, got ${kindOf(source)}`);
+  }
+  return source;
 }
 
 /**
  * Checks the load options every model kind shares (LoadOptions.weights and .wasmBuild) and gives
  * Wasm regions on the runtime of that build, and the weight format (default 'int8' for int8 `files`).
  */
-export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild'>, files: readonly SafetensorsFile[] = []): Promise<{ regions: Regions; weights: WeightFormat }> {
-  const weights = options.weights ?? (isQuantized(files) ? 'int8' : 'float32'); // an int8 file loads as int8 unless told otherwise
+export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBuild' | 'wasmModule' | 'maxMemoryBytes'>, files: readonly SafetensorsFile[] = []): Promise<{ regions: Regions; weights: WeightFormat }> {
+  const { maxMemoryBytes } = resolveLimits(options);
+  const o = checkOptionsObject(options, 'load options') as typeof options;
+  const weights = o.weights ?? (isQuantized(files) ? 'int8' : 'float32'); // an int8 file loads as int8 unless told otherwise
   if (weights !== 'float32' && weights !== 'int8') {
-    throw new SeqattnError('E_OPTION', `weights is ${JSON.stringify(weights)}, expected 'float32' or 'int8'`);
+    throw new SeqattnError('E_OPTION', `weights is ${preview(weights)}, expected 'float32' or 'int8'`);
   }
-  const build = options.wasmBuild;
+  const build = o.wasmBuild;
   if (build !== undefined && build !== 'simd128' && build !== 'relaxed-simd') {
-    throw new SeqattnError('E_OPTION', `wasmBuild is ${JSON.stringify(build)}, expected 'simd128' or 'relaxed-simd'`);
+    throw new SeqattnError('E_OPTION', `wasmBuild is ${preview(build)}, expected 'simd128' or 'relaxed-simd'`);
   }
-  return { regions: new Regions(await runtime(build)), weights };
+  if (o.wasmModule !== undefined) {
+    if (!(o.wasmModule instanceof WebAssembly.Module) || build === undefined) {
+      throw new SeqattnError('E_OPTION', 'wasmModule needs to be a WebAssembly.Module given with the wasmBuild it was compiled from');
+    }
+    provideModule(build, o.wasmModule);
+  }
+  return { regions: new Regions(await runtime(build), maxMemoryBytes), weights };
 }
 
 /**
@@ -108,15 +144,31 @@ export async function loadRegions(options: Pick<LoadOptions, 'weights' | 'wasmBu
  *   model.translate('hello').text
  */
 export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
+  const limits = resolveLimits(options);
   const src = asModelSource(source);
   const files = readWeightFiles(src);
   const config = resolveConfig(files.map((f) => f.file), src.config, src.configName);
+  checkMemory(files.map((f) => f.file.fileName).join(', '), config, weightElements(files.map((f) => f.file)), limits); // before any allocation
   const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
-    const net = new ARCHITECTURES[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { weights });
+    const store = new WeightStore(files, config.tensorPrefix);
+    const net = new ARCHITECTURES[config.architecture](config, regions, store, { weights });
+    store.checkAllRead(`a ${config.architecture} model`, options.allowUnusedTensors);
     return new Seq2SeqModel(regions.rt, regions, net, options);
   } catch (e) {
     regions.release(); // a failed load gives back what it took
     throw e;
   }
+}
+
+/** A WeightFileInput checked (E_ARGUMENT): bytes as Uint8Array or ArrayBuffer, name and prefix strings; own properties only. */
+function checkWeightFileInput(f: unknown, where: string): WeightFileInput {
+  const bytes = f !== null && typeof f === 'object' ? own(f, 'bytes') : undefined;
+  if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
+    throw new SeqattnError('E_ARGUMENT', `${where} must be a Uint8Array, an ArrayBuffer or { bytes, name?, prefix? }, got ${kindOf(f)}${f !== null && typeof f === 'object' ? ` with bytes ${kindOf(bytes)}` : ''}`);
+  }
+  const name = own(f as object, 'name'), prefix = own(f as object, 'prefix');
+  if (name !== undefined && typeof name !== 'string') throw new SeqattnError('E_ARGUMENT', `${where}.name must be a string, got ${kindOf(name)}`);
+  if (prefix !== undefined && typeof prefix !== 'string') throw new SeqattnError('E_ARGUMENT', `${where}.prefix must be a string, got ${kindOf(prefix)}`);
+  return { bytes, name: name as string | undefined, prefix: prefix as string | undefined };
 }

@@ -12,6 +12,8 @@ import { eachInput, SeqattnError } from './errors.js';
 import type { Regions } from './memory.js';
 import { attends, attentionLength, contextSize, type AttentionNet, type DecodeState, type Source } from './models/net.js';
 import { tokenizeSource, Vocabulary } from './vocab.js';
+import { checkOptionsObject, intOption, resolveLimits } from './limits.js';
+import { kindOf, preview } from './untrusted.js';
 import type { WasmBuild, WasmRuntime } from './wasm.js';
 
 /**
@@ -74,10 +76,13 @@ export interface TranslateOptions {
    * each decode row has its own stream, so batch results still equal single ones).
    */
   hardAttention?: 'argmax' | 'sample';
+
+  /** Overrides LoadOptions.unknownSource for this call: 'error' rejects a symbol outside the source vocabulary, 'unk' maps it to source_unk_id. */
+  unknownSource?: 'error' | 'unk';
 }
 
 /** Options of a step session (model.begin). */
-export type BeginOptions = Pick<TranslateOptions, 'hardAttention' | 'seed'>;
+export type BeginOptions = Pick<TranslateOptions, 'hardAttention' | 'seed' | 'unknownSource'>;
 
 /** Options of loadModel that size what a model allocates once, at load. */
 export interface LoadOptions {
@@ -105,6 +110,33 @@ export interface LoadOptions {
    * every engine; naming a build the engine lacks is an E_WASM error.
    */
   wasmBuild?: WasmBuild;
+  /**
+   * The Wasm module of `wasmBuild` (required with it), already compiled from seqattn's own bytes:
+   * a worker pool posts its module to its workers so they do not compile it again. Default:
+   * compiled from the inlined bytes, once per process.
+   */
+  wasmModule?: WebAssembly.Module;
+  /**
+   * Strict loading: a tensor of the file that no part of the model reads is an E_TENSOR_UNUSED
+   * error (a wrong architecture, preset or size shows that way). true: a warning (console.warn) instead.
+   */
+  allowUnusedTensors?: boolean;
+  /**
+   * Most bytes of Wasm memory this model may take (weights, input tables, decode buffers for
+   * max_source_length x maxBatchSize / maxBeamSize). Default 1 GiB (DEFAULT_MAX_MEMORY_BYTES), at most
+   * 4 GiB. The need is estimated from the config and the file before anything is allocated; over the
+   * limit, loading fails with E_CONFIG (E_OPTION when maxBeamSize / maxBatchSize make the difference)
+   * giving the estimate and its parts.
+   */
+  maxMemoryBytes?: number;
+  /** Node, paths: most bytes a model file (or its config.json) may have; larger is E_FILE_SIZE before it is read. Default 2 GiB. */
+  maxFileBytes?: number;
+  /**
+   * What a string input's symbol outside the source vocabulary becomes: 'unk' (default when the config
+   * has source_unk_id) the unknown id, with its position in Translation.unknownSource; 'error' an
+   * E_UNKNOWN_TOKEN naming the symbol (the default without source_unk_id). translate() may override it.
+   */
+  unknownSource?: 'error' | 'unk';
 }
 
 export interface Translation {
@@ -132,6 +164,11 @@ export interface Translation {
   sourceTokens: string[];
   /** Whether </s> ended the output (false: maxLength ran out). */
   finished: boolean;
+  /**
+   * Positions in `sourceIds` of the symbols outside the source vocabulary that were read as
+   * source_unk_id (LoadOptions.unknownSource 'unk'); [] when every symbol was known, and for id inputs.
+   */
+  unknownSource: number[];
   /** Beam search: the score it ranked by (log P / lp + cp). Otherwise equal to `score`. */
   searchScore: number;
   /** Beam search: the nBest hypotheses, best first (the first is this result). */
@@ -225,6 +262,8 @@ export class Seq2SeqModel {
   private readonly net: AttentionNet;
   private readonly st: DecodeState;
   private readonly ctx: DecodeContext;
+  /** LoadOptions.unknownSource, resolved: 'unk' only with a source_unk_id. */
+  private readonly unknownSource: 'error' | 'unk';
   private disposed = false;
   /** Counts decodes, so a DecoderSession knows when another decode took the state. */
   private generation = 0;
@@ -237,8 +276,10 @@ export class Seq2SeqModel {
     this.config = net.config;
     this.sourceVocab = new Vocabulary(net.config.sourceVocab);
     this.targetVocab = new Vocabulary(net.config.targetVocab);
-    this.maxBeamSize = positiveInt(options.maxBeamSize ?? 16, 'maxBeamSize');
-    this.maxBatchSize = positiveInt(options.maxBatchSize ?? 16, 'maxBatchSize');
+    const limits = resolveLimits(options);
+    this.maxBeamSize = limits.maxBeamSize;
+    this.maxBatchSize = limits.maxBatchSize;
+    this.unknownSource = this.resolveUnknownSource(limits.unknownSource, 'LoadOptions.unknownSource');
     this.st = net.createState(regions, Math.max(this.maxBeamSize, this.maxBatchSize), this.maxBatchSize);
     this.ctx = new DecodeContext(rt, net, this.st, regions);
   }
@@ -267,11 +308,11 @@ export class Seq2SeqModel {
   translate(input: SourceInput, options: TranslateOptions = {}): Translation {
     this.checkAlive();
     const o = this.options(options);
-    return this.decodeOne(this.source(input), o);
+    return this.decodeOne(this.source(input, o.unknownSource), o);
   }
 
   /** translate() of a validated source with resolved options. */
-  private decodeOne(source: Source, o: ReturnType<Seq2SeqModel['options']>): Translation {
+  private decodeOne(source: TextSource, o: ReturnType<Seq2SeqModel['options']>): Translation {
     this.generation++;
     this.net.encode(this.st, 0, source);
     this.net.setDecodeOptions?.(this.st, o);
@@ -296,7 +337,7 @@ export class Seq2SeqModel {
   translateBatch(inputs: readonly SourceInput[], options: TranslateOptions = {}): Translation[] {
     this.checkAlive();
     const o = this.options(options);
-    const sources = eachInput(inputs, (x) => this.source(x));
+    const sources = eachInput(inputs, (x) => this.source(x, o.unknownSource));
     if (o.strategy !== 'greedy') return sources.map((src) => this.decodeOne(src, o));
     const out: Translation[] = [];
     for (let first = 0; first < sources.length; first += this.maxBatchSize) {
@@ -321,7 +362,7 @@ export class Seq2SeqModel {
   begin(input: SourceInput, options: BeginOptions = {}): DecoderSession {
     this.checkAlive();
     const o = this.options(options);
-    const source = this.source(input);
+    const source = this.source(input, o.unknownSource);
     const generation = ++this.generation;
     this.net.encode(this.st, 0, source);
     this.net.setDecodeOptions?.(this.st, o);
@@ -341,7 +382,7 @@ export class Seq2SeqModel {
    * The validated source of an input: ids in range and symbols (text models), or annotation
    * vectors of the right shape, finite (show-attend-tell); length within max_source_length.
    */
-  source(input: SourceInput): Source {
+  source(input: SourceInput, unknownSource: 'error' | 'unk' = this.unknownSource): TextSource {
     const c = this.config;
     const features = input !== null && typeof input === 'object' && 'features' in input;
     if (this.net.input === 'features') {
@@ -356,12 +397,16 @@ export class Seq2SeqModel {
     }
     let ids: number[];
     let tokens: string[];
+    let unknown: number[] = [];
     if (typeof input === 'string') {
-      ({ ids, tokens } = tokenizeSource(c, this.sourceVocab, input));
+      ({ ids, tokens, unknown } = tokenizeSource(c, this.sourceVocab, input, c.maxSourceLength, unknownSource));
     } else {
       if (input === null || typeof input !== 'object' || typeof (input as ArrayLike<number>).length !== 'number') {
-        throw new SeqattnError('E_TOKEN_ID', `input must be a string or an array of source ids, got ${input === null ? 'null' : typeof input}`);
+        throw new SeqattnError('E_INPUT_KIND', `input must be a string or an array of source ids, got ${kindOf(input)}`);
       }
+      const n = (input as ArrayLike<number>).length;
+      if (!Number.isSafeInteger(n) || n < 0) throw new SeqattnError('E_INPUT_KIND', `input has length ${preview(n)}: an array of source ids has an integer length >= 0`);
+      if (n > c.maxSourceLength) throw new SeqattnError('E_INPUT_LENGTH', `input has ${n} source ids, more than max_source_length ${c.maxSourceLength}`);
       ids = Array.from(input as ArrayLike<number>);
       ids.forEach((id, i) => {
         if (!Number.isInteger(id) || id < 0 || id >= c.sourceVocab.length) {
@@ -376,7 +421,7 @@ export class Seq2SeqModel {
     if (ids.length > c.maxSourceLength) {
       throw new SeqattnError('E_INPUT_LENGTH', `input has ${ids.length} source ids${typeof input === 'string' && c.appendSourceEos ? ' (with </s>)' : ''}, more than max_source_length ${c.maxSourceLength}`);
     }
-    return { ids, tokens, length: ids.length, features: null };
+    return { ids, tokens, length: ids.length, features: null, unknown };
   }
 
   /** Annotation vectors (L, D): shape, length bounds, finite values. */
@@ -420,16 +465,14 @@ export class Seq2SeqModel {
   }
 
   /** Validates options (E_OPTION naming the option, the value and what is allowed) and fills defaults. */
-  private options(o: TranslateOptions) {
+  private options(options: TranslateOptions) {
     const c = this.config;
-    const int = (name: string, v: number | undefined, dflt: number, min: number, max: number, why = '') => {
-      const x = v ?? dflt;
-      if (!Number.isInteger(x) || x < min || x > max) throw new SeqattnError('E_OPTION', `${name} is ${x}, expected an integer in [${min}, ${max}]${why}`);
-      return x;
-    };
+    // own properties of an object only: null, 5, "beam" are E_OPTION, and Object.prototype sets nothing
+    const o = checkOptionsObject(options, 'options') as TranslateOptions;
+    const int = intOption;
     const num = (name: string, v: number | undefined, dflt: number, ok: (x: number) => boolean, what: string) => {
       const x = v ?? dflt;
-      if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) throw new SeqattnError('E_OPTION', `${name} is ${x}, expected ${what}`);
+      if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) throw new SeqattnError('E_OPTION', `${name} is ${preview(x)}, expected ${what}`);
       return x;
     };
     const maxLength = int('maxLength', o.maxLength, c.maxTargetLength, 1, c.maxTargetLength, ' (max_target_length)');
@@ -440,8 +483,12 @@ export class Seq2SeqModel {
       // both read a_ij, which a model without attention does not compute
       if (o.replaceUnknown) throw new SeqattnError('E_OPTION', `replaceUnknown picks the source token with the highest attention weight: ${c.architecture} has no attention`);
       if (o.coveragePenalty !== undefined && o.coveragePenalty !== 0) {
-        throw new SeqattnError('E_OPTION', `coveragePenalty is ${o.coveragePenalty}: the coverage penalty sums attention weights a_ij, and ${c.architecture} has no attention`);
+        throw new SeqattnError('E_OPTION', `coveragePenalty is ${preview(o.coveragePenalty)}: the coverage penalty sums attention weights a_ij, and ${c.architecture} has no attention`);
       }
+    }
+    const ru = o.replaceUnknown;
+    if (ru !== undefined && typeof ru !== 'boolean' && (ru === null || typeof ru !== 'object' || Array.isArray(ru))) {
+      throw new SeqattnError('E_OPTION', `replaceUnknown is ${preview(ru)}, expected true, false or { phraseTable }`);
     }
     if (o.replaceUnknown && c.targetUnkId === null) throw new SeqattnError('E_OPTION', 'replaceUnknown needs a target unknown symbol: the config has no target_unk_id');
     if (o.replaceUnknown && this.net.input === 'features') throw new SeqattnError('E_OPTION', `replaceUnknown copies source tokens: ${c.architecture} reads annotation vectors, which have none`);
@@ -450,7 +497,7 @@ export class Seq2SeqModel {
       throw new SeqattnError('E_OPTION', `hardAttention applies to show-attend-tell models with "attention": "hard"; this model is ${c.architecture} with "attention": "${c.attention}"`);
     }
     if (o.hardAttention !== undefined && o.hardAttention !== 'argmax' && o.hardAttention !== 'sample') {
-      throw new SeqattnError('E_OPTION', `hardAttention is ${JSON.stringify(o.hardAttention)}, expected 'argmax' or 'sample'`);
+      throw new SeqattnError('E_OPTION', `hardAttention is ${preview(o.hardAttention)}, expected 'argmax' or 'sample'`);
     }
     return {
       strategy: beamSize > 1 || o.nBest !== undefined ? 'beam' as const : sampling ? 'sample' as const : 'greedy' as const,
@@ -468,14 +515,24 @@ export class Seq2SeqModel {
       seed: int('seed', o.seed, 0, 0, 2 ** 32 - 1),
       replaceUnknown: o.replaceUnknown ?? false,
       hardAttention: o.hardAttention ?? 'argmax',
+      unknownSource: o.unknownSource === undefined ? this.unknownSource : this.resolveUnknownSource(o.unknownSource, 'unknownSource'),
     };
+  }
+
+  /** unknownSource checked: 'unk' needs a source_unk_id; undefined is 'unk' with one, else 'error'. */
+  private resolveUnknownSource(v: unknown, name: string): 'error' | 'unk' {
+    if (v !== undefined && v !== 'error' && v !== 'unk') throw new SeqattnError('E_OPTION', `${name} is ${preview(v)}, expected 'error' or 'unk'`);
+    if (v === 'unk' && this.config.sourceUnkId === null) {
+      throw new SeqattnError('E_OPTION', `${name} is 'unk', but the config has no source_unk_id to read unknown symbols as`);
+    }
+    return (v as 'error' | 'unk' | undefined) ?? (this.config.sourceUnkId === null ? 'error' : 'unk');
   }
 
   private maxLengthFor(o: { maxLength: number; maxLengthRatio: number }, sourceLength: number): number {
     return Math.max(1, Math.min(o.maxLength, Math.floor(o.maxLengthRatio * sourceLength)));
   }
 
-  private result(source: Source, d: DecodedSequence, replaceUnknown: TranslateOptions['replaceUnknown']): Translation {
+  private result(source: TextSource, d: DecodedSequence, replaceUnknown: TranslateOptions['replaceUnknown']): Translation {
     let tokens = d.ids.map((id) => this.targetVocab.symbol(id));
     if (replaceUnknown) tokens = replaceUnknownTokens(tokens, d, source.tokens, this.config.targetUnkId!, replaceUnknown);
     const shown = d.finished ? tokens.slice(0, -1) : tokens;
@@ -491,14 +548,13 @@ export class Seq2SeqModel {
       sourceIds: source.ids,
       sourceTokens: source.tokens,
       finished: d.finished,
+      unknownSource: source.unknown ? [...source.unknown] : [],
     };
   }
 }
 
-function positiveInt(x: number, name: string): number {
-  if (!Number.isInteger(x) || x < 1) throw new SeqattnError('E_OPTION', `${name} is ${x}, expected an integer >= 1`);
-  return x;
-}
+/** A validated source with the positions of its unknown symbols (string inputs). */
+type TextSource = Source & { readonly unknown?: readonly number[] };
 
 /** A decoded sequence cut to `maxLength` tokens (a batch row may run longer than its own limit). */
 function truncate(d: DecodedSequence, maxLength: number): DecodedSequence {

@@ -7,12 +7,18 @@
  *   await loadModel('path/to/model.safetensors') config in __metadata__, or config.json beside it
  *   await loadModel('path/to/folder')           model.safetensors, or encoder.safetensors + decoder.safetensors, with config.json
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeqattnError } from './errors.js';
 import { loadModel as loadModelPortable, loadModelFrom, type ModelSource, type WeightFileInput } from './index.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
+import { fetchModelBytes, type FetchOptions } from './fetch.js';
+import { createNodePool } from './pool/node.js';
+import type { PoolOptions, TranslationPool } from './pool/pool.js';
+import { DEFAULT_MAX_FILE_BYTES, resolveLimits } from './limits.js';
+import { readModelFile, readTextFile } from './node-files.js';
+import { own, preview } from './untrusted.js';
 
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
@@ -27,20 +33,16 @@ export function bundledModels(): string[] {
   return readdirSync(bundledModelsDir).filter((n) => existsSync(join(bundledModelsDir, n, 'model.safetensors'))).sort();
 }
 
-function read(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
-/** Reads a model file or folder into a ModelSource. */
-export function modelSourceFromPath(path: string): ModelSource {
+/**
+ * Reads a model file or folder into a ModelSource: regular files of at most `maxFileBytes` each
+ * (E_FILE_SIZE), each safetensors header validated before its data is read (src/node-files.ts).
+ */
+export function modelSourceFromPath(path: string, maxFileBytes: number = DEFAULT_MAX_FILE_BYTES): ModelSource {
+  const read = (p: string) => readModelFile(p, maxFileBytes);
   const isDir = statSync(path).isDirectory();
   const dir = isDir ? path : dirname(path);
   const configPath = join(dir, 'config.json');
-  const config = existsSync(configPath) ? new TextDecoder().decode(read(configPath)) : undefined;
+  const config = existsSync(configPath) ? readTextFile(configPath, maxFileBytes) : undefined;
   let weights: WeightFileInput[];
   if (!isDir) {
     weights = [{ bytes: read(path), name: path }];
@@ -61,20 +63,44 @@ export function modelSourceFromPath(path: string): ModelSource {
  *   const g2p = await loadModel('g2p-en');
  *   g2p.translate('attention').text   // phonemes
  */
-export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<Seq2SeqModel> {
+export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
+  const local = localModelSource(source, options);
+  return local ? loadModelFrom(local, options) : loadModelPortable(source as Exclude<typeof source, string>, options);
+}
+
+/** The ModelSource of a bundled name, path or file: URL (read now); null for bytes, ModelSources and http(s) URLs. */
+function localModelSource(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions): ModelSource | null {
+  const { maxFileBytes } = resolveLimits(options);
   if (typeof source === 'string' && !/^https?:\/\//.test(source)) {
     if (/^[a-z0-9][a-z0-9-]*$/.test(source) && bundledModels().includes(source)) {
       // weights 'int8': the int8 file when the model ships one (the same outputs, a quarter of the bytes to read)
       const int8 = join(bundledModelsDir, source, 'model.int8.safetensors');
-      const file = options.weights === 'int8' && existsSync(int8) ? int8 : join(bundledModelsDir, source, 'model.safetensors');
-      return loadModelFrom(modelSourceFromPath(file), options);
+      const file = own(options, 'weights') === 'int8' && existsSync(int8) ? int8 : join(bundledModelsDir, source, 'model.safetensors');
+      return modelSourceFromPath(file, maxFileBytes);
     }
     if (!existsSync(source)) {
       const names = bundledModels();
-      throw new SeqattnError('E_MODEL_NOT_FOUND', `${JSON.stringify(source)} is neither a bundled model (${names.length ? names.join(', ') : 'none bundled'}) nor an existing file or folder`);
+      throw new SeqattnError('E_MODEL_NOT_FOUND', `${preview(source)} is neither a bundled model (${names.length ? names.join(', ') : 'none bundled'}) nor an existing file or folder`);
     }
-    return loadModelFrom(modelSourceFromPath(source), options);
+    return modelSourceFromPath(source, maxFileBytes);
   }
-  if (source instanceof URL && source.protocol === 'file:') return loadModelFrom(modelSourceFromPath(fileURLToPath(source)), options);
-  return loadModelPortable(source, options);
+  if (source instanceof URL && source.protocol === 'file:') return modelSourceFromPath(fileURLToPath(source), maxFileBytes);
+  return null;
+}
+
+/**
+ * A pool of worker threads (default: one per core), each with the model loaded; the model as
+ * loadModel takes it. The compiled Wasm module and the file bytes are shared with the workers.
+ * @example
+ *   const pool = await createPool('g2p-en', { workers: 2, weights: 'int8' });
+ *   const results = await pool.translateBatch(words);   // input order
+ *   pool.close();
+ */
+export async function createPool(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: PoolOptions & FetchOptions = {}): Promise<TranslationPool> {
+  const local = localModelSource(source, options);
+  if (local) return createNodePool(local, options);
+  if (typeof source === 'string' || source instanceof URL) {
+    return createNodePool({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
+  }
+  return createNodePool(source, options);
 }

@@ -16,6 +16,7 @@
  * Linears took, which tells `quantizeModel` which tensors the file may store as int8.
  */
 import { SeqattnError } from './errors.js';
+import { own, preview } from './untrusted.js';
 import { packRowsInt8, paddedRows } from './reference/kernels.js';
 import type { SafetensorsFile } from './safetensors.js';
 
@@ -157,10 +158,10 @@ export function readInt8Tensor(file: SafetensorsFile, name: string, expected?: r
 export function isQuantized(files: readonly SafetensorsFile[]): boolean {
   let any = false;
   for (const f of files) {
-    const scheme = f.metadata[QUANTIZATION_KEY];
+    const scheme = own(f.metadata, QUANTIZATION_KEY); // not Object.prototype's
     if (scheme === undefined) continue;
     if (scheme !== QUANTIZATION_SCHEME) {
-      throw new SeqattnError('E_CONFIG', `${f.fileName}: __metadata__ '${QUANTIZATION_KEY}' is ${JSON.stringify(scheme)}, expected ${JSON.stringify(QUANTIZATION_SCHEME)} (a newer file format?)`);
+      throw new SeqattnError('E_CONFIG', `${f.fileName}: __metadata__ '${QUANTIZATION_KEY}' is ${preview(scheme)}, expected ${JSON.stringify(QUANTIZATION_SCHEME)} (a newer file format?)`);
     }
     any = true;
   }

@@ -11,6 +11,10 @@
  * needs (present, floating, shape, finite) and returns a Float32Array copy.
  */
 import { SeqattnError } from './errors.js';
+import { cut, own, preview } from './untrusted.js';
+
+/** Largest header this reader accepts, as the safetensors format itself limits it (100 MB). */
+export const MAX_HEADER_BYTES = 100_000_000;
 
 /** Element types this reader understands (a subset of the safetensors dtypes). */
 export type Dtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -122,9 +126,9 @@ function fmtShape(shape: readonly number[]): string {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
+  if (typeof v === 'string') return `the string ${preview(v, 40)}`;
   if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
+  return `${typeof v} ${preview(v)}`;
 }
 
 function unravel(flat: number, shape: readonly number[]): number[] {
@@ -218,7 +222,7 @@ export class SafetensorsFile {
    */
   float32(name: string, expectedShape?: readonly number[], why?: string): Float32Array {
     const t = this.info(name);
-    const where = `${this.fileName}: tensor '${name}'`;
+    const where = `${this.fileName}: tensor '${cut(name)}'`;
     if (!FLOAT_DTYPES.has(t.dtype)) {
       throw new SeqattnError('E_TENSOR_DTYPE',
         `${where} has dtype ${t.dtype}, expected a floating dtype (F32, F16, BF16 or F64)`);
@@ -227,7 +231,7 @@ export class SafetensorsFile {
       const same = expectedShape.length === t.shape.length && expectedShape.every((d, i) => d === t.shape[i]);
       if (!same) {
         throw new SeqattnError('E_TENSOR_SHAPE',
-          `${where} has shape ${fmtShape(t.shape)}, expected ${fmtShape(expectedShape)}${why ? ` (${why})` : ''}`);
+          `${where} has shape ${cut(fmtShape(t.shape))}, expected ${fmtShape(expectedShape)}${why ? ` (${why})` : ''}`);
       }
     }
     const n = elementCount(t.shape);
@@ -266,8 +270,8 @@ export class SafetensorsFile {
     if (bad >= 0) {
       const overflow = Number.isFinite(badValue) ? ' (beyond the float32 range)' : '';
       throw new SeqattnError('E_TENSOR_NONFINITE',
-        `${where} (shape ${fmtShape(t.shape)}) has non-finite value ${badValue}${overflow} ` +
-        `at flat index ${bad}, index ${fmtShape(unravel(bad, t.shape))}`);
+        `${where} (shape ${cut(fmtShape(t.shape))}) has non-finite value ${badValue}${overflow} ` +
+        `at flat index ${bad}, index ${cut(fmtShape(unravel(bad, t.shape)))}`);
     }
     return out;
   }
@@ -278,14 +282,15 @@ export class SafetensorsFile {
     if (names.length === 0) {
       hint = 'the file has no tensors';
     } else {
-      const ranked = names
-        .map((n) => ({ n, d: editDistance(name, n) }))
+      // bounded work on a hostile file: names of reasonable length, the first 10,000 of them
+      const ranked = names.filter((n) => n.length <= 256).slice(0, 10_000)
+        .map((n) => ({ n, d: editDistance(name.slice(0, 256), n) }))
         .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0))
         .slice(0, 3)
-        .map((x) => `'${x.n}'`);
+        .map((x) => `'${cut(x.n)}'`);
       hint = `the file has ${names.length} tensor${names.length === 1 ? '' : 's'}; most similar: ${ranked.join(', ')}`;
     }
-    return new SeqattnError('E_TENSOR_MISSING', `${this.fileName}: tensor '${name}' is missing (${hint})`);
+    return new SeqattnError('E_TENSOR_MISSING', `${this.fileName}: tensor '${cut(name)}' is missing (${hint})`);
   }
 }
 
@@ -293,7 +298,8 @@ export class SafetensorsFile {
  * Parses and validates a safetensors file. Every error is a `SeqattnError` whose message starts
  * with `fileName`:
  * - E_FILE_TRUNCATED: fewer than 8 bytes;
- * - E_HEADER_LENGTH: `8 + N` past the end of the file (N read as two u32 halves, so any u64 works);
+ * - E_HEADER_LENGTH: `8 + N` past the end of the file (N read as two u32 halves, so any u64 works),
+ *   or N over MAX_HEADER_BYTES (100 MB, the format's own limit);
  * - E_HEADER_JSON: header not UTF-8, not JSON, not an object; an entry not of the form
  *   `{dtype: string, shape: non-negative integer[], data_offsets: [begin, end]}` (naming tensor
  *   and field); `__metadata__` not a string->string map;
@@ -301,29 +307,53 @@ export class SafetensorsFile {
  * - E_TENSOR_OFFSETS: `end < begin`, `end` past the data section, `end - begin` not
  *   `product(shape) * dtype size`, or two tensors overlapping.
  * Zero-size tensors are legal. Extra fields in an entry are ignored; gaps between tensors are allowed.
+ * Fields are read as own properties only; values quoted in messages are cut to about 80 characters.
  * O(T log T) in the number of tensors.
  */
 export function readSafetensors(bytes: Uint8Array, fileName = '<memory>'): SafetensorsFile {
-  const size = bytes.byteLength;
-  if (size < 8) {
+  const headerLen = safetensorsHeaderLength(bytes.subarray(0, 8), bytes.byteLength, fileName);
+  const { metadata, tensors, dataStart } = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLen), bytes.byteLength, fileName);
+  return new SafetensorsFile(bytes, fileName, metadata, tensors, dataStart);
+}
+
+/**
+ * N, the header length, from the first 8 bytes of a file of `fileSize` bytes: E_FILE_TRUNCATED for
+ * fewer than 8 bytes, E_HEADER_LENGTH when 8 + N is past the end or N over MAX_HEADER_BYTES. Lets a
+ * reader of a path read the header, and validate it, before the tensor data.
+ */
+export function safetensorsHeaderLength(first8: Uint8Array, fileSize: number, fileName = '<memory>'): number {
+  if (first8.byteLength < 8 || fileSize < 8) {
     throw new SeqattnError('E_FILE_TRUNCATED',
-      `${fileName}: file has ${size} bytes, fewer than the 8-byte header length of a safetensors file`);
+      `${fileName}: file has ${fileSize} bytes, fewer than the 8-byte header length of a safetensors file`);
   }
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dv = new DataView(first8.buffer, first8.byteOffset, 8);
   const lo = dv.getUint32(0, true);
   const hi = dv.getUint32(4, true);
-  if (hi !== 0 || 8 + lo > size) {
+  if (hi !== 0 || 8 + lo > fileSize) {
     const n = (BigInt(hi) << 32n) | BigInt(lo);
     throw new SeqattnError('E_HEADER_LENGTH',
-      `${fileName}: header length ${n} bytes runs past the end of the file (8 + ${n} > file size ${size} bytes)`);
+      `${fileName}: header length ${n} bytes runs past the end of the file (8 + ${n} > file size ${fileSize} bytes)`);
   }
-  const headerLen = lo;
+  if (lo > MAX_HEADER_BYTES) {
+    throw new SeqattnError('E_HEADER_LENGTH', `${fileName}: header length ${lo} bytes is more than ${MAX_HEADER_BYTES} (the safetensors limit)`);
+  }
+  return lo;
+}
+
+/**
+ * Validates the header (the N bytes after the length) of a file of `fileSize` bytes; the errors of
+ * readSafetensors. Tensor ranges are absolute offsets into the whole file.
+ */
+export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number, fileName = '<memory>'):
+  { metadata: Record<string, string>; tensors: Map<string, TensorInfo>; dataStart: number } {
+  const headerLen = headerBytes.byteLength;
   const dataStart = 8 + headerLen;
-  const dataSize = size - dataStart;
+  const dataSize = fileSize - dataStart;
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, dataStart));
+    // slice: a copy, since browsers' TextDecoder refuses views of a SharedArrayBuffer (a pool's shared model bytes)
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes.slice());
   } catch (e) {
     throw new SeqattnError('E_HEADER_JSON', `${fileName}: header (${headerLen} bytes) is not valid UTF-8`);
   }
@@ -332,13 +362,13 @@ export function readSafetensors(bytes: Uint8Array, fileName = '<memory>'): Safet
     header = JSON.parse(text);
   } catch (e) {
     throw new SeqattnError('E_HEADER_JSON',
-      `${fileName}: header (${headerLen} bytes) is not valid JSON: ${(e as Error).message}`);
+      `${fileName}: header (${headerLen} bytes) is not valid JSON: ${cut((e as Error).message)}`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new SeqattnError('E_HEADER_JSON', `${fileName}: header is ${describe(header)}, not a JSON object`);
   }
 
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = {}; // read it with own properties only (load.ts does)
   const tensors = new Map<string, TensorInfo>();
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -349,35 +379,35 @@ export function readSafetensors(bytes: Uint8Array, fileName = '<memory>'): Safet
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
         if (typeof v !== 'string') {
           throw new SeqattnError('E_HEADER_JSON',
-            `${fileName}: __metadata__ key '${k}' is ${describe(v)}, expected a string`);
+            `${fileName}: __metadata__ key '${cut(k)}' is ${describe(v)}, expected a string`);
         }
         Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
-    const where = `${fileName}: tensor '${name}'`;
+    const where = `${fileName}: tensor '${cut(name)}'`;
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
       throw new SeqattnError('E_HEADER_JSON',
         `${where}: entry is ${describe(entry)}, expected an object {dtype, shape, data_offsets}`);
     }
-    const { dtype, shape, data_offsets: offs } = entry as Record<string, unknown>;
+    const dtype = own(entry, 'dtype'), shape = own(entry, 'shape'), offs = own(entry, 'data_offsets');
     if (typeof dtype !== 'string') {
       throw new SeqattnError('E_HEADER_JSON',
         `${where}: field 'dtype' is ${dtype === undefined ? 'missing' : describe(dtype)}, expected a string`);
     }
     if (!Array.isArray(shape) || !shape.every(isNonNegInt)) {
       throw new SeqattnError('E_HEADER_JSON',
-        `${where}: field 'shape' is ${shape === undefined ? 'missing' : JSON.stringify(shape)}, ` +
+        `${where}: field 'shape' is ${shape === undefined ? 'missing' : preview(shape)}, ` +
         `expected an array of non-negative integers`);
     }
     if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isNonNegInt)) {
       throw new SeqattnError('E_HEADER_JSON',
-        `${where}: field 'data_offsets' is ${offs === undefined ? 'missing' : JSON.stringify(offs)}, ` +
+        `${where}: field 'data_offsets' is ${offs === undefined ? 'missing' : preview(offs)}, ` +
         `expected [begin, end] non-negative integers`);
     }
     if (!isDtype(dtype)) {
       throw new SeqattnError('E_TENSOR_DTYPE',
-        `${where}: dtype ${JSON.stringify(dtype)} is not supported (supported: ${Object.keys(DTYPE_SIZE).join(', ')})`);
+        `${where}: dtype ${preview(dtype, 40)} is not supported (supported: ${Object.keys(DTYPE_SIZE).join(', ')})`);
     }
     const [begin, end] = offs as number[];
     if (end < begin || end > dataSize) {
@@ -390,7 +420,7 @@ export function readSafetensors(bytes: Uint8Array, fileName = '<memory>'): Safet
     if (end - begin !== need) {
       throw new SeqattnError('E_TENSOR_OFFSETS',
         `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} ` +
-        `shape ${fmtShape(shape as number[])} needs ${need} bytes`);
+        `shape ${cut(fmtShape(shape as number[]))} needs ${need} bytes`);
     }
     tensors.set(name, {
       name, dtype, shape: (shape as number[]).slice(), begin: dataStart + begin, end: dataStart + end,
@@ -405,13 +435,12 @@ export function readSafetensors(bytes: Uint8Array, fileName = '<memory>'): Safet
     if (reach && t.begin < reach.end) {
       const rel = (x: TensorInfo) => `[${x.begin - dataStart}, ${x.end - dataStart}]`;
       throw new SeqattnError('E_TENSOR_OFFSETS',
-        `${fileName}: tensors '${reach.name}' ${rel(reach)} and '${t.name}' ${rel(t)} overlap ` +
+        `${fileName}: tensors '${cut(reach.name)}' ${rel(reach)} and '${cut(t.name)}' ${rel(t)} overlap ` +
         `(data section size ${dataSize} bytes)`);
     }
     reach = t;
   }
-
-  return new SafetensorsFile(bytes, fileName, metadata, tensors, dataStart);
+  return { metadata, tensors, dataStart };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,7 +506,7 @@ export function writeSafetensors(tensors: Record<string, TensorToWrite>,
     const n = elementCount(t.shape);
     if (t.data.length !== n) {
       throw new SeqattnError('E_TENSOR_SHAPE',
-        `${where}: shape ${fmtShape(t.shape)} has ${n} elements, data has ${t.data.length}`);
+        `${where}: shape ${cut(fmtShape(t.shape))} has ${n} elements, data has ${t.data.length}`);
     }
     const isFloatData = t.data instanceof Float32Array || t.data instanceof Float64Array;
     if (!FLOAT_DTYPES.has(dtype) && isFloatData) {

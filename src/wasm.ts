@@ -29,6 +29,9 @@ import { packRowsInt8 } from './reference/kernels.js';
 
 type Ptr = number;
 
+/** Largest region `alloc` hands out: the allocator's block limit (2^30 minus a header); must match assembly/memory.ts. */
+export const MAX_REGION_BYTES = 2 ** 30 - 64;
+
 /** The kernels exported by assembly/index.ts. Names and argument orders must match assembly/. */
 export interface Kernels {
   memory: WebAssembly.Memory;
@@ -172,14 +175,22 @@ export class WasmRuntime {
   /** Bytes of Wasm memory now (it grows, never shrinks). */
   get memoryBytes(): number { return this.k.memory.buffer.byteLength; }
 
-  /** A 16-byte aligned region; throws E_WASM when memory cannot grow. */
+  /**
+   * A 16-byte aligned region; throws E_WASM when memory cannot grow. `bytes` is checked here, in
+   * plain numbers, because the export takes an i32: 2^32 + 64 would arrive as 64, and the caller's
+   * zero-fill of the size it asked for would run over the allocator's state.
+   */
   alloc(bytes: number): Ptr {
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_REGION_BYTES) {
+      throw new SeqattnError('E_WASM', `WebAssembly memory: cannot allocate ${bytes} bytes in one region (at most ${MAX_REGION_BYTES})`);
+    }
     let p: number;
     try {
       p = this.k.alloc(Math.max(16, bytes));
     } catch (e) {
       throw new SeqattnError('E_WASM', `WebAssembly memory: cannot allocate ${bytes} bytes (${(e as Error).message})`);
     }
+    if (p === 0) throw new SeqattnError('E_WASM', `WebAssembly memory: cannot allocate ${bytes} bytes (refused by the allocator)`);
     this.refresh();
     return p;
   }
@@ -270,13 +281,7 @@ export function runtime(wanted?: WasmBuild): Promise<WasmRuntime> {
   const cached = runtimes.get(build);
   if (cached) return cached;
   const made = (async () => {
-    const bytes = decodeBase64(build === 'relaxed-simd' ? relaxedBase64 : baselineBase64);
-    if (!WebAssembly.validate(bytes)) {
-      throw new SeqattnError('E_WASM', build === 'relaxed-simd'
-        ? 'the relaxed-simd build was asked for (SEQATTN_WASM or LoadOptions.wasmBuild), but this WebAssembly engine has no relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd; on by default in Node >= 22 and Chrome >= 114)'
-        : 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
-    }
-    const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {
+    const instance = await WebAssembly.instantiate(await compiledModule(build), {
       env: {
         abort(_msg: number, _file: number, line: number, col: number) {
           throw new SeqattnError('E_WASM', `seqattn kernel aborted at ${line}:${col}`);
@@ -290,4 +295,32 @@ export function runtime(wanted?: WasmBuild): Promise<WasmRuntime> {
   runtimes.set(build, made);
   made.catch(() => { runtimes.delete(build); });
   return made;
+}
+
+const modules = new Map<WasmBuild, Promise<WebAssembly.Module>>();
+
+/**
+ * The compiled module of a build, compiled once per process. A worker pool (src/pool/) posts it
+ * to its workers, which instantiate it (provideModule) instead of compiling the inlined bytes again.
+ */
+export function compiledModule(build: WasmBuild): Promise<WebAssembly.Module> {
+  const cached = modules.get(build);
+  if (cached) return cached;
+  const made = (async () => {
+    const bytes = decodeBase64(build === 'relaxed-simd' ? relaxedBase64 : baselineBase64);
+    if (!WebAssembly.validate(bytes)) {
+      throw new SeqattnError('E_WASM', build === 'relaxed-simd'
+        ? 'the relaxed-simd build was asked for (SEQATTN_WASM or LoadOptions.wasmBuild), but this WebAssembly engine has no relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd; on by default in Node >= 22 and Chrome >= 114)'
+        : 'this WebAssembly engine cannot run seqattn: it lacks SIMD128 (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4 have it)');
+    }
+    return WebAssembly.compile(bytes as BufferSource);
+  })();
+  modules.set(build, made);
+  made.catch(() => { modules.delete(build); });
+  return made;
+}
+
+/** Makes `runtime(build)` instantiate `module`, compiled elsewhere (a pool's main thread), unless it already compiled one. */
+export function provideModule(build: WasmBuild, module: WebAssembly.Module): void {
+  if (!modules.has(build)) modules.set(build, Promise.resolve(module));
 }

@@ -37,6 +37,7 @@ test('the portable entry (dist/index.*) and its chunks import no Node built-ins'
   };
   visit(join(root, 'dist', 'index.js'));
   visit(join(root, 'dist', 'index.cjs'));
+  visit(join(root, 'dist', 'index.min.js')); // the one-file minified entry (examples/static)
   assert.ok(seen.size >= 2);
 });
 

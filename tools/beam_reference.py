@@ -43,6 +43,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from presets_torch import Preset  # noqa: E402
 from seqattn_torch import ChoEncoderDecoder, LuongSeq2Seq, RNNsearch, Seq2SeqLSTM, ShowAttendTell, TutorialSeq2Seq  # noqa: E402
 
 __all__ = ["Stepper", "beam_search", "length_penalty", "repeats_ngram", "DEFAULTS"]
@@ -67,7 +68,13 @@ class Stepper:
             return
         src = torch.tensor([list(source_ids)], dtype=torch.long)
         self.Tx = src.shape[1]  # the length of an attention row: 0 for the models without attention
-        if isinstance(model, ChoEncoderDecoder):
+        if isinstance(model, Preset):
+            self.kind = "preset"
+            self.memory = model.encode(src)
+            self.state = model.initial(self.memory)
+            if config["architecture"] in ("bentrevett-1", "bentrevett-2"):
+                self.Tx = 0
+        elif isinstance(model, ChoEncoderDecoder):
             self.kind = "cho"
             self.c, self.h = model.encode(src)  # c (1, H) fixed, h'_0 (1, H)
             self.Tx = 0
@@ -91,6 +98,9 @@ class Stepper:
     def step(self, previous):
         """previous: (B,) ids y_{i-1} of the B live rows -> logits (B, V), attention (B, Tx)."""
         B = previous.shape[0]
+        if self.kind == "preset":
+            lg, a, self.state = self.model.step(previous, self.state, self.memory)
+            return lg, a
         if self.kind == "cho":
             lg, self.h = self.model.decoder.step(previous, self.h, self.c.expand(B, -1))
             return lg, lg.new_zeros(B, 0)
@@ -115,7 +125,9 @@ class Stepper:
     def reorder(self, parents):
         """Row k of the new state is row parents[k] of the current one."""
         idx = torch.tensor(parents, dtype=torch.long)
-        if self.kind == "sutskever":
+        if self.kind == "preset":
+            self.state = self.model.reorder(self.state, idx)
+        elif self.kind == "sutskever":
             self.state = tuple(x.index_select(1, idx) for x in self.state)
         elif self.kind == "cho":
             self.h = self.h.index_select(0, idx)

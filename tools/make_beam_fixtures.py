@@ -26,6 +26,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from beam_reference import beam_search  # noqa: E402
+from presets_torch import UNATTENDED  # noqa: E402
 from seqattn_torch import load_model  # noqa: E402
 
 SETTINGS = [
@@ -52,7 +53,7 @@ def make(folder):
     with open(os.path.join(folder, "reference.json"), encoding="utf-8") as f:
         ref = json.load(f)
     cases = []
-    attends = config["architecture"] not in ("cho", "sutskever")
+    attends = config["architecture"] not in UNATTENDED
     for src in ref["cases"]:
         for setting in SETTINGS:
             options = {k: v for k, v in setting.items() if attends or k != "coveragePenalty"}
@@ -87,10 +88,11 @@ def make(folder):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fixtures", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures"))
+    ap.add_argument("--only", default="", help="only the folders whose names start with this")
     args = ap.parse_args()
     torch.set_num_threads(1)
     root = os.path.abspath(args.fixtures)
-    folders = sorted(d for d in os.listdir(root) if os.path.exists(os.path.join(root, d, "reference.json")))
+    folders = sorted(d for d in os.listdir(root) if os.path.exists(os.path.join(root, d, "reference.json")) and d.startswith(args.only))
     if not folders:
         sys.exit(f"no fixture folders with reference.json in {root}")
     ties = 0

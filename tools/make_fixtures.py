@@ -37,6 +37,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import save_file  # noqa: E402
+from presets_torch import PRESETS, UNATTENDED, preset_interesting  # noqa: E402
 from seqattn_torch import build_model, load_model, save_model, tokenize  # noqa: E402
 
 
@@ -161,7 +162,7 @@ SUTSKEVER = [
 
 def attends(config):
     """Whether the model's steps compute attention weights (not cho, sutskever)."""
-    return config["architecture"] not in ("cho", "sutskever")
+    return config["architecture"] not in UNATTENDED
 
 
 CAPTIONS = {
@@ -195,8 +196,42 @@ LUONG = [
 ]
 
 
+# The presets of popular implementations (tools/presets_torch.py), with each project's special symbols.
+BENTREVETT = {**CHAR_G2P, "source_vocab": ["<unk>", "<pad>", "<sos>", "<eos>"] + CHAR_G2P["source_vocab"][4:],
+              "target_vocab": ["<unk>", "<pad>", "<sos>", "<eos>"] + CHAR_G2P["target_vocab"][4:],
+              "sos_id": 2, "eos_id": 3, "prepend_source_sos": True, "source_sos_id": 2, "append_source_eos": True,
+              "source_eos_id": 3, "source_unk_id": 0}
+CHAT_WORDS = ["PAD", "SOS", "EOS", "hello", "how", "are", "you", "i", "am", "fine", "what", "is", "your", "name",
+              "my", "good", "bye", "see", "later", "?", ".", "!", "ok", "yes", "no"]
+CHATBOT = {"source_vocab": CHAT_WORDS, "target_vocab": CHAT_WORDS, "source_tokenizer": "word", "lowercase": True,
+           "target_separator": " ", "sos_id": 1, "eos_id": 2, "append_source_eos": True, "source_eos_id": 2,
+           "source_unk_id": None, "max_source_length": 64, "max_target_length": 12}
+ONMT = {**CHAR_G2P, "source_vocab": ["<unk>", "<blank>"] + CHAR_G2P["source_vocab"][4:],
+        "target_vocab": ["<unk>", "<blank>", "<s>", "</s>"] + CHAR_G2P["target_vocab"][4:],
+        "sos_id": 2, "eos_id": 3, "append_source_eos": False, "source_eos_id": None, "source_unk_id": 0}
+PRESET_FIXTURES = [
+    ("bentrevett-1", dict(architecture="bentrevett-1", embedding_size=10, target_embedding_size=8, hidden_size=16, num_layers=2, **BENTREVETT), 3),
+    ("bentrevett-2", dict(architecture="bentrevett-2", embedding_size=10, target_embedding_size=12, hidden_size=16, **BENTREVETT), 3),
+    ("bentrevett-3", dict(architecture="bentrevett-3", embedding_size=10, target_embedding_size=8, encoder_hidden_size=11, hidden_size=14, **BENTREVETT), 3),
+    ("pytorch-chatbot-dot", dict(architecture="pytorch-chatbot", attention="dot", hidden_size=16, num_layers=2, **CHATBOT), 2),
+    ("pytorch-chatbot-general", dict(architecture="pytorch-chatbot", attention="general", hidden_size=12, **CHATBOT), 2),
+    ("pytorch-chatbot-concat", dict(architecture="pytorch-chatbot", attention="concat", hidden_size=14, num_layers=2, **CHATBOT), 2),
+    ("opennmt-rnn-general", dict(architecture="opennmt-rnn", cell="lstm", bidirectional_encoder=True, attention="general", input_feeding=True,
+                                 embedding_size=10, target_embedding_size=9, hidden_size=16, num_layers=2, **ONMT), 4),
+    ("opennmt-rnn-mlp", dict(architecture="opennmt-rnn", cell="lstm", bidirectional_encoder=False, attention="mlp", input_feeding=True,
+                             embedding_size=10, hidden_size=14, num_layers=1, **ONMT), 4),
+    ("opennmt-rnn-dot-gru", dict(architecture="opennmt-rnn", cell="gru", bidirectional_encoder=True, attention="dot", input_feeding=False,
+                                 embedding_size=8, hidden_size=16, num_layers=2, **ONMT), 4),
+    ("pytorch-tutorial-location", dict(tutorial_config(), architecture="pytorch-tutorial-location", max_length=64), 1),
+]
+PRESET_TEXTS = {"bentrevett": ["Hello", "sequence", "naïve"], "pytorch-chatbot": ["hello how are you ?", "What is  your name", "i am fine ."],
+                "opennmt": ["Hello", "attention", "naïve"], "pytorch-tutorial": ["je suis content .", "il est tres grand .", "nous sommes ici ."]}
+
+
 def output_layer(model, config):
     """The nn.Linear that gives the logits (W_s in Luong et al.)."""
+    if hasattr(model, "output_layer"):
+        return model.output_layer()  # the presets' modules (tools/presets_torch.py)
     if config["architecture"] == "show-attend-tell":
         return model.out if config["deep_output"] == "none" else model.L_o
     return model.decoder.W_s if config["architecture"] == "luong" else model.decoder.out
@@ -246,6 +281,9 @@ def make_interesting(model, config):
             if name.endswith("weight") and ".attention." not in name and not name.startswith("attention."):
                 p.mul_(2.0)
         output_layer(model, config).weight.mul_(3.0)
+        if config["architecture"] in PRESETS:
+            preset_interesting(model, config)
+            return
         if config["architecture"] == "show-attend-tell":
             model.attention.w.weight.mul_(6.0)  # peaked alpha_t
             model.attention.W_a.weight.mul_(2.0)
@@ -305,7 +343,8 @@ def check_result(r, Tx, config, name):
     assert len(r["attention"]) == len(r["logits"]) == len(r["log_probs"]) == steps, name
     for row in r["attention"]:
         assert len(row) == (Tx if attends(config) else 0) and all(w >= 0 for w in row), name
-        if attends(config) and config.get("attention") != "local-p":  # local-p's Gaussian leaves sum_s a_t(s) < 1
+        # local-p's Gaussian leaves sum_s a_t(s) < 1; location attention also weighs the zero padding up to max_length
+        if attends(config) and config.get("attention") != "local-p" and config["architecture"] != "pytorch-tutorial-location":
             assert abs(sum(row) - 1) < 1e-5, name
     for k, (lg, lp) in enumerate(zip(r["logits"], r["log_probs"])):
         assert len(lg) == V and all(math.isfinite(x) for x in lg), name
@@ -354,10 +393,13 @@ def build(config, seed, texts):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--presets-only", action="store_true", help="only the presets' fixtures (7.)")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures"))
     args = ap.parse_args()
     torch.set_num_threads(1)
     out = os.path.abspath(args.out)
+    if args.presets_only:
+        return presets(out)
 
     # 1. pytorch-tutorial: one prefixed file with metadata, and the two-file form
     config = tutorial_config()
@@ -412,6 +454,24 @@ def main():
     # 6. show-attend-tell: soft with gate and deep output, soft plain, hard (argmax)
     for name, fields, seed in SAT:
         one_file_fixture(out, name, sat_config(**fields), seed, [])
+
+    presets(out)
+
+
+def presets(out):
+    """7. the presets of popular implementations, from modules with those projects' state_dict names."""
+    for name, config, seed in PRESET_FIXTURES:
+        texts = next(t for prefix, t in PRESET_TEXTS.items() if name.startswith(prefix))
+        # the first seed from `seed` whose random model decodes non-degenerately (deterministic, so CI
+        # regenerates the same fixture)
+        for s in range(seed, seed + 20):
+            try:
+                one_file_fixture(out, name, config, s, texts)
+                break
+            except (RuntimeError, AssertionError) as e:
+                print(f"{name}: seed {s} skipped ({str(e)[:80]})")
+        else:
+            raise RuntimeError(f"{name}: no seed in {seed}..{seed + 19} gives a usable fixture")
 
 
 def one_file_fixture(out, name, config, seed, texts):

@@ -105,7 +105,7 @@ def tokenize(config, text, check_length=True):
 
     lowercase (str.lower) if config["lowercase"]; "char": one symbol per code point, "word":
     text.split() (any whitespace); unknown symbols -> source_unk_id (error if null/absent);
-    append source_eos_id if append_source_eos; error if longer than max_source_length.
+    prepend source_sos_id if prepend_source_sos; append source_eos_id if append_source_eos; error if longer than max_source_length.
     """
     if config.get("lowercase", False):
         text = text.lower()
@@ -126,6 +126,8 @@ def tokenize(config, text, check_length=True):
             ids.append(unk)
         else:
             raise ValueError(f"unknown source symbol {s!r} at token {pos} and source_unk_id is null")
+    if config.get("prepend_source_sos", False):
+        ids.insert(0, config["source_sos_id"])
     if config.get("append_source_eos", False):
         ids.append(config["source_eos_id"])
     limit = config.get("max_source_length")
@@ -922,6 +924,9 @@ def build_model(config):
         return LuongSeq2Seq(config)
     if arch == "show-attend-tell":
         return ShowAttendTell(config)
+    from presets_torch import CLASSES  # the popular implementations' modules (seqattn presets)
+    if arch in CLASSES:
+        return CLASSES[arch](config)
     raise ValueError(f"unknown architecture {arch!r}")
 
 

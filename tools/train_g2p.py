@@ -1,15 +1,27 @@
 #!/usr/bin/env python3
 """Train the bundled English G2P model (architecture "bahdanau", see docs/model-format.md).
 
-    cd /work/main && nohup /usr/bin/python3 tools/train_g2p.py --max-minutes 110 \\
-        > tools/checkpoints/train.log 2>&1 &
+    npm run train:g2p                                   # from scratch, into tools/checkpoints/run/
+    /usr/bin/python3 tools/train_g2p.py --max-minutes 110 > run.log 2>&1
 
 Data: tools/g2p_data.py (CMUdict from node_modules, CMUSphinx g2p-seq2seq split); one training
 example per pronunciation of each train word. Targets keep stress digits.
 
+Reproducible: every RNG (Python, NumPy, torch) is seeded with --seed before the model is built, one
+thread, so two runs with the same arguments give byte-identical weights
+(tools/test_train_reproducible.py checks it on a tiny subset).
+
+Outputs, all in --run-dir (default tools/checkpoints/run/, not committed):
+  g2p-en.pt            the latest state (checkpoint every --checkpoint-minutes and at each epoch end)
+  g2p-en.best.pt       the state at the best dev WER so far: the weights that are exported
+  model.safetensors    the best-dev model, exported whenever dev WER improves
+  g2p-en.history.json  per-epoch numbers
+--ship instead uses tools/checkpoints/ and exports to models/g2p-en/model.safetensors, rewriting the
+history block of models/g2p-en/TRAINING.md: how the shipped model was made.
+
 Each run:
-  * resumes from tools/checkpoints/g2p-en.pt if it exists (model, optimizer, epoch, position in the
-    epoch, RNG states, LR schedule, history); --no-resume starts afresh;
+  * starts from scratch unless --resume (then from the latest checkpoint of --run-dir: model,
+    optimizer, epoch, position in the epoch, RNG states, LR schedule, history);
   * trains with Adam, dropout (training only), gradient clipping, shuffled length-bucketed batches;
   * checkpoints every --checkpoint-minutes and at each epoch end;
   * greedy-decodes the dev split after each epoch, scores it with tools/g2p_score.py, halves the
@@ -49,6 +61,7 @@ import seqattn_torch  # noqa: E402
 from seqattn_torch import RNNsearch, save_model, tokenize  # noqa: E402
 
 DEFAULT_CKPT = os.path.join(TOOLS, "checkpoints", "g2p-en.pt")
+DEFAULT_RUN_DIR = os.path.join(TOOLS, "checkpoints", "run")
 DEFAULT_OUT = os.path.join(REPO, "models", "g2p-en", "model.safetensors")
 TRAINING_MD = os.path.join(REPO, "models", "g2p-en", "TRAINING.md")
 
@@ -203,16 +216,19 @@ def update_training_md(path, history, state):
     os.replace(tmp, path)
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--max-minutes", type=float, default=110.0, help="wall-clock budget of this invocation")
-    ap.add_argument("--resume", dest="resume", action="store_true", default=None,
-                    help="resume from --checkpoint (default: if it exists)")
+    ap.add_argument("--resume", dest="resume", action="store_true", default=False,
+                    help="resume from the latest checkpoint of --run-dir (default: train from scratch)")
     ap.add_argument("--no-resume", dest="resume", action="store_false")
-    ap.add_argument("--checkpoint", default=DEFAULT_CKPT)
-    ap.add_argument("--out", default=DEFAULT_OUT, help="exported model (best dev WER)")
-    ap.add_argument("--training-md", default=TRAINING_MD,
-                    help="file whose history block (between <!-- history:begin/end --> markers) is rewritten; '' for none")
+    ap.add_argument("--run-dir", default=DEFAULT_RUN_DIR, help="where checkpoints, history and the exported model go")
+    ap.add_argument("--ship", action="store_true",
+                    help="run in tools/checkpoints/, export to models/g2p-en/model.safetensors and rewrite TRAINING.md's history")
+    ap.add_argument("--checkpoint", default=None, help="latest checkpoint (default: RUN_DIR/g2p-en.pt)")
+    ap.add_argument("--out", default=None, help="exported model, best dev WER (default: RUN_DIR/model.safetensors)")
+    ap.add_argument("--training-md", default=None,
+                    help="file whose history block (between <!-- history:begin/end --> markers) is rewritten (default: none; with --ship TRAINING.md)")
     ap.add_argument("--checkpoint-minutes", type=float, default=5.0)
     ap.add_argument("--max-epochs", type=int, default=1000)
     ap.add_argument("--batch-size", type=int, default=64)
@@ -233,7 +249,14 @@ def main():
     ap.add_argument("--train-subset", type=int, default=0, help="smoke test: first N train words only")
     ap.add_argument("--dev-subset", type=int, default=0, help="smoke test: first N dev words only")
     ap.add_argument("--max-params", type=int, default=2_000_000)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
+    if args.ship:
+        args.run_dir = os.path.dirname(DEFAULT_CKPT)
+    args.checkpoint = args.checkpoint or os.path.join(args.run_dir, "g2p-en.pt")
+    args.out = args.out or (DEFAULT_OUT if args.ship else os.path.join(args.run_dir, "model.safetensors"))
+    if args.training_md is None:
+        args.training_md = TRAINING_MD if args.ship else ""
+    best_ckpt = os.path.splitext(args.checkpoint)[0] + ".best.pt"
 
     torch.set_num_threads(1)
     t_start = time.time()
@@ -248,7 +271,7 @@ def main():
     if args.dev_subset:
         dev = dev[:args.dev_subset]
 
-    resume = args.resume if args.resume is not None else os.path.exists(args.checkpoint)
+    resume = args.resume
     ckpt = None
     if resume:
         if not os.path.exists(args.checkpoint):
@@ -265,6 +288,11 @@ def main():
     examples = make_examples(config, train)
     log(f"train: {len(train)} words, {len(examples)} examples; dev: {len(dev)} words")
 
+    # Seed every RNG before the model is built: its initial weights come from torch's RNG (a run
+    # that seeded after building it could not be repeated). A resumed run then loads all states.
+    random.seed(hp["seed"])
+    np.random.seed(hp["seed"])
+    torch.manual_seed(hp["seed"])
     model = RNNsearch(config, dropout=hp["dropout"])
     n_params = param_count(model)
     log(f"model: E={config['embedding_size']} n={config['encoder_hidden_size']} H={config['hidden_size']} "
@@ -285,8 +313,6 @@ def main():
             log("warning: training set size changed since the checkpoint; starting a new epoch")
             batches = None
     else:
-        torch.manual_seed(hp["seed"])
-        np.random.seed(hp["seed"])
         state = {"epoch": 0, "batch_index": 0, "best_wer": float("inf"), "best_epoch": 0, "bad_epochs": 0,
                  "train_seconds": 0.0, "history": [], "epoch_loss_sum": 0.0, "epoch_tokens": 0}
         batches = None
@@ -295,15 +321,16 @@ def main():
     os.makedirs(os.path.dirname(args.checkpoint) or ".", exist_ok=True)
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
 
-    def checkpoint(reason):
+    def checkpoint(reason, path=None):
+        path = path or args.checkpoint
         t0 = time.time()
-        save_checkpoint(args.checkpoint, {
+        save_checkpoint(path, {
             "config": config, "hparams": hp, "model": model.state_dict(),
             "optimizer": optimizer.state_dict(), "rng": rng_state(py_rng), "state": state,
             "batches": batches, "dataset_size": len(examples), "epoch": state["epoch"],
             "batch_index": state["batch_index"], "best_wer": state["best_wer"],
         })
-        log(f"checkpoint ({reason}) -> {args.checkpoint} [{time.time() - t0:.1f}s]")
+        log(f"checkpoint ({reason}) -> {path} [{time.time() - t0:.1f}s]")
 
     def dev_eval(epoch_label, end_of_epoch):
         nonlocal lr
@@ -321,6 +348,7 @@ def main():
             state["best_epoch"] = epoch_label
             save_model(model, config, args.out)
             log(f"dev WER improved -> exported {args.out} ({os.path.getsize(args.out)} bytes)")
+            checkpoint("best dev WER", best_ckpt)  # the exported weights, resumable
         if end_of_epoch:
             if improved:
                 state["bad_epochs"] = 0

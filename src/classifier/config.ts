@@ -6,6 +6,8 @@
  */
 import type { GruConvention } from '../config.js';
 import { SeqattnError } from '../errors.js';
+import { configLimit } from '../limits.js';
+import { ownRecord, preview } from '../untrusted.js';
 
 /** attention-bilstm: Zhou et al. 2016; han: Yang et al. 2016. */
 export type ClassifierArchitecture = 'attention-bilstm' | 'han';
@@ -61,20 +63,21 @@ class Fields {
     const v = this.raw[key] ?? dflt;
     const list = allowed.map((a) => `"${a}"`).join(', ');
     if (v === undefined) this.fail(`missing "${key}" (one of ${list})`);
-    if (!allowed.includes(v as T)) this.fail(`"${key}" is ${JSON.stringify(v)}, expected one of ${list}`);
+    if (!allowed.includes(v as T)) this.fail(`"${key}" is ${preview(v)}, expected one of ${list}`);
     return v as T;
   }
 
   count(key: string, dflt?: number, min = 1): number {
     const v = this.raw[key] ?? dflt;
     if (v === undefined) this.fail(`missing "${key}" (an integer >= ${min})`);
-    if (!Number.isInteger(v) || (v as number) < min) this.fail(`"${key}" is ${JSON.stringify(v)}, expected an integer >= ${min}`);
+    const max = configLimit(key);
+    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) this.fail(`"${key}" is ${preview(v)}, expected an integer >= ${min}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max} (limit of this field)` : ''}`);
     return v as number;
   }
 
   flag(key: string, dflt: boolean): boolean {
     const v = this.raw[key] ?? dflt;
-    if (typeof v !== 'boolean') this.fail(`"${key}" is ${JSON.stringify(v)}, expected true or false`);
+    if (typeof v !== 'boolean') this.fail(`"${key}" is ${preview(v)}, expected true or false`);
     return v as boolean;
   }
 
@@ -84,7 +87,7 @@ class Fields {
     if (!Array.isArray(v) || v.length === 0 || v.some((s) => typeof s !== 'string')) this.fail(`"${key}" must be a non-empty array of strings (entry i has id i)`);
     const first = new Map<string, number>();
     (v as string[]).forEach((s, i) => {
-      if (first.has(s)) this.fail(`"${key}" has ${JSON.stringify(s)} twice, at ids ${first.get(s)} and ${i}`);
+      if (first.has(s)) this.fail(`"${key}" has ${preview(s)} twice, at ids ${first.get(s)} and ${i}`);
       first.set(s, i);
     });
     return v as string[];
@@ -108,10 +111,10 @@ class Fields {
 /** Reads and validates a classifier config (parsed JSON); `where` names its origin in errors. */
 export function parseClassifierConfig(raw: unknown, where: string): ClassifierConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SeqattnError('E_CONFIG', `${where}: config must be a JSON object`);
-  const c = raw as Record<string, unknown>;
+  const c = ownRecord(raw); // own properties only: Object.prototype configures nothing
   const f = new Fields(c, where);
   if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture) && 'target_vocab' in c) {
-    f.fail(`"architecture" is ${JSON.stringify(c.architecture)}, a seq2seq model (it has "target_vocab"): load it with loadModel, not loadClassifier`);
+    f.fail(`"architecture" is ${preview(c.architecture)}, a seq2seq model (it has "target_vocab"): load it with loadModel, not loadClassifier`);
   }
   const architecture = f.oneOf('architecture', ARCHITECTURES);
   const other = architecture === 'han' ? 'attention-bilstm' : 'han';

@@ -3,7 +3,7 @@
  * or given), as seq2seq models load (src/load.ts). Platform-free; src/classifier/node.ts adds
  * file paths and folders.
  */
-import { SeqattnError } from '../errors.js';
+import { fetchModelBytes, type FetchOptions } from '../fetch.js';
 import { asModelSource, configFromFiles, loadRegions, readWeightFiles, type ModelSource } from '../load.js';
 import type { LoadOptions } from '../model.js';
 import type { NetOptions } from '../models/net.js';
@@ -14,7 +14,7 @@ import { parseClassifierConfig } from './config.js';
 import { HierarchicalAttentionNetwork } from './han.js';
 
 /** Options of loadClassifier: how weight matrices are kept ('float32' or 'int8'), and which Wasm build runs. */
-export type ClassifierLoadOptions = Pick<LoadOptions, 'weights' | 'wasmBuild'>;
+export type ClassifierLoadOptions = Pick<LoadOptions, 'weights' | 'wasmBuild' | 'allowUnusedTensors'>;
 
 /** The net class of each classifier architecture. */
 export const NETS = { 'attention-bilstm': AttentionBiLSTM, han: HierarchicalAttentionNetwork } as const;
@@ -38,7 +38,10 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
   const config = configFromFiles(files.map((f) => f.file), src.config, src.configName ?? 'config', parseClassifierConfig, 'docs/classifiers.md');
   const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
-    return new AttentionClassifier(regions.rt, regions, new NETS[config.architecture](config, regions, new WeightStore(files, config.tensorPrefix), { ...net, weights }));
+    const store = new WeightStore(files, config.tensorPrefix);
+    const classifier = new NETS[config.architecture](config, regions, store, { ...net, weights });
+    store.checkAllRead(`a ${config.architecture} classifier`, options.allowUnusedTensors); // strict loading, as loadModelFrom
+    return new AttentionClassifier(regions.rt, regions, classifier);
   } catch (e) {
     regions.release(); // a failed load gives back what it took
     throw e;
@@ -46,13 +49,10 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
 }
 
 /**
- * Loads a classifier from bytes, a ModelSource, or a URL (fetched). In Node, the `node` entry
+ * Loads a classifier from bytes, a ModelSource, or a URL (fetched, with FetchOptions). In Node, the `node` entry
  * also takes file paths and folders.
  */
-export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions = {}): Promise<AttentionClassifier> {
+export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions & FetchOptions = {}): Promise<AttentionClassifier> {
   if (typeof source !== 'string' && !(source instanceof URL)) return loadClassifierFrom(source, options);
-  if (typeof fetch !== 'function') throw new SeqattnError('E_MODEL_NOT_FOUND', `cannot fetch ${String(source)}: no fetch() here`);
-  const res = await fetch(source);
-  if (!res.ok) throw new SeqattnError('E_MODEL_NOT_FOUND', `${String(source)}: HTTP ${res.status}`);
-  return loadClassifierFrom({ weights: { bytes: await res.arrayBuffer(), name: String(source) } }, options);
+  return loadClassifierFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
 }

@@ -24,18 +24,6 @@ export function gruScratch(regions: Regions, H: number, rows = 1): GruScratch {
   return { gh: regions.floats(rows * 3 * H), rh: regions.floats(rows * H), z: regions.floats(rows * H) };
 }
 
-/** A GRU encoder's buffers over one source of up to maxTx ids (n per state) and its decoder's (H, maxRows) scratch. */
-export interface GruEncoderDecoderScratch {
-  Ex: number;        // (maxTx, E) E x_j of the source being encoded (without the table T)
-  zeros: number;     // (n,) h_0
-  encScratch: GruScratch;
-  decScratch: GruScratch;
-}
-
-export function gruEncoderDecoderScratch(regions: Regions, maxTx: number, E: number, n: number, H: number, maxRows: number): GruEncoderDecoderScratch {
-  return { Ex: regions.floats(maxTx * E), zeros: regions.floats(n), encScratch: gruScratch(regions, n), decScratch: gruScratch(regions, H, maxRows) };
-}
-
 export class GRU {
   private constructor(
     /** W_ih x + b_ih, or null when the input projection lives elsewhere (EmbeddedInputProjection). */

@@ -68,24 +68,3 @@ export class Linear {
     else k.matmul_packed_rowbias(out, X, this.W, out, n, this.rows, this.cols);
   }
 }
-
-/** Embedding lookup E[id] -> out, as nn.Embedding. */
-export class Embedding {
-  constructor(readonly table: number, readonly vocabSize: number, readonly dim: number, private readonly regions: Regions) {}
-
-  static load(regions: Regions, weights: WeightStore, name: string, vocabSize: number, dim: number): Embedding {
-    return new Embedding(regions.upload(weights.float32(`${name}.weight`, [vocabSize, dim], '(vocabulary size, embedding size)')), vocabSize, dim, regions);
-  }
-
-  /** out (dim,) = E[id]; ids are checked by the caller (model input validation). */
-  lookup(out: number, id: number): void {
-    const F = this.regions.rt.F32;
-    const src = (this.table >> 2) + id * this.dim;
-    F.copyWithin(out >> 2, src, src + this.dim);
-  }
-
-  /** out (T, dim): rows E[ids[t]]. */
-  lookupMany(out: number, ids: ArrayLike<number>, T: number): void {
-    for (let t = 0; t < T; t++) this.lookup(out + t * this.dim * 4, ids[t]);
-  }
-}

@@ -12,7 +12,6 @@
  * matrix product (`inputProjections`), and `step` advances n independent states (rows) at once.
  */
 import type { Regions } from '../memory.js';
-import { gatherRows } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
 import { EmbeddedInputProjection } from './input-projection.js';
 import { Linear, type WeightFormat } from './linear.js';
@@ -142,66 +141,6 @@ export class StackedLSTMEncoder {
         F.copyWithin((cl >> 2) + dir * n, c >> 2, (c >> 2) + n);
       }
       below = to;
-    }
-  }
-}
-
-/**
- * L LSTM layers stepped for many rows at once (a decoder), as nn.LSTM(F, H, num_layers=L): layer
- * 0 reads [E y_{t-1}; extra] through an EmbeddedInputProjection, layer k > 0 reads layer k-1's h.
- * The per-row state h, c is (L, maxRows, H) each.
- */
-export class StackedLSTMDecoder {
-  private constructor(
-    /** Layer 0: W_ih [E y; extra] + b_ih = T[y] + W_ix extra when the table fits. */
-    readonly input: EmbeddedInputProjection,
-    private readonly layers: LSTM[],
-    readonly H: number,
-    private readonly regions: Regions,
-  ) {}
-
-  /** `extra`: the width of what follows E y in layer 0's input (0: E y alone). */
-  static load(regions: Regions, w: WeightStore, name: string, embeddingName: string, V: number, E: number, extra: number, H: number, L: number,
-    f: WeightFormat, budget?: number): StackedLSTMDecoder {
-    const input = EmbeddedInputProjection.load(regions, w, name, embeddingName, V, E, extra, H, f, budget, '_l0', 0, 4);
-    const layers: LSTM[] = [];
-    for (let l = 0; l < L; l++) layers.push(LSTM.load(regions, w, name, `_l${l}`, l ? H : E + extra, H, l > 0, f));
-    return new StackedLSTMDecoder(input, layers, H, regions);
-  }
-
-  get numLayers(): number { return this.layers.length; }
-
-  /**
-   * One step of rows 0..rows-1 from y_{t-1} = previous[r]: h, c (L, maxRows, H) in place; X
-   * (rows, input.inputWidth) holds each row's `extra` part; gi (rows, 4H) scratch. The top layer's
-   * h_t is at h + (L-1) * maxRows * H floats.
-   */
-  step(h: number, c: number, maxRows: number, gi: number, X: number, previous: Int32Array, rows: number, s: LstmScratch): void {
-    const H = this.H;
-    this.input.project(gi, previous, X, rows);
-    for (let l = 0; l < this.layers.length; l++) {
-      const hl = h + l * maxRows * H * 4, cl = c + l * maxRows * H * 4;
-      if (l > 0) this.layers[l].inputProjections(gi, hl - maxRows * H * 4, rows);
-      this.layers[l].step(hl, cl, gi, hl, cl, s, rows);
-    }
-  }
-
-  /** Row `row` of h, c (L, maxRows, H) takes the initial state h0, c0 (L, H). */
-  startRow(h: number, c: number, maxRows: number, h0: number, c0: number, row: number): void {
-    const F = this.regions.rt.F32, H = this.H;
-    for (let l = 0; l < this.layers.length; l++) {
-      const to = (l * maxRows + row) * H;
-      F.copyWithin((h >> 2) + to, (h0 >> 2) + l * H, (h0 >> 2) + (l + 1) * H);
-      F.copyWithin((c >> 2) + to, (c0 >> 2) + l * H, (c0 >> 2) + (l + 1) * H);
-    }
-  }
-
-  /** Row r of h, c (L, maxRows, H) takes row parents[r]'s, through tmp (maxRows, H). */
-  reorder(h: number, c: number, maxRows: number, tmp: number, parents: Int32Array, rows: number): void {
-    const F = this.regions.rt.F32, H = this.H;
-    for (let l = 0; l < this.layers.length; l++) {
-      gatherRows(F, h + l * maxRows * H * 4, tmp, parents, rows, H);
-      gatherRows(F, c + l * maxRows * H * 4, tmp, parents, rows, H);
     }
   }
 }

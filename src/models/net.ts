@@ -110,31 +110,6 @@ export interface NetDecodeOptions {
   seed: number;
 }
 
-/**
- * The buffers of an additive-attention GRU decoder beyond DecodeState: s_0 and the keys U h_j per
- * source slot, and per row the query W s_{i-1}, the GRU input [E y_{i-1}; c_i] (c_i only, when the
- * embedding table T holds the E y part), its projections gi, and tmp for reordering s.
- */
-export interface AttentionDecoderState extends DecodeState {
-  s0: number;     // (maxSlots, H) s_0 per source
-  keysU: number;  // (maxSlots, maxTx, A) U h_j + b_U
-  query: number;  // (maxRows, A) W s_{i-1} + b_W
-  input: number;  // (maxRows, inputWidth) [E y_{i-1}; c_i], or c_i with the table T
-  gi: number;     // (maxRows, 3H) its projections
-  tmp: number;    // (maxRows, H) for reorder
-}
-
-/** Sizes that fix an AttentionDecoderState. */
-export interface AttentionDecoderSizes {
-  maxTx: number;
-  annotationSize: number;
-  hiddenSize: number;
-  alignmentSize: number;
-  targetVocabSize: number;
-  /** Width of a GRU input row and where c_i starts in it (EmbeddedInputProjection). */
-  input: { readonly inputWidth: number; readonly contextOffset: number };
-}
-
 /** The DecodeState buffers every net has the same way (all but context and state, which each net places); `attends` false: no e_ij, a_ij. */
 export function decodeStateBuffers(r: Regions, maxRows: number, maxSlots: number, maxTx: number, annotationSize: number,
   targetVocabSize: number, attends = true): Omit<DecodeState, 'context' | 'contextStride' | 'state'> {
@@ -148,37 +123,6 @@ export function decodeStateBuffers(r: Regions, maxRows: number, maxSlots: number
     weights: r.floats(a),
     logits: r.floats(maxRows * targetVocabSize),
   };
-}
-
-/** Allocates the AttentionDecoderState buffers for maxRows rows over maxSlots sources. */
-export function createAttentionDecoderState(r: Regions, maxRows: number, maxSlots: number, z: AttentionDecoderSizes): AttentionDecoderState {
-  const { maxTx: T, annotationSize: d, hiddenSize: H, alignmentSize: A } = z;
-  const input = r.floats(maxRows * z.input.inputWidth);
-  return {
-    ...decodeStateBuffers(r, maxRows, maxSlots, T, d, z.targetVocabSize),
-    context: input + z.input.contextOffset * 4,
-    contextStride: z.input.inputWidth,
-    state: r.floats(maxRows * H),
-    s0: r.floats(maxSlots * H),
-    keysU: r.floats(maxSlots * T * A),
-    query: r.floats(maxRows * A),
-    input,
-    gi: r.floats(maxRows * 3 * H),
-    tmp: r.floats(maxRows * H),
-  };
-}
-
-/** Row `row` starts on source slot `slot`: s = s_0 of that slot (AttentionNet.startRow). */
-export function startRowFromS0(F32: Float32Array, st: DecodeState & { s0: number }, row: number, slot: number, H: number): void {
-  st.slotOf[row] = slot;
-  const from = (st.s0 >> 2) + slot * H;
-  F32.copyWithin((st.state >> 2) + row * H, from, from + H);
-}
-
-/** Row r takes row parents[r]'s s and source slot (AttentionNet.reorder for a GRU decoder). */
-export function reorderRows(F32: Float32Array, st: DecodeState & { tmp: number }, parents: Int32Array, rows: number, H: number): void {
-  gatherRows(F32, st.state, st.tmp, parents, rows, H);
-  reorderSlots(st.slotOf, parents, rows);
 }
 
 /** dst rows r = src rows parents[r], width floats each, through tmp (rows, width). */

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { withHeader } from '../hardening/helpers.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,16 +27,7 @@ function throwsCode(fn: () => unknown, code: string, prefix: string, ...parts: s
 
 /** A file with a hand-written header (object or raw string) and data section. */
 function craft(header: unknown, data: Uint8Array | number = 0, headerLen?: [number, number]): Uint8Array {
-  const text = typeof header === 'string' ? header : JSON.stringify(header);
-  const hb = new TextEncoder().encode(text);
-  const d = typeof data === 'number' ? new Uint8Array(data) : data;
-  const out = new Uint8Array(8 + hb.length + d.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, headerLen ? headerLen[0] : hb.length, true);
-  dv.setUint32(4, headerLen ? headerLen[1] : 0, true);
-  out.set(hb, 8);
-  out.set(d, 8 + hb.length);
-  return out;
+  return withHeader(null, typeof data === 'number' ? new Uint8Array(data) : data, typeof header === 'string' ? header : JSON.stringify(header), headerLen);
 }
 
 function f32s(xs: number[]): number[] {
@@ -237,7 +229,9 @@ test('a fixture written by PyTorch, if present, parses', () => {
     assert.is(sizes, bytes.length - f.dataStart, 'tensors tile the data section (as PyTorch writers do)');
     assert.is(f.dataStart % 8, 0, 'data section 8-byte aligned');
     // GRU weight_hh rows r, z, n (3H); LSTM (luong, sutskever) i, f, g, o (4H)
-    const gates = 'seqattn' in f.metadata && ['luong', 'sutskever'].includes(JSON.parse(f.metadata.seqattn).architecture) ? 4 : 3;
+    const config = 'seqattn' in f.metadata ? JSON.parse(f.metadata.seqattn) : {};
+    const lstm = ['luong', 'sutskever', 'bentrevett-1'].includes(config.architecture) || (config.architecture === 'opennmt-rnn' && (config.cell ?? 'lstm') === 'lstm');
+    const gates = lstm ? 4 : 3;
     for (const t of f.tensors.values()) {
       if (/weight_hh_l\d+(_reverse)?$/.test(t.name)) assert.is(t.shape[0], gates * t.shape[1], `${t.name} is [${gates}H, H]`);
       if (/bias_(ih|hh)_l0(_reverse)?$/.test(t.name)) assert.is(t.shape.length, 1, `${t.name} is 1-D`);

@@ -118,7 +118,7 @@ test('cho and sutskever configs: fields that do not apply, sizes, flags; tensors
   const loadCho = (edit: Parameters<typeof rewritten>[0]) => loadModelFrom(rewritten(edit, cho));
   await throwsCode(() => loadCho((_, c) => { c.attention = 'general'; }), 'E_CONFIG', '"attention" does not apply to cho', 'no attention');
   await throwsCode(() => loadCho((_, c) => { c.alignment_size = 8; }), 'E_CONFIG', '"alignment_size" does not apply to cho');
-  await throwsCode(() => loadCho((_, c) => { c.reverse_source = true; }), 'E_CONFIG', '"reverse_source" applies to sutskever only', '"cho"');
+  await throwsCode(() => loadCho((_, c) => { c.reverse_source = true; }), 'E_CONFIG', '"reverse_source" applies to sutskever and bentrevett-1 only', '"cho"');
   await throwsCode(() => loadCho((_, c) => { c.deep_output = 'linear'; }), 'E_CONFIG', '"deep_output" is "linear"', '"maxout", "tanh", "none"');
   await throwsCode(() => loadCho((_, c) => { c.gru_convention = 'keras'; }), 'E_CONFIG', '"gru_convention" is "keras"');
   await throwsCode(() => loadCho((_, c) => { c.encoder_hidden_size = 12; }), 'E_TENSOR_SHAPE', 'encoder.rnn.weight_ih_l0', '[60, 10]', '[36, 10]');

@@ -46,6 +46,11 @@ export async function throwsCode(fn: () => unknown, code: string, ...parts: stri
  * (reversed) to 99.0%; the GRU fixtures 99.1% and up. A broken int8 path agrees on a few % at most.
  */
 export function int8TokenAgreement(folder: string): number {
+  // the presets' fixtures (stacked LSTMs and GRUs, tools/presets_torch.py): int8 vs float32 measured 99.1%
+  // (bentrevett-1, 2 LSTM layers) and 97.7-98.9% (opennmt-rnn, pytorch-chatbot); the input-table test's int8
+  // with and without the table, before int8 tables (main's int8 scheme), 94.7% and 97.6% (fewer tokens)
+  if (folder === 'bentrevett-1') return 0.94;
+  if (folder.startsWith('opennmt-rnn') || folder.startsWith('pytorch-chatbot')) return 0.97;
   return folder.startsWith('luong-') ? 0.93 : folder.startsWith('sutskever-') ? 0.97 : 0.99;
 }
 

@@ -27,6 +27,8 @@ const luongSeen = new Set<string>();
 const satSeen = new Set<string>();
 /** What the cho and sutskever fixtures cover: both GRU conventions and deep outputs; reversed and as-given sources, 1 and 2+ layers. */
 const plainSeen = new Set<string>();
+/** What the preset fixtures cover: the chatbot's and OpenNMT-py's scores, cells and input feeding. */
+const presetSeen = new Set<string>();
 
 test('fixtures are present', () => {
   assert.ok(folders.length >= 3, `expected at least 3 fixture models in ${fixturesDir}, found ${folders.join(', ') || 'none'}`);
@@ -80,6 +82,8 @@ for (const folder of folders) {
       if (c.bidirectionalEncoder) luongSeen.add('bidirectional');
       if (c.numLayers > 1) luongSeen.add('layers');
     }
+    if (c.architecture === 'pytorch-chatbot') presetSeen.add(`pytorch-chatbot ${c.attention}`);
+    if (c.architecture === 'opennmt-rnn') presetSeen.add(`opennmt-rnn ${c.attention}`).add(`opennmt-rnn ${c.cell}`).add(`opennmt-rnn input_feeding ${c.inputFeeding}`);
     if (c.architecture === 'show-attend-tell') satSeen.add(c.attention).add(`gate ${c.gate}`).add(`deep_output ${c.deepOutput}`);
     if (c.architecture === 'cho') plainSeen.add(`cho ${c.gruConvention}`).add(`cho deep_output ${c.deepOutput}`);
     if (c.architecture === 'sutskever') plainSeen.add(`sutskever reverse_source ${c.reverseSource}`).add(`sutskever ${c.numLayers > 1 ? 'layers' : 'one layer'}`);
@@ -102,7 +106,12 @@ for (const folder of folders) {
 
 test('the fixtures cover every architecture, luong every alignment function, show-attend-tell every attention, gate and output, cho and sutskever their variants', () => {
   const architectures = new Set(folders.map((d) => JSON.parse(readFileSync(join(fixturesDir, d, 'reference.json'), 'utf8')).architecture));
-  assert.equal([...architectures].sort(), ['bahdanau', 'cho', 'luong', 'pytorch-tutorial', 'show-attend-tell', 'sutskever']);
+  assert.equal([...architectures].sort(), ['bahdanau', 'bentrevett-1', 'bentrevett-2', 'bentrevett-3', 'cho', 'luong', 'opennmt-rnn',
+    'pytorch-chatbot', 'pytorch-tutorial', 'pytorch-tutorial-location', 'show-attend-tell', 'sutskever']);
+  for (const want of ['pytorch-chatbot dot', 'pytorch-chatbot general', 'pytorch-chatbot concat', 'opennmt-rnn dot', 'opennmt-rnn general',
+    'opennmt-rnn mlp', 'opennmt-rnn lstm', 'opennmt-rnn gru', 'opennmt-rnn input_feeding true', 'opennmt-rnn input_feeding false']) {
+    assert.ok(presetSeen.has(want), `a fixture with ${want}`);
+  }
   for (const want of ['cho reset_before', 'cho reset_after', 'cho deep_output maxout', 'cho deep_output tanh',
     'sutskever reverse_source true', 'sutskever reverse_source false', 'sutskever layers', 'sutskever one layer']) {
     assert.ok(plainSeen.has(want), `a fixture with ${want}`);

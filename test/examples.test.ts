@@ -1,0 +1,73 @@
+// examples/{vite,webpack,esbuild,static} as a user runs them: each copied to a temp folder with
+// the packed package (npm pack: only the files a user gets) in its node_modules/seqattn, built by
+// its own `npm run build` (the bundlers are this repo's dev dependencies), served, and driven in
+// Chromium: the page loads g2p-en from the package's models/ and shows the pronunciation.
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { serveStatic } from '../demo/serve.mjs';
+import { loadModel } from '../src/node.js';
+import { launchChromium } from './browser/chromium.js';
+
+const root = join(import.meta.dirname, '..');
+const EXAMPLES = { vite: 'dist', webpack: '.', esbuild: '.', static: '.' } as const; // example -> folder to serve
+let dir = '';
+let browser: Browser;
+let expected = '';
+
+test.before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'seqattn-examples-'));
+  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+  for (const name of Object.keys(EXAMPLES)) {
+    const to = join(dir, name);
+    cpSync(join(root, 'examples', name), to, { recursive: true, filter: (src) => !/node_modules|[/\\]dist$/.test(src) });
+    mkdirSync(join(to, 'node_modules', 'seqattn'), { recursive: true });
+    execFileSync('tar', ['-xzf', join(dir, tarball), '-C', join(to, 'node_modules', 'seqattn'), '--strip-components=1']);
+  }
+  browser = (await launchChromium()).browser;
+  const model = await loadModel('g2p-en', { weights: 'int8' }); // the examples load the int8 file
+  expected = model.translate('attention').text;
+  model.dispose();
+});
+test.after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `npm run build` in an example, with this repo's bundlers on the PATH. */
+function build(name: string): Promise<unknown> {
+  const scripts = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')).scripts ?? {};
+  if (!scripts.build) return Promise.resolve();
+  const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}${delimiter}${process.env.PATH}`, NODE_PATH: join(root, 'node_modules') };
+  return promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: join(dir, name), env, encoding: 'utf8' })
+    .catch((e: { stdout: string; stderr: string }) => { throw new Error(`${name}: npm run build failed:\n${e.stdout}${e.stderr}`); });
+}
+
+test('the Vite, webpack, esbuild and static examples build with no config and show the pronunciation in Chromium', async () => {
+  await Promise.all(Object.keys(EXAMPLES).map(build));
+  for (const [name, served] of Object.entries(EXAMPLES)) {
+    const server: Server = await serveStatic({ '/': join(dir, name, served) });
+    const page = await (await browser.newContext()).newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await page.waitForSelector('#out[data-ready]', { timeout: 20000 }).catch(() => { throw new Error(`${name}: no result; console: ${errors.join(' | ')}`); });
+      assert.is(await page.$eval('#out', (e) => (e as HTMLOutputElement).value), expected, name);
+      assert.equal(errors, [], name);
+    } finally {
+      await page.context().close();
+      server.close();
+    }
+  }
+});
+
+test.run();
