@@ -495,6 +495,11 @@ if (notes.length) {
 
 const text = lines.join('\n');
 console.log(text);
-if (!flag('--no-write')) writeFileSync(OUT, text);
+if (!flag('--no-write')) {
+  // keep the section other benchmarks write below this report (bench/pool.js etc.: "## Every core")
+  let tail = '';
+  try { const prev = readFileSync(OUT, 'utf8'); const i = prev.indexOf('\n## Every core'); if (i >= 0) tail = `\n---\n${prev.slice(i)}`; } catch { /* no previous report */ }
+  writeFileSync(OUT, text + tail);
+}
 for (const m of Object.values(models)) for (const e of Object.values(m.peers)) await e.peer?.dispose?.();
 process.exit(0);
