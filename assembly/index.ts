@@ -2,7 +2,7 @@
 // output first, then inputs, then sizes. The TypeScript boundary is src/wasm.ts.
 export { alloc, free } from "./memory";
 export { matvec, matmul, matmul_rowbias, matvec_packed, matmul_packed, matmul_packed_rowbias } from "./matvec";
-export { matvec_i8, matmul_i8, matmul_i8_rowbias } from "./int8";
+export { matvec_i8, matmul_i8, matmul_i8_rowbias, int8_dot_form } from "./int8";
 export { gru_reset_after, gru_reset_before_gates, gru_reset_before_update } from "./gru";
 export { lstm_cell } from "./lstm";
 export { additive_energies, dot_energies, context } from "./attention";

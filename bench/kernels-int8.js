@@ -7,6 +7,7 @@ import { quantizeRowsInt8 } from '../src/reference/kernels.ts';
 
 const rt = await runtime();
 const k = rt.k;
+if (process.env.DOT_FORM && k.int8_dot_form) k.int8_dot_form(Number(process.env.DOT_FORM));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 for (const [n, rows, cols] of (process.env.SHAPES ? JSON.parse(process.env.SHAPES) : [[1, 8000, 512], [5, 8000, 512], [16, 8000, 512], [1, 1536, 512], [5, 1536, 512], [16, 1536, 512], [1, 1536, 256], [1, 80, 256]])) {
   const W = new Float32Array(rows * cols).map((_, i) => Math.sin(i));

@@ -93,7 +93,7 @@ export interface LoadOptions {
   /**
    * How weight matrices are kept in memory. 'float32' (default): as read. 'int8': quantised once
    * at load, per row and symmetric (s_r = max |W_r| / 127), with each input vector quantised to
-   * int16 on the fly and integer SIMD dot products: a quarter of the weight memory and traffic,
+   * 14 bits on the fly and exact integer SIMD dot products: a quarter of the weight memory and traffic,
    * several times faster on large models, at a small cost in accuracy (greedy outputs agree with
    * float32 on 99-99.8% of teacher-forced tokens on most test models, down to 94% on small random ones
    * with flat logits; see test/models/int8.test.ts). Biases,
@@ -294,6 +294,8 @@ export class Seq2SeqModel {
   get wasmMemoryBytes(): number { return this.rt.memoryBytes; }
   /** The Wasm build the kernels run in: 'relaxed-simd' (fused multiply-add) where the engine has it, else 'simd128'. */
   get wasmBuild(): WasmBuild { return this.rt.build; }
+  /** The form of the int8 dot products in this build: 'int16' (dot_i16x8_s) or, relaxed-simd where faster, 'dot-add' (relaxed dot, vpdpbusd on AVX-VNNI); results are the same. */
+  get int8DotForm(): 'int16' | 'dot-add' { return this.rt.int8DotForm; }
 
   /**
    * Translates one input: greedy by default, beam search with `beamSize`, sampling with

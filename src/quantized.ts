@@ -17,7 +17,7 @@
  */
 import { SeqattnError } from './errors.js';
 import { own, preview } from './untrusted.js';
-import { int8Index, paddedCols, paddedRows } from './reference/kernels.js';
+import { packRowsInt8, paddedRows } from './reference/kernels.js';
 import type { SafetensorsFile } from './safetensors.js';
 
 /** `__metadata__` key marking an int8 file; its value names the scheme (QUANTIZATION_SCHEME). */
@@ -62,18 +62,18 @@ export function quantizeRows(W: Float32Array, rows: number, cols: number): Quant
 }
 
 /**
- * The kernels' layout (assembly/int8.ts, int8Index) of rows [r0, r0 + rows) x columns [c0, c0 + width)
- * of q (cols wide): Wq (paddedRows(rows) x paddedCols(width) bytes), ws (paddedRows(rows),), padding 0.
+ * The kernels' layout (assembly/int8.ts; reference packRowsInt8: blocks, then chunk row sums) of rows
+ * [r0, r0 + rows) x columns [c0, c0 + width) of q (cols wide): Wq (int8PackedBytes(rows, width) bytes),
+ * ws (paddedRows(rows),), padding 0.
  */
 export function packInt8(q: QuantizedRows, cols: number, r0: number, rows: number, c0: number, width: number): { Wq: Int8Array; ws: Float32Array } {
-  const cp = paddedCols(width);
-  const Wq = new Int8Array(paddedRows(rows) * cp), ws = new Float32Array(paddedRows(rows));
+  const part = new Int8Array(rows * width), ws = new Float32Array(paddedRows(rows));
   for (let r = 0; r < rows; r++) {
     ws[r] = q.s[r0 + r];
     const src = (r0 + r) * cols + c0;
-    for (let c = 0; c < width; c++) Wq[int8Index(r, c, cp)] = q.Q[src + c];
+    part.set(q.Q.subarray(src, src + width), r * width);
   }
-  return { Wq, ws };
+  return { Wq: packRowsInt8(part, rows, width), ws };
 }
 
 /** Records `values` as the whole of a read of tensor `name` (rows, cols). */

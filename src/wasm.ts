@@ -25,6 +25,7 @@
  */
 import { baseline as baselineBase64, relaxed as relaxedBase64 } from '../build/wasm-bytes.js';
 import { SeqattnError } from './errors.js';
+import { packRowsInt8 } from './reference/kernels.js';
 
 type Ptr = number;
 
@@ -54,14 +55,17 @@ export interface Kernels {
   /** out (n, rows) = X (n, cols) @ W^T + B (n, rows), W packed; B may alias out. */
   matmul_packed_rowbias(out: Ptr, X: Ptr, W: Ptr, B: Ptr, n: number, rows: number, cols: number): void;
 
-  // assembly/int8.ts: W ≈ ws ⊙ Wq, Wq (rows, colsP) int8 rows zero-padded to colsP = cols rounded up to 16,
-  // ws (rows,) f32 row scales; inputs quantised per vector to int16 inside the kernel.
+  // assembly/int8.ts: W ≈ ws ⊙ Wq, Wq int8 in 4-row blocks then i32 row sums (reference packRowsInt8),
+  // ws (rows rounded up to 4,) f32 row scales; inputs quantised per vector inside the kernel: to
+  // int16 in the simd128 build, to 7 bits in the relaxed-simd build (reference Int8Scheme).
   /** out (rows,) = W x + b, integer dot products; `b = 0` means no bias. */
   matvec_i8(out: Ptr, Wq: Ptr, ws: Ptr, x: Ptr, b: Ptr, rows: number, cols: number): void;
   /** out (n, rows) = X (n, cols) @ W^T + b. */
   matmul_i8(out: Ptr, X: Ptr, Wq: Ptr, ws: Ptr, b: Ptr, n: number, rows: number, cols: number): void;
   /** out (n, rows) = X (n, cols) @ W^T + B (n, rows); B may alias out. */
   matmul_i8_rowbias(out: Ptr, X: Ptr, Wq: Ptr, ws: Ptr, B: Ptr, n: number, rows: number, cols: number): void;
+  /** relaxed-simd build: 1 = the 'dot-add' form (relaxed_dot_i8x16_i7x16_add_s), 0 = 'int16' (dot_i16x8_s); bit-identical results. simd128: no effect. */
+  int8_dot_form(useDotAdd: number): void;
 
   // assembly/gru.ts (gate order r, z, n as in PyTorch; rows of n independent states)
   /** PyTorch / Keras reset_after=True: h' = (1-z) n + z h, n = tanh(gi_n + r (W_hn h + b_hn)). gi, gh (n, 3H) include biases. h_out may alias h_prev. */
@@ -140,6 +144,16 @@ export class WasmRuntime {
   private i32View: Int32Array;
   private u8View: Uint8Array;
 
+  /**
+   * The form of the int8 dot products the kernels use (assembly/int8.ts): 'int16' (i32x4.dot_i16x8_s,
+   * the only one in simd128) or, relaxed-simd only, 'dot-add' (relaxed_dot_i8x16_i7x16_add_s on two
+   * 7-bit digits), checked and timed at start-up (chooseInt8DotForm): 'dot-add' wins where the engine
+   * emits one vpdpbusd (AVX-VNNI). Results are bit-identical either way.
+   */
+  int8DotForm: Int8DotForm = 'int16';
+  /** The forms that passed the exactness check (chooseInt8DotForm); simd128: ['int16']. */
+  int8ExactForms: readonly Int8DotForm[] = ['int16'];
+
   constructor(k: Kernels, build: WasmBuild) {
     this.k = k;
     this.build = build;
@@ -197,6 +211,56 @@ export class WasmRuntime {
 const runtimes = new Map<WasmBuild, Promise<WasmRuntime>>();
 let detected: WasmBuild | null = null;
 
+/** The forms of the int8 dot products (WasmRuntime.int8DotForm). */
+export type Int8DotForm = 'int16' | 'dot-add';
+
+/**
+ * Picks the relaxed build's form of the int8 dot products (assembly/int8.ts int8_dot_form). A form is
+ * used only if it computes a check product exactly (Node 20's V8 11.3, relaxed SIMD behind a flag,
+ * returns twice the products from relaxed_dot_i8x16_i7x16_add_s); of the exact ones the faster on a
+ * cache-resident 64 x 512 product of 8 inputs is kept: V8 >= 12.x with AVX-VNNI emits one vpdpbusd
+ * for the dot-add, older V8 five instructions. About 4 ms, once per process; every exact form gives
+ * bit-identical outputs, so the choice changes only the speed.
+ */
+function chooseInt8DotForm(rt: WasmRuntime): void {
+  const k = rt.k, rows = 64, cols = 512, n = 8;
+  // Q_rc spans [-127, 127]; x_c = p_c (max |x| = 8191, so t = 1) spans [-8191, 8191]: both digits of p + 8192 span [0, 127]
+  const Q = new Int8Array(rows * cols).map((_, i) => ((i * 37 + (i >> 9) * 11) % 255) - 127);
+  const x = new Float32Array(cols).map((_, c) => c === 0 ? 8191 : c === 1 ? -8191 : ((c * 977) % 16383) - 8191);
+  const want = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) want[r] += Q[r * cols + c] * x[c];
+  const Wq = packRowsInt8(Q, rows, cols);
+  const W = rt.alloc(Wq.length), ws = rt.alloc(rows * 4), X = rt.alloc(n * cols * 4), out = rt.alloc(n * rows * 4);
+  try {
+    rt.U8.set(new Uint8Array(Wq.buffer, Wq.byteOffset, Wq.length), W);
+    rt.f32(ws, rows).fill(1);
+    for (let i = 0; i < n; i++) rt.f32(X + i * cols * 4, cols).set(x);
+    const best = [Infinity, Infinity];
+    for (const form of [1, 0]) {
+      k.int8_dot_form(form);
+      k.matmul_i8(out, X, W, ws, 0, n, rows, cols);
+      const got = rt.f32(out, n * rows);
+      if (!got.every((v, j) => v === Math.fround(want[j % rows]))) best[form] = NaN; // inexact: never chosen
+    }
+    for (let round = 0; round < 5; round++) {
+      for (const form of [1, 0]) {
+        if (Number.isNaN(best[form])) continue;
+        k.int8_dot_form(form);
+        const t0 = performance.now();
+        for (let r = 0; r < 48; r++) k.matmul_i8(out, X, W, ws, 0, n, rows, cols); // ~0.3 ms: above coarse browser timers
+        best[form] = Math.min(best[form], performance.now() - t0);
+      }
+    }
+    if (Number.isNaN(best[0])) throw new SeqattnError('E_WASM', 'the relaxed-simd build computes int8 dot products inexactly on this engine (SEQATTN_WASM=simd128 avoids it)');
+    const dotAdd = !Number.isNaN(best[1]) && best[1] < best[0];
+    k.int8_dot_form(dotAdd ? 1 : 0);
+    rt.int8DotForm = dotAdd ? 'dot-add' : 'int16';
+    rt.int8ExactForms = (['int16', 'dot-add'] as const).filter((_, form) => !Number.isNaN(best[form]));
+  } finally {
+    for (const p of [W, ws, X, out]) rt.free(p);
+  }
+}
+
 /** The build `runtime()` runs when none is named: SEQATTN_WASM if set, else relaxed SIMD where the engine validates it. */
 export function defaultBuild(): WasmBuild {
   const want = requestedBuild();
@@ -224,7 +288,9 @@ export function runtime(wanted?: WasmBuild): Promise<WasmRuntime> {
         },
       },
     });
-    return new WasmRuntime(instance.exports as unknown as Kernels, build);
+    const rt = new WasmRuntime(instance.exports as unknown as Kernels, build);
+    if (build === 'relaxed-simd') chooseInt8DotForm(rt);
+    return rt;
   })();
   runtimes.set(build, made);
   made.catch(() => { runtimes.delete(build); });

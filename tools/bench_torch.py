@@ -13,8 +13,9 @@ no_grad), for two ways of writing the decode loop with the tutorial's modules:
   tutorial     AttnDecoderRNN.forward_step as the tutorial calls it: Ua(keys) recomputed every step.
 
 Both run a fixed number of steps (the benchmark models never emit </s>) and take argmax per step.
---blas openblas re-runs this script on Debian's OpenBLAS (tools/openblas.py) when it is installed;
-default is whatever BLAS python3-torch is linked to on this machine.
+--blas openblas re-runs this script on Debian's serial OpenBLAS (tools/openblas.py) when it is
+installed; default is whatever BLAS python3-torch is linked to on this machine. Either way the BLAS
+actually loaded, its thread count and torch's are detected and printed ("blas", "blas_label").
 """
 
 import argparse
@@ -37,13 +38,19 @@ def parse_args():
     ap.add_argument("--budget", type=float, default=4.0, help="seconds of timing per case (at least --min-runs runs)")
     ap.add_argument("--min-runs", type=int, default=10)
     ap.add_argument("--no-batch", action="store_true", help="skip timing the batch")
+    ap.add_argument("--warmup-settle", action="store_true",
+                    help="warm up until the median of the last 5 runs is within 3%% of the 5 before (10..300 runs, <= 20 s)")
     return ap.parse_args()
 
 
 ARGS = parse_args()
-if ARGS.blas == "openblas":
-    import openblas  # noqa: E402
+# One thread everywhere, set before the BLAS library loads (OpenBLAS reads these at start-up; the
+# pthread build otherwise runs on every core). blas_info() below reports what was in effect.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["OMP_NUM_THREADS"] = "1"
+import openblas  # noqa: E402
 
+if ARGS.blas == "openblas":
     openblas.use_openblas()  # re-executes with LD_LIBRARY_PATH on OpenBLAS if it is installed
 
 import torch  # noqa: E402
@@ -87,18 +94,36 @@ def greedy_tutorial(model, src, steps, sos):
     return torch.cat(out, dim=1)
 
 
+def settle(fn, k=5, tol=0.03, least=10, most=300, max_s=20.0):
+    """Calls fn until its times settle (bench/lib/timing.js warmup: the same rule); returns the calls made."""
+    times, start = [], time.perf_counter()
+    while True:
+        t0 = time.process_time()
+        fn()
+        times.append(time.process_time() - t0)
+        n = len(times)
+        if n >= max(least, 2 * k):
+            last, before = statistics.median(times[-k:]), statistics.median(times[-2 * k:-k])
+            if abs(last - before) <= tol * before:
+                return n
+        if n >= most or time.perf_counter() - start >= max_s:
+            return n
+
+
 def time_ms(fn, budget, min_runs, warmup=3):
-    for _ in range(warmup):
+    warm = settle(fn) if ARGS.warmup_settle else warmup
+    if not ARGS.warmup_settle:
+        for _ in range(warmup):
+            fn()
+    times = []  # CPU time of this process (one thread): other work on shared cores does not count
+    start = time.process_time()
+    while len(times) < min_runs or time.process_time() - start < budget:
+        t0 = time.process_time()
         fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_runs or time.perf_counter() - start < budget:
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
+        times.append((time.process_time() - t0) * 1e3)
         if len(times) >= 100000:
             break
-    return {"median_ms": statistics.median(times), "runs": len(times), "min_ms": min(times),
+    return {"median_ms": statistics.median(times), "runs": len(times), "min_ms": min(times), "warmup_runs": warm,
             "samples_ms": [round(t, 4) for t in times]}
 
 
@@ -107,7 +132,7 @@ def main():
     result = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "blas": "openblas" if "openblas" in os.environ.get("LD_LIBRARY_PATH", "") else "default",
+        "blas": openblas.blas_info(),
         "models": {},
     }
     for name in ARGS.names.split(","):
@@ -137,6 +162,8 @@ def main():
                     r["batch_tutorial"] = time_ms(lambda: greedy_tutorial(model, batch, steps, sos), ARGS.budget, ARGS.min_runs)
         result["models"][name] = r
         print(f"torch {name}: done", file=sys.stderr)
+    result["blas"] = openblas.blas_info()  # after the products ran: every library is loaded
+    result["blas_label"] = openblas.blas_label(result["blas"])
     print(json.dumps(result))
 
 

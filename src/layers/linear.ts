@@ -6,7 +6,7 @@
  *   'int8':    W ≈ diag(s) Q, per-row symmetric int8, s_r = max_c |W_rc| / 127, Q_rc = round(W_rc / s_r)
  *              over the whole row of the file tensor W came from (src/quantized.ts),
  *              in 4-row interleaved blocks (assembly/int8.ts); inputs are quantised per vector to
- *              int16 by the kernels. A quarter of the memory traffic of f32; b stays f32.
+ *              14 bits by the kernels (exact integer sums). A quarter of the memory traffic of f32; b stays f32.
  */
 import { packRowsF32 } from '../reference/kernels.js';
 import { int8Weights } from '../quantized.js';

@@ -98,7 +98,10 @@ export function matmul_packed_rowbias(out: Float32Array, X: Float32Array, Wp: Fl
 // W ≈ ws ⊙ Wq: per-row symmetric int8 (quantizeRowsInt8, done at load); inputs quantised per
 // vector to int16 (quantizeInputInt16); products are exact integer dot products.
 // Wq layout: 4-row interleaved blocks, rows padded to a multiple of 4 (zero rows, scale 0),
-// columns to a multiple of 16 (zeros); int8Index gives the byte of W[r][c].
+// columns to a multiple of 16 (zeros); int8Index gives the byte of W[r][c]; then the chunk row sums
+// k[j][r] = Σ_{c in 512-column chunk j} Wq_rc as i32 (chunks, paddedRows), which the relaxed-SIMD
+// build's 'dot-add' form needs. Inputs are quantised per vector to 14 bits (quantizeInput14) in
+// every build and form; the integer sums are exact, so every form gives the same result.
 
 /** cols rounded up to 16. */
 export function paddedCols(cols: number): number {
@@ -121,39 +124,67 @@ function nearest(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** Columns per exact i32 partial sum in the int8 kernels (assembly/int8.ts FLUSH_COLS). */
+export const INT8_CHUNK = 512;
+
+/** Bytes of packed int8 weights (packRowsInt8): the blocks, then the i32 chunk row sums. */
+export function int8PackedBytes(rows: number, cols: number): number {
+  const cp = paddedCols(cols);
+  return paddedRows(rows) * (cp + 4 * Math.ceil(cp / INT8_CHUNK));
+}
+
+/**
+ * Q (rows, cols) int8 row-major, values in [-127, 127] -> the kernels' layout: blocks (int8Index), then
+ * k[j][r] = Σ_{c in chunk j} Q_rc as little-endian i32 (ceil(colsP / 512), paddedRows(rows));
+ * int8PackedBytes(rows, cols) bytes.
+ */
+export function packRowsInt8(Q: Int8Array, rows: number, cols: number): Int8Array {
+  const cp = paddedCols(cols), rp = paddedRows(rows);
+  const Wq = new Int8Array(int8PackedBytes(rows, cols));
+  const k = new DataView(Wq.buffer, Wq.byteOffset + rp * cp);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) Wq[int8Index(r, c, cp)] = Q[r * cols + c];
+    for (let j = 0; j * INT8_CHUNK < cols; j++) {
+      let sum = 0;
+      for (let c = j * INT8_CHUNK; c < Math.min(cols, (j + 1) * INT8_CHUNK); c++) sum += Q[r * cols + c];
+      k.setInt32((j * rp + r) * 4, sum, true);
+    }
+  }
+  return Wq;
+}
+
 /**
  * Per-row symmetric int8: ws_r = max_c |W_rc| / 127, Wq_rc = round(W_rc / ws_r) in [-127, 127]
- * (0 for an all-zero row). Wq (paddedRows(rows) x paddedCols(cols) bytes, layout int8Index),
+ * (0 for an all-zero row). Wq packed by packRowsInt8 (int8PackedBytes(rows, cols) bytes),
  * ws (paddedRows(rows),). This is the load-time quantisation used by the library
  * (src/layers/linear.ts), not a Wasm kernel.
  */
 export function quantizeRowsInt8(W: Float32Array, rows: number, cols: number): { Wq: Int8Array; ws: Float32Array } {
-  const cp = paddedCols(cols);
-  const Wq = new Int8Array(paddedRows(rows) * cp), ws = new Float32Array(paddedRows(rows));
+  const Q = new Int8Array(rows * cols), ws = new Float32Array(paddedRows(rows));
   for (let r = 0; r < rows; r++) {
     let m = 0;
     for (let c = 0; c < cols; c++) m = Math.max(m, Math.abs(W[r * cols + c]));
     ws[r] = m / 127;
     if (m === 0) continue;
     const s = ws[r];
-    for (let c = 0; c < cols; c++) Wq[int8Index(r, c, cp)] = Math.max(-127, Math.min(127, Math.round(W[r * cols + c] / s)));
+    for (let c = 0; c < cols; c++) Q[r * cols + c] = Math.max(-127, Math.min(127, Math.round(W[r * cols + c] / s)));
   }
-  return { Wq, ws };
+  return { Wq: packRowsInt8(Q, rows, cols), ws };
 }
 
 /**
- * The kernel's input quantisation: t = max |x| / 32767 (f32), p_c = nearest(f32(x_c * f32(32767 / max)))
- * (ties to even). x = 0, or any NaN: t = 0 and p = 0 (the product is then the bias alone).
+ * The kernels' input quantisation (every build): t = f32(max |x| / 8191), p_c = nearest(f32(x_c * f32(8191 / max)))
+ * in [-8191, 8191] (ties to even). x = 0, or any NaN: t = 0 and p = 0 (the product is then the bias alone).
  */
-export function quantizeInputInt16(x: Float32Array, cols: number): { p: Int16Array; t: number } {
+export function quantizeInput14(x: Float32Array, cols: number): { p: Int16Array; t: number } {
   let m = 0;
   for (let c = 0; c < cols; c++) m = Math.max(m, Math.abs(x[c]));
   const p = new Int16Array(paddedCols(cols));
   if (!(m > 0)) return { p, t: 0 };
   const f = Math.fround;
-  const inv = f(32767 / m);
+  const inv = f(8191 / m);
   for (let c = 0; c < cols; c++) p[c] = nearest(f(x[c] * inv));
-  return { p, t: f(m / 32767) };
+  return { p, t: f(m / 8191) };
 }
 
 /** out (n, rows) = X (n, cols) @ W^T + b (or + B (n, rows) when given), W ≈ ws ⊙ Wq; see matvec_i8. */
@@ -161,7 +192,7 @@ export function matmul_i8(out: Float32Array, X: Float32Array, Wq: Int8Array, ws:
   n: number, rows: number, cols: number, B: Float32Array | null = null): void {
   const cp = paddedCols(cols);
   for (let i = 0; i < n; i++) {
-    const { p, t } = quantizeInputInt16(X.subarray(i * cols, (i + 1) * cols), cols);
+    const { p, t } = quantizeInput14(X.subarray(i * cols, (i + 1) * cols), cols);
     for (let r = 0; r < rows; r++) {
       let acc = 0; // exact: |acc| < 2^53
       for (let c = 0; c < cols; c++) acc += Wq[int8Index(r, c, cp)] * p[c];
@@ -170,7 +201,7 @@ export function matmul_i8(out: Float32Array, X: Float32Array, Wq: Int8Array, ws:
   }
 }
 
-/** out (rows,) = W x + b with W ≈ ws ⊙ Wq (layout int8Index), x quantised to int16. */
+/** out (rows,) = W x + b with W ≈ ws ⊙ Wq (layout int8Index), x quantised to 14 bits. */
 export function matvec_i8(out: Float32Array, Wq: Int8Array, ws: Float32Array, x: Float32Array, b: Float32Array | null,
   rows: number, cols: number): void {
   matmul_i8(out, x, Wq, ws, b, 1, rows, cols);
