@@ -17,6 +17,7 @@ import { preview } from './untrusted.js';
 import { Progress } from './cli-progress.js';
 import { runCaption } from './captioner/cli.js';
 import { quantizeCommand } from './cli-quantize.js';
+import { scanArgs } from './cli/args.js';
 import { defaultThreads, openBackend, type Backend } from './cli-pool.js';
 
 const HELP = `Usage:
@@ -92,25 +93,13 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command === '-V' || command === '--version') return 'version';
   if (command !== 'g2p' && command !== 'translate') {
-    throw new UsageError(command.startsWith('-') ? `expected a subcommand (g2p, translate, caption or quantize) before ${command}` : `unknown subcommand ${JSON.stringify(command)}: expected g2p, translate, caption or quantize`);
+    throw new UsageError(command.startsWith('-') ? `expected a subcommand (g2p, translate, caption, inspect or quantize) before ${command}` : `unknown subcommand ${preview(command, 40)}: expected g2p, translate, caption, inspect or quantize`);
   }
   const args: Args = { command, model: command === 'g2p' ? 'g2p-en' : '', attention: false, inputs: [] };
   let modelGiven = false;
-  for (let k = 0; k < rest.length; k++) {
-    const a = rest[k];
-    if (a === '--') { args.inputs.push(...rest.slice(k + 1)); break; }
-    if (!a.startsWith('-') || a === '-') { args.inputs.push(a); continue; }
-    const eq = a.indexOf('=');
-    const name = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
-    const inline = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = rest[k + 1];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      k++;
-      return v;
-    };
-    const flag = () => { if (inline !== undefined) throw new UsageError(`${name} takes no value`); };
+  for (const a of scanArgs(rest, (m) => new UsageError(m))) {
+    if (a.operand !== undefined) { args.inputs.push(a.operand); continue; }
+    const { name, value, flag } = a;
     switch (name) {
       case '-h': case '--help': return 'help';
       case '-V': case '--version': return 'version';

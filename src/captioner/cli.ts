@@ -10,6 +10,7 @@ import { SeqattnError } from '../errors.js';
 import { loadModel } from '../node.js';
 import { readFeatures } from './features.js';
 import { attentionGridToSvg } from './svg.js';
+import { scanArgs } from '../cli/args.js';
 
 /** `seqattn caption --help`. */
 export const CAPTION_HELP = `Usage:
@@ -34,18 +35,11 @@ interface CaptionArgs { model: string; features: string; beam?: number; svg?: st
 
 function parse(argv: string[]): CaptionArgs | 'help' {
   const a: Partial<CaptionArgs> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') return 'help';
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0 && arg.startsWith('--')) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
+  for (const arg of scanArgs(argv, (m) => new UsageError(m))) {
+    if (arg.operand !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(arg.operand)}: the features come from --features FILE`);
+    const { name, value } = arg;
     switch (name) {
+      case '-h': case '--help': return 'help';
       case '--model': a.model = value(); break;
       case '--features': a.features = value(); break;
       case '--svg': a.svg = value(); if (!a.svg) throw new UsageError('--svg needs a file name'); break;
@@ -56,7 +50,7 @@ function parse(argv: string[]): CaptionArgs | 'help' {
         break;
       }
       default:
-        throw new UsageError(arg.startsWith('-') ? `unknown option ${name}` : `unexpected argument ${JSON.stringify(arg)}: the features come from --features FILE`);
+        throw new UsageError(`unknown option ${name}`);
     }
   }
   if (!a.model) throw new UsageError('caption needs --model PATH');

@@ -15,6 +15,7 @@ import { SeqattnError } from '../errors.js';
 import { formatPronunciation, type G2P, type G2PFormat } from '../g2p/g2p.js';
 import { fold } from '../g2p/text.js';
 import { loadG2P, loadModel } from '../node.js';
+import { scanArgs } from './args.js';
 
 /** A mistake in the g2p command line: exit status 2 (src/cli.ts prints it as a usage error). */
 export class G2PUsageError extends Error {}
@@ -53,21 +54,9 @@ export function modelWord(input: string): string {
 
 function parse(argv: readonly string[]): G2PArgs | 'help' {
   const args: G2PArgs = { format: 'arpabet', weights: 'int8', modelOnly: false, homographs: true, inputs: [] };
-  for (let k = 0; k < argv.length; k++) {
-    const a = argv[k];
-    if (a === '--') { args.inputs.push(...argv.slice(k + 1)); break; }
-    if (!a.startsWith('-') || a === '-') { args.inputs.push(a); continue; }
-    const eq = a.indexOf('=');
-    const name = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
-    const inline = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[k + 1];
-      if (v === undefined) throw new G2PUsageError(`${name} needs a value`);
-      k++;
-      return v;
-    };
-    const flag = () => { if (inline !== undefined) throw new G2PUsageError(`${name} takes no value`); };
+  for (const a of scanArgs(argv, (m) => new G2PUsageError(m))) {
+    if (a.operand !== undefined) { args.inputs.push(a.operand); continue; }
+    const { name, value, flag } = a;
     switch (name) {
       case '-h': case '--help': return 'help';
       case '--format': {
