@@ -9,6 +9,9 @@ export async function buildDemo({ quiet = false } = {}) {
     entryPoints: { main: `${root}demo/main.js`, worker: `${root}demo/worker.js` },
     outdir: `${root}demo/dist`,
     bundle: true, format: 'esm', minify: true, target: 'es2022', platform: 'browser',
+    // splitting: what the page never imports stays in chunks it never fetches (g2p()'s tagger,
+    // a dynamic import of the library; without splitting esbuild inlines it into the worker)
+    splitting: true, chunkNames: 'chunks/[name]-[hash]',
     alias: { seqattn: root },
     metafile: true, logLevel: quiet ? 'warning' : 'info',
   });
