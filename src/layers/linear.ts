@@ -9,7 +9,7 @@
  *              14 bits by the kernels (exact integer sums). A quarter of the memory traffic of f32; b stays f32.
  */
 import { packRowsF32 } from '../reference/kernels.js';
-import { int8Weights } from '../quantized.js';
+import { dense, int8Weights } from '../quantized.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 
@@ -30,7 +30,7 @@ export class Linear {
   /** Loads `<name>.weight` (rows, cols) and, if `bias`, `<name>.bias` (rows,). */
   static load(regions: Regions, weights: WeightStore, name: string, rows: number, cols: number, bias: boolean, why?: string,
     format: WeightFormat = 'float32'): Linear {
-    return Linear.fromArrays(regions, weights.float32(`${name}.weight`, [rows, cols], why),
+    return Linear.fromArrays(regions, weights.float32(`${name}.weight`, [rows, cols], why, true),
       bias ? weights.float32(`${name}.bias`, [rows], why) : null, rows, cols, format);
   }
 
@@ -44,7 +44,7 @@ export class Linear {
       regions.rt.U8.set(new Uint8Array(Wq.buffer, Wq.byteOffset, Wq.byteLength), q);
       return new Linear(q, regions.upload(ws), bias, rows, cols, 'int8', regions);
     }
-    return new Linear(regions.upload(packRowsF32(W, rows, cols)), 0, bias, rows, cols, 'float32', regions);
+    return new Linear(regions.upload(packRowsF32(dense(W), rows, cols)), 0, bias, rows, cols, 'float32', regions);
   }
 
   /** out (rows,) = W x + b */
