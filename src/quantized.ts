@@ -17,7 +17,7 @@
  */
 import { SeqattnError } from './errors.js';
 import { own, preview } from './untrusted.js';
-import { packRowsInt8, paddedRows } from './reference/kernels.js';
+import { INT8_CHUNK, int8PackedBytes, paddedCols, paddedRows } from './reference/kernels.js';
 import type { SafetensorsFile } from './safetensors.js';
 
 /** `__metadata__` key marking an int8 file; its value names the scheme (QUANTIZATION_SCHEME). */
@@ -35,7 +35,7 @@ export interface TensorRead {
   name: string;
   rows: number;
   cols: number;
-  /** The f32 values handed out (dequantised s_r Q_rc for an int8 file). */
+  /** The f32 values handed out (dequantised s_r Q_rc for an int8 file, maybe not yet: `dense`). */
   values: Float32Array;
   /** Q and s: from the file, or computed at the first int8 use. */
   quantized: QuantizedRows | null;
@@ -43,9 +43,14 @@ export interface TensorRead {
   consumed: number;
 }
 
-/** Where an array's elements sit in a TensorRead: columns [c0, c0 + width) of every row, base at row 0. */
-interface Origin { read: TensorRead; c0: number; width: number; base: Float32Array }
+/**
+ * Where an array's elements sit in a TensorRead: columns [c0, c0 + width) of every row, base at row 0.
+ * `pending`: base's values are not computed yet (an int8 tensor read for Linears, WeightStore.float32
+ * `lazy`); `dense` computes them when a float32 consumer needs them.
+ */
+interface Origin { read: TensorRead; c0: number; width: number; base: Float32Array; pending: boolean }
 const origins = new WeakMap<ArrayBufferLike, Origin>();
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Per-row symmetric int8 of W (rows, cols), row-major (the scheme above). */
 export function quantizeRows(W: Float32Array, rows: number, cols: number): QuantizedRows {
@@ -67,30 +72,84 @@ export function quantizeRows(W: Float32Array, rows: number, cols: number): Quant
  * ws (paddedRows(rows),), padding 0.
  */
 export function packInt8(q: QuantizedRows, cols: number, r0: number, rows: number, c0: number, width: number): { Wq: Int8Array; ws: Float32Array } {
-  const part = new Int8Array(rows * width), ws = new Float32Array(paddedRows(rows));
+  // packRowsInt8 of the part, straight from Q: one pass, rows of 16 bytes to their block, chunk sums alongside
+  const cp = paddedCols(width), rp = paddedRows(rows), Q = q.Q;
+  const Wq = new Int8Array(int8PackedBytes(rows, width)), ws = new Float32Array(rp);
+  ws.set(q.s.subarray(r0, r0 + rows));
+  const sums = new Int32Array(rp * Math.ceil(cp / INT8_CHUNK)); // k[j][r]
+  const words = (Q.byteOffset & 3) === 0 && ((cols | c0 | width) & 3) === 0; // every row's part starts and ends on a 4-byte boundary
+  const Q32 = words ? new Int32Array(Q.buffer, Q.byteOffset, Q.length >> 2) : null!, W32 = new Int32Array(Wq.buffer, 0, Wq.length >> 2);
   for (let r = 0; r < rows; r++) {
-    ws[r] = q.s[r0 + r];
-    const src = (r0 + r) * cols + c0;
-    part.set(q.Q.subarray(src, src + width), r * width);
+    const src = (r0 + r) * cols + c0, row = (r >> 2) * 4 * cp + (r & 3) * 16;
+    let sum = 0;
+    for (let c = 0; c < width; c += 16) {
+      const n = Math.min(16, width - c), from = src + c, to = row + 4 * c; // int8Index(r, c, cp)
+      if (words) { // 4 bytes at a time (memory order kept), their sum from the word's sign-extended bytes
+        for (let i = from >> 2, t = to >> 2, end = (from + n) >> 2; i < end; i++, t++) {
+          const w = Q32[i];
+          W32[t] = w;
+          sum += ((w << 24) >> 24) + ((w << 16) >> 24) + ((w << 8) >> 24) + (w >> 24);
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const v = Q[from + i];
+          Wq[to + i] = v;
+          sum += v;
+        }
+      }
+      if (c + 16 >= width || ((c + 16) & (INT8_CHUNK - 1)) === 0) {
+        sums[Math.floor(c / INT8_CHUNK) * rp + r] = sum;
+        sum = 0;
+      }
+    }
   }
-  return { Wq: packRowsInt8(part, rows, width), ws };
+  if (HOST_LITTLE_ENDIAN) Wq.set(new Int8Array(sums.buffer), rp * cp);
+  else {
+    const k = new DataView(Wq.buffer, Wq.byteOffset + rp * cp);
+    for (let i = 0; i < sums.length; i++) k.setInt32(4 * i, sums[i], true);
+  }
+  return { Wq, ws };
 }
 
-/** Records `values` as the whole of a read of tensor `name` (rows, cols). */
-export function recordRead(name: string, values: Float32Array, rows: number, cols: number, quantized: QuantizedRows | null): TensorRead {
+/** Records `values` as the whole of a read of tensor `name` (rows, cols); `pending`: values still to be dequantised from `quantized`. */
+export function recordRead(name: string, values: Float32Array, rows: number, cols: number, quantized: QuantizedRows | null, pending = false): TensorRead {
   const read: TensorRead = { name, rows, cols, values, quantized, consumed: 0 };
-  origins.set(values.buffer, { read, c0: 0, width: cols, base: values });
+  origins.set(values.buffer, { read, c0: 0, width: cols, base: values, pending: pending && quantized !== null });
   return read;
+}
+
+/** out (rows, width) = s_r Q_rc for columns [c0, c0 + width) of every row of q (cols wide). */
+export function dequantize(q: QuantizedRows, rows: number, cols: number, c0: number, width: number, out: Float32Array): Float32Array {
+  const { Q, s } = q;
+  for (let r = 0, i = 0; r < rows; r++) {
+    const sr = s[r]; // f32 times an int of 8 bits: exact in f64, so one rounding to f32 as in Math.fround(s_r * Q_rc)
+    for (let j = r * cols + c0, end = i + width; i < end; i++, j++) out[i] = sr * Q[j];
+  }
+  return out;
+}
+
+/** W with its values: if W is (part of) an int8 tensor read lazily, dequantises the whole array it belongs to now. */
+export function dense(W: Float32Array): Float32Array {
+  const o = origins.get(W.buffer);
+  if (o?.pending) {
+    dequantize(o.read.quantized!, o.read.rows, o.read.cols, o.c0, o.width, o.base);
+    o.pending = false;
+  }
+  return W;
 }
 
 /** Columns [c0, c0 + width) of W (rows, cols) as a new contiguous (rows, width) array, still known as part of W's tensor. */
 export function columnSlice(W: Float32Array, rows: number, cols: number, c0: number, width: number): Float32Array {
   const out = new Float32Array(rows * width);
-  for (let r = 0; r < rows; r++) out.set(W.subarray(r * cols + c0, r * cols + c0 + width), r * width);
   const o = origins.get(W.buffer);
-  if (o && W.byteOffset === o.base.byteOffset && o.width === cols && o.c0 === 0 && rows === o.read.rows) {
-    origins.set(out.buffer, { read: o.read, c0, width, base: out });
+  const whole = o && W.byteOffset === o.base.byteOffset && o.width === cols && o.c0 === 0 && rows === o.read.rows;
+  if (whole && o.pending) { // still int8 only: the slice is too, computed if needed (dense)
+    origins.set(out.buffer, { read: o.read, c0, width, base: out, pending: true });
+    return out;
   }
+  dense(W);
+  for (let r = 0; r < rows; r++) out.set(W.subarray(r * cols + c0, r * cols + c0 + width), r * width);
+  if (whole) origins.set(out.buffer, { read: o.read, c0, width, base: out, pending: false });
   return out;
 }
 
@@ -108,7 +167,7 @@ export function int8Weights(W: Float32Array, rows: number, cols: number): { Wq: 
     read.consumed += rows * cols;
     return packInt8(read.quantized, read.cols, off / cols, rows, o.c0, cols);
   }
-  return packInt8(quantizeRows(W, rows, cols), cols, 0, rows, 0, cols);
+  return packInt8(quantizeRows(dense(W), rows, cols), cols, 0, rows, 0, cols);
 }
 
 function fmtShape(shape: readonly number[]): string {
@@ -117,10 +176,10 @@ function fmtShape(shape: readonly number[]): string {
 
 /**
  * The I8 tensor `name` of `file` with its scales `name.scale`, checked (shape against `expected`,
- * scales F32 (rows,), finite and >= 0, Q in [-127, 127]), as dequantised f32 values
- * s_r Q_rc plus Q and s. rows = shape[0], cols = the product of the rest.
+ * scales F32 (rows,), finite and >= 0, Q in [-127, 127]), as Q and s (dequantize gives the f32
+ * values s_r Q_rc). rows = shape[0], cols = the product of the rest.
  */
-export function readInt8Tensor(file: SafetensorsFile, name: string, expected?: readonly number[], why?: string): { values: Float32Array; q: QuantizedRows; rows: number; cols: number } {
+export function readInt8Tensor(file: SafetensorsFile, name: string, expected?: readonly number[], why?: string): { q: QuantizedRows; rows: number; cols: number } {
   const t = file.info(name);
   const where = `${file.fileName}: tensor '${name}'`;
   if (expected && !(expected.length === t.shape.length && expected.every((d, i) => d === t.shape[i]))) {
@@ -139,19 +198,12 @@ export function readInt8Tensor(file: SafetensorsFile, name: string, expected?: r
     if (s[r] < 0) throw new SeqattnError('E_TENSOR_VALUE', `${file.fileName}: tensor '${sName}' has negative scale ${s[r]} at row ${r}, expected >= 0`);
   }
   const raw = file.raw(name);
-  const Q = new Int8Array(rows * cols);
-  Q.set(new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength));
-  const values = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const v = Q[r * cols + c];
-      if (v === -128) {
-        throw new SeqattnError('E_TENSOR_VALUE', `${where} has -128 at row ${r}, column ${c}; the symmetric int8 scheme uses [-127, 127]`);
-      }
-      values[r * cols + c] = s[r] * v;
-    }
+  const Q = new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength).slice();
+  const bad = Q.indexOf(-128);
+  if (bad >= 0) {
+    throw new SeqattnError('E_TENSOR_VALUE', `${where} has -128 at row ${Math.floor(bad / cols)}, column ${bad % cols}; the symmetric int8 scheme uses [-127, 127]`);
   }
-  return { values, q: { Q, s }, rows, cols };
+  return { q: { Q, s }, rows, cols };
 }
 
 /** Whether any of the files says it is an int8 file (then loading defaults to weights 'int8'). */

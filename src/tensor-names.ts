@@ -75,7 +75,7 @@ export class MappedWeightStore extends WeightStore {
     return r.transpose ? s.reverse() : s;
   }
 
-  override float32(name: string, shape: number[], why?: string): Float32Array {
+  override float32(name: string, shape: number[], why?: string, lazy = false): Float32Array {
     const r = resolveTensorName(this.map, name);
     const renamed = r.name !== name ? `read as '${name}'` : '';
     const because = [why, renamed].filter(Boolean).join('; ');
@@ -89,7 +89,7 @@ export class MappedWeightStore extends WeightStore {
       for (let i = 0; i < cols; i++) for (let j = 0; j < rows; j++) W[j * cols + i] = Wt[i * rows + j];
       return W;
     }
-    return this.inner.float32(r.name, sameData(stored, shape) ? [...stored] : shape, because || undefined);
+    return this.inner.float32(r.name, sameData(stored, shape) ? [...stored] : shape, because || undefined, lazy);
   }
 
   /** The file's E_TENSOR_MISSING (with its suggestions), saying which of seqattn's names the map sent there. */

@@ -9,7 +9,7 @@
  * tensor that no part read an error (E_TENSOR_UNUSED), which is how a wrong config or preset shows.
  */
 import { SeqattnError } from './errors.js';
-import { readInt8Tensor, recordRead, SCALE_SUFFIX, type TensorRead } from './quantized.js';
+import { dequantize, readInt8Tensor, recordRead, SCALE_SUFFIX, type TensorRead } from './quantized.js';
 import type { SafetensorsFile } from './safetensors.js';
 
 export interface WeightFile { file: SafetensorsFile; prefix: string }
@@ -58,8 +58,13 @@ export class WeightStore {
     return hit.file.info(hit.local).shape;
   }
 
-  /** The tensor `name` as f32, checked against `shape` (`why` explains the expected shape). */
-  float32(name: string, shape: number[], why?: string): Float32Array {
+  /**
+   * The tensor `name` as f32, checked against `shape` (`why` explains the expected shape). `lazy`:
+   * the caller only hands the array (or its subarrays, columnSlices) to Linear.fromArrays, so an
+   * int8 tensor's values are computed only if a float32 consumer needs them (quantized.ts dense);
+   * its Q, s and -128 are checked now all the same.
+   */
+  float32(name: string, shape: number[], why?: string, lazy = false): Float32Array {
     const hit = this.locate(name);
     if (!hit) throw this.missing(name);
     this.read[hit.index].add(hit.local);
@@ -67,8 +72,10 @@ export class WeightStore {
     if (hit.file.info(hit.local).dtype === 'I8') {
       const t = readInt8Tensor(hit.file, hit.local, shape, why);
       this.read[hit.index].add(hit.local + SCALE_SUFFIX);
-      this.reads.push({ file: hit.file, read: recordRead(hit.local, t.values, rows, cols, t.q) });
-      return t.values;
+      const values = new Float32Array(rows * cols);
+      if (!lazy) dequantize(t.q, rows, cols, 0, cols, values);
+      this.reads.push({ file: hit.file, read: recordRead(hit.local, values, rows, cols, t.q, lazy) });
+      return values;
     }
     const values = hit.file.float32(hit.local, shape, why);
     this.reads.push({ file: hit.file, read: recordRead(hit.local, values, rows, cols, null) });

@@ -10,10 +10,10 @@ export function resolve(w: WeightStore, n: LinearName): string {
   return n.alternatives?.find((a) => w.has(`${a}.weight`)) ?? n.name;
 }
 
-/** W (rows, cols) and b (rows,) or null, as read. */
+/** W (rows, cols) and b (rows,) or null, as read; W only for Linears (WeightStore.float32 lazy). */
 export function readLinear(w: WeightStore, n: LinearName, rows: number, cols: number, why: string): { W: Float32Array; b: Float32Array | null } {
   const name = resolve(w, n);
-  return { W: w.float32(`${name}.weight`, [rows, cols], why), b: n.bias ? w.float32(`${name}.bias`, [rows], why) : null };
+  return { W: w.float32(`${name}.weight`, [rows, cols], why, true), b: n.bias ? w.float32(`${name}.bias`, [rows], why) : null };
 }
 
 export function loadLinear(regions: Regions, w: WeightStore, n: LinearName, rows: number, cols: number, why: string, f: WeightFormat): Linear {

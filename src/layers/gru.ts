@@ -44,9 +44,9 @@ export class GRU {
     inputSize: number, H: number, convention: GruConvention, withInput = true, format: WeightFormat = 'float32'): GRU {
     const why = (what: string) => `(3*hidden ${3 * H}, ${what})`;
     const input = withInput ? Linear.fromArrays(regions,
-      weights.float32(`${name}.weight_ih${suffix}`, [3 * H, inputSize], why(`input ${inputSize}`)),
+      weights.float32(`${name}.weight_ih${suffix}`, [3 * H, inputSize], why(`input ${inputSize}`), true),
       weights.float32(`${name}.bias_ih${suffix}`, [3 * H], `(3*hidden ${3 * H})`), 3 * H, inputSize, format) : null;
-    const W_hh = weights.float32(`${name}.weight_hh${suffix}`, [3 * H, H], why(`hidden ${H}`));
+    const W_hh = weights.float32(`${name}.weight_hh${suffix}`, [3 * H, H], why(`hidden ${H}`), true); // only for Linears
     const b_hh = weights.float32(`${name}.bias_hh${suffix}`, [3 * H], `(3*hidden ${3 * H})`);
     if (convention === 'reset_after') {
       return new GRU(input, Linear.fromArrays(regions, W_hh, b_hh, 3 * H, H, format), null, inputSize, H, convention, regions);

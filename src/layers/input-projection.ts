@@ -63,7 +63,7 @@ export class EmbeddedInputProjection {
     V: number, E: number, d: number, H: number, format: WeightFormat = 'float32',
     budgetBytes: number = INPUT_TABLE_BUDGET_BYTES, suffix = '_l0', embedding = 0, gates = 3): EmbeddedInputProjection {
     const G = gates * H;
-    const W_ih = weights.float32(`${gru}.weight_ih${suffix}`, [G, E + d], `(${gates}*hidden ${G}, ${d ? 'embedding + context' : 'embedding'} ${E + d})`);
+    const W_ih = weights.float32(`${gru}.weight_ih${suffix}`, [G, E + d], `(${gates}*hidden ${G}, ${d ? 'embedding + context' : 'embedding'} ${E + d})`, true); // only for Linears
     const b_ih = weights.float32(`${gru}.bias_ih${suffix}`, [G], `(${gates}*hidden ${G})`);
     const Emb = embedding || regions.upload(weights.float32(`${embeddingName}.weight`, [V, E], '(vocabulary size, embedding size)'));
     if (V * G * 4 > budgetBytes) {

@@ -8,8 +8,8 @@
  *              in 4-row interleaved blocks (assembly/int8.ts); inputs are quantised per vector to
  *              14 bits by the kernels (exact integer sums). A quarter of the memory traffic of f32; b stays f32.
  */
-import { packRowsF32 } from '../reference/kernels.js';
-import { int8Weights } from '../quantized.js';
+import { paddedRows } from '../reference/kernels.js';
+import { dense, int8Weights } from '../quantized.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 
@@ -18,6 +18,24 @@ export type WeightFormat = 'float32' | 'int8';
 
 /** Widest matrix the int8 kernels take (their static input buffer); wider ones stay f32. */
 const INT8_MAX_COLS = 65536;
+
+/**
+ * W (rows, cols) row-major in the packed f32 layout (reference packRowsF32, packedIndex): 16 columns
+ * of a row at a time, copied as bits (Int32 views), the cols % 16 tail after the blocks' 16-column groups.
+ */
+export function packF32(W: Float32Array, rows: number, cols: number): Float32Array {
+  const P = new Float32Array(paddedRows(rows) * cols);
+  const w = new Int32Array(W.buffer, W.byteOffset, rows * cols), p = new Int32Array(P.buffer);
+  const c16 = cols & ~15, t = cols - c16;
+  for (let r = 0; r < rows; r++) {
+    const src = r * cols, base = (r >> 2) * 4 * cols;
+    for (let c = 0, to = base + (r & 3) * 16; c < c16; c += 16, to += 64) {
+      for (let i = 0; i < 16; i++) p[to + i] = w[src + c + i];
+    }
+    for (let c = c16, to = base + 4 * c16 + (r & 3) * t; c < cols; c++, to++) p[to] = w[src + c];
+  }
+  return P;
+}
 
 export class Linear {
   /**
@@ -30,7 +48,7 @@ export class Linear {
   /** Loads `<name>.weight` (rows, cols) and, if `bias`, `<name>.bias` (rows,). */
   static load(regions: Regions, weights: WeightStore, name: string, rows: number, cols: number, bias: boolean, why?: string,
     format: WeightFormat = 'float32'): Linear {
-    return Linear.fromArrays(regions, weights.float32(`${name}.weight`, [rows, cols], why),
+    return Linear.fromArrays(regions, weights.float32(`${name}.weight`, [rows, cols], why, true),
       bias ? weights.float32(`${name}.bias`, [rows], why) : null, rows, cols, format);
   }
 
@@ -44,7 +62,7 @@ export class Linear {
       regions.rt.U8.set(new Uint8Array(Wq.buffer, Wq.byteOffset, Wq.byteLength), q);
       return new Linear(q, regions.upload(ws), bias, rows, cols, 'int8', regions);
     }
-    return new Linear(regions.upload(packRowsF32(W, rows, cols)), 0, bias, rows, cols, 'float32', regions);
+    return new Linear(regions.upload(packF32(dense(W), rows, cols)), 0, bias, rows, cols, 'float32', regions);
   }
 
   /** out (rows,) = W x + b */

@@ -38,10 +38,10 @@ export class LSTM {
     inputSize: number, H: number, withInput = true, format: WeightFormat = 'float32'): LSTM {
     const G = 4 * H;
     const input = withInput ? Linear.fromArrays(regions,
-      weights.float32(`${name}.weight_ih${suffix}`, [G, inputSize], `(4*hidden ${G}, input ${inputSize})`),
+      weights.float32(`${name}.weight_ih${suffix}`, [G, inputSize], `(4*hidden ${G}, input ${inputSize})`, true),
       weights.float32(`${name}.bias_ih${suffix}`, [G], `(4*hidden ${G})`), G, inputSize, format) : null;
     const recurrent = Linear.fromArrays(regions,
-      weights.float32(`${name}.weight_hh${suffix}`, [G, H], `(4*hidden ${G}, hidden ${H})`),
+      weights.float32(`${name}.weight_hh${suffix}`, [G, H], `(4*hidden ${G}, hidden ${H})`, true),
       weights.float32(`${name}.bias_hh${suffix}`, [G], `(4*hidden ${G})`), G, H, format);
     return new LSTM(input, recurrent, inputSize, H, regions);
   }

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runtime } from '../../src/wasm.js';
 import * as ref from '../../src/reference/kernels.js';
+import { packF32 } from '../../src/layers/linear.js';
 import { Arena, SIZES, Worst, normErr, rng, uniform } from './util.js';
 
 const TOL = 1e-6; // max |a - b| / (1 + max |b|)
@@ -138,6 +139,23 @@ test('packed layout: packRowsF32 places every element once; padding rows are zer
     for (let r = 0; r < ((rows + 3) & ~3); r++) for (let c = 0; c < cols; c++) seen.add(ref.packedIndex(r, c, cols));
     assert.is(seen.size, P.length);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) assert.is(P[ref.packedIndex(r, c, cols)], W[r * cols + c]);
+  }
+});
+
+test('packF32 (Linear\'s packing) is packRowsF32 bit for bit, odd shapes, W at an offset, NaN payloads and -0 kept', () => {
+  const rand = rng(11);
+  for (const [rows, cols] of [[1, 1], [3, 15], [4, 16], [5, 17], [7, 33], [9, 64], [13, 100], [2, 0]]) {
+    const W = new Float32Array(rows * cols + 3).subarray(3);
+    W.set(uniform(rand, W.length, -2, 2));
+    const bits = new Uint32Array(W.buffer, W.byteOffset, W.length);
+    if (W.length > 2) { bits[0] = 0x7fc01234; bits[W.length - 1] = 0x80000000; } // a NaN with a payload, -0
+    const want = new Uint32Array(ref.packRowsF32(W, rows, cols).buffer), got = new Uint32Array(packF32(W, rows, cols).buffer);
+    if (W.length > 2) { // the reference copies through JS numbers: keep its NaN payload out of the comparison
+      const i = ref.packedIndex(0, 0, cols);
+      assert.is(got[i], 0x7fc01234, `${rows}x${cols}: NaN payload`);
+      want[i] = got[i];
+    }
+    assert.equal(got, want, `${rows}x${cols}`);
   }
 });
 

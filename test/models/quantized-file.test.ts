@@ -10,7 +10,7 @@ import { loadClassifierFrom } from '../../src/classifier/load.js';
 import { loadModel, loadModelFrom, bundledModelsDir, modelSourceFromPath } from '../../src/node.js';
 import { quantizeModel } from '../../src/quantize.js';
 import { QUANTIZATION_KEY, packInt8, quantizeRows } from '../../src/quantized.js';
-import { quantizeRowsInt8 } from '../../src/reference/kernels.js';
+import { packRowsInt8, paddedRows, quantizeRowsInt8 } from '../../src/reference/kernels.js';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../src/safetensors.js';
 import type { Seq2SeqModel } from '../../src/model.js';
 import { committedFixtures, lcg, randomInput, throwsCode } from './helpers.js';
@@ -23,6 +23,27 @@ test('packInt8(quantizeRows(W)) is the kernels\' reference quantisation (quantiz
     const want = quantizeRowsInt8(W, rows, cols), got = packInt8(quantizeRows(W, rows, cols), cols, 0, rows, 0, cols);
     assert.equal(got.Wq, want.Wq, `${rows}x${cols} Wq`);
     assert.equal(got.ws, want.ws, `${rows}x${cols} ws`);
+  }
+});
+
+test('packInt8 of rows [r0, r0 + rows) x columns [c0, c0 + width) is packRowsInt8 of that part (4-byte and odd offsets, several 512-column chunks)', () => {
+  const rand = lcg(5);
+  // [rows, cols, r0, n, c0, width]: whole, row ranges, column slices on and off 4-byte boundaries, > 1024 columns
+  for (const [R, cols, r0, n, c0, width] of [[6, 64, 0, 6, 0, 64], [9, 40, 2, 5, 8, 32], [7, 36, 1, 6, 4, 20], [5, 37, 1, 3, 3, 30],
+    [4, 1100, 0, 4, 0, 1100], [6, 1300, 1, 5, 12, 1040], [3, 1027, 0, 3, 1, 1025], [5, 24, 4, 1, 20, 4]]) {
+    for (const shift of [0, 1]) { // Q at a byte offset that is not a multiple of 4: the bytewise path
+      const Q = new Int8Array(R * cols + shift).subarray(shift);
+      for (let i = 0; i < Q.length; i++) Q[i] = Math.round((rand() - 0.5) * 254);
+      const s = Float32Array.from({ length: R }, () => rand());
+      const part = new Int8Array(n * width);
+      for (let r = 0; r < n; r++) for (let c = 0; c < width; c++) part[r * width + c] = Q[(r0 + r) * cols + c0 + c];
+      const got = packInt8({ Q, s }, cols, r0, n, c0, width);
+      const what = `${R}x${cols} rows ${r0}+${n} columns ${c0}+${width} shift ${shift}`;
+      assert.equal(got.Wq, packRowsInt8(part, n, width), `${what}: Wq`);
+      const ws = new Float32Array(paddedRows(n));
+      ws.set(s.subarray(r0, r0 + n));
+      assert.equal(got.ws, ws, `${what}: ws`);
+    }
   }
 });
 
