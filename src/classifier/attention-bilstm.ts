@@ -15,7 +15,7 @@
  * Position embeddings and entity markers are the caller's tokens; dropout is off (inference).
  */
 import { Linear } from '../layers/linear.js';
-import { StackedLSTMEncoder, type StackedEncoderScratch } from '../layers/lstm.js';
+import { RNNEncoder, type EncoderScratch } from '../compose/encoder.js';
 import type { NetOptions } from '../models/net.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
@@ -24,7 +24,7 @@ import { classifierStateBuffers, type ClassifierNet, type ClassifierState } from
 import { AttentionPooling } from './pooling.js';
 
 interface AttentionBiLSTMState extends ClassifierState {
-  encoder: StackedEncoderScratch;
+  encoder: EncoderScratch;
   out: number;  // (maxT, 2n) [→h_t; ←h_t] of the top layer
   hT: number;   // (L, 2n) final h per layer (unused: no decoder starts from it)
   cT: number;   // (L, 2n) final c per layer
@@ -35,7 +35,7 @@ interface AttentionBiLSTMState extends ClassifierState {
 }
 
 export class AttentionBiLSTM implements ClassifierNet<AttentionBiLSTMState> {
-  private readonly lstm: StackedLSTMEncoder;
+  private readonly lstm: RNNEncoder;
   /** w (d,) with u_t = tanh(h_t): M = tanh(H), α = softmax(w^T M), r = H α^T. */
   private readonly attention: AttentionPooling;
   /** W (C, d), b (C,). */
@@ -47,8 +47,9 @@ export class AttentionBiLSTM implements ClassifierNet<AttentionBiLSTMState> {
     const { embeddingSize: E, hiddenSize: n } = config;
     const f = options.weights;
     this.d = config.merge === 'sum' ? n : 2 * n;
-    this.lstm = StackedLSTMEncoder.load(regions, w, 'lstm', 'embedding', config.sourceVocab.length, E, n, config.numLayers, 2, f,
-      options.inputTableBudgetBytes);
+    // the composed models' encoder: nn.LSTM(E, n, num_layers, bidirectional=True), outputs [→h_t; ←h_t] (merged below)
+    this.lstm = RNNEncoder.load(regions, w, { rnn: 'lstm', layers: config.numLayers, hidden: n, bidirectional: true, merge: 'concat', reverse: false },
+      'lstm', 'reset_after', 'embedding', config.sourceVocab.length, E, f, options.inputTableBudgetBytes);
     this.attention = AttentionPooling.load(regions, w, { W: null, u: 'attention.w' }, this.d, this.d, f);
     const C = config.labels.length;
     this.classifier = Linear.load(regions, w, 'classifier', C, this.d, true, `(labels ${C}, ${config.merge === 'sum' ? 'hidden' : '2*hidden'} ${this.d})`, f);

@@ -18,7 +18,7 @@
  * sentence i; ←h_{T+1} of sentence i+1 = ←h_1 of sentence i), the first from 0.
  * With num_layers L > 1 (nn.GRU's stacking), layer k reads layer k-1's [→h_t; ←h_t] (no dropout:
  * inference); each layer's sequences run as above.
- * (The LSTM counterpart, one sequence, stacked layers: layers/lstm.ts StackedLSTMEncoder.)
+ * (The LSTM counterpart, one sequence, stacked layers: compose/encoder.ts RNNEncoder.)
  */
 import type { GruConvention } from '../config.js';
 import { GRU, gruScratch, type GruScratch } from '../layers/gru.js';
