@@ -8,6 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel } from '../src/node.js';
+import { fails } from './cli-helpers.js';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -22,14 +23,6 @@ function run(args: string[], o: { input?: string; env?: Record<string, string> }
 }
 const translate = (args: string[], o?: Parameters<typeof run>[1]) => run(['translate', '--model', fixture, ...args], o);
 
-/** Exit code `code` and exactly one line on stderr, `seqattn: ...` matching `re`. */
-function fails(r: ReturnType<typeof run>, code: number, re: RegExp) {
-  assert.is(r.code, code, `exit code (stderr: ${r.err})`);
-  const lines = r.err.split('\n').filter(Boolean);
-  assert.is(lines.length, 1, `one line on stderr, got ${JSON.stringify(r.err)}`);
-  assert.match(lines[0], /^seqattn: /);
-  assert.match(lines[0], re);
-}
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false });
 function cellsOf(svg: string): { i: number; j: number; a: number }[] {

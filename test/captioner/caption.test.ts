@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert';
 import { readFeatures, readNpy } from '../../src/captioner/features.js';
 import { writeSafetensors } from '../../src/safetensors.js';
 import { throwsCode } from '../models/helpers.js';
+import { fails } from '../cli-helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -28,13 +29,6 @@ const textOf = (ids: number[]) => ids.filter((i) => i !== config.eos_id).map((i)
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [cli, 'caption', ...args], { cwd: root, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function fails(r: ReturnType<typeof run>, code: number, re: RegExp) {
-  assert.is(r.code, code, `exit code (stderr: ${r.err})`);
-  const lines = r.err.split('\n').filter(Boolean);
-  assert.is(lines.length, 1, `one line on stderr, got ${JSON.stringify(r.err)}`);
-  assert.match(lines[0], /^seqattn: /);
-  assert.match(lines[0], re);
 }
 
 /** A .npy file of format `version` (1 or 2) with this header dict and data. */
