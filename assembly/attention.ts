@@ -10,34 +10,39 @@
 import { dot1row, dot4rows } from "./matvec";
 import { hsum4, tanh4, tanh1 } from "./simd";
 
-/** sum_k v_k tanh(Wq_k + Uh_k) over one row of A (vector part), 2 accumulators. */
+// The activation of the additive energies: tanh (Bahdanau; Luong's "concat") or relu (the
+// sgrvinod captioner's full_att(relu(att1 + att2))). A compile-time constant in every caller, so each
+// export is its own straight-line loop.
 // @ts-ignore: decorator
-@inline function energyVec(uh: usize, Wq: usize, v: usize, end: usize): v128 {
+@inline function act4(x: v128, relu: bool): v128 { return relu ? f32x4.max(x, f32x4.splat(0)) : tanh4(x); }
+// @ts-ignore: decorator
+@inline function act1(x: f32, relu: bool): f32 { return relu ? (x > 0 ? x : 0) : tanh1(x); }
+
+/** sum_k v_k act(Wq_k + Uh_k) over one row of A (vector part), 2 accumulators. */
+// @ts-ignore: decorator
+@inline function energyVec(uh: usize, Wq: usize, v: usize, end: usize, relu: bool): v128 {
   let a = f32x4.splat(0), b = f32x4.splat(0);
   let o: usize = 0;
   for (; o + 32 <= end; o += 32) {
-    a = f32x4.add(a, f32x4.mul(v128.load(v + o), tanh4(f32x4.add(v128.load(Wq + o), v128.load(uh + o)))));
-    b = f32x4.add(b, f32x4.mul(v128.load(v + o, 16), tanh4(f32x4.add(v128.load(Wq + o, 16), v128.load(uh + o, 16)))));
+    a = f32x4.add(a, f32x4.mul(v128.load(v + o), act4(f32x4.add(v128.load(Wq + o), v128.load(uh + o)), relu)));
+    b = f32x4.add(b, f32x4.mul(v128.load(v + o, 16), act4(f32x4.add(v128.load(Wq + o, 16), v128.load(uh + o, 16)), relu)));
   }
   if (o < end) {
-    a = f32x4.add(a, f32x4.mul(v128.load(v + o), tanh4(f32x4.add(v128.load(Wq + o), v128.load(uh + o)))));
+    a = f32x4.add(a, f32x4.mul(v128.load(v + o), act4(f32x4.add(v128.load(Wq + o), v128.load(uh + o)), relu)));
   }
   return f32x4.add(a, b);
 }
 
 // @ts-ignore: decorator
-@inline function energyTail(uh: usize, Wq: usize, v: usize, from: usize, bytes: usize): f32 {
+@inline function energyTail(uh: usize, Wq: usize, v: usize, from: usize, bytes: usize, relu: bool): f32 {
   let t: f32 = 0;
-  for (let o = from; o < bytes; o += 4) t += load<f32>(v + o) * tanh1(load<f32>(Wq + o) + load<f32>(uh + o));
+  for (let o = from; o < bytes; o += 4) t += load<f32>(v + o) * act1(load<f32>(Wq + o) + load<f32>(uh + o), relu);
   return t;
 }
 
-/**
- * e (Tx,): e_j = v . tanh(Wq + Uh_j) + v_bias; Uh (Tx, A), Wq (A,), v (A,).
- * 4 source positions at a time, reduced together. e must not overlap the inputs.
- * ref: Bahdanau et al. 2015, eq. (6)
- */
-export function additive_energies(e: usize, Uh: usize, Wq: usize, v: usize, v_bias: f32, Tx: i32, A: i32): void {
+/** e_j = v . act(Wq + Uh_j) + v_bias for j < Tx, 4 source positions at a time, reduced together. */
+// @ts-ignore: decorator
+@inline function energies(e: usize, Uh: usize, Wq: usize, v: usize, v_bias: f32, Tx: i32, A: i32, relu: bool): void {
   if (Tx <= 0) return;
   const T = <usize>Tx;
   const bytes = <usize>max<i32>(A, 0) << 2;
@@ -46,13 +51,13 @@ export function additive_energies(e: usize, Uh: usize, Wq: usize, v: usize, v_bi
   let j: usize = 0;
   for (; j + 4 <= T; j += 4) {
     const u0 = Uh + j * bytes, u1 = u0 + bytes, u2 = u1 + bytes, u3 = u2 + bytes;
-    let s = hsum4(energyVec(u0, Wq, v, vend), energyVec(u1, Wq, v, vend),
-                  energyVec(u2, Wq, v, vend), energyVec(u3, Wq, v, vend));
+    let s = hsum4(energyVec(u0, Wq, v, vend, relu), energyVec(u1, Wq, v, vend, relu),
+                  energyVec(u2, Wq, v, vend, relu), energyVec(u3, Wq, v, vend, relu));
     if (vend < bytes) {
-      let t = f32x4.splat(energyTail(u0, Wq, v, vend, bytes));
-      t = f32x4.replace_lane(t, 1, energyTail(u1, Wq, v, vend, bytes));
-      t = f32x4.replace_lane(t, 2, energyTail(u2, Wq, v, vend, bytes));
-      t = f32x4.replace_lane(t, 3, energyTail(u3, Wq, v, vend, bytes));
+      let t = f32x4.splat(energyTail(u0, Wq, v, vend, bytes, relu));
+      t = f32x4.replace_lane(t, 1, energyTail(u1, Wq, v, vend, bytes, relu));
+      t = f32x4.replace_lane(t, 2, energyTail(u2, Wq, v, vend, bytes, relu));
+      t = f32x4.replace_lane(t, 3, energyTail(u3, Wq, v, vend, bytes, relu));
       s = f32x4.add(s, t);
     }
     v128.store(e + (j << 2), f32x4.add(s, vb));
@@ -60,9 +65,26 @@ export function additive_energies(e: usize, Uh: usize, Wq: usize, v: usize, v_bi
   for (; j < T; j++) {
     const u0 = Uh + j * bytes;
     const z = f32x4.splat(0);
-    const s = hsum4(energyVec(u0, Wq, v, vend), z, z, z);
-    store<f32>(e + (j << 2), f32x4.extract_lane(s, 0) + energyTail(u0, Wq, v, vend, bytes) + v_bias);
+    const s = hsum4(energyVec(u0, Wq, v, vend, relu), z, z, z);
+    store<f32>(e + (j << 2), f32x4.extract_lane(s, 0) + energyTail(u0, Wq, v, vend, bytes, relu) + v_bias);
   }
+}
+
+/**
+ * e (Tx,): e_j = v . tanh(Wq + Uh_j) + v_bias; Uh (Tx, A), Wq (A,), v (A,).
+ * e must not overlap the inputs.
+ * ref: Bahdanau et al. 2015, eq. (6)
+ */
+export function additive_energies(e: usize, Uh: usize, Wq: usize, v: usize, v_bias: f32, Tx: i32, A: i32): void {
+  energies(e, Uh, Wq, v, v_bias, Tx, A, false);
+}
+
+/**
+ * e (Tx,): e_j = v . relu(Wq + Uh_j) + v_bias; Uh (Tx, A), Wq (A,), v (A,). e must not overlap the inputs.
+ * ref: sgrvinod/a-PyTorch-Tutorial-to-Image-Captioning, Attention.forward (relu where Xu et al. 2015 have tanh)
+ */
+export function additive_energies_relu(e: usize, Uh: usize, Wq: usize, v: usize, v_bias: f32, Tx: i32, A: i32): void {
+  energies(e, Uh, Wq, v, v_bias, Tx, A, true);
 }
 
 /**

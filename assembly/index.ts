@@ -5,6 +5,6 @@ export { matvec, matmul, matmul_rowbias, matvec_packed, matmul_packed, matmul_pa
 export { matvec_i8, matmul_i8, matmul_i8_rowbias, int8_dot_form } from "./int8";
 export { gru_reset_after, gru_reset_before_gates, gru_reset_before_update } from "./gru";
 export { lstm_cell } from "./lstm";
-export { additive_energies, dot_energies, context } from "./attention";
+export { additive_energies, additive_energies_relu, dot_energies, context } from "./attention";
 export { softmax, masked_softmax, log_softmax, logsumexp, argmax, topk } from "./softmax";
 export { tanh_inplace, maxout } from "./activations";

@@ -1,6 +1,6 @@
 // Cost of one captioner decoder step, the paper's parts (tanh attention through the fused
 // additive_energies kernel, scalar gate, tanh h_0) against the sgrvinod-captioning preset's
-// (relu attention: sum and relu in TypeScript, then dot_energies; per-channel gate), on random
+// (relu attention through additive_energies_relu; per-channel gate), on random
 // weights of that project's default sizes (D 2048, A 512, E 512, H 512, V 10000, a 14 x 14 grid).
 //   node bench/captioner.js        (needs `npm run build`)
 // A step's cost is (T(N steps) - T(1 step)) / (N - 1), minLength = maxLength = N; medians of benchmark.js samples.

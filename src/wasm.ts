@@ -82,6 +82,8 @@ export interface Kernels {
   // assembly/attention.ts
   /** e (Tx,) : e_j = v . tanh(Wq + Uh_j) + v_bias; Uh (Tx, A), Wq (A,), v (A,). ref: Bahdanau et al. 2015, eq. (6) */
   additive_energies(e: Ptr, Uh: Ptr, Wq: Ptr, v: Ptr, v_bias: number, Tx: number, A: number): void;
+  /** e (Tx,) : e_j = v . relu(Wq + Uh_j) + v_bias; the same shapes (the sgrvinod captioner's attention) */
+  additive_energies_relu(e: Ptr, Uh: Ptr, Wq: Ptr, v: Ptr, v_bias: number, Tx: number, A: number): void;
   /** e (Tx,) : e_j = scale * (K_j . q); K (Tx, d) keys, q (d,). ref: Luong et al. 2015, eq. (8): dot, and general with q = W_a^T h_t */
   dot_energies(e: Ptr, K: Ptr, q: Ptr, scale: number, Tx: number, d: number): void;
   /** c (d,) = sum_j a_j Hs_j; a (Tx,), Hs (Tx, d). ref: Bahdanau et al. 2015, eq. (5) */

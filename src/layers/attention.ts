@@ -39,16 +39,17 @@ export class AdditiveAttention {
   /**
    * For rows 0..rows-1 with queries S (rows, querySize) (the states s_{i-1}): Wq (rows, A) = W s + b_W,
    * then per row the energies e_i·, weights a_i· and context c_i over the row's own source slot.
-   * `keysU` holds slot k's U h_j at keysU + k * maxTx * A floats.
+   * `keysU` holds slot k's U h_j at keysU + k * maxTx * A floats. `activation` relu: e_ij = v^T relu(...)
+   * (the sgrvinod captioner's attention) instead of the paper's tanh.
    */
-  attend(st: DecodeState, S: number, Wq: number, keysU: number, rows: number): void {
+  attend(st: DecodeState, S: number, Wq: number, keysU: number, rows: number, activation: 'tanh' | 'relu' = 'tanh'): void {
     const k = this.regions.rt.k;
     const A = this.alignmentSize, d = this.annotationSize, maxTx = st.maxTx;
     this.W.applyMany(Wq, S, rows);
     for (let r = 0; r < rows; r++) {
       const slot = st.slotOf[r], Tx = st.Tx[slot];
       const e = st.energies + r * maxTx * 4, a = st.weights + r * maxTx * 4;
-      k.additive_energies(e, keysU + slot * maxTx * A * 4, Wq + r * A * 4, this.v, this.vBias, Tx, A);
+      (activation === 'relu' ? k.additive_energies_relu : k.additive_energies)(e, keysU + slot * maxTx * A * 4, Wq + r * A * 4, this.v, this.vBias, Tx, A);
       k.softmax(a, e, Tx);
       k.context(st.context + r * st.contextStride * 4, a, st.annotations + slot * maxTx * d * 4, Tx, d);
     }

@@ -46,7 +46,6 @@ interface ShowAttendTellState extends DecodeState {
   c: number;         // (maxRows, H) the LSTM memory c_t
   query: number;     // (maxRows, A) W_h h_{t-1}
   beta: number;      // (maxRows, 1 or D) f_β(h_{t-1})
-  act: number;       // (maxTx, A) relu(W_a a_i + b_a + W_h h_{t-1} + b_h) of one row (relu attention)
   input: number;     // (maxRows, inputWidth) [E y_{t-1}; ẑ_t] (ẑ_t only with the table T)
   gi: number;        // (maxRows, 4H) W_ih [E y_{t-1}; ẑ_t] + b_ih
   deep: number;      // (maxRows, E) E y_{t-1} + L_h h_t + L_z ẑ_t
@@ -122,7 +121,6 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
       c: r.floats(maxRows * H),
       query: r.floats(maxRows * A),
       beta: r.floats(maxRows * (this.parts.gate === 'channel' ? D : 1)),
-      act: r.floats(this.parts.attentionActivation === 'relu' ? T * A : 0),
       input: r.floats(maxRows * this.lstmInput.inputWidth),
       gi: r.floats(maxRows * 4 * H),
       deep: r.floats(this.L_h ? maxRows * E : 0),
@@ -178,8 +176,7 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const H = this.config.hiddenSize, D = this.annotationSize;
     const F = this.regions.rt.F32;
     // e_t, α_t on h_{t-1}, ẑ_t = Σ_i α_ti a_i (eq. (4), (5), (13)); hard: a_{s_t}
-    if (this.parts.attentionActivation === 'relu') this.attendRelu(st, rows);
-    else this.f_att.attend(st, st.state, st.query, st.keys, rows);
+    this.f_att.attend(st, st.state, st.query, st.keys, rows, this.parts.attentionActivation);
     if (this.config.attention === 'hard') this.hardLocations(st, rows);
     if (this.f_beta) this.gate(st, rows);
     // h_t, c_t = LSTM([E y_{t-1}; ẑ_t], (h_{t-1}, c_{t-1}))
@@ -212,33 +209,6 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
       const beta = Math.fround(1 / (1 + Math.exp(-F[(st.beta >> 2) + r])));
       F[(st.beta >> 2) + r] = beta;
       for (let j = 0; j < D; j++) F[z + j] *= beta;
-    }
-  }
-
-  /**
-   * e_ti = w^T relu(W_a a_i + b_a + W_h h_{t-1} + b_h) + b_w, α_t, ẑ_t for rows 0..rows-1 (the
-   * tanh form is AdditiveAttention.attend's fused kernel; relu has none, so the sum and relu run
-   * here, then w^T as one dot_energies call).
-   */
-  private attendRelu(st: ShowAttendTellState, rows: number): void {
-    const att = this.f_att, A = att.alignmentSize, D = this.annotationSize, maxTx = st.maxTx;
-    const F = this.regions.rt.F32, k = this.regions.rt.k;
-    att.W.applyMany(st.query, st.state, rows);
-    const X = st.act >> 2;
-    for (let r = 0; r < rows; r++) {
-      const slot = st.slotOf[r], Tx = st.Tx[slot];
-      const q = (st.query >> 2) + r * A, keys = (st.keys >> 2) + slot * maxTx * A;
-      for (let i = 0; i < Tx; i++) {
-        for (let j = 0; j < A; j++) {
-          const x = F[keys + i * A + j] + F[q + j];
-          F[X + i * A + j] = x > 0 ? x : 0;
-        }
-      }
-      const e = st.energies + r * maxTx * 4, a = st.weights + r * maxTx * 4;
-      k.dot_energies(e, st.act, att.v, 1, Tx, A);
-      if (att.vBias !== 0) for (let i = 0; i < Tx; i++) F[(e >> 2) + i] += att.vBias;
-      k.softmax(a, e, Tx);
-      k.context(st.context + r * st.contextStride * 4, a, st.annotations + slot * maxTx * D * 4, Tx, D);
     }
   }
 

@@ -304,6 +304,16 @@ export function additive_energies(e: Float32Array, Uh: Float32Array, Wq: Float32
   }
 }
 
+/** e (Tx,): e_j = sum_k v_k relu(Wq_k + Uh_jk) + v_bias; Uh (Tx, A). The sgrvinod captioner's attention. */
+export function additive_energies_relu(e: Float32Array, Uh: Float32Array, Wq: Float32Array, v: Float32Array,
+  v_bias: number, Tx: number, A: number): void {
+  for (let j = 0; j < Tx; j++) {
+    let s = v_bias;
+    for (let k = 0; k < A; k++) s += v[k] * Math.max(0, Wq[k] + Uh[j * A + k]);
+    e[j] = s;
+  }
+}
+
 /** e (Tx,): e_j = scale * sum_k K_jk q_k; K (Tx, d). ref: Luong et al. 2015, eq. (8), dot / general */
 export function dot_energies(e: Float32Array, K: Float32Array, q: Float32Array, scale: number, Tx: number, d: number): void {
   for (let j = 0; j < Tx; j++) {

@@ -27,6 +27,23 @@ test('additive_energies matches the reference for every Tx x A in SIZES', async 
   }
 });
 
+test('additive_energies_relu matches the reference for every Tx x A in SIZES (half the arguments below 0)', async () => {
+  const rt = await runtime();
+  const r = rng(31);
+  for (const Tx of SIZES) for (const A of SIZES) {
+    const Uh = uniform(r, Tx * A, -3, 3), Wq = uniform(r, A, -3, 3), v = uniform(r, A);
+    const vb = r() - 0.5;
+    const want = new Float32Array(Tx);
+    ref.additive_energies_relu(want, Uh, Wq, v, vb, Tx, A);
+    const M = new Arena(rt);
+    const e = M.out(Tx);
+    rt.k.additive_energies_relu(e, M.f32(Uh), M.f32(Wq), M.f32(v), vb, Tx, A);
+    const err = worst.see('additive_energies_relu', normErr(M.read(e, Tx), want));
+    M.done();
+    assert.ok(err <= TOL, `Tx=${Tx} A=${A}: error ${err}`);
+  }
+});
+
 test('additive_energies: v_bias alone when A = 0; huge arguments stay finite', async () => {
   const rt = await runtime();
   const M = new Arena(rt);
