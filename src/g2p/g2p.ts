@@ -10,6 +10,7 @@
  */
 import { SeqattnError } from '../errors.js';
 import type { Seq2SeqModel } from '../model.js';
+import { contextPronunciation, CONTEXT_WORDS, type ContextWord } from './context.js';
 import { HETERONYMS, heteronymPronunciation, type CoarsePos, type Tagger } from './homographs.js';
 import { toIpa } from './ipa.js';
 import type { Lexicon } from './lexicon.js';
@@ -138,16 +139,13 @@ export class G2P {
     const { lexicon, tagger } = this.parts;
     const warnings: G2PWarning[] = [];
     const items = normalize(tokenize(text), text, { unknown: options.unknown, locale: options.locale, has: lexicon ? (w) => lexicon.has(w) : undefined }, warnings);
-    const pos = lexicon && tagger ? this.tagHeteronyms(items, tagger) : undefined;
+    const pick = lexicon && tagger ? this.heteronyms(items, tagger) : undefined;
     const unknown = new Set<string>();
     const resolved: (G2PPart | string)[][] = items.map((it, k) => it.words.map((w: Spoken, p) => {
       if (typeof w !== 'string') return { word: w.word, phonemes: w.phonemes, source: 'rule' };
       if (lexicon) {
-        const tag = pos?.[k]?.[p];
-        if (tag !== undefined) {
-          const h = heteronymPronunciation(w, tag);
-          if (h !== undefined) return { word: w, phonemes: h.split(' '), source: 'homograph', pos: tag };
-        }
+        const h = pick?.[k]?.[p];
+        if (h !== undefined) return { word: w, phonemes: h.pron.split(' '), source: 'homograph', ...(h.pos && h.pos !== 'other' ? { pos: h.pos } : {}) };
         const first = lexicon.first(w);
         if (first) return { word: w, phonemes: first, source: 'lexicon' };
       }
@@ -168,46 +166,55 @@ export class G2P {
   }
 
   /**
-   * Part of speech of the words around each heteronym (hyphenated words' parts each a word), tagging
-   * windows of TAG_WINDOW words either side of each; windows that overlap are tagged together up
-   * to TAG_SPAN words, so the tagger's work is at most (2 TAG_WINDOW + 1) words per heteronym and
-   * never a whole long sentence (linear in the text).
+   * Heteronyms' pronunciations (by item and part): the sentence's words with punctuation
+   * (hyphenated words' parts each a word) are tagged in windows of TAG_WINDOW words either side of
+   * each heteronym, windows that overlap tagged together up to TAG_SPAN words, so the tagger's
+   * work is at most (2 TAG_WINDOW + 1) words per heteronym and never a whole long sentence (linear
+   * in the text); then the context rules (context.ts), then the table by the tag.
    */
-  private tagHeteronyms(items: Item[], tagger: Tagger): (CoarsePos[] | undefined)[] {
-    const pos: (CoarsePos[] | undefined)[] = new Array(items.length);
-    // Words of the current sentence: item, part, word.
-    let words: { k: number; p: number; w: string }[] = [];
-    const flush = () => {
+  private heteronyms(items: Item[], tagger: Tagger): ({ pron: string; pos?: CoarsePos }[] | undefined)[] {
+    const words: (ContextWord & { k: number; p: number })[] = [];
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k];
+      if (it.kind === 'punctuation') { words.push({ w: it.text, o: it.text, punct: true, k: -1, p: 0 }); continue; }
+      if (it.norm) { words.push({ w: '#', o: it.words.map((w) => (typeof w === 'string' ? w : w.word)).join(' '), punct: false, k: -1, p: 0 }); continue; }
+      const parts = it.words as string[];
+      if (parts.length === 1) { words.push({ w: parts[0], o: it.text, punct: false, k, p: 0 }); continue; }
+      const originals = it.text.split(/[-/]/);
+      parts.forEach((w, p) => words.push({ w, o: originals[p] ?? w, punct: false, k, p, left: parts[p - 1] ?? '', right: parts[p + 1] ?? '' }));
+    }
+    const wanted = (w: string) => Object.prototype.hasOwnProperty.call(HETERONYMS, w) || CONTEXT_WORDS.has(w);
+    // Tagging: per sentence, windows around the wanted words.
+    let from = 0;
+    for (let j = 0; j <= words.length; j++) {
+      if (j < words.length && !(words[j].punct && SENTENCE_END.has(words[j].w))) continue;
+      const sentence = words.slice(from, j).filter((x) => !x.punct);
       let lo = -1, hi = -1;
       const tag = () => {
-        const span = words.slice(lo, hi + 1);
-        const tags = tagger.tag(span.map((x) => x.w));
+        const span = sentence.slice(lo, hi + 1);
+        const tags = tagger.tag(span.map((x) => (x.w === '#' ? x.o : x.o)));
         this.taggedWords += span.length;
-        span.forEach((x, n) => { if (x.k >= 0) (pos[x.k] ??= [])[x.p] = tags[n]; });
+        span.forEach((x, n) => { x.tag = tags[n]; });
       };
-      for (let j = 0; j < words.length; j++) {
-        if (!Object.prototype.hasOwnProperty.call(HETERONYMS, words[j].w.toLowerCase())) continue;
-        const a = Math.max(0, j - TAG_WINDOW), b = Math.min(words.length - 1, j + TAG_WINDOW);
+      for (let n = 0; n < sentence.length; n++) {
+        if (!wanted(sentence[n].w)) continue;
+        const a = Math.max(0, n - TAG_WINDOW), b = Math.min(sentence.length - 1, n + TAG_WINDOW);
         if (lo >= 0 && a <= hi + 1 && b - lo < TAG_SPAN) { hi = b; continue; }
         if (lo >= 0) tag();
         lo = a; hi = b;
       }
       if (lo >= 0) tag();
-      words = [];
-    };
-    for (let k = 0; k < items.length; k++) {
-      const it = items[k];
-      if (it.kind === 'punctuation') {
-        if (SENTENCE_END.has(it.text)) flush();
-        continue;
-      }
-      if (it.norm) { words.push({ k: -1, p: 0, w: it.words.map((w) => (typeof w === 'string' ? w : w.word)).join(' ') }); continue; }
-      const parts = it.words as string[];
-      if (parts.length === 1) words.push({ k, p: 0, w: it.text });
-      else parts.forEach((w, p) => words.push({ k, p, w }));
+      from = j + 1;
     }
-    flush();
-    return pos;
+    const pick: ({ pron: string; pos?: CoarsePos }[] | undefined)[] = new Array(items.length);
+    for (let j = 0; j < words.length; j++) {
+      const x = words[j];
+      if (x.k < 0 || !wanted(x.w)) continue;
+      const c = contextPronunciation(words, j, heteronymPronunciation);
+      const pron = c?.pron ?? (x.tag !== undefined ? heteronymPronunciation(x.w, x.tag) : undefined);
+      if (pron !== undefined) (pick[x.k] ??= [])[x.p] = { pron, pos: c?.pos ?? x.tag };
+    }
+    return pick;
   }
 
   /** The model's pronunciations of words, in one batch; a bounded cache keeps recent ones. */

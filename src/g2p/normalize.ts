@@ -165,6 +165,8 @@ const REGNAL = new Set(['henry', 'louis', 'elizabeth', 'george', 'edward', 'char
   'constantine', 'otto', 'gustav', 'gustavus', 'carl', 'nicholas', 'ivan', 'paul', 'david', 'robert', 'anne', 'harold', 'stephen', 'matilda', 'malcolm', 'duncan',
   'alfonso', 'juan', 'felipe', 'carlos', 'isabella', 'sancho', 'pedro', 'manuel', 'francis', 'joseph', 'leopold', 'wilhelm', 'friedrich', 'ludwig', 'rudolf', 'sixtus',
   'julius', 'innocent', 'martin', 'nero', 'antiochus', 'ptolemy', 'cleopatra', 'amenhotep', 'thutmose', 'tutankhamun', 'xerxes', 'darius', 'cyrus', 'king', 'queen', 'pope', 'tsar', 'czar', 'emperor']);
+// After "Elizabeth I" a lower-case word still leaves I a numeral when it is one of these ("Elizabeth I ruled", not "Tell George I said").
+const REGNAL_I_NEXT = new Set(['ruled', 'reigned', 'was', 'died', 'of', 'and', 'became', 'who', 'had', 'in', 'married', 'succeeded', 'founded', 'built', 'signed', 'issued', 'ordered', 'granted', 'crowned', 'himself', 'herself']);
 const ROMAN = /^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$/;
 const ROMAN_VALUE: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100, D: 500, M: 1000 };
 function romanValue(s: string): number {
@@ -208,6 +210,7 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
     if (t.kind === 'url' || t.kind === 'email') { out.push(item(t, t, addressWords(t.text, has), t.kind)); continue; }
     if (t.kind === 'number') {
       const n = readNumberInContext(tokens, i, input, options, warnings);
+      if (n.words.length === 0) n.words = digitWords(t.text);
       out.push(item(t, tokens[i + n.used], n.words, n.kind));
       i += n.used;
       continue;
@@ -230,6 +233,7 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
       const c = t.text;
       const prevNum = isNumber(tokens[i - 1]) || (isWord(tokens[i - 1]) && tokens[i - 1].text.length === 1);
       const nextNum = isNumber(next) || (isWord(next) && next.text.length === 1);
+      if (c === '&' && isWord(tokens[i - 1]) && isWord(next) && glued(tokens[i - 1], t) && glued(t, next) && /^[A-Z]+$/.test(tokens[i - 1].text + next.text)) { out.push(item(t, t, ['and'], 'symbol')); continue; }
       if (c === '&' || c === '=') { out.push(item(t, t, split(SYMBOL_WORDS[c]), 'math')); continue; }
       if (MATH_WORDS[c] && prevNum && nextNum && (isNumber(tokens[i - 1]) || isNumber(next)) && (c !== '/' || !glued(tokens[i - 1], t))) { out.push(item(t, t, split(MATH_WORDS[c]), 'math')); continue; }
       if (c === '+' && !glued(tokens[i - 1], t) && !glued(t, next)) { out.push(item(t, t, ['plus'], 'math')); continue; }
@@ -313,7 +317,7 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
       const century = lower(next) === 'century' || lower(next) === 'centuries';
       const titled = before !== undefined && isCapital(before.text) && !sentenceStart(i - 1) && /^[IVXL]{2,}$|^[IVX]{2,}$/.test(w) || (lb === 'war' && (w === 'I' || w === 'II'))
         || ((lb === 'chapter' || lb === 'part' || lb === 'act' || lb === 'volume' || lb === 'book' || lb === 'phase' || lb === 'type' || lb === 'class' || lb === 'section' || lb === 'article' || lb === 'title' || lb === 'apollo' || lb === 'bowl') && /^[IVXLC]+$/.test(w));
-      if (regnal && (w !== 'I' || !isWord(next) || !/^[a-z]/.test(next.text) || lb === 'queen' || lb === 'king')) {
+      if (regnal && (w !== 'I' || !isWord(next) || !/^[a-z]/.test(next.text) || REGNAL_I_NEXT.has(next.text))) {
         out.push(item(t, t, ['the', ...ordinalWords(romanValue(w))], 'roman'));
         continue;
       }
@@ -328,7 +332,8 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
     // All-capital words the dictionary lacks (and a few it has as words): letters.
     if (w.length >= 2 && /^[A-Z]+s?$/.test(w) && /[A-Z]{2}/.test(w) && !w.includes('-')) {
       const stem = w.endsWith('s') ? w.slice(0, -1) : w;
-      if (LETTERS_ALWAYS.has(stem) || !has(lw) && !has(stem.toLowerCase())) {
+      const ampersand = (tokens[i + 1]?.text === '&' && glued(t, tokens[i + 1])) || (tokens[i - 1]?.text === '&' && glued(tokens[i - 1], t));
+      if (LETTERS_ALWAYS.has(stem) || ampersand || !has(lw) && !has(stem.toLowerCase())) {
         if (!(stem.length > 4 && /[AEIOU]/.test(stem) && /[^AEIOU]{0,2}[AEIOU][^AEIOU]/.test(stem) && !LETTERS_ALWAYS.has(stem))) {
           out.push(item(t, t, letterWords(w), 'letters'));
           continue;
@@ -381,6 +386,8 @@ function readNumberInContext(tokens: readonly TextToken[], i: number, input: str
     return done(plural(w), 'decade');
   }
   if (/^\d0s$/.test(text)) return done(plural(cardinalWords(text.slice(0, 2))), 'decade');
+  if (/^\d+s$/.test(text)) return done(plural(cardinalWords(text.slice(0, -1))), 'number'); // "MP3s", "the 49s"
+
   // Ordinals.
   m = /^([\d,]+)(st|nd|rd|th)$/.exec(text);
   if (m) {
@@ -465,6 +472,8 @@ function readNumberInContext(tokens: readonly TextToken[], i: number, input: str
     if (unit) return done([...value, ...unit.words], 'unit', unit.used);
     if (m[2]) return done(value, 'decimal');
     if (digits.length > 36) return done(value, 'digits');
+    const monthNext = isWord(next) && isCapital(next.text) && (MONTH_NAME.has(next.text.toLowerCase()) || Object.prototype.hasOwnProperty.call(MONTH_ABBR, next.text.toLowerCase()));
+    if (!intText.includes(',') && !m[2] && monthNext && Number(digits) >= 1 && Number(digits) <= 31 && digits.length <= 2) return done(['the', ...ordinalWords(digits), 'of'], 'date');
     if (!intText.includes(',') && !m[2] && isWord(tokens[i + 1]) && /^[ap]m$/i.test(tokens[i + 1].text) && Number(digits) >= 1 && Number(digits) <= 12) {
       return done([...value, ...letterWords(tokens[i + 1].text.toLowerCase())], 'time', 1);
     }
@@ -480,6 +489,7 @@ function readNumberInContext(tokens: readonly TextToken[], i: number, input: str
           || (prev?.kind === 'punctuation' && prev.text === ',' && tokens[i - 2]?.kind === 'number' && /^\d{1,2}(st|nd|rd|th)?$/.test(tokens[i - 2].text) && (MONTH_NAME.has(lw(tokens[i - 3])) || tokens[i - 3]?.text === '.'))
           || MONTH_NAME.has(lp) || (tokens[i - 2] !== undefined && MONTH_NAME.has(lw(tokens[i - 2])) && /^\d{1,2}$/.test(prev?.text ?? ''))
           || (prev?.kind === 'punctuation' && (prev.text === '(' || prev.text === '-') && (next?.text === ')' || next?.text === '-'))
+          || (prev?.kind === 'punctuation' && prev.text === '-' && /^(mid|early|late|pre|post)$/.test(lw(tokens[i - 2])))
           || (lp === 'to' || lp === 'and' || lp === 'or') && tokens[i - 2]?.kind === 'number' && /^\d{4}$/.test(tokens[i - 2].text) && isYear(Number(tokens[i - 2].text));
         if (yearContext) return done(yearWords(n), 'year');
       }
@@ -514,7 +524,7 @@ function readUnit(tokens: readonly TextToken[], i: number, digits: string, decim
   if (next.kind !== 'word') return undefined;
   const key = UNITS[next.text] ? next.text : UNITS[next.text.toLowerCase()] && /^[a-z]/.test(next.text) && next.text.length > 1 ? next.text.toLowerCase() : undefined;
   if (!key) return undefined;
-  if (ADJACENT_ONLY.has(key) && !glued) return undefined;
+  if (ADJACENT_ONLY.has(key) && !glued && !(key === 'in' && /^(ft|feet|foot)$/.test(tokens[i - 1]?.text ?? ''))) return undefined;
   // "5 m" glued or not, but "5 min" only as a unit; a unit word must not run on into a longer word.
   const [s, p] = UNITS[key];
   return { words: (one ? s : p).split(' '), used: 1 };
