@@ -172,7 +172,9 @@ export class G2P {
    * work is at most (2 TAG_WINDOW + 1) words per heteronym and never a whole long sentence (linear
    * in the text); then the context rules (context.ts), then the table by the tag.
    */
-  private heteronyms(items: Item[], tagger: Tagger): ({ pron: string; pos?: CoarsePos }[] | undefined)[] {
+  private heteronyms(items: Item[], tagger: Tagger): ({ pron: string; pos?: CoarsePos }[] | undefined)[] | undefined {
+    const wanted = (w: string) => Object.prototype.hasOwnProperty.call(HETERONYMS, w) || CONTEXT_WORDS.has(w);
+    if (!items.some((it) => !it.norm && it.words.some((w) => typeof w === 'string' && wanted(w)))) return undefined; // most sentences: none
     const words: (ContextWord & { k: number; p: number })[] = [];
     for (let k = 0; k < items.length; k++) {
       const it = items[k];
@@ -183,7 +185,6 @@ export class G2P {
       const originals = it.text.split(/[-/]/);
       parts.forEach((w, p) => words.push({ w, o: originals[p] ?? w, punct: false, k, p, left: parts[p - 1] ?? '', right: parts[p + 1] ?? '' }));
     }
-    const wanted = (w: string) => Object.prototype.hasOwnProperty.call(HETERONYMS, w) || CONTEXT_WORDS.has(w);
     // Tagging: per sentence, windows around the wanted words.
     let from = 0;
     for (let j = 0; j <= words.length; j++) {

@@ -180,6 +180,8 @@ function romanValue(s: string): number {
 // All-capital words said as letters even though the dictionary has them as words.
 const LETTERS_ALWAYS = new Set(['US', 'UK', 'EU', 'UN', 'TV', 'PC', 'AI', 'ID', 'IT', 'CEO', 'USA', 'DJ', 'PR', 'UI', 'UX', 'OS', 'AM', 'PM']);
 
+// Lower-case words some rule reads (the rest take the fast path).
+const SPECIAL = new Set([...MONTHS, ...Object.keys(MONTH_ABBR), ...Object.keys(TITLES), ...Object.keys(AFTER_NAME), ...Object.keys(OTHER_ABBR), 'x']);
 const isWord = (t: TextToken | undefined): t is TextToken & { kind: 'word' } => t !== undefined && t.kind === 'word';
 const isNumber = (t: TextToken | undefined): t is TextToken & { kind: 'number' } => t !== undefined && t.kind === 'number';
 const isCapital = (s: string) => s.charCodeAt(0) >= 65 && s.charCodeAt(0) <= 90;
@@ -247,6 +249,8 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
     // A word.
     const w = t.text;
     const lw = w.toLowerCase();
+    // The fast path: a lower-case word no rule reads (most words of running text).
+    if (w === lw && !SPECIAL.has(lw) && !(w.length <= 2 && dotAfter(i))) { out.push({ kind: 'word', text: w, start: t.start, end: t.end, words: w.includes('-') || w.includes('/') ? lw.split(/[-/]/) : [lw] }); continue; }
     // Dotted abbreviations and initials: e.g. i.e. a.m. U.S.A.
     if (w.length <= 2 && dotAfter(i)) {
       let j = i;
@@ -322,7 +326,7 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
         continue;
       }
       if (century && w.length >= 2) { out.push(item(t, t, ordinalWords(romanValue(w)), 'roman')); continue; }
-      if (titled && !has(lw) || titled && w.length >= 2 && !LETTERS_ALWAYS.has(w) && lb !== '' && /^[IVX]+$/.test(w)) {
+      if (titled && !has(lw) || titled && lb === 'war' || titled && w.length >= 2 && !LETTERS_ALWAYS.has(w) && lb !== '' && /^[IVX]+$/.test(w)) {
         out.push(item(t, t, cardinalWords(romanValue(w)), 'roman'));
         continue;
       }
@@ -479,7 +483,8 @@ function readNumberInContext(tokens: readonly TextToken[], i: number, input: str
     }
     if (!intText.includes(',')) {
       // Digit strings: after dial/call/PIN..., a leading zero.
-      if (DIGITS_BEFORE.has(lp) || (digits.length > 1 && digits[0] === '0')) return done(digitWords(digits, lp === 'room' ? 'oh' : 'zero'), 'digits');
+      const lp2 = /^(is|was|are|were|:)$/.test(lp || prev?.text || '') ? lw(tokens[i - 2]) : '';
+      if (DIGITS_BEFORE.has(lp) || DIGITS_BEFORE.has(lp2) || (digits.length > 1 && digits[0] === '0')) return done(digitWords(digits, lp === 'room' ? 'oh' : 'zero'), 'digits');
       // Years where a year is read.
       const n = Number(digits);
       if (digits.length === 4 && isYear(n) || digits.length === 4 && n >= 1000 && n < 2100) {
