@@ -63,4 +63,34 @@ test('formatPronunciation(null), of a non-result, or in an unknown format: E_ARG
   await fails(async () => formatPronunciation(await g2p('hi'), 'xsampa' as never), 'E_OPTION', /format/);
 });
 
+test('random text (seeded): numbers, symbols, emoji, URLs, abbreviations mixed: never an untyped error, offsets in order and within the input', async () => {
+  const g = await loadG2P();
+  let seed = 7;
+  const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const pieces = ['the', 'Dr.', 'St', 'read', 'lead', 'I', 'II', 'VIII', 'GPU', 'e.g.', 'U.S.', 'Jan.', 'May', '1990', '1,234', '1,00,000', '3.5', '-7', '21st', '1/2', '3/4/2021',
+    '10:30', '555-1234', '$2.5', 'billion', '€1.5M', '50¢', '£', '¥', '°', '72°F', 'km', 'mph', '+', '=', '&', '@', '#', '%', 'x', 'a@b.co', 'http://x.io/a', 'example.com', '😀', '©', 'мир', '...',
+    ',', '-', '(', ')', '"', "'", '1990s', "'90s", '9'.repeat(40), '0.', '.5', '$', '12:99', '1-2-3-4', '2021-13-45', '1..2', '$.', '#1', '@@', 'x=5'];
+  for (let n = 0; n < 400; n++) {
+    const text = Array.from({ length: 1 + rand(8) }, () => pieces[rand(pieces.length)]).join([' ', '', ' ', '  '][rand(4)]);
+    for (const unknown of ['skip', 'spell'] as const) {
+      let r;
+      try {
+        r = g.pronounce(text, { unknown });
+      } catch (e) {
+        assert.unreachable(`${JSON.stringify(text)} (${unknown}): ${(e as Error).stack}`);
+        return;
+      }
+      let at = 0;
+      for (const t of r.tokens) {
+        assert.ok(t.start >= at && t.end > t.start && t.end <= text.length, `${JSON.stringify(text)}: token ${JSON.stringify(t.text)} at ${t.start}-${t.end}`);
+        assert.is(text.slice(t.start, t.end), t.text);
+        if (t.kind === 'word') assert.ok(t.phonemes.length > 0 && t.phonemes.every((p) => /^[A-Z]+[0-2]?$/.test(p)), `${JSON.stringify(text)}: ${t.text} -> ${t.phonemes.join(' ')}`);
+        at = t.end;
+      }
+      for (const w of r.warnings) assert.is(text.slice(w.start, w.end), w.text);
+    }
+  }
+  g.dispose();
+});
+
 test.run();
