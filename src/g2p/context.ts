@@ -15,7 +15,11 @@
  */
 import type { CoarsePos } from './homographs.js';
 
-/** A word of the text as the rules see it: punctuation included (sentence boundaries), normalized tokens as '#'. */
+/**
+ * A word of the text as the rules see it: punctuation included (sentence boundaries), normalized
+ * tokens as '#'. `tag` may be a getter: G2P first runs the rules without tags and tags only the
+ * words whose rule read one (or chose nothing).
+ */
 export interface ContextWord {
   /** Lower case ('#' for a normalized token such as a number, the character for punctuation). */
   w: string;
@@ -136,7 +140,7 @@ export function contextPronunciation(words: readonly ContextWord[], j: number, t
       return choose('P AA1 L IH0 SH', 'sense', x.tag === 'noun' ? 'noun' : 'verb');
     }
     case 'reading': return capital && !sentenceStart && (PLACE_PREV.has(prev) || at(-1)?.w === ',' || /^(fc|station|festival|university|borough|council|gaol|abbey)$/.test(next))
-      ? choose('R EH1 D IH0 NG', 'sense', 'noun') : choose('R IY1 D IH0 NG', 'sense', x.tag);
+      ? choose('R EH1 D IH0 NG', 'sense', 'noun') : choose('R IY1 D IH0 NG', 'sense');
     case 'nice': return capital && !sentenceStart && PLACE_PREV.has(prev) ? choose('N IY1 S', 'sense', 'noun') : undefined;
     case 'job': return capital && !sentenceStart && (prev === 'of' || prev === 'book') ? choose('JH OW1 B', 'sense', 'noun') : undefined;
     case 'resume': return DET.has(prev) || (x.tag === 'noun' && !MODALS.has(before) && before !== 'to') ? choose('R EH1 Z AH0 M EY2', 'sense', 'noun') : choose('R IH0 Z UW1 M', 'sense', 'verb');
@@ -180,6 +184,11 @@ export function contextPronunciation(words: readonly ContextWord[], j: number, t
     return undefined;
   }
   if (w === 'read') return tense(words, j, at, before, back);
+  // After a determiner, a word whose noun and adjective readings agree is that reading (the object, an address).
+  if (DET.has(prev)) {
+    const n = table(w, 'noun');
+    if (n !== undefined && table(w, 'adj') === n) return choose(n, 'det', 'noun');
+  }
   return undefined;
 }
 

@@ -116,6 +116,15 @@ const TAG_WINDOW = 4;
 // The most words one tagger call sees: compromise's time grows faster than linearly with a sentence's length.
 const TAG_SPAN = 48;
 
+/** A word for the context rules; reading its tag is counted, so G2P knows which rules needed the tagger. */
+class Word implements ContextWord {
+  static reads = 0;
+  private t: CoarsePos | undefined;
+  constructor(readonly w: string, readonly o: string, readonly punct: boolean, readonly k: number, readonly p: number, readonly left?: string, readonly right?: string) {}
+  get tag(): CoarsePos | undefined { Word.reads++; return this.t; }
+  set tag(t: CoarsePos | undefined) { this.t = t; }
+}
+
 /** Text -> phonemes: dictionary, heteronyms and model together. Holds no state between calls except a small cache of model outputs. */
 export class G2P {
   private readonly cache = new Map<string, string[]>();
@@ -175,45 +184,59 @@ export class G2P {
   private heteronyms(items: Item[], tagger: Tagger): ({ pron: string; pos?: CoarsePos }[] | undefined)[] | undefined {
     const wanted = (w: string) => Object.prototype.hasOwnProperty.call(HETERONYMS, w) || CONTEXT_WORDS.has(w);
     if (!items.some((it) => !it.norm && it.words.some((w) => typeof w === 'string' && wanted(w)))) return undefined; // most sentences: none
-    const words: (ContextWord & { k: number; p: number })[] = [];
+    const words: Word[] = [];
     for (let k = 0; k < items.length; k++) {
       const it = items[k];
-      if (it.kind === 'punctuation') { words.push({ w: it.text, o: it.text, punct: true, k: -1, p: 0 }); continue; }
-      if (it.norm) { words.push({ w: '#', o: it.words.map((w) => (typeof w === 'string' ? w : w.word)).join(' '), punct: false, k: -1, p: 0 }); continue; }
+      if (it.kind === 'punctuation') { words.push(new Word(it.text, it.text, true, -1, 0)); continue; }
+      if (it.norm) { words.push(new Word('#', it.words.map((w) => (typeof w === 'string' ? w : w.word)).join(' '), false, -1, 0)); continue; }
       const parts = it.words as string[];
-      if (parts.length === 1) { words.push({ w: parts[0], o: it.text, punct: false, k, p: 0 }); continue; }
+      if (parts.length === 1) { words.push(new Word(parts[0], it.text, false, k, 0)); continue; }
       const originals = it.text.split(/[-/]/);
-      parts.forEach((w, p) => words.push({ w, o: originals[p] ?? w, punct: false, k, p, left: parts[p - 1] ?? '', right: parts[p + 1] ?? '' }));
+      parts.forEach((w, p) => words.push(new Word(w, originals[p] ?? w, false, k, p, parts[p - 1] ?? '', parts[p + 1] ?? '')));
     }
-    // Tagging: per sentence, windows around the wanted words.
+    const pick: ({ pron: string; pos?: CoarsePos }[] | undefined)[] = new Array(items.length);
+    const set = (x: Word, pron: string, pos: CoarsePos | undefined) => { (pick[x.k] ??= [])[x.p] = { pron, pos }; };
+    // Rules first, without tags: a rule that decides without reading a tag needs no tagger call.
+    const needs = new Array<boolean>(words.length).fill(false);
+    let any = false;
+    for (let j = 0; j < words.length; j++) {
+      const x = words[j];
+      if (x.k < 0 || !wanted(x.w)) continue;
+      const reads = Word.reads;
+      const c = contextPronunciation(words, j, heteronymPronunciation);
+      if (c && Word.reads === reads) set(x, c.pron, c.pos);
+      else { needs[j] = true; any = true; }
+    }
+    if (!any) return pick;
+    // Tagging: per sentence, windows of TAG_WINDOW words around the words that need a tag.
     let from = 0;
     for (let j = 0; j <= words.length; j++) {
       if (j < words.length && !(words[j].punct && SENTENCE_END.has(words[j].w))) continue;
-      const sentence = words.slice(from, j).filter((x) => !x.punct);
+      const idx: number[] = [];
+      for (let n = from; n < j; n++) if (!words[n].punct) idx.push(n);
       let lo = -1, hi = -1;
       const tag = () => {
-        const span = sentence.slice(lo, hi + 1);
-        const tags = tagger.tag(span.map((x) => (x.w === '#' ? x.o : x.o)));
+        const span = idx.slice(lo, hi + 1);
+        const tags = tagger.tag(span.map((n) => words[n].o));
         this.taggedWords += span.length;
-        span.forEach((x, n) => { x.tag = tags[n]; });
+        span.forEach((n, m) => { words[n].tag = tags[m]; });
       };
-      for (let n = 0; n < sentence.length; n++) {
-        if (!wanted(sentence[n].w)) continue;
-        const a = Math.max(0, n - TAG_WINDOW), b = Math.min(sentence.length - 1, n + TAG_WINDOW);
-        if (lo >= 0 && a <= hi + 1 && b - lo < TAG_SPAN) { hi = b; continue; }
+      for (let n = 0; n < idx.length; n++) {
+        if (!needs[idx[n]]) continue;
+        const a = Math.max(0, n - TAG_WINDOW), b = Math.min(idx.length - 1, n + TAG_WINDOW);
+        if (lo >= 0 && b - lo < TAG_SPAN) { hi = b; continue; } // one call while the span stays short: each call has a fixed cost
         if (lo >= 0) tag();
         lo = a; hi = b;
       }
       if (lo >= 0) tag();
       from = j + 1;
     }
-    const pick: ({ pron: string; pos?: CoarsePos }[] | undefined)[] = new Array(items.length);
     for (let j = 0; j < words.length; j++) {
+      if (!needs[j]) continue;
       const x = words[j];
-      if (x.k < 0 || !wanted(x.w)) continue;
       const c = contextPronunciation(words, j, heteronymPronunciation);
       const pron = c?.pron ?? (x.tag !== undefined ? heteronymPronunciation(x.w, x.tag) : undefined);
-      if (pron !== undefined) (pick[x.k] ??= [])[x.p] = { pron, pos: c?.pos ?? x.tag };
+      if (pron !== undefined) set(x, pron, c?.pos ?? x.tag);
     }
     return pick;
   }

@@ -314,7 +314,7 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
       }
     }
     // Roman numerals after names and titles, and before "century".
-    if (ROMAN.test(w) && w.length >= 1 && isCapital(w)) {
+    if (isCapital(w) && ROMAN.test(w)) {
       const before = prevWord(i);
       const lb = lower(before);
       const regnal = before !== undefined && isCapital(before.text) && REGNAL.has(lb);
@@ -394,17 +394,14 @@ function readNumberInContext(tokens: readonly TextToken[], i: number, input: str
 
   // Ordinals.
   m = /^([\d,]+)(st|nd|rd|th)$/.exec(text);
-  if (m) {
-    const century = lw(next) === 'century' || lw(next) === 'centuries';
-    return done(ordinalWords(m[1].replace(/,/g, '')), century ? 'ordinal' : 'ordinal');
-  }
+  if (m) return done(ordinalWords(m[1].replace(/,/g, '')), 'ordinal');
   // Currency: a sign before, a scale after (glued suffix or word), cents.
   m = /^([$£€¥₹])([\d,]*\.?\d*)$/.exec(text);
   if (m && /\d/.test(m[2])) {
     const cur = CURRENCY[m[1]];
     let used = 0;
     let scale: string | undefined;
-    if (next?.kind === 'word' && glued(t, next) && SCALE[next.text] && next.text !== 'm' || next?.kind === 'word' && glued(t, next) && next.text === 'm') { scale = SCALE[next.text]; used = 1; }
+    if (next?.kind === 'word' && glued(t, next) && Object.prototype.hasOwnProperty.call(SCALE, next.text)) { scale = SCALE[next.text]; used = 1; }
     else if (next?.kind === 'word' && SCALE_WORD.has(next.text.toLowerCase())) { scale = next.text.toLowerCase(); used = 1; }
     const amount = m[2].replace(/,/g, '');
     if (scale) return done([...decimalWords(amount), scale, cur[1]], 'currency', used);
