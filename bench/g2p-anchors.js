@@ -15,9 +15,11 @@
 //    around the target, the one nearest to any of the target's CMUdict variants; correct when the
 //    nearest variant is the expected one (stress kept: primary vs not).
 // IPA outputs (espeak-ng, phonemize's toIPA) are read into ARPAbet by a table below.
-// Speed: words/s of a first pass over the prose of bench/g2p.js (a fresh G2P: every unknown word
-// decoded by the model once) and of a second pass (cached), medians of --rounds rounds,
-// interleaved; espeak-ng front-ends on the first --slow sentences only (they are 10-50x slower).
+// Speed: words per CPU second (process.cpuUsage, user + system: on a shared, loaded machine the
+// wall clock mostly measures the other processes) of a first pass over the prose of bench/g2p.js
+// (a fresh G2P: every unknown word decoded by the model once) and of a second pass (cached),
+// medians of --rounds rounds, interleaved; espeak-ng front-ends on the first --slow sentences only
+// (they are 10-50x slower).
 //
 //   node bench/g2p-anchors.js [--anchors DIR] [--before DIST_NODE_JS] [--rounds 5] [--slow 300] [--show]
 import { createRequire } from 'node:module';
@@ -158,6 +160,7 @@ function proseSentences() {
 }
 const prose = proseSentences().filter((x) => { try { toIPA(x); return true; } catch { return false; } });
 const wordsIn = (ss) => ss.reduce((n, s) => n + s.split(/\s+/).length, 0);
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const speed = {}; // name -> { first: [], warm: [] }
 const slowSet = prose.slice(0, SLOW);
@@ -166,20 +169,20 @@ for (let r = 0; r < ROUNDS; r++) {
     const s = (speed[f.name] ??= { first: [], warm: [] });
     if (f.make) {
       const x = f.make();
-      let t0 = performance.now();
+      let t0 = cpu();
       for (const p of prose) x.pronounce(p);
-      s.first.push(wordsIn(prose) / ((performance.now() - t0) / 1000));
-      t0 = performance.now();
+      s.first.push(wordsIn(prose) / (cpu() - t0));
+      t0 = cpu();
       for (const p of prose) x.pronounce(p);
-      s.warm.push(wordsIn(prose) / ((performance.now() - t0) / 1000));
+      s.warm.push(wordsIn(prose) / (cpu() - t0));
     } else if (f.sync) {
-      const t0 = performance.now();
+      const t0 = cpu();
       for (const p of prose) f.sync(p);
-      s.first.push(wordsIn(prose) / ((performance.now() - t0) / 1000));
+      s.first.push(wordsIn(prose) / (cpu() - t0));
     } else if (r < 2) { // espeak-ng: two rounds on the first SLOW sentences
-      const t0 = performance.now();
+      const t0 = cpu();
       for (const p of slowSet) await f.async(p);
-      s.first.push(wordsIn(slowSet) / ((performance.now() - t0) / 1000));
+      s.first.push(wordsIn(slowSet) / (cpu() - t0));
     }
   }
   log(`round ${r + 1}/${ROUNDS}`);
@@ -192,7 +195,7 @@ console.log(`node ${process.version}; ${norm.length} normalization cases, ${hete
 console.log(`| category | ${fronts.map((f) => f.name).join(' | ')} |\n|---|${fronts.map(() => '---|').join('')}`);
 for (const gname of groups) console.log(`| ${gname} | ${fronts.map((f) => cell(acc[f.name][gname])).join(' | ')} |`);
 console.log(`| inputs that threw | ${fronts.map((f) => errors[f.name] ?? 0).join(' | ')} |`);
-console.log(`\n| prose words/s (median) | ${fronts.map((f) => f.name).join(' | ')} |\n|---|${fronts.map(() => '---|').join('')}`);
+console.log(`\n| prose words per CPU second (median) | ${fronts.map((f) => f.name).join(' | ')} |\n|---|${fronts.map(() => '---|').join('')}`);
 const fmt = (x) => (x.length ? Math.round(median(x)).toLocaleString('en-US') : '');
 console.log(`| first pass | ${fronts.map((f) => fmt(speed[f.name].first)).join(' | ')} |`);
 console.log(`| second pass (cached) | ${fronts.map((f) => fmt(speed[f.name].warm)).join(' | ')} |`);
