@@ -5,8 +5,9 @@
  *   "1990" -> nineteen ninety   "1905" -> nineteen oh five   "2000" -> two thousand   "2024" -> twenty twenty-four
  *   "1990s" -> nineteen nineties   "'80s" -> eighties   "21st" -> twenty-first   "3.14" -> three point one four
  *   "$12.50" -> twelve dollars and fifty cents   "£3" -> three pounds   "50%" -> fifty percent   "-5" -> minus five
- * A four-digit whole number from 1010 to 1999 or 2010 to 2099 is read as a year (no number
- * reading is right for every sentence; this is the one text-to-speech front-ends use).
+ * numberWords reads a number token alone: a four-digit whole number from 1010 to 1999 or 2010 to
+ * 2099 is read as a year there. G2P reads numbers in their sentence instead (normalize.ts: years only
+ * where a year is read), with the readers below.
  */
 import { toCardinal, toCurrency, toOrdinal } from 'n2words/en-US';
 import { SeqattnError } from '../errors.js';
