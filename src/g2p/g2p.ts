@@ -205,7 +205,7 @@ export class G2P {
       const reads = Word.reads;
       const c = contextPronunciation(words, j, heteronymPronunciation);
       if (c && Word.reads === reads) set(x, c.pron, c.pos);
-      else { needs[j] = true; any = true; }
+      else if (Word.reads !== reads || Object.prototype.hasOwnProperty.call(HETERONYMS, x.w)) { needs[j] = true; any = true; } // a rule or the table needs the tag
     }
     if (!any) return pick;
     // Tagging: per sentence, windows of TAG_WINDOW words around the words that need a tag.

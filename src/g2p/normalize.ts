@@ -250,7 +250,8 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
     const w = t.text;
     const lw = w.toLowerCase();
     // The fast path: a lower-case word no rule reads (most words of running text).
-    if (w === lw && !SPECIAL.has(lw) && !(w.length <= 2 && dotAfter(i))) { out.push({ kind: 'word', text: w, start: t.start, end: t.end, words: w.includes('-') || w.includes('/') ? lw.split(/[-/]/) : [lw] }); continue; }
+    // (a capitalised one too, unless it may be a numeral, an abbreviation or all capitals).
+    if ((w === lw || !/^[IVXLCDM]/.test(w) && w.charCodeAt(1) > 96) && !SPECIAL.has(lw) && !(w.length <= 2 && dotAfter(i))) { out.push({ kind: 'word', text: w, start: t.start, end: t.end, words: w.includes('-') || w.includes('/') ? lw.split(/[-/]/) : [lw] }); continue; }
     // Dotted abbreviations and initials: e.g. i.e. a.m. U.S.A.
     if (w.length <= 2 && dotAfter(i)) {
       let j = i;
