@@ -69,7 +69,7 @@ const minifiedEntry = () => ({
 export default [
   {
     // pool-worker*: the worker scripts of createPool (src/pool/), next to the entries that start them
-    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'pool-worker': 'src/pool/web-worker.ts', 'pool-worker-node': 'src/pool/node-worker.ts' },
+    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli/main.ts', 'pool-worker': 'src/pool/web-worker.ts', 'pool-worker-node': 'src/pool/node-worker.ts' },
     external,
     plugins: [bundled(), ts(), executableCli(), minifiedEntry()],
     // dist/index.js holds the code (the pool workers import it: src/pool/serve.ts), even where the

@@ -1,8 +1,8 @@
 /**
  * `seqattn g2p`: English text to phonemes with g2p() (dictionary, numbers, heteronyms, the model
  * for unknown words; int8 weights unless --weights float32, as the word-level path), one output
- * line per input line. The word-level model options (--attention, --svg, --nbest, --threads) stay
- * in src/cli.ts, on single words and the model alone.
+ * line per input line. The word-level model options (--attention, --svg, --nbest, --threads) run
+ * the model path of src/cli/translate.ts, on single words and the model alone.
  *
  * Output: "INPUT  PRONUNCIATION" per line; ARPAbet words separated by " | ", punctuation kept;
  * --format json gives the whole result (every word with its parts and source) as one JSON line.
@@ -15,10 +15,9 @@ import { SeqattnError } from '../errors.js';
 import { formatPronunciation, type G2P, type G2PFormat } from '../g2p/g2p.js';
 import { fold } from '../g2p/text.js';
 import { loadG2P, loadModel } from '../node.js';
-import { scanArgs } from './args.js';
-
-/** A mistake in the g2p command line: exit status 2 (src/cli.ts prints it as a usage error). */
-export class G2PUsageError extends Error {}
+import { CommandError, nonEmpty, oneOf, parseOptions, beamWidth, weightsKind, type Command } from './args.js';
+import { MODEL_OPTIONS, MODEL_OUTPUT, parseModelArgs, runModel } from './translate.js';
+import { errorLine, printable } from './terminal.js';
 
 const FORMATS = ['arpabet', 'arpabet-nostress', 'ipa', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -33,7 +32,7 @@ interface G2PArgs {
   inputs: string[];
 }
 
-/** Options only the word-level model path of src/cli.ts has (pictures, n-best lists, the worker pool). */
+/** Options only the word-level model path (src/cli/translate.ts) has (pictures, n-best lists, the worker pool). */
 export function isModelPictureRequest(argv: readonly string[]): boolean {
   return argv.some((a) => /^--(attention|svg|nbest|threads)(=|$)/.test(a));
 }
@@ -52,42 +51,18 @@ export function modelWord(input: string): string {
   throw new SeqattnError('E_UNKNOWN_TOKEN', `${JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input)}: character ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not one of the model's letters a-z and '${why}`);
 }
 
-function parse(argv: readonly string[]): G2PArgs | 'help' {
-  const args: G2PArgs = { format: 'arpabet', weights: 'int8', modelOnly: false, homographs: true, inputs: [] };
-  for (const a of scanArgs(argv, (m) => new G2PUsageError(m))) {
-    if (a.operand !== undefined) { args.inputs.push(a.operand); continue; }
-    const { name, value, flag } = a;
-    switch (name) {
-      case '-h': case '--help': return 'help';
-      case '--format': {
-        const f = value();
-        if (!(FORMATS as readonly string[]).includes(f)) throw new G2PUsageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(f.slice(0, 40))}`);
-        args.format = f as Format;
-        break;
-      }
-      case '--model-only': flag(); args.modelOnly = true; break;
-      case '--weights': {
-        const w = value();
-        if (w !== 'int8' && w !== 'float32') throw new G2PUsageError(`--weights must be int8 or float32, got ${JSON.stringify(w.slice(0, 40))}`);
-        args.weights = w;
-        break;
-      }
-      case '--no-homographs': flag(); args.homographs = false; break;
-      case '--model': args.model = value(); if (!args.model) throw new G2PUsageError('--model needs a file, folder or bundled model name'); break;
-      case '--beam': {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new G2PUsageError(`--beam must be an integer from 1 to 64, got ${JSON.stringify(v.slice(0, 40))}`);
-        args.beam = Number(v);
-        break;
-      }
-      default: throw new G2PUsageError(`unknown option ${name}`);
-    }
-  }
-  return args;
-}
+const SPEC = {
+  '--format': oneOf(FORMATS), '--model-only': 'flag', '--weights': weightsKind, '--no-homographs': 'flag',
+  '--model': nonEmpty('a file, folder or bundled model name'), '--beam': beamWidth,
+} as const;
 
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
+function parse(argv: readonly string[]): G2PArgs | 'help' {
+  const { options: o, operands, help } = parseOptions(argv, SPEC);
+  if (help) return 'help';
+  return {
+    format: o['--format'] ?? 'arpabet', weights: o['--weights'] ?? 'int8', modelOnly: o['--model-only'] === true,
+    homographs: o['--no-homographs'] !== true, model: o['--model'], beam: o['--beam'], inputs: operands,
+  };
 }
 
 /** The output line for one input line, and its error (for stderr) if the input was rejected. */
@@ -95,22 +70,22 @@ function line(g: G2P, input: string, args: G2PArgs): { out: string; error?: stri
   if (!input) return { out: '' };
   try {
     const r = g.pronounce(input, args.beam ? { beamSize: args.beam } : {});
-    return { out: args.format === 'json' ? JSON.stringify(r) : `${input}  ${formatPronunciation(r, args.format as G2PFormat)}` };
+    return { out: printable(args.format === 'json' ? JSON.stringify(r) : `${input}  ${formatPronunciation(r, args.format as G2PFormat)}`) };
   } catch (e) {
     if (!(e instanceof SeqattnError)) throw e;
     const shown = input.length > 60 ? `${input.slice(0, 57)}...` : input;
     const message = e.message.startsWith(JSON.stringify(input).slice(0, 20)) ? e.message : `${JSON.stringify(shown)}: ${e.message}`;
     return {
-      out: args.format === 'json' ? JSON.stringify({ text: input, tokens: [], error: { code: e.code, message } }) : `${input}  `,
+      out: printable(args.format === 'json' ? JSON.stringify({ text: input, tokens: [], error: { code: e.code, message } }) : `${input}  `),
       error: message,
     };
   }
 }
 
-/** Runs `seqattn g2p ARGS`; returns the exit status (0, or 1 if any input failed). */
-export async function runG2P(argv: readonly string[], help: string): Promise<number> {
+/** Runs `seqattn g2p ARGS` on text; returns the exit status (0, or 1 if any input failed). */
+async function runG2P(argv: readonly string[]): Promise<number> {
   const args = parse(argv);
-  if (args === 'help') { process.stdout.write(help); return 0; }
+  if (args === 'help') { process.stdout.write(HELP()); return 0; }
   let g: G2P;
   try {
     g = await loadG2P({
@@ -120,7 +95,7 @@ export async function runG2P(argv: readonly string[], help: string): Promise<num
       modelOptions: { maxBeamSize: Math.max(16, args.beam ?? 0), weights: args.weights },
     });
   } catch (e) {
-    if (e instanceof SeqattnError) throw new Error(args.model && !e.message.includes(args.model) ? `cannot load model ${args.model}: ${e.message}` : e.message);
+    if (e instanceof SeqattnError) throw new CommandError(args.model && !e.message.includes(args.model) ? `cannot load model ${args.model}: ${e.message}` : e.message);
     throw e;
   }
   let failures = 0;
@@ -131,7 +106,7 @@ export async function runG2P(argv: readonly string[], help: string): Promise<num
     if (r.error !== undefined) {
       process.stdout.write(buffer); // stdout first, so a terminal shows the lines in order
       buffer = '';
-      process.stderr.write(`seqattn: ${oneLine(r.error)}\n`);
+      process.stderr.write(errorLine(r.error));
       failures++;
     }
     if (interactive || buffer.length > 1 << 16) { process.stdout.write(buffer); buffer = ''; }
@@ -150,3 +125,41 @@ export async function runG2P(argv: readonly string[], help: string): Promise<num
   }
   return failures > 0 ? 1 : 0;
 }
+
+const HELP = () => `Usage: seqattn g2p [OPTIONS] [TEXT...]
+
+English text to phonemes: the dictionary, numbers, heteronyms, and the bundled model g2p-en for
+the rest. One line per input line (stdin too: a blank line gives a blank line, a rejected line an
+empty pronunciation and its error on stderr, exit status 1 at the end), "TEXT  PRONUNCIATION",
+words separated by " | " in ARPAbet, punctuation kept.
+  --format F       arpabet (default, with stress digits), arpabet-nostress, ipa, or json (one
+                   JSON object per line: every word with its phonemes and source lexicon|model|homograph)
+  --model-only     the model for every word: no dictionary, no heteronyms
+  --no-homographs  heteronyms take the dictionary's first pronunciation
+  --beam N         beam search for the model's words
+  --model PATH     another g2p model; --weights W its weight matrices (default int8)
+
+With --attention, --svg, --nbest or --threads, each input is one word for the model alone, as
+translate prints it:
+${MODEL_OUTPUT}
+${MODEL_OPTIONS()}
+Exit status: 0 ok, 1 runtime error (model, input, file), 2 usage error.
+Examples:
+  seqattn g2p "I read 2 books in 1990."
+  seqattn g2p --format ipa "I refuse to collect the refuse."
+  seqattn g2p --beam 5 --nbest 3 read
+  seqattn g2p attention --attention --svg attention.svg
+`;
+
+export const g2pCommand: Command = {
+  name: 'g2p',
+  usage: 'g2p [OPTIONS] [TEXT...]',
+  summary: 'English text to phonemes, streaming (seqattn g2p --help)',
+  help: HELP,
+  async run(argv) {
+    if (!isModelPictureRequest(argv)) return runG2P(argv);
+    const args = parseModelArgs('g2p', argv);
+    if (args === 'help') { process.stdout.write(HELP()); return 0; }
+    return runModel(args, modelWord);
+  },
+};
