@@ -216,18 +216,24 @@ async function runG2P(argv: readonly string[]): Promise<number> {
 const HELP = () => `Usage: seqattn g2p [OPTIONS] [TEXT...]
 
 English text to phonemes: the dictionary, numbers, heteronyms, and the bundled model g2p-en for
-the rest. One line per input line (stdin too: a blank line gives a blank line, a rejected line an
-empty pronunciation and its error on stderr, exit status 1 at the end), "TEXT  PRONUNCIATION",
-words separated by " | " in ARPAbet, punctuation kept.
+the rest. One output line per input line, in order, "TEXT  PRONUNCIATION", words separated by
+" | " in ARPAbet, punctuation kept. A blank line gives a blank line; a line that cannot be
+pronounced gives "TEXT  " and its error on stderr (exit status 1 at the end). Standard input
+streams: each line is answered as soon as it is read (a pipe or FIFO needs no EOF), and reading
+waits while stdout is not read.
   --format F       arpabet (default, with stress digits), arpabet-nostress, ipa, or json (one
-                   JSON object per line: every word with its phonemes and source lexicon|model|homograph)
+                   JSON object per line, blank lines too: every token with its phonemes and
+                   source lexicon|model|homograph; a rejected line {"text", "tokens": [], "error"})
+  --unknown U      a character outside what can be spoken (emoji, symbols, other scripts):
+                   skip (default: left out, a warning on stderr), spell, or error (the line rejected)
   --model-only     the model for every word: no dictionary, no heteronyms
   --no-homographs  heteronyms take the dictionary's first pronunciation
   --beam N         beam search for the model's words
   --model PATH     another g2p model; --weights W its weight matrices (default int8)
 
 With --attention, --svg, --nbest or --threads, each input is one word for the model alone, as
-translate prints it:
+translate prints it (--format and --unknown are for text).
+
 ${MODEL_OUTPUT}
 ${MODEL_OPTIONS()}
 Exit status: 0 ok, 1 runtime error (model, input, file), 2 usage error.

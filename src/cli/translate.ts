@@ -7,6 +7,7 @@
  * Inputs and outputs (the model's vocabulary) reach the terminal through printable()
  * (src/cli/terminal.ts).
  */
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SeqattnError, type TranslateOptions, type Translation } from '../node.js';
@@ -223,8 +224,9 @@ async function readStdin(runner: Runner, backend: Backend, keepBlank: boolean): 
     const text = runner.format(await done.outcomes);
     progress.done += done.n;
     progress.clear();
-    process.stdout.write(text);
+    const more = process.stdout.write(text);
     progress.update();
+    if (!more) await once(process.stdout, 'drain'); // a slow reader: decode no further ahead of it
     await new Promise((resolve) => setImmediate(resolve)); // let stdin deliver more lines
   }
   progress.finish();
