@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatPronunciation, loadG2P } from '../src/node.js';
 import { streamLine, streamRun } from '../tools/g2p-stream.js';
-import { MAX_LINE_CHARS } from '../src/cli/g2p.js';
+import { jsonLine, MAX_LINE_CHARS } from '../src/cli/g2p.js';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -59,7 +59,7 @@ test('a FIFO, line by line: each line is answered before the next is written, wi
         writer.write(`${input}\n`);
         const line = await next(`line ${k + 1} ${JSON.stringify(input)}`, 20_000);
         const want = g.pronounce(input);
-        if (format === 'json') assert.equal(JSON.parse(line), JSON.parse(JSON.stringify(want)), `line ${k + 1}`);
+        if (format === 'json') assert.equal(JSON.parse(line), JSON.parse(jsonLine(want)), `line ${k + 1}`);
         else assert.is(line, input ? `${input}  ${formatPronunciation(want)}` : '', `line ${k + 1}`);
       }
     } catch (e) {
@@ -90,6 +90,26 @@ test('--format json: every line is a JSON object: a blank line {"text":"","token
   assert.match(json[3].error.message, /U\+1F600/);
   assert.is(json[4].text, 'dog', 'the last line without a newline is answered too');
   assert.is(r.errs.length, 1);
+});
+
+test('--unknown and --locale go to pronounce(): the JSON lines are its results; skip (the default) warns on stderr and keeps the sentence', async () => {
+  const g = await loadG2P({ modelOptions: { weights: 'int8' } });
+  const lines = ['I ❤ NY and 😀 too.', 'We paid ¥5 for 1,00,000 of them.', 'plain words'];
+  for (const [args, options] of [[[], {}], [['--unknown', 'spell'], { unknown: 'spell' }], [['--unknown=skip', '--locale', 'en-IN'], { locale: 'en-IN' }]] as const) {
+    const r = run(['--format', 'json', ...args], lines.join('\n'));
+    assert.is(r.code, 0, r.err);
+    const got = r.out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const want = lines.map((l) => JSON.parse(jsonLine(g.pronounce(l, options))));
+    assert.equal(got, want, args.join(' '));
+    const warned = want.flatMap((w, k) => (w.warnings ?? []).map(() => k + 1));
+    assert.is(r.errs.length, warned.length, r.err);
+    r.errs.forEach((e, k) => assert.match(e, new RegExp(`^seqattn: line ${warned[k]}: warning: `)));
+  }
+  assert.ok(run([], lines[0]).errs.some((e) => /^seqattn: line 1: warning: .*U\+1F600/.test(e)), 'the default skips the emoji with a warning');
+  const error = run(['--unknown', 'error'], lines.join('\n'));
+  assert.is(error.code, 1);
+  assert.is(error.out.split('\n')[0], `${lines[0]}  `);
+  g.dispose();
 });
 
 test('--threads N (the word-level model path): one output line per input line, in order, blank and rejected lines included', () => {

@@ -20,6 +20,7 @@
 import { once } from 'node:events';
 import { SeqattnError } from '../errors.js';
 import { formatPronunciation, type G2P, type G2PFormat, type G2PResult, type PronounceOptions } from '../g2p/g2p.js';
+import type { UnknownPolicy } from '../g2p/normalize.js';
 import { fold } from '../g2p/text.js';
 import { loadG2P, loadModel } from '../node.js';
 import { CommandError, nonEmpty, oneOf, parseOptions, beamWidth, UsageError, weightsKind, type Command } from './args.js';
@@ -34,8 +35,8 @@ const BATCH_MS = 10;
 
 const FORMATS = ['arpabet', 'arpabet-nostress', 'ipa', 'json'] as const;
 type Format = (typeof FORMATS)[number];
-const UNKNOWN = ['skip', 'spell', 'error'] as const;
-type Unknown = (typeof UNKNOWN)[number];
+const UNKNOWN = ['skip', 'spell', 'error'] as const satisfies readonly UnknownPolicy[];
+const LOCALES = ['en-US', 'en-IN'] as const satisfies readonly NonNullable<PronounceOptions['locale']>[];
 
 interface G2PArgs {
   format: Format;
@@ -44,7 +45,8 @@ interface G2PArgs {
   homographs: boolean;
   model?: string;
   beam?: number;
-  unknown: Unknown;
+  unknown: UnknownPolicy;
+  locale?: PronounceOptions['locale'];
   inputs: string[];
 }
 
@@ -69,7 +71,7 @@ export function modelWord(input: string): string {
 
 const SPEC = {
   '--format': oneOf(FORMATS), '--model-only': 'flag', '--weights': weightsKind, '--no-homographs': 'flag',
-  '--model': nonEmpty('a file, folder or bundled model name'), '--beam': beamWidth, '--unknown': oneOf(UNKNOWN),
+  '--model': nonEmpty('a file, folder or bundled model name'), '--beam': beamWidth, '--unknown': oneOf(UNKNOWN), '--locale': oneOf(LOCALES),
 } as const;
 
 function parse(argv: readonly string[]): G2PArgs | 'help' {
@@ -77,12 +79,14 @@ function parse(argv: readonly string[]): G2PArgs | 'help' {
   if (help) return 'help';
   return {
     format: o['--format'] ?? 'arpabet', weights: o['--weights'] ?? 'int8', modelOnly: o['--model-only'] === true,
-    homographs: o['--no-homographs'] !== true, model: o['--model'], beam: o['--beam'], unknown: o['--unknown'] ?? 'skip', inputs: operands,
+    homographs: o['--no-homographs'] !== true, model: o['--model'], beam: o['--beam'], unknown: o['--unknown'] ?? 'skip', locale: o['--locale'], inputs: operands,
   };
 }
 
-/** What pronounce() may report besides the tokens: characters it skipped (--unknown skip). */
-interface Warning { code?: string; text?: string; start?: number; end?: number; message?: string }
+/** A result as one JSON line: every field pronounce() gives, `warnings` only when there are some. */
+export function jsonLine(r: G2PResult): string {
+  return JSON.stringify(r.warnings.length > 0 ? r : { ...r, warnings: undefined });
+}
 
 /** The answers of the text path: stdout lines in order, and stderr lines written after the stdout before them. */
 class Answers {
@@ -92,9 +96,7 @@ class Answers {
   private readonly options: PronounceOptions;
 
   constructor(private readonly g: G2P, private readonly args: G2PArgs) {
-    // `unknown` is pronounce()'s policy for characters outside what can be spoken (default skip)
-    const options: PronounceOptions & { unknown: Unknown } = { unknown: args.unknown, ...(args.beam ? { beamSize: args.beam } : {}) };
-    this.options = options;
+    this.options = { unknown: args.unknown, ...(args.locale ? { locale: args.locale } : {}), ...(args.beam ? { beamSize: args.beam } : {}) };
   }
 
   /** Answers one input line (untrimmed; null: a line longer than MAX_LINE_CHARS, already cut). */
@@ -112,14 +114,13 @@ class Answers {
     } catch (e) {
       if (!(e instanceof SeqattnError)) throw e;
       const shown = input.length > 60 ? `${input.slice(0, 57)}...` : input;
-      this.fail(input, e.code, e.message.startsWith(JSON.stringify(input).slice(0, 20)) ? e.message : `${JSON.stringify(shown)}: ${e.message}`);
+      this.fail(input, e.code, e.message.includes(JSON.stringify(input).slice(0, 20)) ? e.message : `${JSON.stringify(shown)}: ${e.message}`);
       return;
     }
-    this.out += `${printable(this.args.format === 'json' ? JSON.stringify(r) : `${input}  ${formatPronunciation(r, this.args.format as G2PFormat)}`)}\n`;
-    const warnings = (r as G2PResult & { warnings?: Warning[] }).warnings;
-    if (warnings?.length) {
+    this.out += `${printable(this.args.format === 'json' ? jsonLine(r) : `${input}  ${formatPronunciation(r, this.args.format as G2PFormat)}`)}\n`;
+    if (r.warnings.length > 0) {
       this.flush(); // stdout first, so a terminal shows the lines in order
-      for (const w of warnings) process.stderr.write(errorLine(`line ${this.n}: warning: ${w.message ?? `${w.code}: ${JSON.stringify(w.text)} at ${w.start}`}`));
+      for (const w of r.warnings) process.stderr.write(errorLine(`line ${this.n}: warning: ${w.message}`));
     }
   }
 
@@ -226,6 +227,7 @@ waits while stdout is not read.
                    source lexicon|model|homograph; a rejected line {"text", "tokens": [], "error"})
   --unknown U      a character outside what can be spoken (emoji, symbols, other scripts):
                    skip (default: left out, a warning on stderr), spell, or error (the line rejected)
+  --locale L       digit grouping: en-US (default) or en-IN (1,00,000: one lakh)
   --model-only     the model for every word: no dictionary, no heteronyms
   --no-homographs  heteronyms take the dictionary's first pronunciation
   --beam N         beam search for the model's words
@@ -251,7 +253,7 @@ export const g2pCommand: Command = {
   help: HELP,
   async run(argv) {
     if (!isModelPictureRequest(argv)) return runG2P(argv);
-    const text = argv.find((a) => /^--(format|unknown|model-only|no-homographs)(=|$)/.test(a));
+    const text = argv.find((a) => /^--(format|unknown|locale|model-only|no-homographs)(=|$)/.test(a));
     if (text) throw new UsageError(`${text.split('=')[0]} is for text; --attention, --svg, --nbest and --threads pronounce one word per line with the model alone`);
     const args = parseModelArgs('g2p', argv);
     if (args === 'help') { process.stdout.write(HELP()); return 0; }
