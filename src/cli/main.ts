@@ -13,7 +13,7 @@ import { captionCommand } from './caption.js';
 import { g2pCommand } from './g2p.js';
 import { inspectCommand } from './inspect.js';
 import { quantizeCommand } from './quantize.js';
-import { errorLine, why } from './terminal.js';
+import { errorLine, printableLines, why } from './terminal.js';
 import { MODEL_OPTIONS, translateCommand } from './translate.js';
 
 /** The subcommands, in the order `seqattn --help` lists them. */
@@ -75,6 +75,6 @@ main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unk
   const usage = e instanceof UsageError;
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(errorLine(usage && !message.endsWith('for usage)') ? `${message} (seqattn --help for usage)` : message));
-  if (process.env.SEQATTN_DEBUG && e instanceof Error && !usage && !(e instanceof CommandError)) process.stderr.write(`${e.stack}\n`);
+  if (process.env.SEQATTN_DEBUG && e instanceof Error && !usage && !(e instanceof CommandError)) process.stderr.write(`${printableLines(e.stack ?? '')}\n`);
   process.exitCode = usage ? 2 : 1;
 });
