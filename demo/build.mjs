@@ -1,20 +1,41 @@
-// Bundles the demo page (main.js) and its Web Worker (worker.js, with seqattn and its inlined Wasm)
-// into demo/dist/, minified, with esbuild. `seqattn` resolves to this package's dist/ (npm run build).
+// Bundles the demo page (main.js) and its Web Worker (worker.js, with seqattn) into demo/dist/,
+// minified, with esbuild, and puts the two Wasm builds beside them as files (dist/wasm/): the
+// worker fetches only the one its engine runs and passes it to loadModel (`wasmModule`), so the
+// worker script carries neither build inlined. `seqattn` is bundled from this package's src/
+// (its Wasm from build/: npm run build:wasm).
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** build/wasm-bytes.js (both builds as base64) replaced by empty strings: the demo's Wasm comes from dist/wasm/. */
+const wasmAsFiles = {
+  name: 'wasm-as-files',
+  setup(b) {
+    b.onResolve({ filter: /[/\\]build[/\\]wasm-bytes\.js$/ }, (args) => ({ path: args.path, namespace: 'wasm-as-files' }));
+    b.onLoad({ filter: /.*/, namespace: 'wasm-as-files' }, () => ({
+      contents: '// the demo passes a compiled module (LoadOptions.wasmModule) fetched from dist/wasm/\nexport const baseline = "";\nexport const relaxed = "";\n',
+      loader: 'js',
+    }));
+  },
+};
+
 export async function buildDemo({ quiet = false } = {}) {
   const result = await build({
     entryPoints: { main: `${root}demo/main.js`, worker: `${root}demo/worker.js` },
     outdir: `${root}demo/dist`,
     bundle: true, format: 'esm', minify: true, target: 'es2022', platform: 'browser',
-    // splitting: what the page never imports stays in chunks it never fetches (g2p()'s tagger,
-    // a dynamic import of the library; without splitting esbuild inlines it into the worker)
+    // splitting: what the page does not need at once stays in chunks fetched when needed (g2p()'s
+    // part-of-speech tagger, imported the first time a text has a heteronym)
     splitting: true, chunkNames: 'chunks/[name]-[hash]',
-    alias: { seqattn: root },
+    alias: { seqattn: `${root}src/index.ts` },
+    plugins: [wasmAsFiles],
     metafile: true, logLevel: quiet ? 'warning' : 'info',
   });
+  mkdirSync(`${root}demo/dist/wasm`, { recursive: true });
+  copyFileSync(`${root}build/seqattn.wasm`, `${root}demo/dist/wasm/simd128.wasm`);
+  copyFileSync(`${root}build/seqattn-relaxed.wasm`, `${root}demo/dist/wasm/relaxed-simd.wasm`);
   return result.metafile;
 }
 

@@ -1,14 +1,60 @@
 // The demo's decoder, off the main thread so typing never waits for it. One model at a time;
 // each request carries an id and the page ignores replies it no longer wants.
-//   in:  { type: 'load', url } | { type: 'load', files: [{ name, bytes }] }
-//        { type: 'translate', id, text, beam } | { type: 'walk', id, text, steps } | { type: 'bench', id, words }
-//   out: { type: 'progress', loaded, total } | { type: 'loaded', info } | { type: 'result', id, ... } | { type: 'error', id, code, message }
-import { loadModel } from 'seqattn';
+//   in:  { type: 'load', name: 'g2p-en' } | { type: 'load', files: [{ name, bytes }], name }
+//        { type: 'g2p', id, text } | { type: 'translate', id, text, beam } | { type: 'walk', id, text, steps } | { type: 'bench', id, words }
+//   out: { type: 'progress', loaded, total } | { type: 'result', id, ... } | { type: 'error', id, code, message }
+//
+// Start-up does not wait for the page: index.html starts this worker before main.js arrives, and
+// it begins at once to fetch and compile the one Wasm build this engine runs (demo/dist/wasm/,
+// not both builds inlined) and to read g2p-en's model and dictionary (from the page's Cache API
+// after the first visit).
+import { ARPABET_TO_IPA, fetchModelBytes, G2P, HETERONYMS, Lexicon, loadG2P, loadModel, toIpa } from 'seqattn';
 
-let model = null;
-// when things happened, in ms since the page's time origin's epoch (for tools/demo-measure.ts)
+// when things happened, in ms since the epoch of the page's time origin (for tools/demo-measure.ts)
 const now = () => performance.timeOrigin + performance.now();
 const timings = { workerStart: now() };
+
+// ---- the Wasm build: relaxed SIMD where the engine validates it, else SIMD128 --------------------
+// (func (result v128) (i8x16.relaxed_swizzle (i8x16.splat (i32.const 0)) (i8x16.splat (i32.const 0))))
+const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
+  10, 15, 1, 13, 0, 65, 0, 253, 15, 65, 0, 253, 15, 253, 128, 2, 11]);
+// ?wasm=simd128 on the page (passed on to this worker's URL) pins a build: the tests compare it bit for bit with Node's
+const pinned = new URL(self.location.href).searchParams.get('wasm');
+const build = pinned === 'simd128' || pinned === 'relaxed-simd' ? pinned : WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd128';
+const wasmModule = WebAssembly.compileStreaming(fetch(new URL(`./wasm/${build}.wasm`, import.meta.url)));
+wasmModule.catch(() => {}); // reported by the load that awaits it
+
+// ---- g2p-en: the model and its pronouncing dictionary ---------------------------------------------
+const G2P_EN = {
+  model: new URL('../../models/g2p-en/model.int8.safetensors', import.meta.url).href,
+  lexicon: new URL('../../models/g2p-en/lexicon.bin', import.meta.url).href,
+};
+let progress = { model: [0, undefined], lexicon: [0, undefined] };
+function reportProgress(part, loaded, total) {
+  timings.downloaded = now();
+  progress[part] = [loaded, total];
+  const sum = (i) => progress.model[i] + progress.lexicon[i];
+  postMessage({ type: 'progress', loaded: sum(0), total: progress.model[1] && progress.lexicon[1] ? sum(1) : undefined });
+}
+
+/** g2p-en as the page uses it: the model, the dictionary, and a G2P over both. */
+async function loadG2PEn() {
+  progress = { model: [0, undefined], lexicon: [0, undefined] };
+  // three things at once: the Wasm compiles while the model and the dictionary arrive (from the
+  // page's Cache API after the first visit: loadModel's `cache: true`, the same for the dictionary)
+  const [module, modelBytes, lexiconBytes] = await Promise.all([wasmModule,
+    fetchModelBytes(G2P_EN.model, { cache: true, onProgress: (l, t) => reportProgress('model', l, t) }),
+    fetchModelBytes(G2P_EN.lexicon, { cache: true, onProgress: (l, t) => reportProgress('lexicon', l, t) })]);
+  const model = await loadModel(modelBytes, { maxBeamSize: 8, wasmBuild: build, wasmModule: module });
+  const lexicon = Lexicon.fromBytes(lexiconBytes, G2P_EN.lexicon);
+  return { model, lexicon };
+}
+const g2pEn = loadG2PEn();
+g2pEn.catch(() => {});
+
+// ---- the loaded model ------------------------------------------------------------------------------
+// current: { name, model, g2p (sentence pipeline, g2p-en only), tagged (the same with heteronyms, once the tagger is in) }
+let current = null;
 
 /** A ModelSource from dropped files: one .safetensors (config inside or config.json), or the tutorial's encoder + decoder. */
 function sourceFromFiles(files) {
@@ -26,12 +72,15 @@ function sourceFromFiles(files) {
   return { weights: { bytes: main.bytes, name: main.name }, config: config && new TextDecoder().decode(config.bytes), configName: config?.name };
 }
 
-function info(m, name) {
+const isSpecial = (s) => /^<.*>$|^(sos|eos|pad|unk)$/i.test(s);
+function info(m, name, g2p) {
   const c = m.config;
-  return { name, architecture: c.architecture, attends: m.attends, hiddenSize: c.hiddenSize, build: m.wasmBuild,
+  return { name, architecture: c.architecture, attends: m.attends, hiddenSize: c.hiddenSize, build: m.wasmBuild, g2p, arpabet: g2p ? ARPABET_TO_IPA : undefined,
     sourceVocab: c.sourceVocab.length, targetVocab: c.targetVocab.length, charLevel: c.sourceTokenizer === 'char',
-    // an input this model can read, for word-level models (the first few ordinary source words)
-    sample: c.sourceVocab.filter((s) => !/^<.*>$|^(sos|eos|pad|unk)$/i.test(s)).slice(0, 3).join(' ') };
+    // an input this model reads: a short word for a character-level model, else its first few ordinary source words
+    sample: c.sourceTokenizer === 'char'
+      ? c.sourceVocab.filter((s) => !isSpecial(s) && s.trim()).slice(0, 4).join('')
+      : c.sourceVocab.filter((s) => !isSpecial(s)).slice(0, 3).join(' ') };
 }
 
 /** The top `k` of p = softmax(logits), for the step view. */
@@ -41,46 +90,90 @@ function topK(logits, k) {
   let sum = 0;
   for (const x of logits) sum += Math.exp(x - max);
   const order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]).slice(0, k);
-  return order.map((id) => ({ id, symbol: model.targetVocab.symbol(id), p: Math.exp(logits[id] - max) / sum }));
+  return order.map((id) => ({ id, symbol: current.model.targetVocab.symbol(id), p: Math.exp(logits[id] - max) / sum, logp: logits[id] - max - Math.log(sum) }));
 }
 
-/** Steps 1..steps of the greedy decode of `text`, each with e_ij, a_ij, c_i and the choice (the step API). */
+/** Which source symbols the model reads as <unk> (outside its vocabulary). */
+function unknownSymbols(model, ids, tokens) {
+  const unk = model.config.sourceUnkId;
+  return unk === null || unk === undefined ? [] : tokens.filter((_, j) => ids[j] === unk);
+}
+
+/**
+ * Steps 1..steps of the greedy decode of `text` (the step API), each with e_ij, a_ij, c_i, s_i and
+ * the choice; with h_j (the annotations, one row per source symbol) and s_0.
+ */
 function walk(text, steps) {
+  const { model } = current;
   const session = model.begin(text);
+  const Tx = session.sourceTokens.length;
+  const h = session.annotations;
+  const d = Tx ? h.length / Tx : 0;
+  const annotations = Array.from({ length: d ? Tx : 0 }, (_, j) => Array.from(h.subarray(j * d, (j + 1) * d)));
+  const s0 = Array.from(session.state);
   const out = [];
   let y = model.config.sosId;
   for (let i = 1; i <= steps; i++) {
     const s = session.step(y);
     const top = topK(s.logits, 5);
-    out.push({ energies: Array.from(s.energies), weights: Array.from(s.weights), context: Array.from(s.context), top, previous: model.targetVocab.symbol(y) });
+    out.push({ energies: Array.from(s.energies), weights: Array.from(s.weights), context: Array.from(s.context), state: Array.from(s.state),
+      top, previous: model.targetVocab.symbol(y) });
     y = top[0].id;
     if (y === model.config.eosId) break;
   }
   // one more step would be past </s> or the model's maximum: tell the page where the walk ends
   const ended = y === model.config.eosId || out.length >= model.config.maxTargetLength;
-  return { sourceTokens: session.sourceTokens, steps: out, ended, annotationSize: session.annotations.length / session.sourceTokens.length };
+  return { sourceTokens: session.sourceTokens, unknown: unknownSymbols(model, session.sourceIds, session.sourceTokens),
+    annotations, s0, steps: out, ended };
+}
+
+/** The tagger (a chunk of its own, ~0.5 s to import) is needed only when the text has a heteronym. */
+function needsTagger(text) {
+  return text.toLowerCase().split(/[^a-z']+/).some((w) => Object.prototype.hasOwnProperty.call(HETERONYMS, w));
+}
+function tagged() {
+  current.tagged ??= loadG2P({ model: current.model, lexicon: current.g2p.parts.lexicon, homographs: true });
+  return current.tagged;
 }
 
 const handlers = {
   async load(msg) {
-    const next = msg.url
-      ? await loadModel(msg.url, { cache: true, maxBeamSize: 8, wasmBuild: msg.wasmBuild, onProgress: (loaded, total) => {
-        timings.downloaded = now();
-        postMessage({ type: 'progress', loaded, total });
-      } })
-      : await loadModel(sourceFromFiles(msg.files), { maxBeamSize: 8, wasmBuild: msg.wasmBuild });
-    model?.dispose();
-    model = next;
+    let next;
+    if (msg.files) {
+      const model = await loadModel(sourceFromFiles(msg.files), { maxBeamSize: 8, wasmBuild: build, wasmModule: await wasmModule });
+      next = { name: msg.name, model, g2p: null };
+    } else {
+      const { model, lexicon } = await g2pEn;
+      next = { name: 'g2p-en', model, g2p: new G2P({ model, lexicon, tagger: null }) };
+    }
+    if (current && current.model !== next.model && !(await isDefault(current.model))) current.model.dispose();
+    current = next;
     timings.loaded = now();
-    return { type: 'loaded', info: info(model, msg.name), timings };
+    return { info: info(current.model, current.name, current.g2p !== null), timings };
   },
+  /** The sentence pipeline (g2p-en only): numbers, the dictionary, heteronyms, the model for the rest. */
+  async g2p({ text }) {
+    if (!current.g2p) throw Object.assign(new Error(`${current.name} is not a g2p model: only the model alone runs`), { code: 'E_DEMO' });
+    const g = needsTagger(text) ? await tagged() : current.g2p;
+    const r = g.pronounce(text);
+    const tokens = r.tokens.map((t) => (t.kind === 'punctuation' ? { ...t }
+      : { ...t, ipa: (t.parts ?? []).map((p) => toIpa(p.phonemes)).join(' ') }));
+    // the tagger in the background once a first result is out, so the next heteronym does not wait
+    if (!needsTagger(text)) setTimeout(() => tagged(), 50);
+    return { text, tokens };
+  },
+  /** The model alone on one input: n-best with log p(y | x), and the alignment of the best. */
   translate({ text, beam }) {
+    const { model } = current;
     const r = model.translate(text, { beamSize: beam, nBest: beam });
-    const pack = (t) => ({ text: t.text, tokens: t.tokens, score: t.score, ids: t.ids });
-    return { best: pack(r), nBest: (r.nBest ?? [r]).map(pack), sourceTokens: r.sourceTokens, attention: r.attention.map((row) => Array.from(row)), build: model.wasmBuild };
+    const pack = (t) => ({ text: t.text, tokens: t.tokens, score: t.score, ids: t.ids, ipa: current.g2p && t.text ? toIpa(t.text.split(' ')) : undefined });
+    const ids = model.begin(text).sourceIds;
+    return { best: pack(r), nBest: (r.nBest ?? [r]).map(pack), sourceTokens: r.sourceTokens, unknown: unknownSymbols(model, ids, r.sourceTokens),
+      attention: r.attention.map((row) => Array.from(row)), build: model.wasmBuild };
   },
   walk({ text, steps }) { return walk(text, steps); },
-  bench({ words, rounds }) {
+  bench({ words, rounds = 1 }) {
+    const { model } = current;
     const t0 = performance.now();
     for (let r = 0; r < rounds; r++) {
       for (let i = 0; i < words.length; i += model.maxBatchSize) model.translateBatch(words.slice(i, i + model.maxBatchSize));
@@ -88,6 +181,10 @@ const handlers = {
     return { words: words.length * rounds, ms: performance.now() - t0 };
   },
 };
+/** g2p-en stays loaded for "Back to g2p-en"; only users' models are disposed. */
+async function isDefault(model) {
+  try { return (await g2pEn).model === model; } catch { return false; }
+}
 
 onmessage = async ({ data: msg }) => {
   try {
@@ -97,4 +194,3 @@ onmessage = async ({ data: msg }) => {
     postMessage({ type: 'error', id: msg.id, request: msg.type, code: e.code ?? 'E_DEMO', message: e.message });
   }
 };
-postMessage({ type: 'ready' });
