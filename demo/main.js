@@ -104,7 +104,7 @@ async function load(body) {
   }
   const { info, timings } = reply;
   const since = (t) => Math.round(t - performance.timeOrigin);
-  window.seqattnDemo.timings = { workerStart: since(timings.workerStart), downloaded: since(timings.downloaded), loaded: since(timings.loaded) };
+  window.seqattnDemo.timings = Object.fromEntries(Object.entries(timings).map(([k, t]) => [k, since(t)]));
   model = info;
   $('error').hidden = true;
   $('model-name').textContent = info.name;
@@ -127,9 +127,10 @@ async function load(body) {
     : info.architecture === 'cho' ? 'c = tanh(V h<sub>N</sub>): one summary of the whole input, the same at every step' : 'none: the encoder\'s last state starts the decoder';
   $('align-sub').innerHTML = info.attends ? 'a<sub>ij</sub>: how much output i (row) attended to source symbol j (column)' : 'none: this model has no attention';
   $('scale').hidden = !info.attends;
-  if (info.g2p) pronounce($('text').value);
+  // the model's word first: the text's pronunciation needs the dictionary, which the worker indexes after it
   translate($('word').value);
   walkTo(1);
+  if (info.g2p) pronounce($('text').value);
 }
 function showError(e) {
   $('error').hidden = false;
@@ -173,7 +174,7 @@ const pronounce = latest(async (text) => {
     return chip;
   }));
   $('ipa-line').textContent = r.tokens.map((t) => (t.kind === 'punctuation' ? t.text : ` ${t.ipa}`)).join('').trim();
-  firstResult();
+  if (!document.body.dataset.firstText) document.body.dataset.firstText = String(performance.now());
   document.body.dataset.pronounced = text;
 });
 /** A word of the text to the model's box: the model alone and the worked example follow it. */
@@ -218,7 +219,7 @@ const translate = latest(async (text) => {
   const unk = [...new Set(r.unknown)];
   $('unknown').hidden = unk.length === 0;
   $('unknown').textContent = unk.length === 0 ? '' : `${unk.map((s) => `“${s}”`).join(', ')} ${unk.length === 1 ? 'is' : 'are'} not in the model's ${model.sourceVocab} source symbols: it reads ${unk.length === 1 ? 'it' : 'them'} as <unk>, and its output is a guess.${model.g2p ? ' g2p() above spells numbers out and folds accents before the model sees a word.' : ''}`;
-  if (!model.g2p) firstResult();
+  firstResult();
   drawNBest(r.nBest);
   drawHeatmap(r.sourceTokens, r.best.tokens, r.attention);
   document.body.dataset.translated = text;

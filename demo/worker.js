@@ -22,7 +22,7 @@ const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 
 const pinned = new URL(self.location.href).searchParams.get('wasm');
 const build = pinned === 'simd128' || pinned === 'relaxed-simd' ? pinned : WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd128';
 const wasmModule = WebAssembly.compileStreaming(fetch(new URL(`./wasm/${build}.wasm`, import.meta.url)));
-wasmModule.catch(() => {}); // reported by the load that awaits it
+wasmModule.then(() => { timings.compiled = now(); }, () => {}); // an error is reported by the load that awaits it
 
 // ---- g2p-en: the model and its pronouncing dictionary ---------------------------------------------
 const G2P_EN = {
@@ -37,23 +37,31 @@ function reportProgress(part, loaded, total) {
   postMessage({ type: 'progress', loaded: sum(0), total: progress.model[1] && progress.lexicon[1] ? sum(1) : undefined });
 }
 
-/** g2p-en as the page uses it: the model, the dictionary, and a G2P over both. */
+/**
+ * g2p-en as the page uses it: the model, then the dictionary. Indexing the dictionary's 125k words
+ * takes longer than loading the model, so it waits for the first g2p request (which the page sends
+ * after the model's first word): the model's pronunciation does not wait for it.
+ */
 async function loadG2PEn() {
   progress = { model: [0, undefined], lexicon: [0, undefined] };
   // three things at once: the Wasm compiles while the model and the dictionary arrive (from the
   // page's Cache API after the first visit: loadModel's `cache: true`, the same for the dictionary)
-  const [module, modelBytes, lexiconBytes] = await Promise.all([wasmModule,
-    fetchModelBytes(G2P_EN.model, { cache: true, onProgress: (l, t) => reportProgress('model', l, t) }),
-    fetchModelBytes(G2P_EN.lexicon, { cache: true, onProgress: (l, t) => reportProgress('lexicon', l, t) })]);
+  const lexiconBytes = fetchModelBytes(G2P_EN.lexicon, { cache: true, onProgress: (l, t) => reportProgress('lexicon', l, t) })
+    .finally(() => { timings.lexiconBytes = now(); });
+  lexiconBytes.catch(() => {});
+  const [module, modelBytes] = await Promise.all([wasmModule,
+    fetchModelBytes(G2P_EN.model, { cache: true, onProgress: (l, t) => reportProgress('model', l, t) }).finally(() => { timings.modelBytes = now(); })]);
   const model = await loadModel(modelBytes, { maxBeamSize: 8, wasmBuild: build, wasmModule: module });
-  const lexicon = Lexicon.fromBytes(lexiconBytes, G2P_EN.lexicon);
-  return { model, lexicon };
+  timings.modelLoaded = now();
+  let lexicon;
+  const g2p = () => (lexicon ??= lexiconBytes.then((bytes) => new G2P({ model, lexicon: Lexicon.fromBytes(bytes, G2P_EN.lexicon), tagger: null })));
+  return { model, g2p };
 }
 const g2pEn = loadG2PEn();
 g2pEn.catch(() => {});
 
 // ---- the loaded model ------------------------------------------------------------------------------
-// current: { name, model, g2p (sentence pipeline, g2p-en only), tagged (the same with heteronyms, once the tagger is in) }
+// current: { name, model, g2p (() => the sentence pipeline, g2p-en only), tagged (the same with heteronyms, once the tagger is in) }
 let current = null;
 
 /** A ModelSource from dropped files: one .safetensors (config inside or config.json), or the tutorial's encoder + decoder. */
@@ -131,9 +139,9 @@ function walk(text, steps) {
 function needsTagger(text) {
   return text.toLowerCase().split(/[^a-z']+/).some((w) => Object.prototype.hasOwnProperty.call(HETERONYMS, w));
 }
-function tagged() {
-  current.tagged ??= loadG2P({ model: current.model, lexicon: current.g2p.parts.lexicon, homographs: true });
-  return current.tagged;
+function tagged(entry) {
+  entry.tagged ??= entry.g2p().then((g) => loadG2P({ model: entry.model, lexicon: g.parts.lexicon, homographs: true }));
+  return entry.tagged;
 }
 
 const handlers = {
@@ -143,8 +151,8 @@ const handlers = {
       const model = await loadModel(sourceFromFiles(msg.files), { maxBeamSize: 8, wasmBuild: build, wasmModule: await wasmModule });
       next = { name: msg.name, model, g2p: null };
     } else {
-      const { model, lexicon } = await g2pEn;
-      next = { name: 'g2p-en', model, g2p: new G2P({ model, lexicon, tagger: null }) };
+      const { model, g2p } = await g2pEn;
+      next = { name: 'g2p-en', model, g2p };
     }
     if (current && current.model !== next.model && !(await isDefault(current.model))) current.model.dispose();
     current = next;
@@ -154,12 +162,13 @@ const handlers = {
   /** The sentence pipeline (g2p-en only): numbers, the dictionary, heteronyms, the model for the rest. */
   async g2p({ text }) {
     if (!current.g2p) throw Object.assign(new Error(`${current.name} is not a g2p model: only the model alone runs`), { code: 'E_DEMO' });
-    const g = needsTagger(text) ? await tagged() : current.g2p;
+    const entry = current;
+    const g = needsTagger(text) ? await tagged(entry) : await entry.g2p();
     const r = g.pronounce(text);
     const tokens = r.tokens.map((t) => (t.kind === 'punctuation' ? { ...t }
       : { ...t, ipa: (t.parts ?? []).map((p) => toIpa(p.phonemes)).join(' ') }));
     // the tagger in the background once a first result is out, so the next heteronym does not wait
-    if (!needsTagger(text)) setTimeout(() => tagged(), 50);
+    if (!needsTagger(text)) setTimeout(() => tagged(entry).catch(() => {}), 50);
     return { text, tokens };
   },
   /** The model alone on one input: n-best with log p(y | x), and the alignment of the best. */

@@ -1,11 +1,12 @@
-// Measures the demo against issue 11's targets, in Chromium on localhost (demo/serve.mjs):
-//   - navigation to the first pronunciation shown, first visit (fresh context, empty Cache API)
-//     and second visit (same context: the model comes from the page's cache), medians of N;
+// Measures the demo in Chromium on localhost (demo/serve.mjs):
+//   - navigation to the first pronunciation shown (the model's word), first visit (fresh context,
+//     empty Cache API) and second visit (same context: the model comes from the page's cache),
+//     medians of N; and to the text's pronunciation by g2p() (it also needs the dictionary), where the page has one;
 //   - G2P throughput in the demo's Web Worker (greedy, translateBatch in batches of 16, the words
 //     of the CMU dictionary with only a-z and '), median of N runs of one page;
-//   - page JS + Wasm gzip (demo/dist: main.js + worker.js with the inlined Wasm), and the model bytes.
+//   - page JS + Wasm gzip (demo/dist: main.js + worker.js + the one Wasm build fetched), and the model bytes.
 //   npx tsx tools/demo-measure.ts [runs=5] [model=models/g2p-en/model.int8.safetensors]
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -21,6 +22,9 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 await buildDemo({ quiet: true });
 const gz = (f: string) => gzipSync(readFileSync(join(root, f)), { level: 9 }).length;
 const js = gz('demo/dist/main.js') + gz('demo/dist/worker.js');
+// main's demo inlined both builds in worker.js; this one fetches one of dist/wasm/ (the relaxed one where it validates)
+const wasmFiles = ['simd128', 'relaxed-simd'].map((b) => `demo/dist/wasm/${b}.wasm`).filter((f) => existsSync(join(root, f)));
+const wasm = Math.max(0, ...wasmFiles.map(gz));
 const other = gz('demo/index.html') + gz('demo/style.css');
 
 const server = await serveStatic(demoMounts);
@@ -29,6 +33,7 @@ const { browser, source } = await launchChromium();
 const first: number[] = [];
 const phases: string[] = [];
 const second: number[] = [];
+const texts: Record<'first' | 'second', number[]> = { first: [], second: [] };
 const rates: number[] = [];
 try {
   for (let i = 0; i < runs; i++) {
@@ -38,6 +43,11 @@ try {
       await page.goto(url);
       await page.waitForSelector('body[data-first-result]', { timeout: 30000 });
       into.push(Number(await page.$eval('body', (b) => b.dataset.firstResult)));
+      // g2p(text): pages that have it set data-first-text (main's demo before the pipeline did not)
+      if (await page.$('#text')) {
+        await page.waitForSelector('body[data-first-text]', { timeout: 30000 });
+        texts[into === first ? 'first' : 'second'].push(Number(await page.$eval('body', (b) => b.dataset.firstText)));
+      }
       phases.push(`${into === first ? 'first' : 'second'}: ${JSON.stringify(await page.evaluate(() => (window as any).seqattnDemo.timings))} shown ${into.at(-1)!.toFixed(0)}`);
     }
     await context.close();
@@ -74,6 +84,12 @@ const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
 console.log(`Chromium: ${source}; model ${modelPath}`);
 console.log(`first visit, navigation -> first pronunciation: median ${median(first).toFixed(0)} ms (${fmt(first)})`);
 console.log(`second visit (cached model):                    median ${median(second).toFixed(0)} ms (${fmt(second)})`);
+if (texts.first.length) {
+  console.log(`first visit, navigation -> g2p(text) shown:       median ${median(texts.first).toFixed(0)} ms (${fmt(texts.first)})`);
+  console.log(`second visit, navigation -> g2p(text) shown:      median ${median(texts.second).toFixed(0)} ms (${fmt(texts.second)})`);
+}
 console.log(`G2P in the Web Worker, greedy, batches of 16:    median ${median(rates).toFixed(0)} words/s (${fmt(rates)})`);
 console.log(`the same in Node (${nodeBuild}), just after:     median ${median(nodeRates).toFixed(0)} words/s (${fmt(nodeRates)})`);
-console.log(`page JS + Wasm: ${(js / 1000).toFixed(1)} kB gzip (+ HTML and CSS ${(other / 1000).toFixed(1)} kB); model download: ${(statSync(join(root, modelPath)).size / 1e6).toFixed(2)} MB`);
+console.log(`page JS + Wasm: ${((js + wasm) / 1000).toFixed(1)} kB gzip (main.js + worker.js ${(js / 1000).toFixed(1)} kB${wasmFiles.length ? `, the larger Wasm build ${(wasm / 1000).toFixed(1)} kB` : ''}; + HTML and CSS ${(other / 1000).toFixed(1)} kB); model download: ${(statSync(join(root, modelPath)).size / 1e6).toFixed(2)} MB`);
+const lexicon = join(root, 'models/g2p-en/lexicon.bin');
+if (existsSync(lexicon)) console.log(`dictionary download (when the page uses it): ${(statSync(lexicon).size / 1e6).toFixed(2)} MB`);
