@@ -241,7 +241,7 @@ test('layout: nothing overflows at 360 px, the step button is in its card and ta
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(overflow <= width, `page is ${overflow} px wide in a ${width} px viewport`);
     // the last column label (</s>) inside the heatmap's card
-    const [last, card] = await page.evaluate(() => [[...document.querySelectorAll('#heatmap .col-lab')].at(-1)!, document.querySelector('.align')!]
+    const [last, card] = await page.evaluate(() => [Array.from(document.querySelectorAll('#heatmap .col-lab')).at(-1)!, document.querySelector('.align')!]
       .map((e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, text: e.textContent }; }));
     assert.is(last.text, '</s>');
     assert.ok(last.right <= card.right, `</s> column ends at ${last.right}, its card at ${card.right}`);
