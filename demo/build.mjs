@@ -3,7 +3,7 @@
 // worker fetches only the one its engine runs and passes it to loadModel (`wasmModule`), so the
 // worker script carries neither build inlined. `seqattn` is bundled from this package's src/
 // (its Wasm from build/: npm run build:wasm).
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +22,11 @@ const wasmAsFiles = {
 };
 
 export async function buildDemo({ quiet = false } = {}) {
+  // what the page fetches at run time, built by npm run build: fail here, saying how, not in the browser
+  for (const [file, how] of [['build/seqattn.wasm', 'npm run build:wasm'], ['build/seqattn-relaxed.wasm', 'npm run build:wasm'],
+    ['models/g2p-en/lexicon.bin', 'npm run build:lexicon']]) {
+    if (!existsSync(`${root}${file}`)) throw new Error(`the demo needs ${file}, which is missing: run \`${how}\` (or npm run build)`);
+  }
   const result = await build({
     entryPoints: { main: `${root}demo/main.js`, worker: `${root}demo/worker.js` },
     outdir: `${root}demo/dist`,
@@ -39,4 +44,4 @@ export async function buildDemo({ quiet = false } = {}) {
   return result.metafile;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) buildDemo().catch(() => { process.exitCode = 1; });
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildDemo().catch((e) => { console.error(e.message); process.exitCode = 1; });

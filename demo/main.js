@@ -82,7 +82,7 @@ function strip(values, scale, cls = 'vec') {
 
 // ---- model loading --------------------------------------------------------------------------------
 const G2P_EN = { text: $('text').value, word: $('word').value };
-const TAGLINE_G2P = 'Attention encoder-decoders running in your browser, in WebAssembly, in a Web Worker. g2p-en is an RNNsearch (Bahdanau et al. 2015): a bidirectional GRU reads a word letter by letter into annotations h_j, and a decoder writes its phonemes one at a time, each time attending to the letters that matter.';
+const TAGLINE_G2P = 'Attention encoder-decoders running in your browser, in WebAssembly, in a Web Worker. g2p-en is an RNNsearch (Bahdanau et al. 2015): a bidirectional GRU reads a word letter by letter into annotations h_{j}, and a decoder writes its phonemes one at a time, each time attending to the letters that matter.';
 const PAPERS = { bahdanau: 'RNNsearch, Bahdanau et al. 2015', 'pytorch-tutorial': 'the PyTorch seq2seq tutorial', luong: 'Luong et al. 2015',
   cho: 'Cho et al. 2014: no attention', sutskever: 'Sutskever et al. 2014: no attention', 'show-attend-tell': 'Xu et al. 2015' };
 let model = null;
@@ -114,8 +114,8 @@ async function load(body) {
   document.body.classList.toggle('no-attention', !info.attends);
   document.body.classList.toggle('user-model', !info.g2p);
   // every state follows the model: tagline, inputs, equations, the step
-  $('tagline').textContent = info.g2p ? TAGLINE_G2P
-    : `${info.name}: your ${info.architecture} model (${PAPERS[info.architecture] ?? 'a composed architecture'}), loaded from your files. It reads ${info.charLevel ? 'characters' : 'words'} (${info.sourceVocab} source symbols) and writes ${info.targetVocab} target symbols.`;
+  $('tagline').replaceChildren(...subscripted('span', '', info.g2p ? TAGLINE_G2P
+    : `${info.name}: your ${info.architecture} model (${PAPERS[info.architecture] ?? 'a composed architecture'}), loaded from your files. It reads ${info.charLevel ? 'characters' : 'words'} (${info.sourceVocab} source symbols) and writes ${info.targetVocab} target symbols.`).childNodes);
   $('pipeline').hidden = !info.g2p;
   $('arpabet-legend').hidden = !info.g2p;
   $('try-title').textContent = info.g2p ? 'The model alone on one word' : `${info.name} on one input`;
@@ -125,6 +125,9 @@ async function load(body) {
   $('energy-eq').innerHTML = ENERGY[info.architecture] ?? ENERGY.bahdanau;
   $('context-eq').innerHTML = info.attends ? 'c<sub>i</sub> = Σ<sub>j</sub> a<sub>ij</sub> h<sub>j</sub>'
     : info.architecture === 'cho' ? 'c = tanh(V h<sub>N</sub>): one summary of the whole input, the same at every step' : 'none: the encoder\'s last state starts the decoder';
+  const c = info.attends ? ', c<sub>i</sub>' : info.architecture === 'cho' ? ', c' : '';
+  $('state-eq').innerHTML = `s<sub>i</sub> = f(s<sub>i−1</sub>, y<sub>i−1</sub>${c})`;
+  $('output-eq').innerHTML = `y<sub>i</sub> = argmax p(y | y<sub>i−1</sub>, s<sub>i</sub>${c})`;
   $('align-sub').innerHTML = info.attends ? 'a<sub>ij</sub>: how much output i (row) attended to source symbol j (column)' : 'none: this model has no attention';
   $('scale').hidden = !info.attends;
   // the model's word first: the text's pronunciation needs the dictionary, which the worker indexes after it
@@ -306,14 +309,14 @@ function drawWalk({ sourceTokens: src, annotations, s0, steps, ended }) {
     parts.push(contextBuild(src, annotations, s, i));
   } else {
     parts.push(subscripted('div', 'walk-title', model.architecture === 'cho'
-      ? `No attention here: every step reads the same summary c = tanh(V h_{N}) of the whole input, computed once by the encoder (${s.context.length} numbers)`
-      : 'No attention and no context: the encoder\'s last state is the decoder\'s first, s_{0}'));
+      ? `1. No attention here: every step reads the same summary c = tanh(V h_{N}) of the whole input, computed once by the encoder (${s.context.length} numbers)`
+      : '1. No attention and no context: the encoder\'s last state is the decoder\'s first, s_{0}'));
     if (s.context.length) parts.push(vectorRow('c', s.context, Math.max(1e-6, ...s.context.map(Math.abs)), 'the same at every step'));
     parts.push(vectorRow(`s_{${i - 1}}`, prev, stateScale, `${prev.length} numbers`));
   }
 
   // s_i and p(y_i | ...): the new state feeds the output now and the query of the next step
-  parts.push(subscripted('div', 'walk-title', `${s.weights.length ? '3' : '2'}. The decoder updates its state and picks y_{${i}}; s_{${i}} is the query of step ${i + 1}`));
+  parts.push(subscripted('div', 'walk-title', `${s.weights.length ? '3' : '2'}. The decoder updates its state and picks y_{${i}}; s_{${i}} ${s.weights.length ? 'is the query of' : 'starts'} step ${i + 1}`));
   parts.push(vectorRow(`s_{${i}}`, s.state, stateScale, `= f(s_{${i - 1}}, y_{${i - 1}} = ${s.previous}${s.context.length ? `, c${s.weights.length ? `_{${i}}` : ''}` : ''})`));
   const cands = el('div', 'cands-box');
   cands.append(subscripted('div', 'foot-title', `p(y_{${i}} | y_{${i - 1}} = ${s.previous}, s_{${i}}${s.context.length ? `, c${s.weights.length ? `_{${i}}` : ''}` : ''}): the top 5`));
@@ -444,5 +447,5 @@ $('reset-model').addEventListener('click', () => load({ name: 'g2p-en' }));
 // for the tests and the speed measurement: requests to the worker, G2P throughput inside it
 window.seqattnDemo = { ask, bench: (words, rounds = 1) => ask('bench', { words, rounds }) };
 
-$('tagline').textContent = TAGLINE_G2P;
+$('tagline').replaceChildren(...subscripted('span', '', TAGLINE_G2P).childNodes);
 load({ name: 'g2p-en' });

@@ -223,7 +223,7 @@ test('a model without attention (cho) shows its fixed summary c: no energy equat
   assert.not.ok(await visible(page, '#scale'), 'no 0-1 colour scale');
   assert.match(await text(page, '#context-eq'), /c = tanh\(V hN\)/);
   assert.match(await text(page, '#heatmap'), /No alignment to draw: cho reads one fixed summary c/);
-  assert.match(await text(page, '#walk'), /No attention here: every step reads the same summary c/);
+  assert.match(await text(page, '#walk'), /1. No attention here: every step reads the same summary c/);
   assert.is(await page.$$eval('.walk-grid, .build-grid', (g) => g.length), 0);
   // c (24 numbers), s_0 and s_1 (24 each)
   assert.equal(await page.$$eval('.vec-row canvas', (c) => c.map((e) => (e as HTMLCanvasElement).width)), [24, 24, 24]);
