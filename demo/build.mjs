@@ -3,7 +3,8 @@
 // worker fetches only the one its engine runs and passes it to loadModel (`wasmModule`), so the
 // worker script carries neither build inlined. `seqattn` is bundled from this package's src/
 // (its Wasm from build/: npm run build:wasm).
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +28,15 @@ export async function buildDemo({ quiet = false } = {}) {
     ['models/g2p-en/lexicon.bin', 'npm run build:lexicon']]) {
     if (!existsSync(`${root}${file}`)) throw new Error(`the demo needs ${file}, which is missing: run \`${how}\` (or npm run build)`);
   }
+  // the Wasm builds under names that change with their bytes, so a browser may keep them without asking again (serve.mjs)
+  rmSync(`${root}demo/dist/wasm`, { recursive: true, force: true });
+  mkdirSync(`${root}demo/dist/wasm`, { recursive: true });
+  const wasmFiles = {};
+  for (const [name, file] of [['simd128', 'seqattn.wasm'], ['relaxed-simd', 'seqattn-relaxed.wasm']]) {
+    const bytes = readFileSync(`${root}build/${file}`);
+    wasmFiles[name] = `${name}-${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}.wasm`;
+    writeFileSync(`${root}demo/dist/wasm/${wasmFiles[name]}`, bytes);
+  }
   const result = await build({
     entryPoints: { main: `${root}demo/main.js`, worker: `${root}demo/worker.js` },
     outdir: `${root}demo/dist`,
@@ -35,12 +45,10 @@ export async function buildDemo({ quiet = false } = {}) {
     // part-of-speech tagger, imported the first time a text has a heteronym)
     splitting: true, chunkNames: 'chunks/[name]-[hash]',
     alias: { seqattn: `${root}src/index.ts` },
+    define: { WASM_FILES: JSON.stringify(wasmFiles) },
     plugins: [wasmAsFiles],
     metafile: true, logLevel: quiet ? 'warning' : 'info',
   });
-  mkdirSync(`${root}demo/dist/wasm`, { recursive: true });
-  copyFileSync(`${root}build/seqattn.wasm`, `${root}demo/dist/wasm/simd128.wasm`);
-  copyFileSync(`${root}build/seqattn-relaxed.wasm`, `${root}demo/dist/wasm/relaxed-simd.wasm`);
   return result.metafile;
 }
 

@@ -21,7 +21,8 @@ const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 
 // ?wasm=simd128 on the page (passed on to this worker's URL) pins a build: the tests compare it bit for bit with Node's
 const pinned = new URL(self.location.href).searchParams.get('wasm');
 const build = pinned === 'simd128' || pinned === 'relaxed-simd' ? pinned : WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd128';
-const wasmModule = WebAssembly.compileStreaming(fetch(new URL(`./wasm/${build}.wasm`, import.meta.url)));
+// WASM_FILES: { build: file name with a hash of its bytes }, set by demo/build.mjs
+const wasmModule = WebAssembly.compileStreaming(fetch(new URL(`./wasm/${WASM_FILES[build]}`, import.meta.url)));
 wasmModule.then(() => { timings.compiled = now(); }, () => {}); // an error is reported by the load that awaits it
 
 // ---- g2p-en: the model and its pronouncing dictionary ---------------------------------------------
@@ -38,23 +39,20 @@ function reportProgress(part, loaded, total) {
 }
 
 /**
- * g2p-en as the page uses it: the model, then the dictionary. Indexing the dictionary's 125k words
- * takes longer than loading the model, so it waits for the first g2p request (which the page sends
- * after the model's first word): the model's pronunciation does not wait for it.
+ * g2p-en as the page uses it: the model, then the dictionary. Reading and indexing the dictionary's
+ * 125k words takes longer than loading the model, so it waits for the first g2p request (which the
+ * page sends after the model's first word): the model's pronunciation does not wait for it.
  */
 async function loadG2PEn() {
   progress = { model: [0, undefined], lexicon: [0, undefined] };
-  // three things at once: the Wasm compiles while the model and the dictionary arrive (from the
-  // page's Cache API after the first visit: loadModel's `cache: true`, the same for the dictionary)
-  const lexiconBytes = fetchModelBytes(G2P_EN.lexicon, { cache: true, onProgress: (l, t) => reportProgress('lexicon', l, t) })
-    .finally(() => { timings.lexiconBytes = now(); });
-  lexiconBytes.catch(() => {});
-  const [module, modelBytes] = await Promise.all([wasmModule,
-    fetchModelBytes(G2P_EN.model, { cache: true, onProgress: (l, t) => reportProgress('model', l, t) }).finally(() => { timings.modelBytes = now(); })]);
-  const model = await loadModel(modelBytes, { maxBeamSize: 8, wasmBuild: build, wasmModule: module });
+  // the module is instantiated while the model's bytes arrive (from the page's Cache API after the first visit: `cache: true`)
+  const model = await loadModel(G2P_EN.model, { cache: true, maxBeamSize: 8, wasmBuild: build, wasmModule: await wasmModule,
+    onProgress: (l, t) => reportProgress('model', l, t) });
   timings.modelLoaded = now();
+  // the dictionary, cached the same way, fetched and indexed at the first g2p request
   let lexicon;
-  const g2p = () => (lexicon ??= lexiconBytes.then((bytes) => new G2P({ model, lexicon: Lexicon.fromBytes(bytes, G2P_EN.lexicon), tagger: null })));
+  const g2p = () => (lexicon ??= fetchModelBytes(G2P_EN.lexicon, { cache: true, onProgress: (l, t) => reportProgress('lexicon', l, t) })
+    .then((bytes) => new G2P({ model, lexicon: Lexicon.fromBytes(bytes, G2P_EN.lexicon), tagger: null })));
   return { model, g2p };
 }
 const g2pEn = loadG2PEn();
@@ -176,8 +174,7 @@ const handlers = {
     const { model } = current;
     const r = model.translate(text, { beamSize: beam, nBest: beam });
     const pack = (t) => ({ text: t.text, tokens: t.tokens, score: t.score, ids: t.ids, ipa: current.g2p && t.text ? toIpa(t.text.split(' ')) : undefined });
-    const ids = model.begin(text).sourceIds;
-    return { best: pack(r), nBest: (r.nBest ?? [r]).map(pack), sourceTokens: r.sourceTokens, unknown: unknownSymbols(model, ids, r.sourceTokens),
+    return { best: pack(r), nBest: (r.nBest ?? [r]).map(pack), sourceTokens: r.sourceTokens, unknown: r.unknownSource.map((j) => r.sourceTokens[j]),
       attention: r.attention.map((row) => Array.from(row)), build: model.wasmBuild };
   },
   walk({ text, steps }) { return walk(text, steps); },
