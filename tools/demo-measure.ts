@@ -9,7 +9,7 @@
 //     of the CMU dictionary with only a-z and '), median of N runs of one page, and Node's just after;
 //   - page JS + Wasm gzip (demo/dist: main.js + worker.js + the one Wasm build fetched), and the model bytes.
 //   npx tsx tools/demo-measure.ts [runs=5] [model=models/g2p-en/model.int8.safetensors] [--against DIR]
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -64,7 +64,8 @@ if (against) targets.push(await target(against, against));
 const gz = (f: string) => gzipSync(readFileSync(join(root, f)), { level: 9 }).length;
 const js = gz('demo/dist/main.js') + gz('demo/dist/worker.js');
 // the worker fetches one build of dist/wasm/ (the relaxed one where it validates); a demo that inlines them has none there
-const wasmFiles = ['simd128', 'relaxed-simd'].map((b) => `demo/dist/wasm/${b}.wasm`).filter((f) => existsSync(join(root, f)));
+const wasmDir = join(root, 'demo', 'dist', 'wasm');
+const wasmFiles = existsSync(wasmDir) ? readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')).map((f) => `demo/dist/wasm/${f}`) : [];
 const wasm = Math.max(0, ...wasmFiles.map(gz));
 const other = gz('demo/index.html') + gz('demo/style.css');
 
