@@ -15,7 +15,7 @@ function ask(type, body = {}) {
   return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
 }
 worker.onmessage = ({ data }) => {
-  if (data.type === 'progress') return showProgress(data.loaded, data.total);
+  if (data.type === 'progress') return showProgress(data.part, data.loaded, data.total);
   const w = waiting.get(data.id);
   if (!w) return;
   waiting.delete(data.id);
@@ -87,10 +87,12 @@ const PAPERS = { bahdanau: 'RNNsearch, Bahdanau et al. 2015', 'pytorch-tutorial'
   cho: 'Cho et al. 2014: no attention', sutskever: 'Sutskever et al. 2014: no attention', 'show-attend-tell': 'Xu et al. 2015' };
 let model = null;
 let downloaded = 0;
-function showProgress(loaded, total) {
+function showProgress(part, loaded, total) {
+  const mb = `${(loaded / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB`;
+  if (part === 'lexicon') { $('pipeline-status').textContent = `reading the pronouncing dictionary: ${mb}…`; return; }
   downloaded = loaded;
   $('progress-bar').style.width = total ? `${(100 * loaded) / total}%` : '30%';
-  $('model-info').textContent = `downloading ${(loaded / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB…`;
+  $('model-info').textContent = `downloading ${mb}…`;
 }
 async function load(body) {
   $('model-info').textContent = 'loading…';
@@ -108,7 +110,7 @@ async function load(body) {
   model = info;
   $('error').hidden = true;
   $('model-name').textContent = info.name;
-  $('model-info').textContent = `${info.architecture} · hidden ${info.hiddenSize} · ${info.sourceVocab} → ${info.targetVocab} symbols · Wasm ${info.build}${info.g2p && downloaded ? ` · ${(downloaded / 1e6).toFixed(2)} MB model + dictionary` : ''}`;
+  $('model-info').textContent = `${info.architecture} · hidden ${info.hiddenSize} · ${info.sourceVocab} → ${info.targetVocab} symbols · Wasm ${info.build}${info.g2p && downloaded ? ` · model.int8.safetensors ${(downloaded / 1e6).toFixed(2)} MB` : ''}`;
   $('progress-bar').style.width = '0';
   document.body.dataset.model = info.name;
   document.body.classList.toggle('no-attention', !info.attends);
@@ -158,28 +160,38 @@ const pronounce = latest(async (text) => {
     return;
   }
   $('pipeline-error').hidden = true;
-  const words = $('words');
-  words.replaceChildren(...r.tokens.map((t) => {
-    if (t.kind === 'punctuation') return el('span', 'punct', t.text);
-    const chip = el('button', `word src-${t.source}`);
-    chip.type = 'button';
-    chip.dataset.source = t.source;
-    chip.append(el('span', 'w', t.text), el('span', 'ph', t.phonemes.join(' ')), el('span', 'ipa', t.ipa));
-    // what the pipeline did to it: a number's words, a folded accent, a heteronym's part of speech
-    const said = (t.parts ?? []).map((p) => p.word).join(' ');
-    const notes = [t.source];
-    if (said && said !== t.text.toLowerCase()) notes.push(`as “${said}”`);
-    const pos = (t.parts ?? []).find((p) => p.pos)?.pos;
-    if (pos) notes.push(pos);
-    chip.append(el('span', 'how', notes.join(' · ')));
-    chip.title = `${t.text}: ${t.source}${said ? ` (${said})` : ''}; tap to see the model alone on “${(t.parts ?? [])[0]?.word ?? t.text}”`;
-    chip.addEventListener('click', () => pick((t.parts ?? [])[0]?.word ?? t.text));
-    return chip;
-  }));
+  $('pipeline-status').textContent = '';
+  // each word's chip, with the punctuation after it kept on its line
+  const groups = [];
+  for (const t of r.tokens) {
+    if (t.kind === 'punctuation' && groups.length) { groups.at(-1).append(el('span', 'punct', t.text)); continue; }
+    const group = el('span', 'group');
+    group.append(t.kind === 'punctuation' ? el('span', 'punct', t.text) : chipOf(t));
+    groups.push(group);
+  }
+  $('words').replaceChildren(...groups);
   $('ipa-line').textContent = r.tokens.map((t) => (t.kind === 'punctuation' ? t.text : ` ${t.ipa}`)).join('').trim();
   if (!document.body.dataset.firstText) document.body.dataset.firstText = String(performance.now());
   document.body.dataset.pronounced = text;
 });
+/** A word of g2p(text): its text, phonemes, IPA and where they came from; a tap sends its first part to the model. */
+function chipOf(t) {
+  const source = t.source ?? t.kind; // read generically: the pipeline may name more sources and kinds
+  const chip = el('button', `word src-${source}`);
+  chip.type = 'button';
+  chip.dataset.source = source;
+  chip.append(el('span', 'w', t.text), el('span', 'ph', (t.phonemes ?? []).join(' ')), el('span', 'ipa', t.ipa));
+  // what the pipeline did to it: a number's words, a folded accent, a heteronym's part of speech
+  const said = (t.parts ?? []).map((p) => p.word).join(' ');
+  const notes = [source];
+  if (said && said !== t.text.toLowerCase()) notes.push(`as “${said}”`);
+  const pos = (t.parts ?? []).find((p) => p.pos)?.pos;
+  if (pos) notes.push(pos);
+  chip.append(el('span', 'how', notes.join(' · ')));
+  chip.title = `${t.text}: ${source}${said ? ` (${said})` : ''}; tap to see the model alone on “${(t.parts ?? [])[0]?.word ?? t.text}”`;
+  chip.addEventListener('click', () => pick((t.parts ?? [])[0]?.word ?? t.text));
+  return chip;
+}
 /** A word of the text to the model's box: the model alone and the worked example follow it. */
 function pick(word) {
   $('word').value = word;

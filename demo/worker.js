@@ -2,12 +2,12 @@
 // each request carries an id and the page ignores replies it no longer wants.
 //   in:  { type: 'load', name: 'g2p-en' } | { type: 'load', files: [{ name, bytes }], name }
 //        { type: 'g2p', id, text } | { type: 'translate', id, text, beam } | { type: 'walk', id, text, steps } | { type: 'bench', id, words }
-//   out: { type: 'progress', loaded, total } | { type: 'result', id, ... } | { type: 'error', id, code, message }
+//   out: { type: 'progress', part: 'model' | 'lexicon', loaded, total } | { type: 'result', id, ... } | { type: 'error', id, code, message }
 //
 // Start-up does not wait for the page: index.html starts this worker before main.js arrives, and
 // it begins at once to fetch and compile the one Wasm build this engine runs (demo/dist/wasm/,
-// not both builds inlined) and to read g2p-en's model and dictionary (from the page's Cache API
-// after the first visit).
+// not both builds inlined) and to read g2p-en's model (from the page's Cache API after the first
+// visit); the dictionary follows at the first g2p request.
 import { ARPABET_TO_IPA, fetchModelBytes, G2P, HETERONYMS, Lexicon, loadG2P, loadModel, toIpa } from 'seqattn';
 
 // when things happened, in ms since the epoch of the page's time origin (for tools/demo-measure.ts)
@@ -30,12 +30,9 @@ const G2P_EN = {
   model: new URL('../../models/g2p-en/model.int8.safetensors', import.meta.url).href,
   lexicon: new URL('../../models/g2p-en/lexicon.bin', import.meta.url).href,
 };
-let progress = { model: [0, undefined], lexicon: [0, undefined] };
 function reportProgress(part, loaded, total) {
-  timings.downloaded = now();
-  progress[part] = [loaded, total];
-  const sum = (i) => progress.model[i] + progress.lexicon[i];
-  postMessage({ type: 'progress', loaded: sum(0), total: progress.model[1] && progress.lexicon[1] ? sum(1) : undefined });
+  if (part === 'model') timings.downloaded = now();
+  postMessage({ type: 'progress', part, loaded, total });
 }
 
 /**
@@ -44,7 +41,6 @@ function reportProgress(part, loaded, total) {
  * page sends after the model's first word): the model's pronunciation does not wait for it.
  */
 async function loadG2PEn() {
-  progress = { model: [0, undefined], lexicon: [0, undefined] };
   // the module is instantiated while the model's bytes arrive (from the page's Cache API after the first visit: `cache: true`)
   const model = await loadModel(G2P_EN.model, { cache: true, maxBeamSize: 8, wasmBuild: build, wasmModule: await wasmModule,
     onProgress: (l, t) => reportProgress('model', l, t) });
@@ -164,7 +160,7 @@ const handlers = {
     const g = needsTagger(text) ? await tagged(entry) : await entry.g2p();
     const r = g.pronounce(text);
     const tokens = r.tokens.map((t) => (t.kind === 'punctuation' ? { ...t }
-      : { ...t, ipa: (t.parts ?? []).map((p) => toIpa(p.phonemes)).join(' ') }));
+      : { ...t, ipa: t.parts ? t.parts.map((p) => toIpa(p.phonemes)).join(' ') : t.phonemes ? toIpa(t.phonemes) : '' }));
     // the tagger in the background once a first result is out, so the next heteronym does not wait
     if (!needsTagger(text)) setTimeout(() => tagged(entry).catch(() => {}), 50);
     return { text, tokens };
