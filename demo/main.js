@@ -98,7 +98,8 @@ async function load(body) {
   $('model-info').textContent = 'loading…';
   let reply;
   try {
-    reply = await ask('load', body);
+    // the reply brings the model's first word with it (g2p-en's word box, or a sample of the model's vocabulary)
+    reply = await ask('load', { ...body, word: G2P_EN.word, beam: Number($('beam').value) });
   } catch (e) {
     showError(e);
     $('model-info').textContent = model ? `${model.name}: still loaded` : 'not loaded';
@@ -132,8 +133,9 @@ async function load(body) {
   $('output-eq').innerHTML = `y<sub>i</sub> = argmax p(y | y<sub>i−1</sub>, s<sub>i</sub>${c})`;
   $('align-sub').innerHTML = info.attends ? 'a<sub>ij</sub>: how much output i (row) attended to source symbol j (column)' : 'none: this model has no attention';
   $('scale').hidden = !info.attends;
-  // the model's word first: the text's pronunciation needs the dictionary, which the worker indexes after it
-  translate($('word').value);
+  // the model's word first (in the reply): the text's pronunciation needs the dictionary, which the worker indexes after it
+  if (reply.first && $('word').value === reply.first.text) drawTranslation(reply.first.text, reply.first.result);
+  else translate($('word').value);
   walkTo(1);
   if (info.g2p) pronounce($('text').value);
 }
@@ -228,6 +230,11 @@ const translate = latest(async (text) => {
   try {
     r = await ask('translate', { text, beam: Number($('beam').value) });
   } catch (e) { showError(e); return; }
+  drawTranslation(text, r);
+});
+/** The model alone on `text`: pronunciation, <unk> warning, n-best, heatmap. */
+function drawTranslation(text, r) {
+  $('walk-word').textContent = text;
   $('error').hidden = true;
   $('pronunciation').textContent = r.best.text || '∅';
   $('pronunciation-ipa').textContent = model.g2p && r.best.ipa ? r.best.ipa : '';
@@ -238,7 +245,7 @@ const translate = latest(async (text) => {
   drawNBest(r.nBest);
   drawHeatmap(r.sourceTokens, r.best.tokens, r.attention);
   document.body.dataset.translated = text;
-});
+}
 
 function drawNBest(list) {
   const best = list[0].score;

@@ -1,6 +1,6 @@
 // The demo's decoder, off the main thread so typing never waits for it. One model at a time;
 // each request carries an id and the page ignores replies it no longer wants.
-//   in:  { type: 'load', name: 'g2p-en' } | { type: 'load', files: [{ name, bytes }], name }
+//   in:  { type: 'load', name: 'g2p-en', word, beam } | { type: 'load', files: [{ name, bytes }], name, beam } (the reply has the first word's translation)
 //        { type: 'g2p', id, text } | { type: 'translate', id, text, beam } | { type: 'walk', id, text, steps } | { type: 'bench', id, words }
 //   out: { type: 'progress', part: 'model' | 'lexicon', loaded, total } | { type: 'result', id, ... } | { type: 'error', id, code, message }
 //
@@ -151,7 +151,12 @@ const handlers = {
     if (current && current.model !== next.model && !(await isDefault(current.model))) current.model.dispose();
     current = next;
     timings.loaded = now();
-    return { info: info(current.model, current.name, current.g2p !== null), timings };
+    const about = info(current.model, current.name, current.g2p !== null);
+    // the page's first word in the same reply: one round trip less before the first pronunciation
+    const word = about.g2p ? msg.word : about.sample;
+    let first;
+    try { first = word ? { text: word, result: handlers.translate({ text: word, beam: msg.beam ?? 1 }) } : undefined; } catch { first = undefined; }
+    return { info: about, timings, first };
   },
   /** The sentence pipeline (g2p-en only): numbers, the dictionary, heteronyms, the model for the rest. */
   async g2p({ text }) {
