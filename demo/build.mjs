@@ -29,7 +29,7 @@ export async function buildDemo({ quiet = false } = {}) {
     if (!existsSync(`${root}${file}`)) throw new Error(`the demo needs ${file}, which is missing: run \`${how}\` (or npm run build)`);
   }
   // the Wasm builds under names that change with their bytes, so a browser may keep them without asking again (serve.mjs)
-  rmSync(`${root}demo/dist/wasm`, { recursive: true, force: true });
+  rmSync(`${root}demo/dist`, { recursive: true, force: true });
   mkdirSync(`${root}demo/dist/wasm`, { recursive: true });
   const wasmFiles = {};
   for (const [name, file] of [['simd128', 'seqattn.wasm'], ['relaxed-simd', 'seqattn-relaxed.wasm']]) {
@@ -45,7 +45,8 @@ export async function buildDemo({ quiet = false } = {}) {
     // part-of-speech tagger, imported the first time a text has a heteronym)
     splitting: true, chunkNames: 'chunks/[name]-[hash]',
     alias: { seqattn: `${root}src/index.ts` },
-    define: { WASM_FILES: JSON.stringify(wasmFiles) },
+    // as a string: an object here would become a chunk both scripts import, one request more before the worker runs
+    define: { WASM_FILES: JSON.stringify(JSON.stringify(wasmFiles)) },
     plugins: [wasmAsFiles],
     metafile: true, logLevel: quiet ? 'warning' : 'info',
   });

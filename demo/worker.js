@@ -21,8 +21,8 @@ const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 
 // ?wasm=simd128 on the page (passed on to this worker's URL) pins a build: the tests compare it bit for bit with Node's
 const pinned = new URL(self.location.href).searchParams.get('wasm');
 const build = pinned === 'simd128' || pinned === 'relaxed-simd' ? pinned : WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd128';
-// WASM_FILES: { build: file name with a hash of its bytes }, set by demo/build.mjs
-const wasmModule = WebAssembly.compileStreaming(fetch(new URL(`./wasm/${WASM_FILES[build]}`, import.meta.url)));
+// WASM_FILES: '{ build: file name with a hash of its bytes }', set by demo/build.mjs
+const wasmModule = WebAssembly.compileStreaming(fetch(new URL(`./wasm/${JSON.parse(WASM_FILES)[build]}`, import.meta.url)));
 wasmModule.then(() => { timings.compiled = now(); }, () => {}); // an error is reported by the load that awaits it
 
 // ---- g2p-en: the model and its pronouncing dictionary ---------------------------------------------

@@ -160,6 +160,9 @@ test('decoding is off the main thread, and the worker carries no Wasm: it fetche
   assert.match(worker, /WebAssembly\.compileStreaming/);
   assert.not.match(worker, /AGFzbQ/, 'no base64 Wasm module (\\0asm) inlined');
   assert.ok(worker.length < 200000, `worker.js is ${worker.length} bytes`);
+  // one request each: no chunk imported statically before the worker (or the page) can run
+  assert.not.match(worker, /^import\b|\bimport\s*[{*]|\bimport\s*"/);
+  assert.not.match(main, /^import\b|\bimport\s*[{*]|\bimport\s*"/);
   requests.length = 0;
   const { page, errors } = await open();
   const build = await page.evaluate(() => (window as any).seqattnDemo.ask('translate', { text: 'a', beam: 1 }).then((r: { build: string }) => r.build));
