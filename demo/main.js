@@ -88,7 +88,8 @@ const PAPERS = { bahdanau: 'RNNsearch, Bahdanau et al. 2015', 'pytorch-tutorial'
 let model = null;
 let downloaded = 0;
 function showProgress(part, loaded, total) {
-  const mb = `${(loaded / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB`;
+  const mb = loaded === undefined ? '' : `${(loaded / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB`;
+  if (part === 'tagger') { $('pipeline-status').textContent = 'a heteronym: loading the part-of-speech tagger (once)…'; return; }
   if (part === 'lexicon') { $('pipeline-status').textContent = `reading the pronouncing dictionary: ${mb}…`; return; }
   downloaded = loaded;
   $('progress-bar').style.width = total ? `${(100 * loaded) / total}%` : '30%';

@@ -2,7 +2,7 @@
 // each request carries an id and the page ignores replies it no longer wants.
 //   in:  { type: 'load', name: 'g2p-en', word, beam } | { type: 'load', files: [{ name, bytes }], name, beam } (the reply has the first word's translation)
 //        { type: 'g2p', id, text } | { type: 'translate', id, text, beam } | { type: 'walk', id, text, steps } | { type: 'bench', id, words }
-//   out: { type: 'progress', part: 'model' | 'lexicon', loaded, total } | { type: 'result', id, ... } | { type: 'error', id, code, message }
+//   out: { type: 'progress', part: 'model' | 'lexicon' | 'tagger', loaded, total } | { type: 'result', id, ... } | { type: 'error', id, code, message }
 //
 // Start-up does not wait for the page: index.html starts this worker before main.js arrives, and
 // it begins at once to fetch and compile the one Wasm build this engine runs (demo/dist/wasm/,
@@ -129,7 +129,10 @@ function walk(text, steps) {
     annotations, s0, steps: out, ended };
 }
 
-/** The tagger (a chunk of its own, ~0.5 s to import) is needed only when the text has a heteronym. */
+/**
+ * The tagger (a chunk of its own, ~0.5 s to import) is needed only when the text has a heteronym:
+ * imported then, not before (in the background it would compete with the page for the CPU).
+ */
 function needsTagger(text) {
   return text.toLowerCase().split(/[^a-z']+/).some((w) => Object.prototype.hasOwnProperty.call(HETERONYMS, w));
 }
@@ -162,12 +165,11 @@ const handlers = {
   async g2p({ text }) {
     if (!current.g2p) throw Object.assign(new Error(`${current.name} is not a g2p model: only the model alone runs`), { code: 'E_DEMO' });
     const entry = current;
+    if (needsTagger(text) && !entry.tagged) postMessage({ type: 'progress', part: 'tagger' });
     const g = needsTagger(text) ? await tagged(entry) : await entry.g2p();
     const r = g.pronounce(text);
     const tokens = r.tokens.map((t) => (t.kind === 'punctuation' ? { ...t }
       : { ...t, ipa: t.parts ? t.parts.map((p) => toIpa(p.phonemes)).join(' ') : t.phonemes ? toIpa(t.phonemes) : '' }));
-    // the tagger in the background once a first result is out, so the next heteronym does not wait
-    if (!needsTagger(text)) setTimeout(() => tagged(entry).catch(() => {}), 50);
     return { text, tokens };
   },
   /** The model alone on one input: n-best with log p(y | x), and the alignment of the best. */
