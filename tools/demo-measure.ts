@@ -49,7 +49,7 @@ async function visits(browser: Browser, t: Target): Promise<void> {
     await page.waitForSelector('body[data-first-result]', { timeout: 30000 });
     const shown = Number(await page.$eval('body', (b) => b.dataset.firstResult));
     t[visit].push(shown);
-    // g2p(text): pages that have it set data-first-text (a demo before the pipeline did not)
+    // g2p(text): pages that have it set data-first-text (a page without a #text box has no such line)
     if (await page.$('#text')) {
       await page.waitForSelector('body[data-first-text]', { timeout: 30000 });
       t.text[visit].push(Number(await page.$eval('body', (b) => b.dataset.firstText)));
