@@ -126,12 +126,13 @@ async function load(body) {
   $('try-note').hidden = !info.g2p;
   $('word').value = info.g2p ? G2P_EN.word : info.sample;
   if (info.g2p) { $('text').value = G2P_EN.text; drawArpabet(info.arpabet); }
-  $('energy-eq').innerHTML = ENERGY[info.architecture] ?? ENERGY.bahdanau;
+  $('energy-eq').innerHTML = ENERGY[info.architecture] ?? 'e<sub>ij</sub> = score(query, h<sub>j</sub>): this architecture\'s own';
   $('context-eq').innerHTML = info.attends ? 'c<sub>i</sub> = Σ<sub>j</sub> a<sub>ij</sub> h<sub>j</sub>'
     : info.architecture === 'cho' ? 'c = tanh(V h<sub>N</sub>): one summary of the whole input, the same at every step' : 'none: the encoder\'s last state starts the decoder';
   const c = info.attends ? ', c<sub>i</sub>' : info.architecture === 'cho' ? ', c' : '';
-  $('state-eq').innerHTML = `s<sub>i</sub> = f(s<sub>i−1</sub>, y<sub>i−1</sub>${c})`;
-  $('output-eq').innerHTML = `y<sub>i</sub> = argmax p(y | y<sub>i−1</sub>, s<sub>i</sub>${c})`;
+  const luong = QUERY[info.architecture] === 'after';
+  $('state-eq').innerHTML = luong ? 's<sub>i</sub> = f(s<sub>i−1</sub>, y<sub>i−1</sub>), before the attention' : `s<sub>i</sub> = f(s<sub>i−1</sub>, y<sub>i−1</sub>${c})`;
+  $('output-eq').innerHTML = luong ? 'y<sub>i</sub> = argmax softmax(W<sub>s</sub> tanh(W<sub>c</sub> [c<sub>i</sub>; s<sub>i</sub>]))' : `y<sub>i</sub> = argmax p(y | y<sub>i−1</sub>, s<sub>i</sub>${c})`;
   $('align-sub').innerHTML = info.attends ? 'a<sub>ij</sub>: how much output i (row) attended to source symbol j (column)' : 'none: this model has no attention';
   $('scale').hidden = !info.attends;
   // the model's word first (in the reply): the text's pronunciation needs the dictionary, which the worker indexes after it
@@ -152,6 +153,9 @@ const ENERGY = {
   luong: 'e<sub>ij</sub> = score(s<sub>i</sub>, h<sub>j</sub>): dot, general or concat',
   'show-attend-tell': 'e<sub>ij</sub> = f<sub>att</sub>(a<sub>j</sub>, h<sub>i−1</sub>)',
 };
+
+// which state queries the attention: s_{i-1}, before this step's cell (Bahdanau), or s_i, after it (Luong's h_t)
+const QUERY = { bahdanau: 'before', 'pytorch-tutorial': 'before', 'show-attend-tell': 'before', luong: 'after' };
 
 // ---- g2p(text): the sentence pipeline ------------------------------------------------------------
 const pronounce = latest(async (text) => {
@@ -323,8 +327,16 @@ function drawWalk({ sourceTokens: src, annotations, s0, steps, ended }) {
   const prev = i > 1 ? steps[i - 2].state : s0;
   const stateScale = Math.max(1e-6, ...prev.map(Math.abs), ...s.state.map(Math.abs));
   if (s.weights.length) {
-    parts.push(subscripted('div', 'walk-title', `1. The query s_{${i - 1}} (the decoder's state after step ${i - 1}${i === 1 ? ': s_{0}, made from the encoder' : ''}) scores every letter: e_{${i}j}, then a_{${i}j} = softmax`));
-    parts.push(vectorRow(`s_{${i - 1}}`, prev, stateScale, `${prev.length} numbers`));
+    const query = QUERY[model.architecture];
+    if (query === 'after') {
+      parts.push(subscripted('div', 'walk-title', `1. The decoder cell runs first; its new state s_{${i}} (Luong's h_{t}) is the query that scores every letter: e_{${i}j}, then a_{${i}j} = softmax`));
+      parts.push(vectorRow(`s_{${i}}`, s.state, stateScale, `${s.state.length} numbers`));
+    } else {
+      parts.push(subscripted('div', 'walk-title', query === 'before'
+        ? `1. The query s_{${i - 1}} (the decoder's state after step ${i - 1}${i === 1 ? ': s_{0}, made from the encoder' : ''}) scores every letter: e_{${i}j}, then a_{${i}j} = softmax`
+        : `1. The decoder's state scores every letter: e_{${i}j}, then a_{${i}j} = softmax (s_{${i - 1}} shown; this architecture may query with the state after this step's cell)`));
+      parts.push(vectorRow(`s_{${i - 1}}`, prev, stateScale, `${prev.length} numbers`));
+    }
     parts.push(energyGrid(src, s, i));
     parts.push(contextBuild(src, annotations, s, i));
   } else {
@@ -336,7 +348,9 @@ function drawWalk({ sourceTokens: src, annotations, s0, steps, ended }) {
   }
 
   // s_i and p(y_i | ...): the new state feeds the output now and the query of the next step
-  parts.push(subscripted('div', 'walk-title', `${s.weights.length ? '3' : '2'}. The decoder updates its state and picks y_{${i}}; s_{${i}} ${s.weights.length ? 'is the query of' : 'starts'} step ${i + 1}`));
+  parts.push(subscripted('div', 'walk-title', QUERY[model.architecture] === 'after' && s.weights.length
+    ? `3. The output combines s_{${i}} and c_{${i}} and picks y_{${i}}; s_{${i}} is the state step ${i + 1} starts from`
+    : `${s.weights.length ? '3' : '2'}. The decoder updates its state and picks y_{${i}}; s_{${i}} ${s.weights.length && QUERY[model.architecture] === 'before' ? 'is the query of' : 'starts'} step ${i + 1}`));
   parts.push(vectorRow(`s_{${i}}`, s.state, stateScale, `= f(s_{${i - 1}}, y_{${i - 1}} = ${s.previous}${s.context.length ? `, c${s.weights.length ? `_{${i}}` : ''}` : ''})`));
   const cands = el('div', 'cands-box');
   cands.append(subscripted('div', 'foot-title', `p(y_{${i}} | y_{${i - 1}} = ${s.previous}, s_{${i}}${s.context.length ? `, c${s.weights.length ? `_{${i}}` : ''}` : ''}): the top 5`));

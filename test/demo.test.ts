@@ -237,6 +237,19 @@ test('a model without attention (cho) shows its fixed summary c: no energy equat
   await page.context().close();
 });
 
+test('a Luong model says its query is the state after this step\'s cell (s_i), not s_{i-1}', async () => {
+  const { page, errors } = await open();
+  await page.setInputFiles('#files', [join(root, 'test', 'fixtures', 'luong-dot', 'model.safetensors')]);
+  await page.waitForFunction(() => document.body.dataset.model === 'model.safetensors');
+  await page.waitForFunction(() => document.body.dataset.walkStep === '1' && document.querySelector('.walk-grid') !== null);
+  assert.match(await text(page, '#model-info'), /^luong /);
+  assert.match(await text(page, '#walk'), /its new state s1 \(Luong's ht\) is the query that scores every letter/);
+  assert.match(await text(page, '#state-eq'), /before the attention/);
+  assert.ok(await visible(page, '#scale'));
+  assert.equal(errors, []);
+  await page.context().close();
+});
+
 test('layout: nothing overflows at 360 px, the step button is in its card and takes taps at 390 and 360 px, a long word keeps its </s> column', async () => {
   for (const width of [390, 360]) {
     const { page, errors } = await open('', { width, height: 800 });
