@@ -26,7 +26,7 @@ function webWorker(url?: URL): WorkerPort {
       w.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
       w.onerror = (e) => onError(new Error(e.message
         || `the pool's worker script ${where} did not start (not found, or not a module script): give createPool the URL where your build serves `
-          + `the package entry seqattn/pool-worker as the workerUrl option${url ? '' : ' (bundlers that copy no worker script: esbuild, plain <script> pages)'}`));
+          + `the package entry seqattn/pool-worker as the workerUrl option${url ? '' : ' (esbuild and other bundlers that emit no worker script of their own)'}`));
     },
     terminate: () => w.terminate(),
   };
