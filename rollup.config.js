@@ -82,7 +82,7 @@ const wasmFiles = () => ({
 
 // The tagger chunk (compromise's own build) has a fixed name and exists once, as ES module: the
 // CommonJS entries load it with import(), which CommonJS has too. The rest of the CommonJS build
-// repeats the ES one: `require` on Node 18 and 20 cannot load an ES module.
+// repeats the ES one: `require` cannot load an ES module on Node 18 and Node 20 before 20.19.
 const TAGGER = fileURLToPath(new URL('./dist/chunks/compromise-two.js', import.meta.url));
 const taggerFromEsm = () => ({
   name: 'tagger-from-esm',
