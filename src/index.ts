@@ -21,7 +21,7 @@ export { quantizeModel, type QuantizedModel } from './quantize.js';
 export { compiledModule, type WasmBuild } from './wasm.js';
 export { fetchModelBytes, type FetchOptions } from './fetch.js';
 // Worker pools: Web Workers here (tree-shaken when unused); the node entry's createPool uses worker_threads
-export { createPool } from './pool/web.js';
+export { createPool, type WebPoolOptions } from './pool/web.js';
 export { TranslationPool, type PoolOptions } from './pool/pool.js';
 export { inspect, formatInspect, matchSeq2SeqPresets, type InspectReport, type PresetMatch, type PresetMatcher, type TensorSummary } from './inspect.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md

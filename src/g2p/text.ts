@@ -1,5 +1,5 @@
 /**
- * The G2P input policy (issue 12 item 9) and English tokenisation:
+ * The G2P input policy and English tokenisation:
  *  1. fold: Unicode NFKD with combining marks removed, then common letters folded
  *     (café -> cafe, naïve -> naive, straße -> strasse, æ -> ae, œ -> oe, ø -> o, ł -> l, þ -> th),
  *     typographic quotes and dashes to ASCII;
