@@ -1,4 +1,4 @@
-// `seqattn g2p|translate --threads N --weights W` (src/cli-pool.ts) as a user runs it: node dist/cli.js.
+// `seqattn g2p|translate --threads N --weights W` (src/cli/pool.ts) as a user runs it: node dist/cli.js.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
