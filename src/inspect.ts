@@ -186,6 +186,14 @@ export function inspect(files: { file: SafetensorsFile; prefix: string }[], conf
   };
 }
 
+/** What a config of each model kind still needs after the fields inspect fills in. */
+function closingHint(kind: PresetMatch['kind'], named: boolean): string {
+  const then = named ? `then, for a ${kind}, add` : 'then add';
+  return kind === 'seq2seq' ? `${then} the vocabularies (source_vocab, target_vocab as symbol lists) and sos_id, eos_id`
+    : kind === 'classifier' ? `${then} source_vocab (the word list, id i at index i) and labels (the class names, in the order of the output layer's rows)`
+      : `${then} target_vocab (the word list), sos_id, eos_id; feature_size is the D of the annotation vectors a_i (the CNN's channels) you will pass`;
+}
+
 /** The report as text for a terminal. */
 export function formatInspect(r: InspectReport): string {
   const lines: string[] = [];
@@ -205,7 +213,7 @@ export function formatInspect(r: InspectReport): string {
       lines.push(`  ${m.architecture} (${m.kind}): ${JSON.stringify({ architecture: m.architecture, ...m.fields })}`);
       for (const n of m.notes) lines.push(`    note: ${n}`);
     }
-    lines.push('  then add the vocabularies (source_vocab, target_vocab as symbol lists) and sos_id, eos_id');
+    for (const kind of [...new Set(r.matches.map((m) => m.kind))]) lines.push(`  ${closingHint(kind, r.matches.length > 1 && new Set(r.matches.map((m) => m.kind)).size > 1)}`);
   }
   return `${lines.join('\n')}\n`;
 }
