@@ -168,7 +168,7 @@ test('an unread tensor is "not read by an opennmt-rnn model" (the article of the
 });
 
 test('inspect\'s closing hint fits the kind: seq2seq vocabularies, classifier labels, captioner feature_size', () => {
-  const report = (kind: 'seq2seq' | 'classifier' | 'captioner') => formatInspect({ files: [], tensors: [], config: null, matches: [{ architecture: 'x', kind, fields: {}, notes: [] }] });
+  const report = (kind: 'seq2seq' | 'classifier' | 'captioner') => formatInspect({ files: [], tensors: [], config: null, proposal: null, matches: [{ architecture: 'x', kind, fields: {}, notes: [] }] });
   assert.ok(report('seq2seq').includes('source_vocab, target_vocab'));
   assert.ok(report('classifier').includes('labels') && !report('classifier').includes('target_vocab'), report('classifier'));
   assert.ok(report('captioner').includes('feature_size') && !report('captioner').includes('source_vocab'), report('captioner'));
