@@ -7,6 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Activation, Composition, InputPart, LinearName, ReadoutPart, VectorLayout } from '../../src/compose/description.js';
 import { checkComposition, compositionToParts } from '../../src/compose/parts.js';
+import { estimateModelBytes } from '../../src/limits.js';
+import type { Regions } from '../../src/memory.js';
 import { loadModelFrom, writeSafetensors } from '../../src/node.js';
 import { lcg, throwsCode } from '../models/helpers.js';
 import { Reference, type Tensors } from './reference.js';
@@ -167,13 +169,17 @@ const seen = new Set<string>();
 const rand = lcg(20261207);
 const COMPOSITIONS = 240;
 
-test(`${COMPOSITIONS} random compositions: seqattn = the reference (greedy ids, attention 1e-5, logits 1e-4 per step)`, async () => {
+test(`${COMPOSITIONS} random compositions: seqattn = the reference (greedy ids, attention 1e-5, logits 1e-4 per step); the memory estimate bounds the load`, async () => {
   let worstA = 0, worstL = 0;
   for (let k = 0; k < COMPOSITIONS; k++) {
     const p = drawComposition(rand, seen);
     const tensors = weightsFor(p, rand);
     const where = `composition ${k}: ${JSON.stringify(compositionToParts(p))}`;
     const model = await loadModelFrom({ weights: writeSafetensors(tensors), config: configFor(p) }).catch((e) => { throw new Error(`${where}: ${e.message}`); });
+    // the memory estimate (src/limits.ts, from the same composition) bounds what the load took
+    const est = estimateModelBytes(model.config, Object.values(tensors).reduce((s, t) => s + t.data.length, 0), Math.max(model.maxBeamSize, model.maxBatchSize), model.maxBatchSize).total;
+    const used = (model as unknown as { regions: Regions }).regions.bytesOwned;
+    assert.ok(used <= est, `${where}: took ${used} bytes, estimated ${est}`);
     const ref = new Reference(p, tensors);
     for (let s = 0; s < 2; s++) {
       const ids = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => 3 + Math.floor(rand() * (Vs - 3)));
