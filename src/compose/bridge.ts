@@ -8,12 +8,13 @@
  *             | [→h_T; ←h_1] (bentrevett 3) | mean_j h_j | c (Cho et al. 2014, A.1.2), of the top encoder
  *             layer or of `layer`; to the first decoder layer (the others 0) or to every layer;
  *             c_0 = 0 or c_0 = s_0
- * Offsets below count floats; they become byte offsets at the Linear call only.
+ * Offsets count floats (floats.ts).
  */
 import type { Linear, WeightFormat } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import type { BridgePart } from './description.js';
+import { at, index } from './floats.js';
 import { loadLinear } from './linear.js';
 
 /** What the encoder of one source left, as Wasm byte offsets. */
@@ -39,32 +40,32 @@ export class Bridge {
   /** s0, c0 (L, H) of one source (byte offsets; c0 0 for a GRU). */
   apply(s0: number, c0: number, L: number, H: number, enc: EncoderResult): void {
     const F = this.regions.rt.F32, p = this.part;
-    const s = s0 >> 2, c = c0 >> 2;
+    const s = index(s0), c = index(c0);
     F.fill(0, s, s + L * H);
     if (c0) F.fill(0, c, c + L * H);
     if (p.kind === 'zeros') return;
     if (p.kind === 'final') {
       // 'layer': row l of (L, D n) is H = D n wide; 'pytorch': row l of (L D, n), n = H
-      F.copyWithin(s, enc.finalH >> 2, (enc.finalH >> 2) + L * H);
-      if (c0 && enc.finalC && p.cell === 'final') F.copyWithin(c, enc.finalC >> 2, (enc.finalC >> 2) + L * H);
+      F.copyWithin(s, index(enc.finalH), index(enc.finalH) + L * H);
+      if (c0 && enc.finalC && p.cell === 'final') F.copyWithin(c, index(enc.finalC), index(enc.finalC) + L * H);
       return;
     }
     // x, in floats
     const layer = p.layer ?? enc.layers - 1, n = enc.finalSize / 2;
-    const top = (enc.finalH >> 2) + layer * enc.finalSize;
+    const top = index(enc.finalH) + layer * enc.finalSize;
     let x: number;
-    if (p.from === 'summary') x = enc.summary >> 2;
+    if (p.from === 'summary') x = index(enc.summary);
     else if (p.from === 'final-concat' || p.from === 'forward-last') x = top; // [→h_T; ←h_1] or →h_T, its first half
     else if (p.from === 'backward-first') x = top + n; // ←h_1, the backward direction's final state
     else {
       // mean_j h_j
-      x = this.x >> 2;
-      const d = enc.d, a = enc.annotations >> 2;
+      x = index(this.x);
+      const d = enc.d, a = index(enc.annotations);
       F.fill(0, x, x + d);
       for (let j = 0; j < enc.Tx; j++) for (let i = 0; i < d; i++) F[x + i] += F[a + j * d + i];
       for (let i = 0; i < d; i++) F[x + i] /= enc.Tx;
     }
-    if (this.W) this.W.apply(s0, x * 4);
+    if (this.W) this.W.apply(s0, at(0, x)); // x: a float index, a byte pointer for the Linear
     else F.copyWithin(s, x, x + H);
     const k = this.regions.rt.k;
     if (p.activation === 'tanh') k.tanh_inplace(s0, H);
