@@ -13,7 +13,9 @@ import { loadModelFrom, writeSafetensors } from '../../src/node.js';
 import { lcg, throwsCode } from '../models/helpers.js';
 import { Reference, type Tensors } from './reference.js';
 
-const Vs = 7, Vt = 9, SOS = 1, EOS = 2;
+const Vt = 9, SOS = 1, EOS = 2;
+/** The source vocabulary's size: the target's when one table serves both (tied embeddings). */
+const sourceVocab = (p: Composition) => (p.embeddings.tiedTo ? Vt : 7);
 
 /** A random valid composition; `seen` collects the options it took. */
 function drawComposition(rand: () => number, seen: Set<string>): Composition {
@@ -37,7 +39,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
     if (kind === 'dot' && H !== d) continue;
     const decLayers = kind === 'location' ? 1 : int(1, 2);
     const query = kind === 'location' ? 'before' : pick(['before', 'after'] as const);
-    const Es = int(2, 4), tied = coin() && false, Et = int(2, 4);
+    const Es = int(2, 4), tied = rand() < 0.2, Et = int(2, 4);
     const local = (kind === 'dot' || kind === 'general' || kind === 'additive') && query === 'after' && rand() < 0.4
       ? (coin() ? { mode: 'm' as const, D: int(1, 2) } : { mode: 'p' as const, D: int(1, 3), W_p: lin('att.W_p'), v_p: 'att.v_p' }) : undefined;
     const vLayout = pick(['linear', 'vector', 'row', 'column', undefined] as const) as VectorLayout | undefined;
@@ -72,7 +74,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
     const outKind = pick(['linear', 'maxout', 'tanh'] as const);
     const comp: Composition = {
       cell, gruConvention,
-      embeddings: { source: 'emb.src', target: 'emb.tgt', sourceSize: Es, targetSize: tied ? Es : Et },
+      embeddings: { source: 'emb.src', target: 'emb.tgt', sourceSize: Es, targetSize: tied ? Es : Et, ...(tied ? { tiedTo: 'emb.src' } : {}) },
       encoder: { rnn: 'enc.rnn', layers: encLayers, hidden: n, bidirectional, merge, reverse: !bidirectional && coin() },
       bridge, attention,
       decoder: { rnn: 'dec.rnn', layout: pick(['pytorch', 'cells'] as const), layers: decLayers, hidden: H,
@@ -83,6 +85,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
     };
     try { checkComposition(comp, 'drawn'); } catch { continue; }
     const a = comp.attention;
+    seen.add(tied ? 'embeddings tied' : 'embeddings apart');
     seen.add(`cell ${cell}`).add(`gru ${gruConvention}`).add(`encoder ${bidirectional ? `bi ${merge}` : 'uni'}${comp.encoder.reverse ? ' reversed' : ''}`).add(`encoder layers ${encLayers}`)
       .add(`attention ${a.kind}`).add(`decoder ${comp.decoder.layout}`).add(`decoder layers ${decLayers}`).add(`output ${outKind}`)
       .add(`bridge ${bridge.kind}${bridge.kind === 'final' ? ` ${bridge.order} c_0 ${bridge.cell}` : bridge.kind === 'project' ? ` ${bridge.from} ${bridge.W ? 'linear' : 'no linear'} ${bridge.activation} ${bridge.layers} c_0 ${bridge.cell}` : ''}`);
@@ -119,8 +122,8 @@ function weightsFor(p: Composition, rand: () => number): Tensors {
     put(`${pre}weight_ih${suf}`, [G * H, input]); put(`${pre}weight_hh${suf}`, [G * H, H]); put(`${pre}bias_ih${suf}`, [G * H]); put(`${pre}bias_hh${suf}`, [G * H]);
   };
   const e = p.encoder, D = e.bidirectional ? 2 : 1, n = e.hidden, d = e.bidirectional && e.merge === 'concat' ? 2 * n : n, H = p.decoder.hidden;
-  put(`${p.embeddings.source}.weight`, [Vs, p.embeddings.sourceSize], 1);
-  put(`${p.embeddings.target}.weight`, [Vt, p.embeddings.targetSize], 1);
+  put(`${p.embeddings.source}.weight`, [sourceVocab(p), p.embeddings.sourceSize], 1);
+  if (!p.embeddings.tiedTo) put(`${p.embeddings.target}.weight`, [Vt, p.embeddings.targetSize], 1); // tied: the source table
   for (let l = 0; l < e.layers; l++) for (let dir = 0; dir < D; dir++) rnn(`${e.rnn}.`, `_l${l}${dir ? '_reverse' : ''}`, l ? D * n : p.embeddings.sourceSize, n);
   const a = p.attention;
   const c = a.kind === 'summary' ? (a.W ? H : n) : a.kind === 'none' ? 0 : d;
@@ -160,7 +163,7 @@ function weightsFor(p: Composition, rand: () => number): Tensors {
 function configFor(p: Composition): object {
   return {
     parts: compositionToParts(p),
-    source_vocab: Array.from({ length: Vs }, (_, i) => `s${i}`), target_vocab: Array.from({ length: Vt }, (_, i) => `t${i}`),
+    source_vocab: Array.from({ length: sourceVocab(p) }, (_, i) => `s${i}`), target_vocab: Array.from({ length: Vt }, (_, i) => `t${i}`),
     sos_id: SOS, eos_id: EOS, max_source_length: 8, max_target_length: 12,
   };
 }
@@ -182,7 +185,7 @@ test(`${COMPOSITIONS} random compositions: seqattn = the reference (greedy ids, 
     assert.ok(used <= est, `${where}: took ${used} bytes, estimated ${est}`);
     const ref = new Reference(p, tensors);
     for (let s = 0; s < 2; s++) {
-      const ids = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => 3 + Math.floor(rand() * (Vs - 3)));
+      const ids = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => 3 + Math.floor(rand() * (sourceVocab(p) - 3)));
       const greedy = ref.run(ids, SOS, { eos: EOS, maxSteps: 12 });
       const got = model.translate(ids);
       // a near-tie of two logits may round either way in f32: then the logits below say it
@@ -212,7 +215,7 @@ test(`${COMPOSITIONS} random compositions: seqattn = the reference (greedy ids, 
 
 test('the draws took every option of every part', () => {
   const expected = [
-    'cell gru', 'cell lstm', 'gru reset_after', 'gru reset_before', 'encoder uni', 'encoder uni reversed', 'encoder bi concat', 'encoder bi sum', 'encoder layers 2',
+    'embeddings tied', 'embeddings apart', 'cell gru', 'cell lstm', 'gru reset_after', 'gru reset_before', 'encoder uni', 'encoder uni reversed', 'encoder bi concat', 'encoder bi sum', 'encoder layers 2',
     'attention none', 'attention summary', 'attention additive', 'attention dot', 'attention general', 'attention location', 'query before', 'query after',
     'additive separate', 'additive joint query-first', 'additive joint key-first', 'additive tanh', 'additive relu', 'additive none',
     'v linear', 'v linear bias', 'v vector', 'v row', 'v column', 'v detected', 'general keys', 'general query', 'summary h_T', 'summary tanh(W h_T)', 'local m', 'local p',
