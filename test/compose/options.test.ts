@@ -64,13 +64,17 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
       : bridgeKind === 'final' ? { kind: 'final', order, cell: pick(['final', 'zero'] as const) }
         : (() => {
           const from = pick(['backward-first', 'forward-last', 'final-concat', 'mean', 'summary'] as const);
-          return { kind: 'project', from, ...(from !== 'mean' && from !== 'summary' && coin() ? { layer: int(0, encLayers - 1) } : {}), W: coin() || from === 'final-concat' ? lin('bridge.fc') : null,
-            activation: pick(acts), layers: pick(['first', 'every'] as const), cell: cell === 'lstm' ? pick(['zero', 'same'] as const) : 'zero' };
+          const single = from === 'mean' || from === 'summary';
+          const layers = single ? pick(['first', 'every'] as const) : pick(['first', 'every', 'per-layer'] as const);
+          const cellPart = cell === 'lstm' ? pick(single ? ['zero', 'same'] as const : ['zero', 'same', 'project'] as const) : 'zero';
+          return { kind: 'project', from, ...(!single && layers !== 'per-layer' && coin() ? { layer: int(0, encLayers - 1) } : {}), W: coin() || from === 'final-concat' ? lin('bridge.fc') : null,
+            activation: pick(acts), layers, cell: cellPart, ...(cellPart === 'project' ? { cellW: coin() || from === 'final-concat' ? lin('bridge.fc_cell') : null } : {}) };
         })();
     if (bridge.kind === 'project' && !bridge.W) {
       const size = bridge.from === 'mean' ? d : bridge.from === 'summary' ? (attention.kind === 'summary' && attention.W ? H : n) : n;
       if (size !== H) continue;
     }
+    if (bridge.kind === 'project' && bridge.cell === 'project' && !bridge.cellW && n !== H) continue;
     const outKind = pick(['linear', 'maxout', 'tanh'] as const);
     const comp: Composition = {
       cell, gruConvention,
@@ -139,9 +143,10 @@ function weightsFor(p: Composition, rand: () => number): Tensors {
   if (a.kind === 'location') linear(a.W, a.positions, p.embeddings.targetSize + H);
   if ('local' in a && a.local?.mode === 'p') { linear(a.local.W_p!, 3, H); put(`${a.local.v_p}.weight`, [1, 3]); }
   const b = p.bridge;
-  if (b.kind === 'project' && b.W) {
+  if (b.kind === 'project') {
     const x = b.from === 'summary' ? c : b.from === 'final-concat' ? 2 * n : b.from === 'mean' ? d : n;
-    linear(b.W, H, x);
+    if (b.W) linear(b.W, H, x);
+    if (b.cellW) linear(b.cellW, H, x);
   }
   const size: Record<InputPart | ReadoutPart, number> = { e: p.embeddings.targetSize, c, s: H, hTilde: H };
   const width = (ps: (InputPart | ReadoutPart)[]) => ps.reduce((s, q) => s + size[q], 0);
@@ -178,6 +183,7 @@ test(`${COMPOSITIONS} random compositions: seqattn = the reference (greedy ids, 
     const p = drawComposition(rand, seen);
     const tensors = weightsFor(p, rand);
     const where = `composition ${k}: ${JSON.stringify(compositionToParts(p))}`;
+    try { new Reference(p, tensors).run([3], SOS, { eos: EOS, maxSteps: 1 }); } catch (e) { throw new Error(`${where}: ${(e as Error).message}`); }
     const model = await loadModelFrom({ weights: writeSafetensors(tensors), config: configFor(p) }).catch((e) => { throw new Error(`${where}: ${e.message}`); });
     // the memory estimate (src/limits.ts, from the same composition) bounds what the load took
     const est = estimateModelBytes(model.config, Object.values(tensors).reduce((s, t) => s + t.data.length, 0), Math.max(model.maxBeamSize, model.maxBatchSize), model.maxBatchSize).total;
@@ -221,7 +227,8 @@ test('the draws took every option of every part', () => {
     'v linear', 'v linear bias', 'v vector', 'v row', 'v column', 'v detected', 'general keys', 'general query', 'summary h_T', 'summary tanh(W h_T)', 'local m', 'local p',
     'bridge zeros', 'bridge final layer c_0 final', 'bridge final pytorch c_0 final', 'bridge final layer c_0 zero',
     'bridge from backward-first', 'bridge from forward-last', 'bridge from final-concat', 'bridge from mean', 'bridge from summary',
-    'bridge act tanh', 'bridge act relu', 'bridge act none', 'bridge to first', 'bridge to every', 'bridge c_0 zero', 'bridge c_0 same', 'bridge linear', 'bridge no linear',
+    'bridge act tanh', 'bridge act relu', 'bridge act none', 'bridge to first', 'bridge to every', 'bridge to per-layer', 'bridge c_0 zero', 'bridge c_0 same', 'bridge c_0 project',
+    'bridge linear', 'bridge no linear',
     'decoder pytorch', 'decoder cells', 'decoder layers 2', 'input has e', 'input has c', 'input has hTilde', 'input has s', 'input e not first',
     'input linear tanh', 'input linear relu', 'input linear none', 'combine none', 'combine tanh', 'combine relu', 'combine none',
     'output linear', 'output maxout', 'output tanh', 'output has s', 'output has c', 'output has e', 'output has hTilde', 'linear bias true', 'linear bias false',
