@@ -92,6 +92,10 @@ test('unknown fields anywhere: E_CONFIG naming the path and the nearest valid na
   const r = asParts('bentrevett-3');
   (r.parts as any).decoder.input.parts = ['e', 'context'];
   await throwsCode(() => loadModelFrom({ weights: bytes, config: r }), 'E_CONFIG', '"parts.decoder.input.parts[1]"', '"h_tilde"');
+  // sizes have the ceilings of the config's size fields, before anything is allocated
+  const big = asParts('bentrevett-3');
+  (big.parts as any).decoder.hidden_size = 70000;
+  await throwsCode(() => loadModelFrom({ weights: bytes, config: big }), 'E_CONFIG', '"parts.decoder.hidden_size" is 70000', '<= 65536 (limit of this field)');
   // a size decided by parts given beside them
   await throwsCode(() => loadModelFrom({ weights: bytes, config: { ...asParts('bentrevett-3'), hidden_size: 8 } }), 'E_CONFIG', '"hidden_size" is decided by "parts"');
   // the overrides of a preset are checked once merged
