@@ -86,4 +86,16 @@ test('no encoder and decoder RNNs: no proposal, and the report says no preset fi
   assert.is(proposeParts([{ name: 'linear.weight', dtype: 'F32', shape: [3, 4] }]), null);
 });
 
+test('inspect checks a matched preset against the tensors its composition reads: none lacking on the fixtures, a removed one named', () => {
+  for (const name of folders) {
+    const m = inspect(readWeightFiles({ weights: fixture(name) })).matches;
+    assert.is(m.length, 1, name);
+    assert.ok(m[0].parts, `${name}: the preset's parts`);
+    assert.not.ok(m[0].notes.some((n) => n.includes('which the file lacks')), `${name}: ${m[0].notes}`);
+  }
+  const cut = rewriteModel(fixture('bentrevett-3'), (t) => { delete t['decoder.fc_out.bias']; });
+  const m = inspect(readWeightFiles({ weights: cut })).matches;
+  assert.ok(m[0].notes.some((n) => n.includes("'decoder.fc_out.bias'") && n.includes('which the file lacks')), JSON.stringify(m[0].notes));
+});
+
 test.run();
