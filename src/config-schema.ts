@@ -106,7 +106,7 @@ const PARTS_DEFS = {
     attention: ref('attention'),
     decoder: obj('s_t = RNN(x_t, s_{t-1})', {
       rnn: str('module path'),
-      layout: oneOf(['pytorch', 'cells'], '"pytorch": nn.GRU / nn.LSTM `<rnn>.weight_ih_l<k>`; "cells": a stack `<rnn>.layers.<k>.weight_ih` (OpenNMT-py)'),
+      layout: oneOf(['pytorch', 'cells', 'cell'], '"pytorch": nn.GRU / nn.LSTM `<rnn>.weight_ih_l<k>`; "cells": a stack `<rnn>.layers.<k>.weight_ih` (OpenNMT-py); "cell": one nn.GRUCell / nn.LSTMCell `<rnn>.weight_ih` (layers 1)'),
       layers: size('layers', 1, 64), hidden_size: size('H, the decoder state size'),
       input: obj('x_t = [parts] or act(W [parts] + b)', { parts: ref('part_list'), linear: nullable('linear'), activation: oneOf(ACTIVATION, 'act, with a linear') }, ['parts']),
     }, ['rnn', 'layers', 'hidden_size', 'input']),

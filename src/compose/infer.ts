@@ -14,7 +14,7 @@
 import type { TensorSummary } from '../inspect.js';
 
 export interface PartsProposal {
-  /** A config: "parts", "tensor_names" (when a name needs one), and placeholders for the vocabularies. */
+  /** A config: "parts" (with the file's own tensor names) and placeholders for the vocabularies. */
   config: Record<string, unknown>;
   /** What the names and shapes could not decide, and how to decide it. */
   undecided: string[];
@@ -41,7 +41,6 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   const shape = new Map(tensors.map((t) => [t.name, t.shape]));
   const used = new Set<string>();
   const undecided: string[] = [];
-  const tensorNames: Record<string, string> = {};
   // the RNNs
   const rnns: Rnn[] = [];
   for (const t of tensors) {
@@ -67,13 +66,7 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   for (const t of tensors) if (t.name.startsWith(`${enc.name}.`) || t.name.startsWith(`${dec.name}.`)) used.add(t.name);
   if (enc.cell !== dec.cell) undecided.push(`the encoder is ${enc.cell.toUpperCase()}, the decoder ${dec.cell.toUpperCase()}: seqattn runs one cell kind for both (not expressible)`);
   const n = enc.hidden, D = enc.bidirectional ? 2 : 1, H = dec.hidden, cell = dec.cell;
-  let decRnn = dec.name, layout: 'pytorch' | 'cells' = dec.layout === 'pytorch' ? 'pytorch' : 'cells';
-  if (dec.layout === 'cell') {
-    // one nn.GRUCell / nn.LSTMCell: read as a one-layer stack through tensor_names
-    decRnn = `${dec.name}_stack`;
-    tensorNames[`${decRnn}.layers.0`] = dec.name;
-    layout = 'cells';
-  }
+  const decRnn = dec.name, layout = dec.layout;
 
   // linears and vectors
   const linears: Lin[] = [];
@@ -255,7 +248,6 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
       combine: combine ? { linear: lin(combine), parts: ['c', 's'], activation: 'tanh' } : null,
       output,
     },
-    ...(Object.keys(tensorNames).length ? { tensor_names: tensorNames } : {}),
     source_vocab: `${src.rows} symbols`, target_vocab: `${V} symbols`,
   };
   if (inputLayer) undecided.push(`decoder input layer ${inputLayer.name}: "activation" relu (the older PyTorch tutorial), tanh or none`);

@@ -228,6 +228,7 @@ export function checkComposition(c: Composition, where: string): void {
       if (d.layers > e.layers) fail(`bridge "layers": "per_layer": the decoder has ${d.layers} layers, the encoder ${e.layers}`);
     }
   }
+  if (d.layout === 'cell' && d.layers !== 1) fail(`"parts.decoder.layout" "cell" is one nn.GRUCell / nn.LSTMCell: "layers" is ${d.layers}, expected 1 (a stack is "cells")`);
   if (e.merge === 'sum' && !e.bidirectional) fail('"parts.encoder.merge" "sum" adds two directions: the encoder is not bidirectional');
   if (e.reverse && e.bidirectional) fail('"parts.encoder.reverse" reverses a one-direction encoder\'s input; a bidirectional encoder reads both ways');
 }
@@ -261,6 +262,7 @@ export function tensorsRead(c: Composition): string[][] {
   if ('local' in a && a.local?.mode === 'p') { linear(a.local.W_p); out.push([`${a.local.v_p}.weight`]); }
   for (let l = 0; l < c.decoder.layers; l++) {
     if (c.decoder.layout === 'cells') rnn(`${c.decoder.rnn}.layers.${l}.`, '');
+    else if (c.decoder.layout === 'cell') rnn(`${c.decoder.rnn}.`, '');
     else rnn(`${c.decoder.rnn}.`, `_l${l}`);
   }
   linear(c.decoder.input.W);
