@@ -17,7 +17,8 @@ const configOf = (bytes: Uint8Array) => JSON.parse(readSafetensors(bytes, 'model
 const folders = readdirSync(committedFixtures).filter((d) => existsSync(join(committedFixtures, d, 'model.safetensors'))
   && existsSync(join(committedFixtures, d, 'reference.json')) && configOf(fixture(d)).source_vocab !== undefined).sort();
 /** The fixtures whose undecided choices are all the commonest (the proposal is their exact composition). */
-const EXACT = ['bentrevett-1', 'bentrevett-3', 'luong-general', 'opennmt-rnn-dot-gru', 'sutskever-forward', 'sutskever-reversed', 'tutorial'];
+const EXACT = ['bentrevett-1', 'bentrevett-3', 'luong-concat', 'luong-dot', 'luong-general', 'opennmt-rnn-dot-gru', 'opennmt-rnn-general',
+  'pytorch-chatbot-concat', 'pytorch-chatbot-dot', 'pytorch-chatbot-general', 'sutskever-forward', 'sutskever-reversed', 'tutorial'];
 const TEXT_FIELDS = ['source_vocab', 'target_vocab', 'sos_id', 'eos_id', 'source_unk_id', 'source_eos_id', 'append_source_eos', 'max_source_length', 'max_target_length',
   'prepend_source_sos', 'source_sos_id', 'source_tokenizer', 'lowercase', 'target_separator'];
 
