@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compositionOf } from '../../src/compose/architectures.js';
 import { compositionToParts, partsToComposition } from '../../src/compose/parts.js';
+import { parseClassifierConfig } from '../../src/classifier/config.js';
 import { parseConfig } from '../../src/config.js';
 import { CONFIG_SCHEMA } from '../../src/config-schema.js';
 import { loadModelFrom, readSafetensors } from '../../src/node.js';
@@ -135,6 +136,13 @@ test('tensor_names on a seq2seq model: module paths renamed, a Linear stored as 
   assert.equal(Array.from(wb.logits), Array.from(wa.logits));
   a.dispose(); b.dispose();
   await throwsCode(() => loadModelFrom(rewriteModel(bytes, (_, c) => { c.tensor_names = { x: 3 }; })), 'E_CONFIG', 'tensor_names');
+});
+
+test('classifier configs: an unknown field is E_CONFIG with the nearest valid names too', async () => {
+  const han = { architecture: 'han', embedding_size: 4, source_vocab: ['a', 'b'], labels: ['x', 'y'], word_hidden_size: 3 };
+  assert.is(parseClassifierConfig(han, 'han.json').architecture, 'han');
+  await throwsCode(() => parseClassifierConfig({ ...han, wrod_state: 'carry' }, 'han.json'), 'E_CONFIG', 'unknown field "wrod_state"', 'nearest: "word_state"');
+  await throwsCode(() => parseClassifierConfig({ ...han, label: ['x'] }, 'han.json'), 'E_CONFIG', 'unknown field "label"', '"labels"');
 });
 
 test.run();
