@@ -145,4 +145,13 @@ test('classifier configs: an unknown field is E_CONFIG with the nearest valid na
   await throwsCode(() => parseClassifierConfig({ ...han, label: ['x'] }, 'han.json'), 'E_CONFIG', 'unknown field "label"', '"labels"');
 });
 
+test('docs/parts.md: the example is a valid parts block, the parts of bentrevett-3 (the fixture\'s sizes)', () => {
+  const md = readFileSync(join(root, 'docs', 'parts.md'), 'utf8');
+  const block = md.split('```json').slice(1).map((b) => b.split('```')[0]).find((b) => b.includes('"parts": {'))!;
+  const example = JSON.parse(block.replace(/"source_vocab".*$/m, '"x": 0').replace(/,\s*"x": 0/, ''));
+  const c = partsToComposition(example.parts, 'docs/parts.md');
+  const plain = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (k === 'alternatives' ? undefined : v))); // the preset also knows older names
+  assert.equal(plain(compositionToParts(c)), plain(compositionToParts(compositionOf(parseConfig(configOf('bentrevett-3'), 'b3')))));
+});
+
 test.run();
