@@ -30,6 +30,7 @@ export type SeqattnErrorCode =
   | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path / URL not fetched
   | 'E_DOWNLOAD_SIZE'       // a URL source larger than FetchOptions.maxDownloadBytes
   | 'E_DOWNLOAD_INTEGRITY'  // a URL source whose SHA-256 is not FetchOptions.integrity
+  | 'E_DOWNLOAD_TIMEOUT'    // a URL source not downloaded within FetchOptions.timeoutMs, or a server quiet for stallTimeoutMs
   | 'E_LEXICON'             // bytes that are not a packed pronouncing dictionary (src/g2p/lexicon.ts)
   | 'E_WASM';               // the WebAssembly runtime failed (no SIMD, out of memory)
 

@@ -9,8 +9,9 @@
  */
 import { loadModelFrom, type ModelSource } from './load.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
-import { bundledNameError, fetchModelBytes, isBundledName, type FetchOptions } from './fetch.js';
+import { bundledNameError, fetchAndUse, isBundledName, type FetchOptions } from './fetch.js';
 import { runtime } from './wasm.js';
+import { checkOptionsObject } from './limits.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
 export { parseConfig, PRESETS, type ModelConfig, type Architecture, type Preset, type GruConvention, type DeepOutput } from './config.js';
@@ -50,8 +51,10 @@ export async function loadModel(source: string | URL | ModelSource | Uint8Array 
   if (typeof source === 'string' || source instanceof URL) {
     // compile the Wasm while the bytes download (errors surface from loadModelFrom's own runtime());
     // not when a compiled wasmModule is given, which loadModelFrom instantiates instead
-    if (options.wasmModule === undefined) runtime(options.wasmBuild).catch(() => {});
-    return loadModelFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
+    const o = checkOptionsObject(options, 'load options');
+    if (o.wasmModule === undefined) runtime(o.wasmBuild as LoadOptions['wasmBuild']).catch(() => {});
+    // loaded before it is cached: bytes that do not load as a model never reach the cache
+    return fetchAndUse(source, options, (bytes) => loadModelFrom({ weights: { bytes, name: String(source) } }, options));
   }
   return loadModelFrom(source, options);
 }

@@ -5,10 +5,10 @@
  * arguments after `caption`; it prints its own one-line errors and returns the exit status
  * (0 ok, 1 runtime error, 2 usage error), as the other subcommands do.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { SeqattnError } from '../errors.js';
 import { loadModel } from '../node.js';
-import { readFeatures } from './features.js';
+import { readFeaturesFile } from './features-file.js';
 import { attentionGridToSvg } from './svg.js';
 import { scanArgs } from '../cli/args.js';
 
@@ -58,16 +58,8 @@ function parse(argv: string[]): CaptionArgs | 'help' {
   return a as CaptionArgs;
 }
 
-function readFile(path: string, what: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new SeqattnError('E_MODEL_NOT_FOUND', `${what} ${JSON.stringify(path)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
-
 async function caption(args: CaptionArgs): Promise<void> {
-  const grid = readFeatures(readFile(args.features, '--features'), args.features);
+  const grid = readFeaturesFile(args.features); // regular files, a size limit, the header before the data
   const model = await loadModel(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0) });
   try {
     const c = model.config;
