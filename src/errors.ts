@@ -13,6 +13,7 @@ export type SeqattnErrorCode =
   | 'E_TENSOR_MISSING'      // a tensor the model needs is not in the file
   | 'E_TENSOR_UNUSED'       // a tensor of the file is read by no part of the model (LoadOptions.allowUnusedTensors)
   | 'E_TENSOR_NONFINITE'    // NaN or Inf in a weight
+  | 'E_OUTPUT_NONFINITE'    // a decode or classification computed NaN or Inf (finite weights near the float32 limit overflowed): never returned as a result
   | 'E_TENSOR_VALUE'        // a value the format does not allow (a negative int8 row scale, int8 -128)
   | 'E_CONFIG'              // config missing, malformed or inconsistent
   | 'E_TOKEN_ID'            // token id out of range
@@ -58,4 +59,10 @@ export function eachInput<T, R>(inputs: readonly T[], f: (x: T) => R): R[] {
     }
   }
   return out;
+}
+
+/** E_OUTPUT_NONFINITE: what was NaN / Inf and why (the weights overflowed float32). */
+export function nonFiniteOutput(what: string, value: number): SeqattnError {
+  return new SeqattnError('E_OUTPUT_NONFINITE', `${what} is ${value}: the model's computation overflowed float32 `
+    + '(weights or inputs near +-3.4e38); no result is returned for it');
 }
