@@ -19,7 +19,8 @@ let server: Server;
 let browser: Browser;
 let base = '';
 
-test.before(async () => {
+// a test, not test.before: uvu 0.5 ignores an error thrown there, so a browser that does not start would skip the suite
+test('setup: the demo builds, its server and Chromium start (test/browser/chromium.ts)', async () => {
   await buildDemo({ quiet: true });
   server = await serveStatic(demoMounts);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
