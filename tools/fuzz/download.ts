@@ -48,8 +48,8 @@ export function downloadTarget(seed: number): { name: string; what: string; case
   const modelHash = `sha256-${createHash('sha256').update(model).digest('base64')}`;
   const html = Buffer.from('<!doctype html><html><head><title>Sign in</title></head><body>Please sign in.</body></html>');
   const behaviours = new Map<string, Behaviour>();
-  /** The body each case's server sent (or would have sent whole). */
-  const sent = new Map<string, Buffer>();
+  /** The body each case's server sent (or would have sent whole), and whether all of it went out with a length a client must accept. */
+  const sent = new Map<string, { body: Buffer; whole: boolean }>();
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let base = '';
@@ -62,7 +62,7 @@ export function downloadTarget(seed: number): { name: string; what: string; case
     if (b.body === 'model') return model;
     if (b.body === 'html') return html;
     if (b.body === 'random') return randomBytes(1 + Math.floor(b.cut * 5000));
-    if (b.body === 'corrupt') { const c = Buffer.from(model); c[Math.floor(b.cut * (c.length - 1))] ^= 0xff; c.writeUInt32LE(c.readUInt32LE(0) ^ (b.cut < 0.5 ? 1 : 0), 0); return c; }
+    if (b.body === 'corrupt') { const c = Buffer.from(model); c[Math.floor(b.cut * (c.length - 1))] ^= 0xff; c.writeUInt32LE((c.readUInt32LE(0) ^ (b.cut < 0.5 ? 1 : 0)) >>> 0, 0); return c; }
     return Buffer.alloc(0);
   };
 
@@ -72,7 +72,11 @@ export function downloadTarget(seed: number): { name: string; what: string; case
     const later = (ms: number, f: () => void) => timers.push(setTimeout(() => { if (!s.destroyed) f(); }, ms));
     if (b.pace === 'stall-headers') return; // never answers
     const body = b.status === 204 ? Buffer.alloc(0) : bodyOf(b);
-    sent.set(id, body);
+    const cutShort = b.pace === 'stall-body' || b.pace === 'reset' || b.pace === 'close-early';
+    // whole: status 200, every byte sent, with a true length (or chunked and properly ended)
+    const whole = b.status === 200 && (b.length === 'true' || (b.length === 'none' && !cutShort)) && b.pace !== 'endless'
+      && (!cutShort || Math.floor(b.cut * body.length) === body.length);
+    sent.set(id, { body, whole });
     const chunked = b.length === 'none' || b.pace === 'endless';
     const cl = { true: String(body.length), short: String(Math.max(0, body.length - 1 - Math.floor(b.cut * 100))), long: String(body.length + 1 + Math.floor(b.cut * 100)),
       huge: String(2 ** 40), garbage: b.cut < 0.5 ? '-5' : '12abc', none: '' }[b.length];
@@ -138,9 +142,6 @@ export function downloadTarget(seed: number): { name: string; what: string; case
     process.off('unhandledRejection', onUnhandled);
   }
 
-  /** Whether the server sends a whole body with a status and a length a client must accept. */
-  const complete = (b: Behaviour) => b.status === 200 && (b.length === 'true' || b.length === 'none')
-    && (b.pace === 'all' || b.pace === 'chunks' || b.pace === 'trickle');
 
   const property = fc.asyncProperty(behaviour, fc.record({
     via: fc.constantFrom<Options['via']>('fetchModelBytes', 'fetchModelBytes', 'fetchModelBytes', 'loadModel'),
@@ -167,7 +168,7 @@ export function downloadTarget(seed: number): { name: string; what: string; case
     ]);
     clearTimeout(timer);
     behaviours.delete(id);
-    const body = sent.get(id);
+    const { body, whole } = sent.get(id) ?? { body: undefined, whole: false };
     sent.delete(id);
     if ('hang' in outcome) { hangs++; throw new Error(`hang: no answer within timeoutMs + 5 s (${grace} ms) for ${JSON.stringify(b)} ${JSON.stringify(o)}`); }
     if (!outcome.ok) {
@@ -179,7 +180,7 @@ export function downloadTarget(seed: number): { name: string; what: string; case
     }
     results++;
     // a result only for a whole body within the limits, of the wanted hash, that reads as a model (safetensors; loadModel: loads)
-    const why = !complete(b) ? 'the server did not send a whole body with a true length'
+    const why = !whole ? 'the server did not send a whole body with a true length'
       : body === undefined ? 'no body was sent'
         : o.max !== undefined && o.max < body.length ? `${body.length} bytes, more than maxDownloadBytes ${o.max}`
           : o.integrity === 'wrong' || (o.integrity === 'right' && !body.equals(model)) ? 'the body is not of the integrity hash'
