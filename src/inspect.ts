@@ -11,7 +11,9 @@ import { compositionOf } from './compose/architectures.js';
 import { proposeParts, type PartsProposal } from './compose/infer.js';
 import { compositionToParts, tensorsRead } from './compose/parts.js';
 import { parseConfig } from './config.js';
+import { SeqattnError } from './errors.js';
 import type { SafetensorsFile } from './safetensors.js';
+import { cut, deeperThan, MAX_JSON_DEPTH } from './untrusted.js';
 
 /** One tensor of a file: its full name (with the file's prefix), dtype and shape. */
 export interface TensorSummary { name: string; dtype: string; shape: number[] }
@@ -198,7 +200,11 @@ export function inspect(files: { file: SafetensorsFile; prefix: string }[], conf
   const tensors = files.flatMap(({ file, prefix }) => [...file.tensors.values()].map((t) => ({ name: prefix + t.name, dtype: t.dtype, shape: t.shape })));
   let found: InspectReport['config'] = null;
   const parse = (where: string, text: string) => {
-    try { return { where, value: JSON.parse(text) as unknown }; } catch (e) { return { where, value: `not valid JSON (${(e as Error).message})` }; }
+    let value: unknown;
+    try { value = JSON.parse(text); } catch (e) { return { where, value: `not valid JSON (${cut((e as Error).message)})` }; }
+    // printed and written as JSON later, both recursive: a config deeper than any real one is refused here
+    if (deeperThan(value)) throw new SeqattnError('E_CONFIG', `${where}: nested more than ${MAX_JSON_DEPTH} levels deep (a config is a few levels deep)`);
+    return { where, value };
   };
   if (config) found = parse(config.where, config.text);
   else {
@@ -227,7 +233,7 @@ function closingHint(kind: PresetMatch['kind'], named: boolean): string {
 export function formatInspect(r: InspectReport): string {
   const lines: string[] = [];
   for (const f of r.files) lines.push(`${f.name}: ${f.tensors} tensor${f.tensors === 1 ? '' : 's'}${f.prefix ? ` (read as ${f.prefix}*)` : ''}`);
-  const width = Math.min(60, Math.max(...r.tensors.map((t) => t.name.length), 4));
+  const width = Math.min(60, r.tensors.reduce((w, t) => Math.max(w, t.name.length), 4)); // no spread: a file may have 65,536 tensors
   for (const t of [...r.tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     lines.push(`  ${t.name.padEnd(width)}  ${t.dtype.padEnd(4)}  [${t.shape.join(', ')}]`);
   }

@@ -12,7 +12,7 @@ import { classifierPreset } from './classifier/presets.js';
 import { parseConfig } from './config.js';
 import { SeqattnError } from './errors.js';
 import { ARCHITECTURES, asModelSource, namedStore, loadRegions, readWeightFiles, type ModelSource } from './load.js';
-import { QUANTIZATION_KEY, QUANTIZATION_SCHEME, SCALE_SUFFIX, type QuantizedRows } from './quantized.js';
+import { isQuantized, QUANTIZATION_KEY, QUANTIZATION_SCHEME, SCALE_SUFFIX, type QuantizedRows } from './quantized.js';
 import { writeSafetensors, type Dtype, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
 import { WeightStore } from './weights.js';
 
@@ -64,6 +64,7 @@ export async function quantizeModel(source: ModelSource | Uint8Array | ArrayBuff
     throw new SeqattnError('E_OPTION', `quantizeModel takes one safetensors file, got ${files.length}${files.length === 1 ? ' with a prefix' : ''} (merge encoder and decoder files first)`);
   }
   const { file } = files[0];
+  isQuantized([file]); // what load refuses (an int8 scheme this version does not know), quantize refuses: the same check
   const configText = src.config === undefined ? file.metadata.seqattn : typeof src.config === 'string' ? src.config : JSON.stringify(src.config);
   if (configText === undefined) {
     throw new SeqattnError('E_CONFIG', `${file.fileName}: no config: neither a "seqattn" entry in __metadata__ nor a config given (see docs/model-format.md)`);

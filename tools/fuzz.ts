@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import fc from 'fast-check';
 import { readSafetensors } from '../src/node.js';
 import { classifierConfigProperty, configProperty, loadProperty, optionsProperty, resident, safetensorsProperty } from '../test/hardening/properties.js';
+import { downloadTarget } from './fuzz/download.js';
 
 const arg = (name: string): string | undefined => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const scale = Number(arg('--scale') ?? 1);
@@ -33,6 +34,12 @@ const runs: { name: string; what: string; cases: number; run: (n: number) => Pro
   { name: 'load path', what: 'loadModelFrom with fuzzed configs and load options (maxBeamSize, maxBatchSize, maxMemoryBytes, weights, unknownSource), then translate; the resident model compared after each case',
     cases: 5_000, run: (n) => fc.check(loadProperty(r), { numRuns: n, seed }) as Promise<fc.RunDetails<unknown>> },
 ];
+
+// URL sources against a misbehaving server (tools/fuzz/download.ts)
+const download = downloadTarget(seed);
+runs.push(download);
+const only = arg('--only'); // e.g. --only downloads: one property by name
+if (only !== undefined) runs.splice(0, runs.length, ...runs.filter((p) => p.name === only));
 
 const rows: string[] = [];
 let total = 0, failed = 0;
@@ -61,6 +68,7 @@ const report = [
   '|---|---:|---:|---|---|',
   ...rows,
   '',
+  ...(runs.includes(download) ? [download.extra(), ''] : []),
 ].join('\n');
 process.stdout.write(report);
 if (out) writeFileSync(out, report);

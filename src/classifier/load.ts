@@ -3,7 +3,7 @@
  * or given), as seq2seq models load (src/load.ts). Platform-free; src/classifier/node.ts adds
  * file paths and folders.
  */
-import { fetchModelBytes, type FetchOptions } from '../fetch.js';
+import { fetchAndUse, type FetchOptions } from '../fetch.js';
 import { asModelSource, configFromFiles, loadRegions, namedStore, readWeightFiles, type ModelSource } from '../load.js';
 import type { LoadOptions } from '../model.js';
 import type { NetOptions } from '../models/net.js';
@@ -54,5 +54,5 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
  */
 export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions & FetchOptions = {}): Promise<AttentionClassifier> {
   if (typeof source !== 'string' && !(source instanceof URL)) return loadClassifierFrom(source, options);
-  return loadClassifierFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
+  return fetchAndUse(source, options, (bytes) => loadClassifierFrom({ weights: { bytes, name: String(source) } }, options)); // cached once it loaded
 }
