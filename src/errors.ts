@@ -26,6 +26,7 @@ export type SeqattnErrorCode =
   | 'E_FILE_SIZE'           // a model file is larger than the maxFileBytes load option
   | 'E_FEATURES_FILE'       // a features file (.npy, safetensors) not of the form `seqattn caption` reads
   | 'E_DISPOSED'            // the model was disposed
+  | 'E_WORKER'              // a pool worker stopped (crash, out of memory, terminated) or cannot be started
   | 'E_STALE_SESSION'       // a step session used after its model started another decode
   | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path / URL not fetched
   | 'E_DOWNLOAD_SIZE'       // a URL source larger than FetchOptions.maxDownloadBytes
