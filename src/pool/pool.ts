@@ -269,14 +269,16 @@ export class TranslationPool {
 
   /**
    * @internal Fault injection (tests, examples/server's load test): stops worker `k` as a crash
-   * would: its batch fails with E_WORKER and a replacement starts.
+   * would: its batch fails with E_WORKER and a replacement starts. False when worker `k` is not
+   * running (still starting, or the pool closed).
    */
-  killWorker(k: number): void {
+  killWorker(k: number): boolean {
     const slot = this.slots[k];
-    if (!slot || (slot.state !== 'idle' && slot.state !== 'busy') || this.closed) return;
+    if (!slot || (slot.state !== 'idle' && slot.state !== 'busy') || this.closed) return false;
     const port = slot.port;
     port.terminate();
     this.exited(slot, port, new Error('terminated'));
+    return true;
   }
 
   /** Checks and sorts a call's inputs, queues its batches; one promise, settled once. */
