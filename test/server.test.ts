@@ -67,8 +67,10 @@ test('examples/server: a worker killed under a request: 503 E_WORKER, /health 50
   const post = (body: unknown) => fetch(`${s.url}/translate`, { method: 'POST', body: JSON.stringify(body) });
   try {
     const words = Array.from({ length: 256 }, (_, i) => `word${'abcdefghij'[i % 10]}${'klmnopqrst'[(i * 7) % 10]}ing`);
+    const translateBatch = s.pool.translateBatch.bind(s.pool);
+    const posted = new Promise<void>((resolve) => { s.pool.translateBatch = (inputs: unknown[], o: unknown) => { const p = translateBatch(inputs, o); resolve(); return p; }; });
     const inFlight = post({ inputs: words });
-    await new Promise((r) => setTimeout(r, 30));
+    await posted; // a batch of the request is on a worker
     assert.ok(s.pool.killWorker(0) && s.pool.killWorker(1), 'both workers killed');
     const health = await fetch(`${s.url}/health`);
     const h = await health.json();
@@ -78,9 +80,9 @@ test('examples/server: a worker killed under a request: 503 E_WORKER, /health 50
     assert.is(r.status, 503, 'the request a killed worker was decoding');
     assert.is(r.headers.get('retry-after'), '1');
     assert.is((await r.json()).error.code, 'E_WORKER');
-    let after = await fetch(`${s.url}/health`);
-    for (let i = 0; i < 200 && after.status !== 200; i++) { await new Promise((res) => setTimeout(res, 50)); after = await fetch(`${s.url}/health`); }
-    assert.equal(await after.json(), { ok: true, workers: 2, ready: 2, restarts: 2 });
+    let after = await (await fetch(`${s.url}/health`)).json();
+    for (let i = 0; i < 200 && after.ready < 2; i++) { await new Promise((res) => setTimeout(res, 50)); after = await (await fetch(`${s.url}/health`)).json(); }
+    assert.equal(after, { ok: true, workers: 2, ready: 2, restarts: 2 }, 'both replaced');
     const ok = await post({ input: 'attention' });
     assert.is(ok.status, 200);
     assert.is((await ok.json()).text, 'AH0 T EH1 N SH AH0 N');
