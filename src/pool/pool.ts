@@ -292,13 +292,13 @@ export class TranslationPool {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (posted.length === 0) return Promise.resolve([]);
     const lengths = posted.map(lengthOf);
     const order = posted.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
     const size = Math.max(1, Math.min(this.batchSize, Math.ceil(posted.length / this.workers)));
     return new Promise<Translation[]>((resolve, reject) => {
       const call: Call = { out: new Array<Translation>(posted.length), left: 0, settled: false, single, resolve, reject };
-      for (let first = 0; first < order.length; first += size) {
+      // no inputs: one empty batch all the same, so a worker's model checks the options as model.translateBatch([], options) does
+      for (let first = 0; first < Math.max(1, order.length); first += size) {
         const idx = order.slice(first, first + size);
         this.queue.push({ call, idx, inputs: idx.map((i) => posted[i]), options: opts });
         call.left++;

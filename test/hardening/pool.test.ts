@@ -126,6 +126,21 @@ test('row 2: the model\'s typed errors with the caller\'s index; translate() wit
   }
 });
 
+test('found by the pool fuzz: an id array holding a 100 kB string is an E_TOKEN_ID quoting it cut, in the model and through the pool', async () => {
+  const model = await loadModel(fixture);
+  const pool = await createPool(fixture, { workers: 1 });
+  try {
+    const bad = [4, 'x'.repeat(100_000)] as unknown as SourceInput;
+    const e = await throwsCode(() => model.translate(bad), 'E_TOKEN_ID', 'at index 1');
+    assert.ok(e.message.length < 300, `${e.message.length} characters`);
+    const p = await throwsCode(() => pool.translateBatch([[4], bad]), 'E_TOKEN_ID', 'inputs[1]: ');
+    assert.is(p.message, `inputs[1]: ${e.message}`);
+  } finally {
+    pool.close();
+    model.dispose();
+  }
+});
+
 test('row 3: a call that fails drops its queued batches: the next call is the next batch a worker gets', async () => {
   for (const workers of [1, 2]) {
     const { pool, batches } = await tracked({ workers });
