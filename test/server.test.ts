@@ -3,7 +3,9 @@
 // directly, rejects bad requests with 4xx without failing the others of their batch, shuts down;
 // under faults: a killed worker (503, /health 503 until replaced), a closed pool, 100 MB bodies (413),
 // slow or silent clients (timeouts) and too many connections (refused).
+import { spawnSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadModel } from '../src/node.js';
@@ -161,6 +163,17 @@ test('examples/server: slow headers, slow bodies, silent and idle connections ar
   } finally {
     await s.close();
   }
+});
+
+test('examples/server/load-test.mjs --kill-every-ms: under load with workers killed, every answer a 200 or a 503 E_WORKER, /health truthful, all workers back', () => {
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'examples', 'server', 'load-test.mjs'), '--workers', '2', '--levels', '16', '--duration', '3', '--kill-every-ms', '300'],
+    { encoding: 'utf8', timeout: 120_000 });
+  assert.is(r.status, 0, `exit ${r.status}: ${r.stdout}${r.stderr}`);
+  const row = r.stdout.split('\n').find((l) => l.startsWith('| 16 |'))!;
+  assert.ok(row && !row.includes('FAILED'), r.stdout);
+  const killed = Number(/workers killed in all: (\d+)/.exec(r.stdout)?.[1]);
+  assert.ok(killed >= 3, `${killed} workers killed in 3 s`);
+  assert.match(r.stdout, new RegExp(`/health restarts: ${killed}$`, 'm'));
 });
 
 test.run();
