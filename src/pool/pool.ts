@@ -63,13 +63,19 @@ export function maxWorkers(cores: number): number {
 /** Replacements in a row that may fail to start before the pool fails closed. */
 const MAX_START_FAILURES = 3;
 
-/** FetchOptions of createPool(url): used by the download on this thread, never posted to a worker (a function is not cloneable). */
-const FETCH_OPTIONS: Record<keyof FetchOptions, true> = { cache: true, onProgress: true, maxDownloadBytes: true, integrity: true, requestInit: true };
+/**
+ * FetchOptions of createPool(url): used by the download on this thread, never posted to a worker
+ * (onProgress is a function, requestInit may hold an AbortSignal: neither is cloneable). Names
+ * FetchOptions does not have yet are harmless; one it has that is missing here fails to compile.
+ */
+const FETCH_OPTIONS = ['cache', 'onProgress', 'maxDownloadBytes', 'integrity', 'requestInit', 'timeoutMs', 'stallTimeoutMs'] as const;
+const everyFetchOption: Exclude<keyof FetchOptions, (typeof FETCH_OPTIONS)[number]> extends never ? true : never = true;
+void everyFetchOption;
 
 /** `options` without the FetchOptions (createPool's front ends pass the rest to TranslationPool.start). */
 export function withoutFetchOptions<T extends object>(options: T): T {
   const rest = { ...checkOptionsObject(options, 'options') } as Record<string, unknown>;
-  for (const k of Object.keys(FETCH_OPTIONS)) delete rest[k];
+  for (const k of FETCH_OPTIONS) delete rest[k];
   return rest as T;
 }
 
