@@ -50,8 +50,14 @@ export function eachInput<T, R>(inputs: readonly T[], f: (x: T) => R): R[] {
   }
   const out: R[] = [];
   for (let b = 0; b < inputs.length; b++) { // an index loop, not map: a hole is an input (undefined), not skipped
+    let x: T;
     try {
-      out.push(f(inputs[b]));
+      x = inputs[b];
+    } catch (e) { // a getter or a Proxy that throws
+      throw new SeqattnError('E_INPUT_KIND', `inputs[${b}]: reading it threw ${e instanceof Error ? e.name : typeof e}`);
+    }
+    try {
+      out.push(f(x));
     } catch (e) {
       if (e instanceof SeqattnError) throw new SeqattnError(e.code, `inputs[${b}]: ${e.message}`);
       throw e;

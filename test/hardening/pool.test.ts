@@ -126,7 +126,7 @@ test('row 2: the model\'s typed errors with the caller\'s index; translate() wit
   }
 });
 
-test('found by the pool fuzz: an id array holding a 100 kB string is an E_TOKEN_ID quoting it cut, in the model and through the pool', async () => {
+test('found by the pool fuzz: an id array holding a 100 kB string is an E_TOKEN_ID quoting it cut; an inputs array with a throwing getter is E_INPUT_KIND; in the model and through the pool', async () => {
   const model = await loadModel(fixture);
   const pool = await createPool(fixture, { workers: 1 });
   try {
@@ -135,6 +135,10 @@ test('found by the pool fuzz: an id array holding a 100 kB string is an E_TOKEN_
     assert.ok(e.message.length < 300, `${e.message.length} characters`);
     const p = await throwsCode(() => pool.translateBatch([[4], bad]), 'E_TOKEN_ID', 'inputs[1]: ');
     assert.is(p.message, `inputs[1]: ${e.message}`);
+    // an inputs array whose element is a getter that throws: E_INPUT_KIND naming it, in both (was the getter's own Error)
+    const hostile = Object.defineProperty([[4], [5]], 1, { get() { throw new Error('getter'); }, enumerable: true }) as SourceInput[];
+    await throwsCode(() => model.translateBatch(hostile), 'E_INPUT_KIND', 'inputs[1]: reading it threw Error');
+    await throwsCode(() => pool.translateBatch(hostile), 'E_INPUT_KIND', 'inputs[1]: reading it threw Error');
   } finally {
     pool.close();
     model.dispose();

@@ -13,6 +13,7 @@
 //       `inputs[k]: M` only if the model's translate(inputs[k]) fails with that code and M (the caller's index);
 //       E_INPUT_KIND / E_OPTION "...worker" only if that input / option fails a structured clone;
 //       E_WORKER only if a worker was killed or a cue was among the inputs;
+//       E_ARGUMENT only if the inputs are not an array and the model refuses the call too;
 //       else the model's translateBatch fails with the same code and message;
 //   - no unhandled rejection since the case began, the pool not failed, and every 50 cases a probe
 //     call answering what the model does.
@@ -35,7 +36,8 @@ const HANG_MS = 30_000;
 
 export const poolWhat = 'a 2-worker pool (workers that also die on cue) vs the model in this thread: translateBatch / translate of 0-12 random inputs (words, ids, holes, null, Symbols, functions, Proxies, throwing getters, 100 kB strings, crash / exit / OOM cues) with random options (hostile values, functions, non-objects); a cue in 1 case of 60, a random worker killed in 1 of 40; 1 case in 400 a pool with random PoolOptions closed with calls pending';
 
-const throwingGetter = () => Object.defineProperty([4, 5], 1, { get() { throw new Error('getter'); }, enumerable: true });
+const throwingGetter = () => Object.defineProperty(Object.defineProperty([4, 5], 1, { get() { throw new Error('getter'); }, enumerable: true }),
+  fc.toStringMethod, { value: () => '[4, <a getter that throws>]' }); // fast-check prints counterexamples through it
 const input: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.stringMatching(/^[a-z]{1,12}$/), weight: 12 },
   { arbitrary: fc.array(fc.integer({ min: 0, max: 29 }), { minLength: 1, maxLength: 10 }), weight: 6 },
@@ -86,7 +88,7 @@ const withTimeout = <T>(p: Promise<T>, what: string) => new Promise<T>((resolve,
 /** Checks one settled call against the model; throws (an untyped Error) when the property fails. */
 function check(c: Case, model: Seq2SeqModel, outcome: { value: unknown } | { error: unknown }, killed: boolean): void {
   const list = c.single ? [c.inputs] : c.inputs;
-  const cue = Array.isArray(list) && list.some((x) => CUES.includes(x as string));
+  const cue = c.cue !== null; // (not list.some(...): the list may hold a getter that throws)
   if ('value' in outcome) {
     const got = (c.single ? [outcome.value] : outcome.value) as { ids: number[] }[];
     const want = reference(() => c.single ? [model.translate(c.inputs as SourceInput, c.options as TranslateOptions)] : model.translateBatch(c.inputs as SourceInput[], c.options as TranslateOptions));
@@ -100,6 +102,10 @@ function check(c: Case, model: Seq2SeqModel, outcome: { value: unknown } | { err
   if (err.message.length > MAX_MESSAGE) throw new Error('message too long');
   if (err.code === 'E_WORKER') { if (killed || cue) return; throw new Error(`E_WORKER with no worker killed: ${err.message}`); }
   const m = /^inputs\[(\d+)\]: ([^]*)$/.exec(err.message);
+  if (m && /^reading it threw/.test(m[2])) {
+    try { void (list as unknown[])[+m[1]]; } catch { return; }
+    throw new Error(`${err.message}, but reading it does not throw`);
+  }
   if (/sent to a worker/.test(err.message)) {
     const x = m ? (list as unknown[])[+m[1]] : c.inputs;
     if (clones(x)) throw new Error(`${err.message}, but that input clones`);
@@ -108,6 +114,12 @@ function check(c: Case, model: Seq2SeqModel, outcome: { value: unknown } | { err
   if (/sends its options to the workers/.test(err.message)) {
     const k = /^(\w+) is/.exec(err.message)?.[1];
     if (!k || clones((c.options as Record<string, unknown>)[k])) throw new Error(`${err.message}, but that option clones`);
+    return;
+  }
+  if (err.code === 'E_ARGUMENT' && !c.single && !Array.isArray(c.inputs)) {
+    // the pool checks the array on this thread, the model checks its options first: with both wrong, either may be named
+    const want = reference(() => model.translateBatch(c.inputs as SourceInput[], c.options as TranslateOptions));
+    if (!('error' in want)) throw new Error(`${err.message}, but the model answers`);
     return;
   }
   if (m && !c.single) {
