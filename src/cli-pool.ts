@@ -4,6 +4,7 @@
  * so src/cli.ts only picks one.
  */
 import { availableParallelism } from 'node:os';
+import { maxWorkers } from './pool/pool.js';
 import { createPool, loadModel, type LoadOptions, type ModelConfig, type TranslateOptions, type Translation } from './node.js';
 
 /** One way to decode: the same calls, in this thread or on workers. */
@@ -16,6 +17,11 @@ export interface Backend {
   translateBatch(inputs: string[], options: TranslateOptions): Promise<Translation[]>;
   translate(input: string, options: TranslateOptions): Promise<Translation>;
   close(): void;
+}
+
+/** Most --threads: the pool's bound (src/pool/pool.ts maxWorkers: each worker holds its own copy of the model). */
+export function maxThreads(): number {
+  return maxWorkers(availableParallelism());
 }
 
 /** --threads default: the machine's logical cores. */

@@ -18,7 +18,7 @@ import { Progress } from './cli-progress.js';
 import { runCaption } from './captioner/cli.js';
 import { quantizeCommand } from './cli-quantize.js';
 import { scanArgs } from './cli/args.js';
-import { defaultThreads, openBackend, type Backend } from './cli-pool.js';
+import { defaultThreads, maxThreads, openBackend, type Backend } from './cli-pool.js';
 
 const HELP = `Usage:
   seqattn g2p [OPTIONS] [TEXT...]                      English text to phonemes (dictionary, numbers,
@@ -108,7 +108,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       case '--nbest': args.nbest = positiveInt(name, value(), MAX_BEAM); break;
       case '--attention': flag(); args.attention = true; break;
       case '--svg': args.svg = value(); if (!args.svg) throw new UsageError('--svg needs a file name'); break;
-      case '--threads': args.threads = positiveInt(name, value(), MAX_THREADS); break;
+      case '--threads': args.threads = positiveInt(name, value(), maxThreads()); break;
       case '--weights': { const w = value(); if (w !== 'int8' && w !== 'float32') throw new UsageError(`--weights must be int8 or float32, got ${JSON.stringify(w)}`); args.weights = w; break; }
       default: throw new UsageError(`unknown option ${name}`);
     }
@@ -126,8 +126,6 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
  * (--beam 100000 on one word took 3 minutes and 4 GB), and widths past a few dozen stop helping.
  */
 const MAX_BEAM = 64;
-/** --threads: more workers than this is a mistake, not a machine (each holds its own copy of the model). */
-const MAX_THREADS = 256;
 
 function positiveInt(name: string, v: string, max: number): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`${name} must be a positive integer, got ${preview(v, 20)}`);
