@@ -1,4 +1,4 @@
-// npm run fuzz: the properties of test/hardening/properties.ts at scale (115,000 cases in all),
+// npm run fuzz: the properties of test/hardening/properties.ts and the worker pool's (tools/fuzz/pool.ts) at scale (155,000 cases in all),
 // with a fresh seed each run unless --seed N; prints a Markdown report (--out FILE writes it too);
 // --only NAME runs the properties whose name contains NAME, --scale F a fraction F of each.
 // A failure prints the property, the seed and the shrunk counterexample (cut), and exits 1.

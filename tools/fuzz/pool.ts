@@ -204,6 +204,7 @@ export async function poolFuzz(n: number, seed: number): Promise<fc.RunDetails<u
       if (unhandled.length > before) throw new Error(`unhandled rejection: ${String(unhandled[before])}`);
     }), { numRuns: n, seed, endOnFailure: true }) as fc.RunDetails<unknown>;
   } finally {
+    console.error(`worker pool: ${pool.status.restarts} workers replaced (killed or died on cue) in ${cases} cases`);
     process.off('unhandledRejection', onUnhandled);
     pool.close();
     model.dispose();
