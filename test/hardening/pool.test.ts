@@ -223,4 +223,11 @@ test('row 4: workers is bounded (2 x cores, at least 4); the bound is an E_OPTIO
   await throwsCode(() => createPool(fixture, { workers: '2' as never }), 'E_OPTION', 'workers');
 });
 
+test('the pool fuzz target (tools/fuzz/pool.ts, npm run fuzz runs 40,000): 300 cases, fixed seed', async () => {
+  const { poolFuzz } = await import('../../tools/fuzz/pool.js');
+  const d = await poolFuzz(300, 7);
+  assert.ok(!d.failed, `${String(d.errorInstance).slice(0, 500)}\n${d.counterexample ? 'seed 7' : ''}`);
+  assert.is(d.numRuns, 300);
+});
+
 test.run();
