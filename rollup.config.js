@@ -61,24 +61,54 @@ const minifiedEntry = () => ({
       format: 'esm', platform: 'browser', target: 'es2022', legalComments: 'none', logLevel: 'warning',
       // the G2P tagger stays its own chunk (dist/chunks/), fetched only when a G2P with heteronyms is built
       plugins: [{ name: 'tagger-chunk', setup(b) {
-        b.onResolve({ filter: /compromise-two-[^/]*\.js$/ }, (a) => ({ path: `./chunks/${a.path.split('/').pop()}`, external: true }));
+        b.onResolve({ filter: /compromise-two\.js$/ }, (a) => ({ path: `./chunks/${a.path.split('/').pop()}`, external: true }));
       } }] });
   },
 });
 
+// The Wasm builds as files too (package entries seqattn/wasm/simd128.wasm and relaxed-simd.wasm): for
+// runtimes that compile no Wasm from bytes at run time (Cloudflare workerd), whose bundler imports
+// the file as a compiled WebAssembly.Module to pass as the `wasmModule` load option.
+const wasmFiles = () => ({
+  name: 'wasm-files',
+  async writeBundle(options) {
+    if (options.format !== 'es') return;
+    const { copyFile, mkdir } = await import('node:fs/promises');
+    await mkdir(`${options.dir}/wasm`, { recursive: true });
+    await copyFile('build/seqattn.wasm', `${options.dir}/wasm/simd128.wasm`);
+    await copyFile('build/seqattn-relaxed.wasm', `${options.dir}/wasm/relaxed-simd.wasm`);
+  },
+});
+
+// The tagger chunk (compromise's own build) has a fixed name and exists once, as ES module: the
+// CommonJS entries load it with import(), which CommonJS has too. The rest of the CommonJS build
+// repeats the ES one: `require` cannot load an ES module on Node 18 and Node 20 before 20.19.
+const TAGGER = fileURLToPath(new URL('./dist/chunks/compromise-two.js', import.meta.url));
+const taggerFromEsm = () => ({
+  name: 'tagger-from-esm',
+  resolveId(id) { return id === 'compromise/two' ? { id: TAGGER, external: true } : null; },
+});
+const chunkFileNames = (ext) => (chunk) => (chunk.name === 'compromise-two' ? `chunks/compromise-two.${ext}` : `chunks/[name]-[hash].${ext}`);
+
 export default [
   {
     // pool-worker*: the worker scripts of createPool (src/pool/), next to the entries that start them
-    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'pool-worker': 'src/pool/web-worker.ts', 'pool-worker-node': 'src/pool/node-worker.ts' },
+    input: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli/main.ts', 'pool-worker': 'src/pool/web-worker.ts', 'pool-worker-node': 'src/pool/node-worker.ts' },
     external,
-    plugins: [bundled(), ts(), executableCli(), minifiedEntry()],
+    plugins: [bundled(), ts(), executableCli(), minifiedEntry(), wasmFiles()],
     // dist/index.js holds the code (the pool workers import it: src/pool/serve.ts), even where the
     // node entry needs more of its modules than index exports (the G2P's loaders): no facade
     preserveEntrySignatures: 'allow-extension',
-    output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
-    ],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: chunkFileNames('js') },
+  },
+  {
+    // `require('seqattn')`: the two entries only (the command, the pool workers and the tagger run as ES modules)
+    input: { index: 'src/index.ts', node: 'src/node.ts' },
+    external,
+    plugins: [taggerFromEsm(), bundled(), ts()],
+    preserveEntrySignatures: 'allow-extension',
+    output: { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: chunkFileNames('cjs'), dynamicImportInCjs: true,
+      paths: { [TAGGER]: './chunks/compromise-two.js' } }, // dist/index.cjs holds the code that imports it
   },
   {
     input: { index: 'src/index.ts', node: 'src/node.ts' },

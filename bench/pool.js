@@ -38,6 +38,11 @@ const ortOptions = (threads) => ({ executionProviders: ['cpu'], intraOpNumThread
 const load0 = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const ort1 = await createOrtPeer(ort, dir, config, ortOptions(1));
 const ort2 = await createOrtPeer(ort, dir, config, ortOptions(2));
+// As onnxruntime-node's users deploy it on W cores: W sessions of one thread each, run at once
+// (InferenceSession.run is asynchronous: each call runs on its own libuv thread).
+const W = os.cpus().length;
+const ortW = [];
+for (let i = 0; i < W; i++) ortW.push(await createOrtPeer(ort, dir, config, ortOptions(1)));
 const int8 = await loadModel(dir, { weights: 'int8', wasmBuild: 'simd128' });
 const pools = {};
 for (const [key, workers, weights] of [['i8w1', 1, 'int8'], ['i8w2', 2, 'int8'], ['f32w2', 2, 'float32'], ['f32w1', 1, 'float32']]) {
@@ -55,6 +60,7 @@ if (JSON.stringify(await ort1.translateBatch(batch, steps)) !== JSON.stringify(a
 const cases = [
   { key: 'onnxruntime-node, 1 thread, 16', n: 16, fn: () => ort1.translateBatch(batch, steps) },
   { key: 'onnxruntime-node, 2 threads, 16', n: 16, fn: () => ort2.translateBatch(batch, steps) },
+  { key: `onnxruntime-node, ${W} sessions x 1 thread, ${W} x 16`, n: 16 * W, fn: () => Promise.all(ortW.map((p) => p.translateBatch(batch, steps))) },
   { key: 'seqattn int8, in-process (1 thread), 16', n: 16, fn: async () => int8.translateBatch(batch, o) },
   { key: 'seqattn int8, pool x1, 16', n: 16, fn: () => pools.i8w1.translateBatch(batch, o) },
   { key: 'seqattn int8, pool x2, 16', n: 16, fn: () => pools.i8w2.translateBatch(batch, o) },
@@ -98,6 +104,7 @@ console.log('| case | sequences/s (median) | ms per call, 10th-90th percentile |
 console.log('|---|---|---|---|---|');
 for (const c of cases) console.log(`| ${c.key} | ${by[c.key].toFixed(1)} | ${spread(c.key)} | ${samples[c.key].length} | ${(c.n * samples[c.key].length * 1000 / cpuMs[c.key]).toFixed(1)} |`);
 const ratio = (a, b) => (by[a] / by[b]).toFixed(2);
+console.log(`- pool x2 int8, 2 x 16 vs onnxruntime-node ${W} one-thread sessions, ${W} x 16: ${ratio('seqattn int8, pool x2, 32', `onnxruntime-node, ${W} sessions x 1 thread, ${W} x 16`)}x`);
 console.log('');
 console.log(`- pool x2 int8 vs onnxruntime-node 2 threads, batch 16: ${ratio('seqattn int8, pool x2, 16', 'onnxruntime-node, 2 threads, 16')}x (32 sources as 2 x 16: ${ratio('seqattn int8, pool x2, 32', 'onnxruntime-node, 2 threads, 16')}x)`);
 console.log(`- pool scaling 1 -> 2 workers, int8: ${ratio('seqattn int8, pool x2, 16', 'seqattn int8, pool x1, 16')}x on one batch of 16, ${ratio('seqattn int8, pool x2, 32', 'seqattn int8, pool x1, 16')}x with 2 x 16; f32: ${ratio('seqattn f32, pool x2, 16', 'seqattn f32, pool x1, 16')}x / ${ratio('seqattn f32, pool x2, 32', 'seqattn f32, pool x1, 16')}x`);

@@ -1,6 +1,7 @@
 // A tiny static server for the demo (and the browser tests): demo/ at /, the package's models at
-// /models/. Pages and scripts revalidate (Last-Modified, 304); model files are sent with no-store,
-// so a second visit is fast only through the page's own cache (loadModel's `cache: true`).
+// /models/. Pages and scripts revalidate (Last-Modified, 304); files named with a hash of their
+// bytes (the demo's Wasm builds) are kept by the browser; model files are sent with no-store, so a
+// second visit is fast only through the page's own cache (loadModel's `cache: true`).
 //   node demo/serve.mjs [port]     (npm run demo builds first, then runs this)
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -31,8 +32,10 @@ export function serveStatic(mounts, port = 0, onRequest = undefined) {
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const modified = stat.mtime.toUTCString();
     if (type !== 'application/octet-stream' && req.headers['if-modified-since'] === modified) { res.writeHead(304); res.end(); return; }
+    // names with a hash of their bytes (the demo's dist/wasm/) never change: kept without asking again
+    const immutable = /-[0-9a-f]{12}\.wasm$/.test(file);
     res.writeHead(200, { 'content-type': type, 'content-length': stat.size, 'last-modified': modified,
-      'cache-control': type === 'application/octet-stream' ? 'no-store' : 'no-cache' });
+      'cache-control': immutable ? 'max-age=31536000, immutable' : type === 'application/octet-stream' ? 'no-store' : 'no-cache' });
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).pipe(res);
   });

@@ -32,6 +32,7 @@ export type SeqattnErrorCode =
   | 'E_DOWNLOAD_SIZE'       // a URL source larger than FetchOptions.maxDownloadBytes
   | 'E_DOWNLOAD_INTEGRITY'  // a URL source whose SHA-256 is not FetchOptions.integrity
   | 'E_LEXICON'             // bytes that are not a packed pronouncing dictionary (src/g2p/lexicon.ts)
+  | 'E_G2P_UNSPEAKABLE'     // g2p text has a character English G2P cannot speak, under PronounceOptions.unknown 'error'
   | 'E_WASM';               // the WebAssembly runtime failed (no SIMD, out of memory)
 
 export class SeqattnError extends Error {

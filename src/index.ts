@@ -10,7 +10,7 @@
 import { loadModelFrom, type ModelSource } from './load.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
 import { bundledNameError, fetchModelBytes, isBundledName, type FetchOptions } from './fetch.js';
-import { runtime } from './wasm.js';
+import { provideModule, runtime } from './wasm.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
 export { parseConfig, PRESETS, type ModelConfig, type Architecture, type Preset, type GruConvention, type DeepOutput } from './config.js';
@@ -21,7 +21,7 @@ export { quantizeModel, type QuantizedModel } from './quantize.js';
 export { compiledModule, type WasmBuild } from './wasm.js';
 export { fetchModelBytes, type FetchOptions } from './fetch.js';
 // Worker pools: Web Workers here (tree-shaken when unused); the node entry's createPool uses worker_threads
-export { createPool } from './pool/web.js';
+export { createPool, type WebPoolOptions } from './pool/web.js';
 export { TranslationPool, type PoolOptions } from './pool/pool.js';
 export { inspect, formatInspect, matchSeq2SeqPresets, type InspectReport, type PresetMatch, type PresetMatcher, type TensorSummary } from './inspect.js';
 // Attention classifiers (attention-bilstm, han): docs/classifiers.md
@@ -48,9 +48,14 @@ export { attentionGridToSvg, type CaptionAttention, type GridSvgOptions } from '
 export async function loadModel(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: LoadOptions & FetchOptions = {}): Promise<Seq2SeqModel> {
   if (typeof source === 'string' && isBundledName(source)) throw bundledNameError(source);
   if (typeof source === 'string' || source instanceof URL) {
-    // compile the Wasm while the bytes download (errors surface from loadModelFrom's own runtime());
-    // not when a compiled wasmModule is given, which loadModelFrom instantiates instead
-    if (options.wasmModule === undefined) runtime(options.wasmBuild).catch(() => {});
+    // compile (or, given a compiled wasmModule and its wasmBuild, instantiate) the Wasm while the
+    // bytes download; errors surface from loadModelFrom's own runtime() and option checks
+    const given = options.wasmModule;
+    if (given === undefined) runtime(options.wasmBuild).catch(() => {});
+    else if (given instanceof WebAssembly.Module && (options.wasmBuild === 'simd128' || options.wasmBuild === 'relaxed-simd')) {
+      provideModule(options.wasmBuild, given);
+      runtime(options.wasmBuild).catch(() => {});
+    }
     return loadModelFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
   }
   return loadModelFrom(source, options);

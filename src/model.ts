@@ -94,9 +94,8 @@ export interface LoadOptions {
    * How weight matrices are kept in memory. 'float32' (default): as read. 'int8': quantised once
    * at load, per row and symmetric (s_r = max |W_r| / 127), with each input vector quantised to
    * 14 bits on the fly and exact integer SIMD dot products: a quarter of the weight memory and traffic,
-   * several times faster on large models, at a small cost in accuracy (greedy outputs agree with
-   * float32 on 99-99.8% of teacher-forced tokens on most test models, down to 94% on small random ones
-   * with flat logits; see test/models/int8.test.ts). Biases,
+   * faster where the weights' bytes dominate, at a small cost in accuracy (test/models/int8.test.ts
+   * bounds the token agreement with float32; docs/benchmarks.md has the measurements). Biases,
    * embeddings and precomputed tables stay float32. An int8 file (`seqattn quantize`,
    * docs/model-format.md) loads as 'int8' by default, with the same outputs as 'int8' on its f32
    * original; 'float32' then runs its dequantised weights. In Node, a bundled model with an int8

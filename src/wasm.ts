@@ -29,6 +29,20 @@ import { packRowsInt8 } from './reference/kernels.js';
 
 type Ptr = number;
 
+// The public types name WebAssembly.Module (LoadOptions.wasmModule, compiledModule) and
+// WebAssembly.Memory. TypeScript declares the WebAssembly namespace in lib "dom" and
+// "webworker" only, not in ES20xx or @types/node: declared here (empty interfaces merge with the
+// full ones where a consumer has them), a Node project whose lib has no DOM type-checks the
+// package's declarations too.
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace WebAssembly {
+    interface Module {}
+    interface Memory {}
+  }
+  interface RequestInit {}
+}
+
 /** Largest region `alloc` hands out: the allocator's block limit (2^30 minus a header); must match assembly/memory.ts. */
 export const MAX_REGION_BYTES = 2 ** 30 - 64;
 

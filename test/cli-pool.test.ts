@@ -1,9 +1,9 @@
-// `seqattn g2p|translate --threads N --weights W` (src/cli-pool.ts) as a user runs it: node dist/cli.js.
+// `seqattn g2p|translate --threads N --weights W` (src/cli/pool.ts) as a user runs it: node dist/cli.js.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
-import { maxThreads } from '../src/cli-pool.js';
+import { MAX_THREADS } from '../src/cli/args.js';
 import * as assert from 'uvu/assert';
 import { loadModel } from '../src/node.js';
 
@@ -47,10 +47,10 @@ test('--threads and --weights: bad values are usage errors (exit 2)', () => {
     assert.match(r.stderr, new RegExp(`^seqattn: ${args[0]}`));
   }
   // the pool's bound (2 x cores, at least 4), as a usage error (was 256, then the pool's E_OPTION naming `workers`, exit 1)
-  const over = String(maxThreads() + 1);
+  const over = String(MAX_THREADS + 1);
   const r = run(['g2p', '--threads', over, 'word']);
   assert.is(r.status, 2, r.stderr);
-  assert.match(r.stderr, new RegExp(`--threads is ${over}, at most ${maxThreads()}`));
+  assert.match(r.stderr, new RegExp(`--threads is ${over}, at most ${MAX_THREADS}`));
 });
 
 test.run();

@@ -2,7 +2,7 @@
 // and clear() (before each stdout write) does not reset the limit (issue 12, item 8).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Progress } from '../src/cli-progress.js';
+import { Progress } from '../src/cli/progress.js';
 
 function fake(isTTY: boolean) {
   const writes: string[] = [];

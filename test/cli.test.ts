@@ -228,8 +228,13 @@ if (g2p) {
     assert.match(errs[1], /"x😀": character "😀" \(U\+1F600\)/);
   });
 
-  test('g2p stdin: one output line per input line; blank -> blank, rejected -> empty pronunciation + one stderr line, exit 1', () => {
-    const r = run(['g2p'], { input: 'hello world\n\nwell-known 😀\n   \ncafé\n' });
+  test('g2p stdin: one output line per input line; blank -> blank, an emoji skipped with a warning; --unknown error: rejected -> empty pronunciation + one stderr line, exit 1', () => {
+    const input = 'hello world\n\nwell-known 😀\n   \ncafé\n';
+    const skip = run(['g2p'], { input });
+    assert.is(skip.code, 0, skip.err);
+    assert.equal(skip.out.split('\n'), ['hello world  HH AH0 L OW1 | W ER1 L D', '', 'well-known 😀  W EH1 L N OW1 N', '', 'café  K AH0 F EY1', '']);
+    assert.match(skip.err, /^seqattn: line 3: warning: .*"😀" \(U\+1F600\) at position 11.*\n$/);
+    const r = run(['g2p', '--unknown', 'error'], { input });
     assert.is(r.code, 1);
     assert.equal(r.out.split('\n'), ['hello world  HH AH0 L OW1 | W ER1 L D', '', 'well-known 😀  ', '', 'café  K AH0 F EY1', '']);
     const errs = r.err.split('\n').filter(Boolean);

@@ -14,4 +14,4 @@ writeFileSync(new URL('../build/wasm-bytes.js', import.meta.url),
 writeFileSync(new URL('../build/wasm-bytes.d.ts', import.meta.url),
   '/** base64 of build/seqattn.wasm (SIMD128) */\nexport declare const baseline: string;\n'
   + '/** base64 of build/seqattn-relaxed.wasm (SIMD128 + relaxed SIMD) */\nexport declare const relaxed: string;\n');
-console.log(`inlined build/seqattn.wasm (${baseline.length} bytes) and build/seqattn-relaxed.wasm (${relaxed.length} bytes)`);
+console.error(`inlined build/seqattn.wasm (${baseline.length} bytes) and build/seqattn-relaxed.wasm (${relaxed.length} bytes)`);

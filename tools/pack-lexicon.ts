@@ -22,4 +22,4 @@ const entries = readDictionary(dictionary as Record<string, string>);
 const bytes = packLexicon(entries);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, bytes);
-console.log(`pack-lexicon: ${entries.size} words -> ${out} (${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzip)`);
+console.error(`pack-lexicon: ${entries.size} words -> ${out} (${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzip)`);

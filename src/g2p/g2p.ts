@@ -1,6 +1,7 @@
 /**
  * English text to phonemes, as a speech front-end needs it:
- *   text -> input policy and tokens (text.ts) -> numbers spelled out (numbers.ts)
+ *   text -> input policy and tokens (text.ts) -> normalization (normalize.ts: numbers, dates, units,
+ *           symbols, abbreviations, letters; characters with no reading by the `unknown` policy)
  *        -> each word: heteronym table by part of speech (homographs.ts, tagger.ts)
  *                      else the pronouncing dictionary (lexicon.ts, CMUdict, first variant)
  *                      else the g2p model (one translateBatch for all the text's unknown words)
@@ -9,14 +10,17 @@
  */
 import { SeqattnError } from '../errors.js';
 import type { Seq2SeqModel } from '../model.js';
+import { contextPronunciation, CONTEXT_WORDS, type ContextWord } from './context.js';
 import { HETERONYMS, heteronymPronunciation, type CoarsePos, type Tagger } from './homographs.js';
 import { toIpa } from './ipa.js';
 import type { Lexicon } from './lexicon.js';
-import { numberWords } from './numbers.js';
-import { tokenize, type TextToken } from './text.js';
+import { normalize, type G2PWarning, type Item, type NormKind, type Spoken, type UnknownPolicy } from './normalize.js';
+import { tokenize } from './text.js';
 
-/** Where a pronunciation came from: the dictionary, the heteronym table (by part of speech), or the model. */
-export type G2PSource = 'lexicon' | 'model' | 'homograph';
+export type { G2PWarning, NormKind, UnknownPolicy } from './normalize.js';
+
+/** Where a pronunciation came from: the dictionary, the heteronym table (by part of speech), the model, or a rule (a letter's name, a fixed phrase). */
+export type G2PSource = 'lexicon' | 'model' | 'homograph' | 'rule';
 
 /** One spoken word of a token (a hyphenated word and a number have several). */
 export interface G2PPart {
@@ -39,8 +43,10 @@ export interface G2PWord {
   parts: G2PPart[];
   /** All parts' phonemes in order. */
   phonemes: string[];
-  /** 'model' if any part came from the model, else 'homograph' if any part did, else 'lexicon'. */
+  /** 'model' if any part came from the model, else 'homograph' if any part did, else 'rule' if any did, else 'lexicon'. */
   source: G2PSource;
+  /** For a token normalization read (a number, date, unit, symbol, abbreviation, letters): what it was and the words it became. */
+  normalized?: { kind: NormKind; spoken: string };
 }
 
 /** Punctuation, kept as a boundary. */
@@ -57,6 +63,8 @@ export type G2PToken = G2PWord | G2PPunctuation;
 export interface G2PResult {
   text: string;
   tokens: G2PToken[];
+  /** What was not spoken as written: characters skipped (W_G2P_SKIPPED, W_G2P_NO_NAME), numbers read in pieces (W_G2P_NUMBER). */
+  warnings: G2PWarning[];
 }
 
 /** Output forms of formatPronunciation. */
@@ -64,9 +72,30 @@ export type G2PFormat = 'arpabet' | 'arpabet-nostress' | 'ipa';
 
 /** Options of G2P.pronounce. */
 export interface PronounceOptions {
-  /** Beam search for the model's words (default greedy). */
+  /** Beam search for the model's words (default greedy): an integer from 1 to 64. */
   beamSize?: number;
+  /**
+   * A character with no English reading (an emoji, another script, `°` outside a unit): 'skip' it
+   * with a warning in G2PResult.warnings (default), 'spell' its name where one is known (else skip
+   * with a warning), or 'error': a SeqattnError E_G2P_UNSPEAKABLE naming it and its position.
+   */
+  unknown?: UnknownPolicy;
+  /** Digit grouping: 'en-US' (default) or 'en-IN' (1,00,000 -> one lakh). */
+  locale?: 'en-US' | 'en-IN';
 }
+
+
+/** Checks PronounceOptions (the keys it knows; load options pass through g2p()). E_OPTION naming the option, expected and got. */
+export function checkPronounceOptions(options: PronounceOptions): void {
+  if (options === null || typeof options !== 'object') throw new SeqattnError('E_OPTION', `g2p: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const { beamSize, unknown, locale } = options;
+  if (beamSize !== undefined && !(typeof beamSize === 'number' && Number.isInteger(beamSize) && beamSize >= 1 && beamSize <= 64)) {
+    throw new SeqattnError('E_OPTION', `g2p: beamSize must be an integer from 1 to 64, got ${typeof beamSize === 'number' ? beamSize : `${typeof beamSize} ${JSON.stringify(beamSize)}`}`);
+  }
+  if (unknown !== undefined && unknown !== 'skip' && unknown !== 'spell' && unknown !== 'error') throw new SeqattnError('E_OPTION', `g2p: unknown must be 'skip', 'spell' or 'error', got ${JSON.stringify(unknown)}`);
+  if (locale !== undefined && locale !== 'en-US' && locale !== 'en-IN') throw new SeqattnError('E_OPTION', `g2p: locale must be 'en-US' or 'en-IN', got ${JSON.stringify(locale)}`);
+}
+
 
 /** The parts of a G2P. */
 export interface G2PParts {
@@ -84,10 +113,14 @@ const SENTENCE_END = new Set(['.', '!', '?', ';', ':']);
 // its last: on the prose of bench/g2p.js (973 heteronyms) windows of 3, 4 and 5 made the same
 // choices as whole sentences, and tagging costs grow with the words tagged.
 const TAG_WINDOW = 4;
+// The most words one tagger call sees: compromise's time grows faster than linearly with a sentence's length.
+const TAG_SPAN = 48;
 
 /** Text -> phonemes: dictionary, heteronyms and model together. Holds no state between calls except a small cache of model outputs. */
 export class G2P {
   private readonly cache = new Map<string, string[]>();
+  /** Words given to the tagger since this G2P was made: the tagger's work, which stays linear in the text. */
+  taggedWords = 0;
 
   constructor(readonly parts: G2PParts) {}
 
@@ -98,24 +131,21 @@ export class G2P {
    * Pronounces English text.
    * @example
    *   g.pronounce('I read 2 books in 1990.').tokens.map((t) => t.kind === 'word' ? t.phonemes.join(' ') : t.text)
-   * @throws SeqattnError E_UNKNOWN_TOKEN for a character outside the policy (emoji, other scripts), E_INPUT_LENGTH for a word longer than the model takes
+   * @throws SeqattnError E_G2P_UNSPEAKABLE for a character with no reading under `unknown: 'error'`, E_INPUT_LENGTH for a word longer than the model takes, E_OPTION for bad options
    */
   pronounce(text: string, options: PronounceOptions = {}): G2PResult {
     if (typeof text !== 'string') throw new SeqattnError('E_OPTION', `g2p: text must be a string, got ${text === null ? 'null' : typeof text}`);
+    checkPronounceOptions(options);
     const { lexicon, tagger } = this.parts;
-    const tokens = tokenize(text);
-    // Words of each token (parts of hyphenated words, a number's words) and their sentence's tags.
-    const partsOf: string[][] = tokens.map((t) => (t.kind === 'word' ? t.text.toLowerCase().split(/[-/]/)
-      : t.kind === 'number' ? numberWords(t.text) : t.text === '&' ? ['and'] : []));
-    const pos = lexicon && tagger ? this.tagHeteronyms(tokens, partsOf, tagger) : undefined;
+    const warnings: G2PWarning[] = [];
+    const items = normalize(tokenize(text), text, { unknown: options.unknown, locale: options.locale, has: lexicon ? (w) => lexicon.has(w) : undefined }, warnings);
+    const pick = lexicon && tagger ? this.heteronyms(items, tagger) : undefined;
     const unknown = new Set<string>();
-    const resolved: (G2PPart | string)[][] = partsOf.map((words, k) => words.map((w) => {
+    const resolved: (G2PPart | string)[][] = items.map((it, k) => it.words.map((w: Spoken, p) => {
+      if (typeof w !== 'string') return { word: w.word, phonemes: w.phonemes, source: 'rule' };
       if (lexicon) {
-        const p = pos?.[k];
-        if (p !== undefined && words.length === 1) {
-          const h = heteronymPronunciation(w, p);
-          if (h !== undefined) return { word: w, phonemes: h.split(' '), source: 'homograph', pos: p };
-        }
+        const h = pick?.[k]?.[p];
+        if (h !== undefined) return { word: w, phonemes: h.pron.split(' '), source: 'homograph', ...(h.pos && h.pos !== 'other' ? { pos: h.pos } : {}) };
         const first = lexicon.first(w);
         if (first) return { word: w, phonemes: first, source: 'lexicon' };
       }
@@ -123,41 +153,68 @@ export class G2P {
       return w;
     }));
     const predicted = this.predict([...unknown], options);
-    const out: G2PToken[] = tokens.map((t, k) => {
-      const original = text.slice(t.start, t.end);
-      if (t.kind === 'punctuation' && partsOf[k].length === 0) return { kind: 'punctuation', text: original, start: t.start, end: t.end };
+    const out: G2PToken[] = items.map((it, k) => {
+      const original = text.slice(it.start, it.end);
+      if (it.kind === 'punctuation') return { kind: 'punctuation', text: original, start: it.start, end: it.end };
       const parts = resolved[k].map((p): G2PPart => (typeof p === 'string' ? { word: p, phonemes: predicted.get(p) ?? this.cache.get(p)!, source: 'model' } : p));
-      const source: G2PSource = parts.some((p) => p.source === 'model') ? 'model' : parts.some((p) => p.source === 'homograph') ? 'homograph' : 'lexicon';
-      return { kind: 'word', text: original, start: t.start, end: t.end, parts, phonemes: parts.flatMap((p) => p.phonemes), source };
+      const source: G2PSource = parts.some((p) => p.source === 'model') ? 'model' : parts.some((p) => p.source === 'homograph') ? 'homograph' : parts.some((p) => p.source === 'rule') ? 'rule' : 'lexicon';
+      const word: G2PWord = { kind: 'word', text: original, start: it.start, end: it.end, parts, phonemes: parts.flatMap((p) => p.phonemes), source };
+      if (it.norm) word.normalized = { kind: it.norm, spoken: parts.map((p) => p.word).join(' ') };
+      return word;
     });
-    return { text, tokens: out };
+    return { text, tokens: out, warnings };
   }
 
-  /** Part of speech of the words around each heteronym, tagging only the sentences that have one (a window of them). */
-  private tagHeteronyms(tokens: TextToken[], partsOf: string[][], tagger: Tagger): (CoarsePos | undefined)[] {
-    const pos: (CoarsePos | undefined)[] = new Array(tokens.length);
-    let from = 0;
-    for (let k = 0; k <= tokens.length; k++) {
-      if (k < tokens.length && !(tokens[k].kind === 'punctuation' && SENTENCE_END.has(tokens[k].text))) continue;
-      let idx: number[] = [];
-      let first = -1, last = -1;
-      for (let j = from; j < k; j++) {
-        if (tokens[j].kind === 'punctuation') continue;
-        idx.push(j);
-        if (tokens[j].kind === 'word' && partsOf[j].length === 1 && Object.prototype.hasOwnProperty.call(HETERONYMS, partsOf[j][0])) {
-          if (first < 0) first = idx.length - 1;
-          last = idx.length - 1;
-        }
-      }
-      idx = idx.slice(Math.max(0, first - TAG_WINDOW), last + TAG_WINDOW + 1);
-      if (first >= 0) {
-        const words = idx.map((j) => (tokens[j].kind === 'word' ? tokens[j].text : partsOf[j].join(' ')));
-        const tags = tagger.tag(words);
-        idx.forEach((j, n) => { pos[j] = tags[n]; });
-      }
-      from = k + 1;
+  /**
+   * Heteronyms' pronunciations (by item and part): the sentence's words with punctuation
+   * (hyphenated words' parts each a word) are tagged in windows of TAG_WINDOW words either side of
+   * each heteronym, windows that overlap tagged together up to TAG_SPAN words, so the tagger's
+   * work is at most (2 TAG_WINDOW + 1) words per heteronym and never a whole long sentence (linear
+   * in the text); then the context rules (context.ts), then the table by the tag.
+   */
+  private heteronyms(items: Item[], tagger: Tagger): ({ pron: string; pos?: CoarsePos }[] | undefined)[] {
+    const words: (ContextWord & { k: number; p: number })[] = [];
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k];
+      if (it.kind === 'punctuation') { words.push({ w: it.text, o: it.text, punct: true, k: -1, p: 0 }); continue; }
+      if (it.norm) { words.push({ w: '#', o: it.words.map((w) => (typeof w === 'string' ? w : w.word)).join(' '), punct: false, k: -1, p: 0 }); continue; }
+      const parts = it.words as string[];
+      if (parts.length === 1) { words.push({ w: parts[0], o: it.text, punct: false, k, p: 0 }); continue; }
+      const originals = it.text.split(/[-/]/);
+      parts.forEach((w, p) => words.push({ w, o: originals[p] ?? w, punct: false, k, p, left: parts[p - 1] ?? '', right: parts[p + 1] ?? '' }));
     }
-    return pos;
+    const wanted = (w: string) => Object.prototype.hasOwnProperty.call(HETERONYMS, w) || CONTEXT_WORDS.has(w);
+    // Tagging: per sentence, windows around the wanted words.
+    let from = 0;
+    for (let j = 0; j <= words.length; j++) {
+      if (j < words.length && !(words[j].punct && SENTENCE_END.has(words[j].w))) continue;
+      const sentence = words.slice(from, j).filter((x) => !x.punct);
+      let lo = -1, hi = -1;
+      const tag = () => {
+        const span = sentence.slice(lo, hi + 1);
+        const tags = tagger.tag(span.map((x) => (x.w === '#' ? x.o : x.o)));
+        this.taggedWords += span.length;
+        span.forEach((x, n) => { x.tag = tags[n]; });
+      };
+      for (let n = 0; n < sentence.length; n++) {
+        if (!wanted(sentence[n].w)) continue;
+        const a = Math.max(0, n - TAG_WINDOW), b = Math.min(sentence.length - 1, n + TAG_WINDOW);
+        if (lo >= 0 && a <= hi + 1 && b - lo < TAG_SPAN) { hi = b; continue; }
+        if (lo >= 0) tag();
+        lo = a; hi = b;
+      }
+      if (lo >= 0) tag();
+      from = j + 1;
+    }
+    const pick: ({ pron: string; pos?: CoarsePos }[] | undefined)[] = new Array(items.length);
+    for (let j = 0; j < words.length; j++) {
+      const x = words[j];
+      if (x.k < 0 || !wanted(x.w)) continue;
+      const c = contextPronunciation(words, j, heteronymPronunciation);
+      const pron = c?.pron ?? (x.tag !== undefined ? heteronymPronunciation(x.w, x.tag) : undefined);
+      if (pron !== undefined) (pick[x.k] ??= [])[x.p] = { pron, pos: c?.pos ?? x.tag };
+    }
+    return pick;
   }
 
   /** The model's pronunciations of words, in one batch; a bounded cache keeps recent ones. */
@@ -190,6 +247,10 @@ export class G2P {
  * ARPAbet; IPA words separated by spaces with punctuation attached, as IPA is written.
  */
 export function formatPronunciation(result: G2PResult, format: G2PFormat = 'arpabet'): string {
+  if (result === null || typeof result !== 'object' || !Array.isArray(result.tokens)) {
+    throw new SeqattnError('E_ARGUMENT', `formatPronunciation: result must be a G2PResult (an object with tokens), got ${result === null ? 'null' : typeof result === 'object' ? 'an object without a tokens array' : typeof result}`);
+  }
+  if (format !== 'arpabet' && format !== 'arpabet-nostress' && format !== 'ipa') throw new SeqattnError('E_OPTION', `formatPronunciation: format must be 'arpabet', 'arpabet-nostress' or 'ipa', got ${JSON.stringify(format)}`);
   if (format === 'ipa') {
     let s = '';
     let open = true; // after an opening bracket or quote: no space before the next word

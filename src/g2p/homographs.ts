@@ -1,7 +1,9 @@
 /**
  * Heteronyms: words spelled alike and said differently by part of speech ("I refuse to collect the
  * refuse"). The words are from Wikipedia's "List of English heteronyms" where the senses differ by
- * part of speech (not bass/bow/row, which differ by meaning alone); every pronunciation is one of
+ * part of speech, and CMUdict's noun/verb stress pairs (tools/list-variants.ts lists every CMUdict
+ * word whose variants differ in more than stress, and where each is decided); words that differ by
+ * meaning (bass, bow, sow, Polish, resume, ...) are context.ts's rules. Every pronunciation is one of
  * the word's CMU Pronouncing Dictionary variants (test/g2p/homographs.test.ts checks it), chosen
  * per part of speech here.
  */
@@ -88,6 +90,41 @@ export const HETERONYMS: Readonly<Record<string, Heteronym>> = {
   torment: pair('T AO1 R M EH2 N T', 'T AO0 R M EH1 N T'),
   reject: pair('R IY1 JH EH0 K T', 'R IH0 JH EH1 K T'),
   dove: { noun: 'D AH1 V', past: 'D OW1 V', verb: 'D OW1 V' },
+  // Added from CMUdict's words whose variants differ in more than stress (tools/list-variants.ts).
+  abstract: pair('AE1 B S T R AE2 K T', 'AE0 B S T R AE1 K T', { adj: 'AE1 B S T R AE2 K T' }),
+  accent: pair('AE1 K S EH2 N T', 'AH0 K S EH1 N T'),
+  addict: pair('AE1 D IH2 K T', 'AH0 D IH1 K T'),
+  address: pair('AE1 D R EH2 S', 'AH0 D R EH1 S'),
+  animate: { adj: 'AE1 N AH0 M AH0 T', verb: 'AE1 N AH0 M EY2 T' },
+  appropriate: { adj: 'AH0 P R OW1 P R IY0 AH0 T', verb: 'AH0 P R OW1 P R IY0 EY2 T' },
+  articulate: { adj: 'AA0 R T IH1 K Y AH0 L AH0 T', verb: 'AA0 R T IH1 K Y AH0 L EY2 T' },
+  combat: pair('K AA1 M B AE0 T', 'K AH0 M B AE1 T', { adj: 'K AA1 M B AE0 T' }),
+  compact: pair('K AA1 M P AE0 K T', 'K AH0 M P AE1 K T', { adj: 'K AA1 M P AE0 K T' }),
+  compress: pair('K AA1 M P R EH0 S', 'K AH0 M P R EH1 S'),
+  confines: pair('K AA1 N F AY2 N Z', 'K AH0 N F AY1 N Z'),
+  conscript: pair('K AA1 N S K R IH2 P T', 'K AH0 N S K R IH1 P T'),
+  construct: pair('K AA1 N S T R AH0 K T', 'K AH0 N S T R AH1 K T'),
+  contrast: pair('K AA1 N T R AE0 S T', 'K AH0 N T R AE1 S T'),
+  converse: pair('K AA1 N V ER0 S', 'K AH0 N V ER1 S', { adj: 'K AA1 N V ER0 S' }),
+  convict: pair('K AA1 N V IH0 K T', 'K AH0 N V IH1 K T'),
+  coordinate: pair('K OW0 AO1 R D AH0 N AH0 T', 'K OW0 AO1 R D AH0 N EY2 T', { adj: 'K OW0 AO1 R D AH0 N AH0 T' }),
+  degenerate: pair('D IH0 JH EH1 N ER0 AH0 T', 'D IH0 JH EH1 N ER0 EY2 T', { adj: 'D IH0 JH EH1 N ER0 AH0 T' }),
+  delegate: pair('D EH1 L AH0 G AH0 T', 'D EH1 L AH0 G EY2 T'),
+  diffuse: { adj: 'D IH0 F Y UW1 S', verb: 'D IH0 F Y UW1 Z' },
+  discharge: pair('D IH1 S CH AA2 R JH', 'D IH0 S CH AA1 R JH'),
+  discount: pair('D IH1 S K AW0 N T', 'D IH0 S K AW1 N T'),
+  exploit: pair('EH1 K S P L OY2 T', 'EH2 K S P L OY1 T'),
+  ferment: pair('F ER1 M EH0 N T', 'F ER0 M EH1 N T'),
+  frequent: { adj: 'F R IY1 K W AH0 N T', verb: 'F R IY1 K W EH2 N T' },
+  implant: pair('IH1 M P L AE2 N T', 'IH2 M P L AE1 N T'),
+  import: pair('IH1 M P AO2 R T', 'IH2 M P AO1 R T'),
+  impact: pair('IH1 M P AE0 K T', 'IH2 M P AE1 K T'),
+  incense: pair('IH1 N S EH2 N S', 'IH2 N S EH1 N S'),
+  incline: pair('IH1 N K L AY0 N', 'IH2 N K L AY1 N'),
+  intimate: { adj: 'IH1 N T AH0 M AH0 T', noun: 'IH1 N T AH0 M AH0 T', verb: 'IH1 N T AH0 M EY2 T' },
+  pervert: pair('P ER1 V ER0 T', 'P ER0 V ER1 T'),
+  refund: pair('R IY1 F AH2 N D', 'R IH0 F AH1 N D'),
+  segment: pair('S EH1 G M AH0 N T', 'S EH2 G M EH1 N T'),
 };
 
 /** The pronunciation of heteronym `word` (lower case) as `pos`, or undefined when it is not in the table or the tag says nothing. */

@@ -8,12 +8,13 @@ import type { G2P, G2PResult, PronounceOptions } from './g2p.js';
 import { fetchModelBytes } from '../fetch.js';
 import { buildG2P, makeG2PFunction, type G2PDefaults, type G2PLoadOptions } from './load.js';
 
-export { G2P, formatPronunciation, type G2PResult, type G2PToken, type G2PWord, type G2PPunctuation, type G2PPart, type G2PSource, type G2PFormat, type PronounceOptions, type G2PParts } from './g2p.js';
+export { G2P, formatPronunciation, checkPronounceOptions, type G2PWarning, type NormKind, type UnknownPolicy, type G2PResult, type G2PToken, type G2PWord, type G2PPunctuation, type G2PPart, type G2PSource, type G2PFormat, type PronounceOptions, type G2PParts } from './g2p.js';
 export { Lexicon, packLexicon } from './lexicon.js';
 export { toIpa, syllabify, ARPABET_TO_IPA, ONSETS } from './ipa.js';
 export { HETERONYMS, heteronymPronunciation, type CoarsePos, type Heteronym, type Tagger } from './homographs.js';
 export { tokenize, fold, type TextToken } from './text.js';
-export { numberWords, yearWords } from './numbers.js';
+export { numberWords, yearWords, cardinalWords, ordinalWords, digitWords, fractionWords } from './numbers.js';
+export { normalize, letterWords, type Item as NormalizedItem, type Spoken, type FixedWord, type NormalizeOptions } from './normalize.js';
 export type { G2PLoadOptions } from './load.js';
 
 const defaults: G2PDefaults = {

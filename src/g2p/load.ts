@@ -6,7 +6,7 @@
 import { SeqattnError } from '../errors.js';
 import { fetchModelBytes, type FetchOptions } from '../fetch.js';
 import { Seq2SeqModel, type LoadOptions } from '../model.js';
-import { G2P, type G2PResult, type PronounceOptions } from './g2p.js';
+import { checkPronounceOptions, G2P, type G2PResult, type PronounceOptions } from './g2p.js';
 import type { Tagger } from './homographs.js';
 import { Lexicon } from './lexicon.js';
 import { defaultTagger } from './tagger.js';
@@ -37,6 +37,9 @@ export interface G2PDefaults {
 export async function buildG2P(options: G2PLoadOptions, defaults: G2PDefaults): Promise<G2P> {
   if (options === null || typeof options !== 'object') throw new SeqattnError('E_OPTION', `loadG2P: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const { lexicon: lex = undefined, model: m = undefined, homographs = true, modelOptions = {}, fetch: fetchOptions = {} } = options;
+  if (homographs !== true && homographs !== false && !(typeof homographs === 'object' && homographs !== null && typeof (homographs as Tagger).tag === 'function')) {
+    throw new SeqattnError('E_OPTION', `loadG2P: homographs must be true, false or a tagger ({ tag(words) }), got ${homographs === null ? 'null' : typeof homographs === 'object' ? 'an object without a tag function' : `${typeof homographs} ${JSON.stringify(homographs)}`}`);
+  }
   let lexicon: Lexicon | null = null;
   if (lex instanceof Lexicon) lexicon = lex;
   else if (lex !== false) {
@@ -65,7 +68,8 @@ export async function buildG2P(options: G2PLoadOptions, defaults: G2PDefaults): 
 export function makeG2PFunction(defaults: G2PDefaults): (text: string, options?: G2PLoadOptions & PronounceOptions) => Promise<G2PResult> {
   const cache = new Map<string, Promise<G2P>>();
   return async (text, options = {}) => {
-    if (options === null || typeof options !== 'object') throw new SeqattnError('E_OPTION', `g2p: options must be an object, got ${options === null ? 'null' : typeof options}`);
+    checkPronounceOptions(options);
+    if (typeof text !== 'string') throw new SeqattnError('E_OPTION', `g2p: text must be a string, got ${text === null ? 'null' : typeof text}`);
     const simple = (x: unknown) => x === undefined || x === false || typeof x === 'string' || x instanceof URL;
     if (!simple(options.model) || !simple(options.lexicon) || typeof options.homographs === 'object' || options.modelOptions || options.fetch) {
       const g = await buildG2P(options, defaults);

@@ -16,8 +16,41 @@ const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', '
 /** "twenty-one" -> ["twenty", "one"]. */
 const words = (s: string): string[] => s.toLowerCase().split(/[\s-]+/).filter(Boolean);
 
+/** A whole number in words: 1234 -> one thousand two hundred thirty four. */
+export function cardinalWords(n: bigint | number | string): string[] {
+  return words(toCardinal(typeof n === 'bigint' ? n : BigInt(n)));
+}
+
+/** An ordinal in words: 21 -> twenty first. */
+export function ordinalWords(n: bigint | number | string): string[] {
+  return words(toOrdinal(typeof n === 'bigint' ? n : BigInt(n)));
+}
+
+/** Digits one by one: "911" -> nine one one; `zero` is the word for 0 ("oh" in phone numbers). */
+export function digitWords(digits: string, zero = 'zero'): string[] {
+  const out: string[] = [];
+  for (const d of digits) if (d >= '0' && d <= '9') out.push(d === '0' ? zero : DIGITS[+d]);
+  return out;
+}
+
+/** A decimal as read: "2.5" -> two point five, "0.75" -> zero point seven five, ".5" -> point five. */
+export function decimalWords(text: string): string[] {
+  const [whole, frac] = text.replace(/,/g, '').split('.');
+  return [...(whole ? cardinalWords(whole) : []), ...(frac !== undefined ? ['point', ...digitWords(frac)] : [])];
+}
+
+/** A fraction: 1/2 -> one half, 3/4 -> three quarters, 2/3 -> two thirds, 5/16 -> five sixteenths. */
+export function fractionWords(num: bigint, den: bigint): string[] {
+  const many = num !== 1n;
+  const d = den === 2n ? ['half'] : den === 4n ? ['quarter'] : ordinalWords(den);
+  const last = d[d.length - 1];
+  if (many) d[d.length - 1] = last === 'half' ? 'halves' : `${last}s`;
+  return [...cardinalWords(num), ...d];
+}
+
 /** A year as it is said: 1990 -> nineteen ninety, 1905 -> nineteen oh five, 1900 -> nineteen hundred. */
 export function yearWords(year: number): string[] {
+  if (year < 1000 || (year >= 2000 && year < 2010)) return cardinalWords(year);
   const hi = Math.floor(year / 100);
   const lo = year % 100;
   if (lo === 0) return [...words(toCardinal(hi)), 'hundred'];
@@ -29,7 +62,7 @@ function plural(word: string): string {
   return word.endsWith('y') ? `${word.slice(0, -1)}ies` : word.endsWith('x') ? `${word}es` : `${word}s`;
 }
 
-function isYear(n: number): boolean {
+export function isYear(n: number): boolean {
   return (n >= 1010 && n <= 1999) || (n >= 2010 && n <= 2099);
 }
 

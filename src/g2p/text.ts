@@ -1,17 +1,16 @@
 /**
- * The G2P input policy (issue 12 item 9) and English tokenisation:
+ * The G2P input policy and English tokenisation:
  *  1. fold: Unicode NFKD with combining marks removed, then common letters folded
  *     (café -> cafe, naïve -> naive, straße -> strasse, æ -> ae, œ -> oe, ø -> o, ł -> l, þ -> th),
  *     typographic quotes and dashes to ASCII;
  *  2. tokens: words (letters with inner apostrophes; hyphenated words keep their parts:
  *     well-known = well + known), numbers (spelled out by numbers.ts), punctuation (kept as a
  *     boundary);
- *  3. a character that is none of these (emoji, another script, a symbol) is an E_UNKNOWN_TOKEN
- *     error naming it and its position, never a silent unknown symbol.
+ *  3. a character that is none of these (emoji, another script, a symbol) is a `symbol` token:
+ *     normalize.ts speaks it where it has a reading (`°` after a number), else the caller's
+ *     `unknown` policy skips it with a warning, names it, or throws; never a silent unknown symbol.
  * Positions are UTF-16 offsets into the caller's original text, so results align with the input.
  */
-import { SeqattnError } from '../errors.js';
-
 const FOLD: Record<string, string> = {
   'ß': 'ss', 'ẞ': 'SS', 'æ': 'ae', 'Æ': 'AE', 'œ': 'oe', 'Œ': 'OE', 'ø': 'o', 'Ø': 'O', 'đ': 'd', 'Đ': 'D',
   'ł': 'l', 'Ł': 'L', 'þ': 'th', 'Þ': 'TH', 'ð': 'd', 'Ð': 'D', 'ı': 'i', 'ŋ': 'ng', 'Ŋ': 'NG', 'ħ': 'h', 'Ħ': 'H',
@@ -46,9 +45,14 @@ export function fold(text: string): { folded: string; origin: number[] } {
   return { folded, origin };
 }
 
-/** A piece of the input: a word (letters, maybe hyphenated), a number, or punctuation. */
+/**
+ * A piece of the input: a word (letters, maybe hyphenated), a number (digits with what says how to
+ * read them: signs, currency, separators, a suffix), punctuation, a URL or e-mail address, or a
+ * symbol (a character that is no letter, digit, space or punctuation: `°`, `©`, an emoji, another
+ * script; normalize.ts speaks it where it has a reading, else the `unknown` policy decides).
+ */
 export interface TextToken {
-  kind: 'word' | 'number' | 'punctuation';
+  kind: 'word' | 'number' | 'punctuation' | 'symbol' | 'url' | 'email';
   /** The folded text of the token ("cafe" for "café"). */
   text: string;
   /** Offsets in the original text: text.slice(start, end) is what the caller wrote. */
@@ -58,19 +62,28 @@ export interface TextToken {
 
 // A word: letters with inner apostrophes, parts joined by hyphens or slashes ("well-known").
 const WORD = /[A-Za-z]+(?:'[A-Za-z]+)*(?:[-/][A-Za-z]+(?:'[A-Za-z]+)*)*/y;
-// A number, with what says how to read it: currency before, digit groups, decimals, an ordinal or decade suffix, %.
-const NUMBER = /[-+]?[$£€]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th|s|%)?(?![A-Za-z0-9])|'\d0s(?![A-Za-z0-9])|[$£€]?\.\d+%?(?![A-Za-z0-9])|\d+/y;
+// A number: a sign, a currency, digits with inner separators (1,000.5 10:30 3/4/2021 555-1234 1990-1995),
+// an ordinal or decade suffix, %, cents; letters right after it are a separate word (5km, 2.5M).
+const NUMBER = /[-+]?[$£€¥₹]?\d(?:[\d,.:/-]*\d)?(?:(?:st|nd|rd|th|s)(?![A-Za-z])|%|¢)?(?!\d)|'\d0s(?![A-Za-z0-9])|[-+]?[$£€¥₹]?\.\d+(?:%|¢)?(?!\d)/y;
+const URL_START = /(?:https?:\/\/|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'"]/iy;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
+// A bare domain: a word, then dots and a common top-level domain ("example.com", "docs.python.org/3").
+const DOMAIN = /[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|edu|gov|io|co|uk|ai|dev|app|info|biz|us|de|fr|jp|ca|au)(?:\/[^\s<>"]*[^\s<>".,;:!?)\]'"])?(?![A-Za-z0-9])/iy;
 const SPACE = /\s/u;
 const PUNCT = /[\p{P}$+<=>^|~]/u;
 
-function describe(c: string): string {
+/** A character named for messages: "😀" (U+1F600). */
+export function describeChar(c: string): string {
   const cp = c.codePointAt(0)!;
   return `${JSON.stringify(c)} (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
 }
 
+const sticky = (re: RegExp, s: string, k: number): number => { re.lastIndex = k; return re.test(s) ? re.lastIndex : -1; };
+
 /**
- * Tokenises English text under the input policy.
- * @throws SeqattnError E_UNKNOWN_TOKEN for a character that is no letter, digit, space or punctuation after folding
+ * Tokenises English text under the input policy. Never throws on a character: one that is no
+ * letter, digit, space or punctuation after folding is a `symbol` token (one code point), and the
+ * caller decides (G2P.pronounce: normalize.ts, then PronounceOptions.unknown).
  */
 export function tokenize(text: string): TextToken[] {
   const { folded, origin } = fold(text);
@@ -81,30 +94,39 @@ export function tokenize(text: string): TextToken[] {
   while (k < folded.length) {
     const c = folded[k];
     if (SPACE.test(c)) { k++; continue; }
-    if (/[A-Za-z]/.test(c)) {
+    const letter = /[A-Za-z]/.test(c);
+    if (letter || /\d/.test(c)) {
+      // URLs, e-mail addresses and bare domains are recognised at a word's start (cheap tests first).
+      let e = -1;
+      if ((c === 'h' || c === 'H' || c === 'w' || c === 'W') && /^(?:https?:\/\/|www\.)/i.test(folded.slice(k, k + 8))) e = sticky(URL_START, folded, k);
+      if (e > 0) { push('url', k, e); k = e; continue; }
+    }
+    if (letter) {
       WORD.lastIndex = k;
       WORD.exec(folded);
+      const after = folded[WORD.lastIndex];
+      if (after === '@' || after === '.' || after === '_' || (after !== undefined && /\d/.test(after))) {
+        let e = after === '.' ? sticky(DOMAIN, folded, k) : -1;
+        if (e > 0) { push('url', k, e); k = e; continue; }
+        e = sticky(EMAIL, folded, k);
+        if (e > 0) { push('email', k, e); k = e; continue; }
+      }
       push('word', k, WORD.lastIndex);
       k = WORD.lastIndex;
       continue;
     }
     // A sign or currency starts a number only where a digit follows, and a sign only at a word start.
     const signOk = (c !== '-' && c !== '+') || k === 0 || SPACE.test(folded[k - 1]) || folded[k - 1] === '(';
-    if (/[0-9$£€.'+-]/.test(c) && signOk) {
+    if (/[0-9$£€¥₹.'+-]/.test(c) && signOk) {
       NUMBER.lastIndex = k;
       const m = NUMBER.exec(folded);
       if (m && /\d/.test(m[0])) {
+        const e = folded[NUMBER.lastIndex] === '@' ? sticky(EMAIL, folded, k) : -1;
+        if (e > 0) { push('email', k, e); k = e; continue; }
         push('number', k, NUMBER.lastIndex);
         k = NUMBER.lastIndex;
         continue;
       }
-    }
-    if (/\d/.test(c)) { // digits glued to letters ("mp3", "4x4"): the digit run alone
-      let e = k;
-      while (e < folded.length && /\d/.test(folded[e])) e++;
-      push('number', k, e);
-      k = e;
-      continue;
     }
     const cp = folded.codePointAt(k)!;
     const ch = String.fromCodePoint(cp);
@@ -113,9 +135,8 @@ export function tokenize(text: string): TextToken[] {
       k += ch.length;
       continue;
     }
-    const at = origin[k];
-    const original = String.fromCodePoint(text.codePointAt(at)!);
-    throw new SeqattnError('E_UNKNOWN_TOKEN', `${JSON.stringify(text.length > 80 ? text.slice(0, 77) + '...' : text)}: character ${describe(original)} at position ${at} is not something English G2P can pronounce (expected letters, digits, spaces or punctuation)`);
+    push('symbol', k, k + ch.length);
+    k += ch.length;
   }
   return out;
 }

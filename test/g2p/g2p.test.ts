@@ -33,25 +33,30 @@ test('words the dictionary lacks come from the model (source model), the same as
   model.dispose();
 });
 
-test('issue 12 item 9: folding, hyphenated and spaced words as their parts, whitespace, and typed errors', async () => {
+test('the input policy: folding, hyphenated and spaced words as their parts, whitespace, and characters with no reading', async () => {
   const one = async (s: string) => words(await g2p(s)).map((w) => w.parts.map((p) => p.word).join('+')).join(' ');
   assert.is(await one('well-known'), 'well+known');
   assert.is(await one('café naïve straße Æsop'), 'cafe naive strasse aesop');
   assert.is(await one('new york'), 'new york');
-  assert.is(await one('1990'), 'nineteen+ninety');
+  assert.is(await one('in 1990'), 'in nineteen+ninety');
   assert.equal((await g2p('   ')).tokens, []);
   const wk = words(await g2p('well-known'))[0];
   const [well, known] = await Promise.all(['well', 'known'].map(async (x) => words(await g2p(x))[0].phonemes.join(' ')));
   assert.is(wk.phonemes.join(' '), `${well} ${known}`);
-  for (const bad of ['I 😀 you', 'мир', '9'.repeat(50)]) {
+  for (const [bad, at] of [['I 😀 you', 2], ['мир', 0]] as const) {
     try {
-      await g2p(bad);
+      await g2p(bad, { unknown: 'error' });
       assert.unreachable(bad);
     } catch (e) {
       assert.instance(e, SeqattnError, bad);
-      assert.is((e as SeqattnError).code, 'E_UNKNOWN_TOKEN');
+      assert.is((e as SeqattnError).code, 'E_G2P_UNSPEAKABLE');
+      assert.match((e as Error).message, `position ${at}`);
     }
   }
+  const skipped = await g2p('I 😀 you');
+  assert.is(await one('I 😀 you'), 'i you');
+  assert.equal(skipped.warnings.map((w) => [w.code, w.text, w.start, w.end]), [['W_G2P_SKIPPED', '😀', 2, 4]]);
+  assert.is(words(await g2p('9'.repeat(50)))[0].parts.length, 50, 'a number too long for a cardinal: its digits');
 });
 
 test('words that are Object.prototype keys are plain words, beside a heteronym too', async () => {

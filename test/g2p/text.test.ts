@@ -1,7 +1,6 @@
-// The G2P input policy (issue 12 item 9) and tokenisation: src/g2p/text.ts.
+// The G2P input policy and tokenisation: src/g2p/text.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SeqattnError } from '../../src/errors.js';
 import { fold, tokenize } from '../../src/g2p/text.js';
 
 test('fold: NFKD without combining marks, common letters folded, typographic punctuation to ASCII', () => {
@@ -30,18 +29,21 @@ test('tokenize: number forms and digits glued to letters', () => {
   assert.is(kinds('  \t '), '', 'whitespace only: no tokens');
 });
 
-test('characters outside letters, digits, spaces and punctuation: E_UNKNOWN_TOKEN naming the character and its position', () => {
-  for (const [text, ch, at] of [['hi 😀', 'U+1F600', 3], ['привет', 'U+043F', 0], ['tea 茶', 'U+8336', 4], ['a © b', 'U+00A9', 2]] as const) {
-    try {
-      tokenize(text);
-      assert.unreachable(text);
-    } catch (e) {
-      assert.instance(e, SeqattnError);
-      assert.is((e as SeqattnError).code, 'E_UNKNOWN_TOKEN');
-      assert.match((e as Error).message, ch);
-      assert.match((e as Error).message, `position ${at}`);
-    }
+test('characters outside letters, digits, spaces and punctuation: one symbol token each, at its position', () => {
+  for (const [text, ch, at] of [['hi 😀', '😀', 3], ['привет', 'п', 0], ['tea 茶', '茶', 4], ['a © b', '©', 2]] as const) {
+    const t = tokenize(text).find((x) => x.kind === 'symbol');
+    assert.ok(t, text);
+    assert.is(t!.start, at);
+    assert.is(text.slice(t!.start, t!.end), ch);
   }
+  assert.equal(tokenize('привет').map((t) => t.kind), Array(6).fill('symbol'));
+});
+
+test('URLs, e-mail addresses and bare domains are one token; numbers keep their separators', () => {
+  const kinds = (s: string) => tokenize(s).map((t) => `${t.kind[0]}:${t.text}`).join(' ');
+  assert.is(kinds('see https://example.com/a?b=1, or www.x.org.'), 'w:see u:https://example.com/a?b=1 p:, w:or u:www.x.org p:.');
+  assert.is(kinds('mail me@example.com or docs.python.org/3'), 'w:mail e:me@example.com w:or u:docs.python.org/3');
+  assert.is(kinds('3/4/2021 10:30 555-1234 1990-1995 50¢ ¥100 2.5M'), 'n:3/4/2021 n:10:30 n:555-1234 n:1990-1995 n:50¢ n:¥100 n:2.5 w:M');
 });
 
 test.run();

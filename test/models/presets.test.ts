@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { inspectCommand } from '../../src/cli-inspect.js';
+import { inspectText } from '../../src/cli/inspect.js';
 import { inspect, matchSeq2SeqPresets } from '../../src/inspect.js';
 import { readWeightFiles } from '../../src/load.js';
 import { loadModel, loadModelFrom, modelSourceFromPath, readSafetensors, writeSafetensors } from '../../src/node.js';
@@ -125,13 +125,13 @@ test('inspect: a file under a wrapper attribute suggests tensor_prefix; the CLI 
   assert.is(m.length, 1);
   assert.is(m[0].fields.tensor_prefix, 'model.');
   assert.is(m[0].fields.attention, 'general');
-  const text = inspectCommand([join(committedFixtures, 'pytorch-chatbot-concat')], (msg) => new Error(msg));
+  const text = inspectText([join(committedFixtures, 'pytorch-chatbot-concat')]);
   assert.ok(text.includes('decoder.attn.v') && text.includes('F32'), text);
   assert.ok(text.includes('pytorch-chatbot (seq2seq): {"architecture":"pytorch-chatbot","hidden_size":14,"num_layers":2,"attention":"concat"'), text);
-  const json = JSON.parse(inspectCommand([join(committedFixtures, 'cho-maxout', 'model.safetensors'), '--json'], (msg) => new Error(msg)));
+  const json = JSON.parse(inspectText([join(committedFixtures, 'cho-maxout', 'model.safetensors'), '--json']));
   assert.is(json.matches[0].architecture, 'cho');
-  assert.throws(() => inspectCommand([], (msg) => new Error(msg)), /one FILE_OR_FOLDER/);
-  assert.throws(() => inspectCommand(['--verbose', 'x'], (msg) => new Error(msg)), /unknown option --verbose/);
+  assert.throws(() => inspectText([]), /one FILE_OR_FOLDER/);
+  assert.throws(() => inspectText(['--verbose', 'x']), /unknown option --verbose/);
 });
 
 test.run();

@@ -1,19 +1,19 @@
 /**
  * `seqattn caption --model M --features grid.npy [--beam N] [--svg out.svg]`: the caption of one
- * image's annotation vectors (a CNN's feature grid, saved from PyTorch or NumPy: see features.ts),
- * and with --svg where the captioner looked for each word (svg.ts). src/cli.ts hands it the
- * arguments after `caption`; it prints its own one-line errors and returns the exit status
- * (0 ok, 1 runtime error, 2 usage error), as the other subcommands do.
+ * image's annotation vectors (a CNN's feature grid, saved from PyTorch or NumPy: see
+ * src/captioner/features.ts), and with --svg where the captioner looked for each word
+ * (src/captioner/svg.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SeqattnError } from '../errors.js';
 import { loadModel } from '../node.js';
-import { readFeatures } from './features.js';
-import { attentionGridToSvg } from './svg.js';
-import { scanArgs } from '../cli/args.js';
+import { readFeatures } from '../captioner/features.js';
+import { attentionGridToSvg } from '../captioner/svg.js';
+import { beamWidth, nonEmpty, parseOptions, UsageError, type Command } from './args.js';
+import { printable } from './terminal.js';
 
 /** `seqattn caption --help`. */
-export const CAPTION_HELP = `Usage:
+const HELP = `Usage:
   seqattn caption --model PATH --features FILE [--beam N] [--svg FILE]
 
 Prints the caption a show-attend-tell model (architecture show-attend-tell, or a captioner preset
@@ -29,33 +29,17 @@ Options:
   -h, --help       this help
 `;
 
-class UsageError extends Error {}
-
 interface CaptionArgs { model: string; features: string; beam?: number; svg?: string }
 
-function parse(argv: string[]): CaptionArgs | 'help' {
-  const a: Partial<CaptionArgs> = {};
-  for (const arg of scanArgs(argv, (m) => new UsageError(m))) {
-    if (arg.operand !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(arg.operand)}: the features come from --features FILE`);
-    const { name, value } = arg;
-    switch (name) {
-      case '-h': case '--help': return 'help';
-      case '--model': a.model = value(); break;
-      case '--features': a.features = value(); break;
-      case '--svg': a.svg = value(); if (!a.svg) throw new UsageError('--svg needs a file name'); break;
-      case '--beam': {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new UsageError(`--beam must be an integer from 1 to 64, got ${JSON.stringify(v)}`);
-        a.beam = Number(v);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option ${name}`);
-    }
-  }
-  if (!a.model) throw new UsageError('caption needs --model PATH');
-  if (!a.features) throw new UsageError('caption needs --features FILE (.npy or .safetensors)');
-  return a as CaptionArgs;
+function parse(argv: readonly string[]): CaptionArgs | 'help' {
+  const { options: o, operands, help } = parseOptions(argv, {
+    '--model': nonEmpty('a file or folder'), '--features': nonEmpty('a file'), '--svg': nonEmpty('a file name'), '--beam': beamWidth,
+  });
+  if (help) return 'help';
+  if (operands.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(operands[0])}: the features come from --features FILE`);
+  if (!o['--model']) throw new UsageError('caption needs --model PATH');
+  if (!o['--features']) throw new UsageError('caption needs --features FILE (.npy or .safetensors)');
+  return { model: o['--model'], features: o['--features'], beam: o['--beam'], svg: o['--svg'] };
 }
 
 function readFile(path: string, what: string): Uint8Array {
@@ -76,7 +60,7 @@ async function caption(args: CaptionArgs): Promise<void> {
       throw new SeqattnError('E_FEATURE_SHAPE', `${args.features}: annotation vectors of size ${grid.size}, the model's feature_size is ${c.featureSize}`);
     }
     const result = model.translate({ features: grid.features, length: grid.length }, args.beam ? { beamSize: args.beam } : {});
-    process.stdout.write(`${result.text}${result.finished ? '' : ' …'}\n`);
+    process.stdout.write(`${printable(result.text)}${result.finished ? '' : ' …'}\n`);
     if (args.svg) {
       const svg = attentionGridToSvg(result, grid, { title: result.text });
       try {
@@ -90,20 +74,18 @@ async function caption(args: CaptionArgs): Promise<void> {
   }
 }
 
-/** Runs `seqattn caption ARGS`; returns the exit status. */
-export async function runCaption(argv: string[]): Promise<number> {
-  try {
+export const captionCommand: Command = {
+  name: 'caption',
+  usage: 'caption --model PATH --features FILE',
+  summary: 'a captioner on image features (seqattn caption --help)',
+  help: () => HELP,
+  async run(argv) {
     const args = parse(argv);
     if (args === 'help') {
-      process.stdout.write(CAPTION_HELP);
+      process.stdout.write(HELP);
       return 0;
     }
     await caption(args);
     return 0;
-  } catch (e) {
-    const usage = e instanceof UsageError;
-    if (!usage && !(e instanceof SeqattnError)) throw e;
-    process.stderr.write(`seqattn: ${e.message.replace(/\s*\n\s*/g, ' ')}${usage ? ' (seqattn caption --help for usage)' : ''}\n`);
-    return usage ? 2 : 1;
-  }
-}
+  },
+};

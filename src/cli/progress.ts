@@ -1,5 +1,5 @@
 /**
- * Progress of the `seqattn` command (src/cli.ts) on stderr: a bar redrawn in place on a terminal
+ * Progress of the `seqattn` command (src/cli/translate.ts, src/cli/g2p.ts) on stderr: a bar redrawn in place on a terminal
  * (at most every 100 ms), a line every 2 s otherwise. clear() erases the bar but keeps the rate
  * limit (resetting it printed a line per decoded chunk: 97,000 lines for a 50 MB input).
  * A module of its own so tests can drive it with a fake stream and clock.

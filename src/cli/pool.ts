@@ -1,11 +1,10 @@
 /**
  * What `seqattn g2p` and `seqattn translate` decode with (`--threads N`): the model in this thread,
  * or, for many inputs on standard input, a pool of N worker threads (createPool). Its own module
- * so src/cli.ts only picks one.
+ * so the subcommands only pick one.
  */
 import { availableParallelism } from 'node:os';
-import { maxWorkers } from './pool/pool.js';
-import { createPool, loadModel, type LoadOptions, type ModelConfig, type TranslateOptions, type Translation } from './node.js';
+import { createPool, loadModel, type LoadOptions, type ModelConfig, type TranslateOptions, type Translation } from '../node.js';
 
 /** One way to decode: the same calls, in this thread or on workers. */
 export interface Backend {
@@ -17,11 +16,6 @@ export interface Backend {
   translateBatch(inputs: string[], options: TranslateOptions): Promise<Translation[]>;
   translate(input: string, options: TranslateOptions): Promise<Translation>;
   close(): void;
-}
-
-/** Most --threads: the pool's bound (src/pool/pool.ts maxWorkers: each worker holds its own copy of the model). */
-export function maxThreads(): number {
-  return maxWorkers(availableParallelism());
 }
 
 /** --threads default: the machine's logical cores. */
