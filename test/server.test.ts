@@ -151,6 +151,7 @@ test('examples/server: slow headers, slow bodies, silent and idle connections ar
       assert.ok(r.closedAfterMs !== null && r.closedAfterMs < within + 1500, `${what}: closed after ${r.closedAfterMs?.toFixed(0)} ms (timeout ${within} ms)`);
     }
     assert.match(slowBody.data, /^HTTP\/1\.1 408 /, 'the slow body gets a 408');
+    assert.match(slowloris.data, /^HTTP\/1\.1 408 /, 'slow headers get a 408');
     assert.match(idle.data, /^HTTP\/1\.1 200 /, 'the idle connection was answered first');
     // 4 connections held open: a 5th is closed at once, unanswered
     const held = await Promise.all(Array.from({ length: 4 }, () => new Promise<Socket>((resolve) => { const c = connect(Number(new URL(s.url).port), '127.0.0.1', () => resolve(c)); c.on('error', () => {}); })));
