@@ -27,6 +27,7 @@ export type SeqattnErrorCode =
   | 'E_FILE_SIZE'           // a model file is larger than the maxFileBytes load option
   | 'E_FEATURES_FILE'       // a features file (.npy, safetensors) not of the form `seqattn caption` reads
   | 'E_DISPOSED'            // the model was disposed
+  | 'E_WORKER'              // a pool worker stopped (crash, out of memory, terminated) or cannot be started
   | 'E_STALE_SESSION'       // a step session used after its model started another decode
   | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path / URL not fetched
   | 'E_DOWNLOAD_SIZE'       // a URL source larger than FetchOptions.maxDownloadBytes
@@ -52,8 +53,14 @@ export function eachInput<T, R>(inputs: readonly T[], f: (x: T) => R): R[] {
   }
   const out: R[] = [];
   for (let b = 0; b < inputs.length; b++) { // an index loop, not map: a hole is an input (undefined), not skipped
+    let x: T;
     try {
-      out.push(f(inputs[b]));
+      x = inputs[b];
+    } catch (e) { // a getter or a Proxy that throws
+      throw new SeqattnError('E_INPUT_KIND', `inputs[${b}]: reading it threw ${e instanceof Error ? e.name : typeof e}`);
+    }
+    try {
+      out.push(f(x));
     } catch (e) {
       if (e instanceof SeqattnError) throw new SeqattnError(e.code, `inputs[${b}]: ${e.message}`);
       throw e;

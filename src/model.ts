@@ -411,7 +411,7 @@ export class Seq2SeqModel {
       ids = Array.from(input as ArrayLike<number>);
       ids.forEach((id, i) => {
         if (!Number.isInteger(id) || id < 0 || id >= c.sourceVocab.length) {
-          throw new SeqattnError('E_TOKEN_ID', `source id ${id} at index ${i} is out of range: expected an integer in [0, ${c.sourceVocab.length}) (source vocabulary size)`);
+          throw new SeqattnError('E_TOKEN_ID', `source id ${preview(id)} at index ${i} is out of range: expected an integer in [0, ${c.sourceVocab.length}) (source vocabulary size)`);
         }
       });
       tokens = ids.map((id) => this.sourceVocab.symbol(id));
