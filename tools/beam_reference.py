@@ -72,7 +72,7 @@ class Stepper:
             self.kind = "preset"
             self.memory = model.encode(src)
             self.state = model.initial(self.memory)
-            if config["architecture"] in ("bentrevett-1", "bentrevett-2") or not getattr(model, "attends", True):
+            if config.get("architecture") in ("bentrevett-1", "bentrevett-2") or not getattr(model, "attends", True):
                 self.Tx = 0  # no attention weights (tools/compose_torch.py: a composition without attention)
         elif isinstance(model, ChoEncoderDecoder):
             self.kind = "cho"

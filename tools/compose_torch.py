@@ -460,5 +460,9 @@ class Composed(Preset):
             r = torch.tanh(self._deep(r))
         return self._out(r), a, (h, c, h_tilde, t)
 
+    def _dec_params(self):
+        """The decoder cell's parameters."""
+        return list((self._dec if self._dec is not None else self._dec_cells).parameters())
+
     def output_layer(self):
         return self._out
