@@ -3,8 +3,9 @@
  * Bahdanau et al. 2015; h_t after it, Luong et al. 2015) and the annotations h_j, then
  *   a_ij = exp(e_ij) / Σ_k exp(e_ik),  c_i = Σ_j a_ij h_j
  * with e_ij one of
- *   additive  v^T tanh(W q + b_W + U h_j + b_U) + b_v   U h_j + b_U once per source (layers/attention.ts);
- *             one Linear over [q; h_j] is the same with W, U its column blocks and its bias in b_U
+ *   additive  v^T act(W q + b_W + U h_j + b_U) + b_v    U h_j + b_U once per source (layers/attention.ts);
+ *             act tanh (the paper), relu, or none: then e_ij = v^T (W q + b_W) + v^T (U h_j + b_U) + b_v;
+ *             one Linear over [q; h_j] (or [h_j; q]) is the same with W, U its column blocks and its bias in b_U
  *   dot       q^T h_j
  *   general   q^T (W h_j + b)   ('keys': W h_j + b once per source)  |  (W q + b)^T h_j   ('query', OpenNMT-py)
  *   location  e_i = W [E y_{i-1}; s_{i-1}] + b over P fixed positions (the older PyTorch tutorial): the softmax
@@ -66,15 +67,16 @@ export class ComposedAttention {
         let Wq: Linear, Uk: Linear;
         const A = part.size;
         if (part.joint) {
-          // one Linear over [q; h_j]: W q + U h_j + b, its columns split at load, the bias with U (once per source)
-          const { W, b } = readLinear(w, part.W, A, H + d, `(alignment ${A}, hidden ${H} + annotation ${d})`);
-          Wq = Linear.fromArrays(regions, columnSlice(W, A, H + d, 0, H), null, A, H, f); // int8: with the whole row's scales
-          Uk = Linear.fromArrays(regions, columnSlice(W, A, H + d, H, d), b, A, d, f);
+          // one Linear over [q; h_j] (or [h_j; q]): W q + U h_j + b, its columns split at load, the bias with U (once per source)
+          const keyFirst = part.order === 'key-first';
+          const { W, b } = readLinear(w, part.W, A, H + d, keyFirst ? `(alignment ${A}, annotation ${d} + hidden ${H})` : `(alignment ${A}, hidden ${H} + annotation ${d})`);
+          Wq = Linear.fromArrays(regions, columnSlice(W, A, H + d, keyFirst ? d : 0, H), null, A, H, f); // int8: with the whole row's scales
+          Uk = Linear.fromArrays(regions, columnSlice(W, A, H + d, keyFirst ? 0 : H, d), b, A, d, f);
         } else {
           Wq = loadLinear(regions, w, part.W, A, H, `(alignment ${A}, query ${H})`, f);
           Uk = loadLinear(regions, w, part.U!, A, d, `(alignment ${A}, annotation ${d})`, f);
         }
-        const v = readV(w, part.v.name, [], part.v.bias, A);
+        const v = readV(w, part.v, A);
         return new ComposedAttention(part, new AdditiveAttention(Wq, Uk, regions.upload(v.v), v.b, A, d, regions), null, A, H, d, regions);
       }
       case 'general':
@@ -147,7 +149,7 @@ export class ComposedAttention {
       }
       const n = hi - lo;
       const hBar = st.annotations + (slot * maxTx + lo) * d * 4;
-      if (this.additive) k.additive_energies(e + lo * 4, keys + (slot * maxTx + lo) * A * 4, sc.query + r * A * 4, this.additive.v, this.additive.vBias, n, A);
+      if (this.additive) this.additiveEnergies(e + lo * 4, keys + (slot * maxTx + lo) * A * 4, sc.query + r * A * 4, n, A);
       else if (p.kind === 'dot') k.dot_energies(e + lo * 4, hBar, q + r * H * 4, 1, n, d);
       else if (perStepQuery) k.dot_energies(e + lo * 4, hBar, sc.query + r * d * 4, 1, n, d);
       else k.dot_energies(e + lo * 4, keys + (slot * maxTx + lo) * H * 4, q + r * H * 4, 1, n, H);
@@ -155,6 +157,18 @@ export class ComposedAttention {
       if (this.W_p) for (let j = lo; j < hi; j++) F[(a >> 2) + j] *= Math.exp(-((j + 1 - pt) ** 2) / (2 * sigma * sigma)); // eq. (10)
       k.context(st.context + r * st.contextStride * 4, a + lo * 4, hBar, n, d);
     }
+  }
+
+  /** e (n,) = v^T act(Wq + key_j) + b_v over n keys (n, A); act none: v^T key_j + (v^T Wq + b_v). */
+  private additiveEnergies(e: number, keys: number, Wq: number, n: number, A: number): void {
+    const k = this.regions.rt.k, a = this.additive!, act = (this.part as { activation?: string }).activation ?? 'tanh';
+    if (act === 'tanh') return k.additive_energies(e, keys, Wq, a.v, a.vBias, n, A);
+    if (act === 'relu') return k.additive_energies_relu(e, keys, Wq, a.v, a.vBias, n, A);
+    const F = this.regions.rt.F32, v = a.v >> 2, q = Wq >> 2;
+    let vq = a.vBias;
+    for (let i = 0; i < A; i++) vq += F[v + i] * F[q + i];
+    k.dot_energies(e, keys, a.v, 1, n, A);
+    for (let j = e >> 2, end = j + n; j < end; j++) F[j] += vq;
   }
 
   private attendLocation(st: DecodeState, sc: AttentionScratch, q: number, rows: number, P: number): void {

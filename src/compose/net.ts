@@ -77,13 +77,13 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     const summarySize = kind === 'summary' ? (this.summaryW ? H : n) : 0;
     this.contextSize = this.attends ? this.annotationSize : summarySize;
     this.attention = ComposedAttention.load(regions, w, p.attention, H, this.annotationSize, Et, f);
-    const bridgeIn = p.bridge.kind !== 'tanh-linear' ? 0 : p.bridge.from === 'summary' ? summarySize
-      : p.bridge.from === 'final-concat' ? this.encoder.finalSize : n;
+    const b = p.bridge;
+    const bridgeIn = b.kind !== 'project' ? 0 : b.from === 'summary' ? summarySize : b.from === 'final-concat' ? this.encoder.finalSize
+      : b.from === 'mean' ? this.encoder.annotationSize : n;
     this.bridge = Bridge.load(regions, w, p.bridge, bridgeIn, H, f);
-    const extra = p.decoder.input.kind === 'embedding+feed' ? H : this.contextSize;
     const target = p.embeddings.tiedTo && !w.has(`${p.embeddings.target}.weight`) ? p.embeddings.tiedTo : p.embeddings.target;
-    this.decoder = ComposedDecoder.load(regions, w, p.decoder, p.cell, p.gruConvention, target, Vt, Et, extra, f, budget);
-    this.contextInX = p.decoder.input.kind === 'embedding+context' || p.decoder.input.kind === 'combined';
+    this.decoder = ComposedDecoder.load(regions, w, p.decoder, p.cell, p.gruConvention, target, Vt, Et, { e: Et, c: this.contextSize, hTilde: H, s: H }, f, budget);
+    this.contextInX = p.decoder.input.parts.includes('c');
     this.readout = Readout.load(regions, w, p.combine, p.output, { s: H, c: this.contextSize, e: Et, hTilde: H }, Vt, f);
   }
 
@@ -94,10 +94,12 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     const X = r.floats(maxRows * dec.inputWidth);
     const ctx = r.floats(this.contextInX ? 0 : maxRows * Hc);
     const h = r.floats(L * maxRows * H);
-    const summaryTable = p.attention.kind === 'summary' && dec.projection?.hasTable === true && p.decoder.input.kind === 'embedding+context';
+    // [E y; c] (either order) read directly with the table T: gi = T[y] + W_ic c, W_ic c once per source
+    const input = p.decoder.input;
+    const summaryTable = p.attention.kind === 'summary' && dec.projection?.hasTable === true && input.parts.length === 2 && this.contextInX;
     const state = h + (L - 1) * maxRows * H * 4;
     const readout = this.readout.scratch(r, maxRows);
-    const context = this.contextInX ? X + dec.extraOffset * 4 : ctx, contextStride = this.contextInX ? dec.inputWidth : Hc;
+    const context = this.contextInX ? X + dec.offsets.c! * 4 : ctx, contextStride = this.contextInX ? dec.inputWidth : Hc;
     return {
       ...decodeStateBuffers(r, maxRows, maxSlots, T, d, this.config.targetVocab.length, this.attends),
       lstm: p.cell === 'lstm',
@@ -113,7 +115,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       summaryGi: r.floats(summaryTable ? maxSlots * G : 0),
       X, ctx,
       gi: r.floats(maxRows * G),
-      x: r.floats(p.decoder.input.kind === 'combined' ? maxRows * H : 0),
+      x: r.floats(input.W ? maxRows * H : 0),
       locQuery: r.floats(p.attention.kind === 'location' ? maxRows * (dec.E + H) : 0),
       tmp: r.floats(maxRows * H),
       encOut: r.floats(this.attends ? 0 : T * this.encoder.annotationSize),
@@ -170,8 +172,10 @@ export class ComposedNet implements AttentionNet<ComposedState> {
 
   step(st: ComposedState, previous: Int32Array, rows: number): void {
     const p = this.composition, H = p.decoder.hidden, F = this.regions.rt.F32, dec = this.decoder;
-    // input feeding: [E y_{t-1}; h̃_{t-1}]
-    if (p.decoder.input.kind === 'embedding+feed') copyRows(F, st.X + dec.extraOffset * 4, dec.inputWidth, st.readout.hTilde, H, null, H, rows);
+    // input feeding: h̃_{t-1} in the cell's input; s_{t-1} too if it reads it
+    const at = dec.offsets;
+    if (at.hTilde !== undefined) copyRows(F, st.X + at.hTilde * 4, dec.inputWidth, st.readout.hTilde, H, null, H, rows);
+    if (at.s !== undefined) copyRows(F, st.X + at.s * 4, dec.inputWidth, st.state, H, null, H, rows);
     // the fixed summary c of each row's source
     if (p.attention.kind === 'summary') copyRows(F, st.context, st.contextStride, st.summary, this.contextSize, st.slotOf, this.contextSize, rows);
     if (this.attends && this.attention.before) {
@@ -204,7 +208,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       gatherRows(F, st.h + l * st.maxRows * H * 4, st.tmp, parents, rows, H);
       if (st.lstm) gatherRows(F, st.c + l * st.maxRows * H * 4, st.tmp, parents, rows, H);
     }
-    if (p.decoder.input.kind === 'embedding+feed') gatherRows(F, st.readout.hTilde, st.tmp, parents, rows, H);
+    if (p.decoder.input.parts.includes('hTilde')) gatherRows(F, st.readout.hTilde, st.tmp, parents, rows, H);
     reorderSlots(st.slotOf, parents, rows);
     reorderSlots(st.steps, parents, rows);
   }

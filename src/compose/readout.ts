@@ -1,6 +1,6 @@
 /**
  * After the cell and the attention, for all rows of a step:
- *   h̃_t = act(W_c [parts] + b_c)          the attentional layer (Luong et al. 2015, eq. (5)), act tanh or none
+ *   h̃_t = act(W_c [parts] + b_c)          the attentional layer (Luong et al. 2015, eq. (5)), act tanh, relu or none
  *   r_t = [parts], parts an ordered choice of s_t, c_t, E y_{t-1}, h̃_t
  *   logits = W_o r_t + b_o                                                   'linear'
  *          = W_o t + b_o, t = maxout(W_t r_t + b_t) | tanh(W_t r_t + b_t)    deep output (Cho et al. 2014, A.1.2)
@@ -69,6 +69,10 @@ export class Readout {
     if (this.combine) {
       this.combine.W.applyMany(sc.hTilde, this.gather(sc, src, this.combine.part.parts, rows), rows);
       if (this.combine.part.activation === 'tanh') k.tanh_inplace(sc.hTilde, rows * this.sizes.s);
+      else if (this.combine.part.activation === 'relu') {
+        const F = this.regions.rt.F32;
+        for (let i = sc.hTilde >> 2, end = i + rows * this.sizes.s; i < end; i++) if (F[i] < 0) F[i] = 0;
+      }
     }
     const r = this.gather(sc, src, this.output.parts, rows);
     if (!this.W_t) return this.W_o.applyMany(logits, r, rows);
