@@ -70,6 +70,7 @@ def draw(rng):
       - dot scores q^T h_j need H = d;
       - c in the cell's input exists only when attention runs before the cell (or c is the fixed summary);
       - h̃ in the cell's input (input feeding) needs an attentional layer;
+      - a cell read without an input layer W reads E y_{t-1} (once): its W_ih runs as a table T[y] + W x;
       - local attention windows run on the query after the cell (Luong et al. 2015's h_t);
       - ←h_1 exists with two directions; the summary bridge needs the summary attention."""
     cell = rng.choice(["gru", "lstm"])
@@ -110,7 +111,7 @@ def draw(rng):
     if attention.get("query") == "after" and rng.random() < 0.35:
         local = {"mode": rng.choice(["m", "p"]), "D": rng.choice([1, 2, 3])}
         if local["mode"] == "p":
-            local.update({"W_p": lin(rng, f"{at}.W_p"), "v_p": f"{at}.v_p", "size": odd(rng, 3, 9)})
+            local.update({"W_p": lin(rng, f"{at}.W_p"), "v_p": f"{at}.v_p"})
         attention["local"] = local
     attends = kind not in ("none", "summary")
     before = kind == "location" or attention.get("query") == "before"
@@ -151,9 +152,12 @@ def draw(rng):
                    "activation": rng.choice(["tanh", "tanh", "relu", "none"])}
     cell_can = ["e", "s"] + (["c"] if (before and attends) or kind == "summary" else []) + (["hTilde"] if combine else [])
     parts = subset(rng, cell_can)
-    dec_input = {"parts": parts, "W": None, "activation": "none"}
     if rng.random() < 0.3:
         dec_input = {"parts": parts, "W": lin(rng, "decoder.input"), "activation": rng.choice(["tanh", "relu", "none"])}
+    else:
+        if "e" not in parts:  # seqattn: a cell read without an input layer reads E y_{t-1} once (E_CONFIG otherwise)
+            parts.insert(rng.randrange(len(parts) + 1), "e")
+        dec_input = {"parts": parts, "W": None, "activation": "none"}
     out_parts = subset(rng, ["s", "e"] + (["c"] if context else []) + (["hTilde"] if combine else []))
     ok = rng.choice(["linear", "linear", "maxout", "tanh"])
     output = {"parts": out_parts, "kind": ok, "out": lin(rng, "decoder.out")}
@@ -244,8 +248,12 @@ def make_case(out, seed, k):
     key = f"{seed}:{k}"
     rng = random.Random(key)
     parts, config = draw_valid(rng)
+    shapes = {}
+    local = parts["attention"].get("local")
+    if local and local["mode"] == "p":  # the size of W_p is the file's (the description does not repeat it)
+        shapes[local["W_p"]["name"] + ".weight"] = [odd(rng, 3, 9), parts["decoder"]["hidden"]]
     torch.manual_seed(rng.randrange(2 ** 31))
-    model = Composed(parts, config).eval()
+    model = Composed(parts, config, shapes).eval()
     gen = random.Random(key + ":sources")
     V, T = len(config["source_vocab"]), config["max_source_length"]
     probe = [[gen.randrange(V) for _ in range(n)] for n in (T, max(4, T - 3), 6)]
