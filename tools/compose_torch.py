@@ -54,9 +54,134 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from presets_torch import Preset  # noqa: E402
 
-__all__ = ["Composed", "normalize"]
+__all__ = ["Composed", "normalize", "from_json", "to_json"]
 
 READOUT = ("s", "c", "e", "hTilde")
+
+
+def _lin_from(j):
+    return None if j is None else {"name": j["name"], "bias": bool(j.get("bias", True)), **({"alternatives": j["alternatives"]} if j.get("alternatives") else {})}
+
+
+def _lin_to(l):
+    return None if l is None else {"name": l["name"], "bias": bool(l["bias"]), **({"alternatives": l["alternatives"]} if l.get("alternatives") else {})}
+
+
+def _kebab(s):
+    return s.replace("_", "-")
+
+
+def _snake(s):
+    return s.replace("-", "_")
+
+
+def _part_from(p):
+    return "hTilde" if p == "h_tilde" else p
+
+
+def _part_to(p):
+    return "h_tilde" if p == "hTilde" else p
+
+
+def from_json(j):
+    """The `parts` block of a config (docs/parts.md: snake_case, as Python writes it) as the composition this
+    module reads (src/compose/description.ts's Composition: camelCase)."""
+    emb, enc, dec, att, br, out = j["embeddings"], j["encoder"], j["decoder"], j["attention"], j["bridge"], j["output"]
+    local = att.get("local")
+    if local:
+        local = {"mode": local["mode"], "D": local["window"],
+                 **({"W_p": _lin_from(local["p_linear"]), "v_p": local["p_v"]} if local.get("p_linear") else {})}
+    kind = att["kind"]
+    if kind == "none":
+        a = {"kind": "none"}
+    elif kind == "summary":
+        a = {"kind": "summary", "W": _lin_from(att.get("linear"))}
+    elif kind == "dot":
+        a = {"kind": "dot", "query": att["query"]}
+    elif kind == "general":
+        a = {"kind": "general", "query": att["query"], "W": _lin_from(att["linear"]), "convention": att["convention"]}
+    elif kind == "location":
+        a = {"kind": "location", "W": _lin_from(att["linear"]), "positions": att["positions"]}
+    else:
+        joint = att["form"] == "joint"
+        v = att["v"]
+        a = {"kind": "additive", "query": att["query"], "size": att["size"], "joint": joint,
+             "W": _lin_from(att["linear"] if joint else att["query_linear"]), "U": None if joint else _lin_from(att["key_linear"]),
+             "activation": att.get("activation", "tanh"),
+             "v": {"name": v["name"], "bias": bool(v.get("bias", False)), **({"layout": v["layout"]} if v.get("layout") else {})}}
+        if joint:
+            a["order"] = _kebab(att.get("order", "query_first"))
+    if local:
+        a["local"] = local
+    if br["kind"] == "zeros":
+        b = {"kind": "zeros"}
+    elif br["kind"] == "final":
+        b = {"kind": "final", "order": br.get("order", "layer"), "cell": br.get("cell", "final")}
+    else:
+        b = {"kind": "project", "from": _kebab(br["from"]), "W": _lin_from(br.get("linear")), "activation": br["activation"],
+             "layers": br.get("layers", "first"), "cell": br.get("cell", "zero"), **({"layer": br["layer"]} if br.get("layer") is not None else {})}
+    inp = dec["input"]
+    comb = j.get("combine")
+    return {
+        "cell": j["cell"], "gruConvention": j.get("gru_convention", "reset_after"),
+        "embeddings": {"source": emb["source"]["name"], "sourceSize": emb["source"]["size"], "target": emb["target"]["name"],
+                       "targetSize": emb["target"]["size"], **({"tiedTo": emb["target"]["tied_to"]} if emb["target"].get("tied_to") else {})},
+        "encoder": {"rnn": enc["rnn"], "layers": enc["layers"], "hidden": enc["hidden_size"], "bidirectional": enc["bidirectional"],
+                    "merge": enc.get("merge", "concat"), "reverse": enc.get("reverse", False)},
+        "bridge": b, "attention": a,
+        "decoder": {"rnn": dec["rnn"], "layout": dec.get("layout", "pytorch"), "layers": dec["layers"], "hidden": dec["hidden_size"],
+                    "input": {"parts": [_part_from(q) for q in inp["parts"]], "W": _lin_from(inp.get("linear")), "activation": inp.get("activation", "none")}},
+        "combine": None if not comb else {"W": _lin_from(comb["linear"]), "parts": [_part_from(q) for q in comb["parts"]], "activation": comb["activation"]},
+        "output": {"parts": [_part_from(q) for q in out["parts"]], "kind": out.get("kind", "linear"), "out": _lin_from(out["linear"]),
+                   **({"deep": {"W": _lin_from(out["deep"]["linear"]), "size": out["deep"]["size"]}} if out.get("deep") else {})},
+    }
+
+
+def to_json(c):
+    """A composition (camelCase) as the `parts` block of a config (snake_case, every field written)."""
+    a, b = c["attention"], c["bridge"]
+    local = a.get("local")
+    lj = {} if not local else {"local": {"mode": local["mode"], "window": local["D"],
+                                         **({"p_linear": _lin_to(local["W_p"]), "p_v": local["v_p"]} if local.get("W_p") else {})}}
+    if a["kind"] in ("none",):
+        aj = {"kind": "none"}
+    elif a["kind"] == "summary":
+        aj = {"kind": "summary", "linear": _lin_to(a.get("W"))}
+    elif a["kind"] == "dot":
+        aj = {"kind": "dot", "query": a["query"], **lj}
+    elif a["kind"] == "general":
+        aj = {"kind": "general", "query": a["query"], "linear": _lin_to(a["W"]), "convention": a["convention"], **lj}
+    elif a["kind"] == "location":
+        aj = {"kind": "location", "linear": _lin_to(a["W"]), "positions": a["positions"]}
+    else:
+        v = a["v"]
+        aj = {"kind": "additive", "query": a["query"], "size": a["size"],
+              **({"form": "joint", "linear": _lin_to(a["W"]), "order": _snake(a.get("order", "query-first"))} if a["joint"]
+                 else {"form": "separate", "query_linear": _lin_to(a["W"]), "key_linear": _lin_to(a["U"])}),
+              "activation": a.get("activation", "tanh"),
+              "v": {"name": v["name"], "bias": bool(v.get("bias", False)), **({"layout": v["layout"]} if v.get("layout") else {})}, **lj}
+    if b["kind"] == "zeros":
+        bj = {"kind": "zeros"}
+    elif b["kind"] == "final":
+        bj = {"kind": "final", "order": b["order"], "cell": b["cell"]}
+    else:
+        bj = {"kind": "project", "from": _snake(b["from"]), **({"layer": b["layer"]} if b.get("layer") is not None else {}),
+              "linear": _lin_to(b.get("W")), "activation": b["activation"], "layers": b["layers"], "cell": b["cell"]}
+    e, d, comb, out = c["embeddings"], c["decoder"], c.get("combine"), c["output"]
+    return {
+        "cell": c["cell"], "gru_convention": c.get("gruConvention", "reset_after"),
+        "embeddings": {"source": {"name": e["source"], "size": e["sourceSize"]},
+                       "target": {"name": e["target"], "size": e["targetSize"], **({"tied_to": e["tiedTo"]} if e.get("tiedTo") else {})}},
+        "encoder": {"rnn": c["encoder"]["rnn"], "layers": c["encoder"]["layers"], "hidden_size": c["encoder"]["hidden"],
+                    "bidirectional": c["encoder"]["bidirectional"], "merge": c["encoder"]["merge"], "reverse": c["encoder"]["reverse"]},
+        "bridge": bj, "attention": aj,
+        "decoder": {"rnn": d["rnn"], "layout": d["layout"], "layers": d["layers"], "hidden_size": d["hidden"],
+                    "input": {"parts": [_part_to(q) for q in d["input"]["parts"]], "linear": _lin_to(d["input"].get("W")),
+                              "activation": d["input"].get("activation", "none")}},
+        "combine": None if not comb else {"linear": _lin_to(comb["W"]), "parts": [_part_to(q) for q in comb["parts"]], "activation": comb["activation"]},
+        "output": {"parts": [_part_to(q) for q in out["parts"]], "kind": out["kind"], "linear": _lin_to(out["out"]),
+                   **({"deep": {"linear": _lin_to(out["deep"]["W"]), "size": out["deep"]["size"]}} if out.get("deep") else {})},
+    }
 
 
 def normalize(parts, shapes=None):
@@ -65,6 +190,8 @@ def normalize(parts, shapes=None):
     description may leave to the file (how v is stored, the size of local-p's W_p), as seqattn reads them."""
     shapes = shapes or {}
     p = json.loads(json.dumps(parts))
+    if "gru_convention" in p or isinstance(p["embeddings"].get("source"), dict):
+        p = from_json(p)  # the config's `parts` block
     p.setdefault("gruConvention", "reset_after")
     # the shapes before bridges and cell inputs were orthogonal
     br = p["bridge"]

@@ -33,7 +33,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from beam_reference import beam_search  # noqa: E402
-from compose_torch import Composed, normalize  # noqa: E402
+from compose_torch import Composed, to_json  # noqa: E402
 from safetensors_io import save_file  # noqa: E402
 
 MARGIN = 1e-3
@@ -64,7 +64,8 @@ class Redraw(Exception):
 
 
 def draw(rng):
-    """One composition and the sizes around it. Rules (where seqattn's math cannot combine, not drawn):
+    """One composition (camelCase, as src/compose/description.ts) and the config fields around it. The rules are
+    src/compose/parts.ts checkComposition's (test/compose/refused.test.ts checks seqattn refuses each with E_CONFIG):
       - a bridge copying final states fixes H (D n for order 'layer', n for 'pytorch') and needs
         decoder layers <= the encoder's rows; a projection without W fixes H to the size of what it reads;
       - dot scores q^T h_j need H = d;
@@ -72,7 +73,9 @@ def draw(rng):
       - h̃ in the cell's input (input feeding) needs an attentional layer;
       - a cell read without an input layer W reads E y_{t-1} (once): its W_ih runs as a table T[y] + W x;
       - local attention windows run on the query after the cell (Luong et al. 2015's h_t);
-      - ←h_1 exists with two directions; the summary bridge needs the summary attention."""
+      - ←h_1 and [→h_T; ←h_1] exist with two directions; the summary bridge needs the summary attention;
+      - location attention reads s_{i-1} of a single-layer decoder;
+      - c_0 = s_0 ("cell": "same") is an LSTM's; a reversed source is a one-direction encoder's."""
     cell = rng.choice(["gru", "lstm"])
     conv = rng.choice(["reset_after", "reset_before"]) if cell == "gru" else "reset_after"
     Es, Et = odd(rng, 3, 11), odd(rng, 3, 11)
@@ -81,7 +84,7 @@ def draw(rng):
     merge = rng.choice(["concat", "sum"]) if bi else "concat"
     D = 2 if bi else 1
     d = 2 * n if bi and merge == "concat" else n
-    encoder = {"rnn": "encoder.rnn", "layers": Le, "hidden": n, "bidirectional": bi, "merge": merge, "reverse": rng.random() < 0.3}
+    encoder = {"rnn": "encoder.rnn", "layers": Le, "hidden": n, "bidirectional": bi, "merge": merge, "reverse": not bi and rng.random() < 0.4}
     fixed_H = []  # (value, why)
 
     kind = rng.choice(["none", "summary", "additive", "additive", "dot", "general", "general", "location"])
@@ -120,17 +123,17 @@ def draw(rng):
     Ld = rng.choice([1, 1, 2])
     if bk == "zeros":
         bridge = {"kind": "zeros"}
-    elif bk == "final":
+    elif bk == "final":  # (location attention: below)
         order = rng.choice(["layer", "pytorch"])
         bridge = {"kind": "final", "order": order, "cell": rng.choice(["final", "zero"])}
         fixed_H.append((D * n if order == "layer" else n, f"final {order}"))
         Ld = rng.randint(1, Le if order == "layer" else Le * D)
     else:
-        sources = ["forward-last", "final-concat", "mean"] + (["backward-first"] if bi else []) + (["summary"] if kind == "summary" else [])
+        sources = ["forward-last", "mean"] + (["backward-first", "final-concat"] if bi else []) + (["summary"] if kind == "summary" else [])
         src = rng.choice(sources)
         bridge = {"kind": "project", "from": src, "W": lin(rng, "bridge.fc") if rng.random() < 0.7 else None,
                   "activation": rng.choice(["tanh", "relu", "none"]), "layers": rng.choice(["first", "every"]),
-                  "cell": rng.choice(["zero", "same"])}
+                  "cell": rng.choice(["zero", "same"]) if cell == "lstm" else "zero"}
         if src != "summary" and src != "mean" and Le > 1 and rng.random() < 0.5:
             bridge["layer"] = rng.randrange(Le)
         if bridge["W"] is None:
@@ -141,6 +144,8 @@ def draw(rng):
                 fixed_H.append((x, f"project {src} without W"))
     if len({h for h, _ in fixed_H}) > 1:
         raise Redraw(fixed_H)
+    if kind == "location" and Ld != 1:
+        raise Redraw("location attention reads s_{i-1} of a single-layer decoder")
     H = fixed_H[0][0] if fixed_H else odd(rng, 3, 13)
     if kind == "summary" and bridge.get("from") == "summary" and bridge["W"] is None and attention["W"] is None and H != n:
         raise Redraw("summary")
@@ -169,7 +174,7 @@ def draw(rng):
     if not ("s" in reach or ("c" in reach and attends)) or not ("c" in reach or ("s" in reach and s_sourced)):
         raise Redraw("readout")
     decoder = {"rnn": "decoder.rnn", "layout": rng.choice(["pytorch", "cells"]), "layers": Ld, "hidden": H, "input": dec_input}
-    parts = {"cell": cell, "gruConvention": conv,
+    composition = {"cell": cell, "gruConvention": conv,
              "embeddings": {"source": "encoder.embedding", "target": "decoder.embedding", "sourceSize": Es, "targetSize": Et},
              "encoder": encoder, "bridge": bridge, "attention": attention, "decoder": decoder, "combine": combine, "output": output}
     Vs, Vt = rng.randint(7, 21), rng.randint(6, 17)
@@ -179,7 +184,7 @@ def draw(rng):
     config = {"source_vocab": SPECIALS + LETTERS[: Vs - 4], "target_vocab": SPECIALS + PHONES[: Vt - 4],
               "source_tokenizer": "char", "sos_id": 1, "eos_id": 2, "source_unk_id": 3,
               "max_source_length": max_src, "max_target_length": rng.randint(6, 10)}
-    return parts, config
+    return composition, config
 
 
 def draw_valid(rng):
@@ -247,14 +252,24 @@ def beam_settings(model):
 def make_case(out, seed, k):
     key = f"{seed}:{k}"
     rng = random.Random(key)
-    parts, config = draw_valid(rng)
+    composition, config = draw_valid(rng)
+    parts = to_json(composition)  # the config's block; the module is built from it as seqattn reads it
     shapes = {}
-    local = parts["attention"].get("local")
+    local = composition["attention"].get("local")
     if local and local["mode"] == "p":  # the size of W_p is the file's (the description does not repeat it)
-        shapes[local["W_p"]["name"] + ".weight"] = [odd(rng, 3, 9), parts["decoder"]["hidden"]]
-    torch.manual_seed(rng.randrange(2 ** 31))
+        shapes[local["W_p"]["name"] + ".weight"] = [odd(rng, 3, 9), composition["decoder"]["hidden"]]
+    weight_seed = rng.randrange(2 ** 31)
+    for draw_k in range(4):  # new weights when fewer than 2 sources decode without near ties
+        r = decode_case(out, k, key, composition, parts, config, shapes, weight_seed + draw_k, key + f":sources:{draw_k}")
+        if r["sources"] >= 2:
+            break
+    return {**r, "weight_draws": draw_k + 1}
+
+
+def decode_case(out, k, key, composition, parts, config, shapes, weight_seed, source_key):
+    torch.manual_seed(weight_seed)
     model = Composed(parts, config, shapes).eval()
-    gen = random.Random(key + ":sources")
+    gen = random.Random(source_key)
     V, T = len(config["source_vocab"]), config["max_source_length"]
     probe = [[gen.randrange(V) for _ in range(n)] for n in (T, max(4, T - 3), 6)]
     scale(model, 2.0)
@@ -288,7 +303,7 @@ def make_case(out, seed, k):
                 bias[eos] = best[1]
     cases, beams, dropped = [], [], 0
     for n in lengths:
-        for attempt in range(12):
+        for attempt in range(20):
             ids = [gen.randrange(V) for _ in range(n)]
             r = model.greedy(ids)
             if greedy_margin(r) < MARGIN:
@@ -317,6 +332,8 @@ def make_case(out, seed, k):
     full = {**config, "parts": parts}
     with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as f:
         json.dump(full, f, indent=1)
+    with open(os.path.join(folder, "composition.json"), "w", encoding="utf-8") as f:
+        json.dump(composition, f, indent=1)  # the same, as src/compose/description.ts types it
     torch_version = torch.__version__
     with open(os.path.join(folder, "reference.json"), "w", encoding="utf-8") as f:
         json.dump({"architecture": "composition", "torch_version": torch_version, "cases": cases}, f)

@@ -27,6 +27,7 @@ export async function composedModel(bytes: Uint8Array, fields: Record<string, un
 }
 
 export async function loadComposition(dir: string): Promise<Seq2SeqModel> {
-  const { parts, ...fields } = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-  return composedModel(readFileSync(join(dir, 'model.safetensors')), fields, parts, join(dir, 'model.safetensors'));
+  const { parts: _, ...fields } = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  const composition = JSON.parse(readFileSync(join(dir, 'composition.json'), 'utf8'));
+  return composedModel(readFileSync(join(dir, 'model.safetensors')), fields, composition, join(dir, 'model.safetensors'));
 }

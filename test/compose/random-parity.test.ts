@@ -122,7 +122,7 @@ test('the drawn compositions cover every kind of each part', () => {
       .add(`layout ${p.decoder.layout}`).add(`combine ${p.combine ? 'yes' : 'no'}`);
     if (p.attention.query) seen.add(`query ${p.attention.query}`);
     if (p.attention.local) seen.add(`local ${p.attention.local.mode}`);
-    if (p.cell === 'gru') seen.add(`gru ${p.gruConvention}`);
+    if (p.cell === 'gru') seen.add(`gru ${p.gru_convention}`);
   }
   const want = ['cell gru', 'cell lstm', 'gru reset_after', 'gru reset_before', 'attention none', 'attention summary', 'attention additive',
     'attention dot', 'attention general', 'attention location', 'query before', 'query after', 'bridge zeros', 'bridge final', 'bridge project',
