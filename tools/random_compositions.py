@@ -171,7 +171,10 @@ def draw(rng):
     # not a rule of seqattn's but of a useful test: logits that depend on the step (else beams tie exactly) and on the source
     reach = set(out_parts) | (set(combine["parts"]) if combine and "hTilde" in out_parts else set())
     s_sourced = bk != "zeros" or "c" in parts or ("hTilde" in parts and "c" in combine["parts"])
-    if not ("s" in reach or ("c" in reach and attends)) or not ("c" in reach or ("s" in reach and s_sourced)):
+    # (additive energies without an activation, v^T W q + v^T U h_j + b: the query's term is the same for every j, so the
+    # softmax drops it and a_ij does not depend on the step unless a local window moves)
+    c_moves = attends and not (kind == "additive" and attention["activation"] == "none" and not attention.get("local"))
+    if not ("s" in reach or ("c" in reach and c_moves)) or not ("c" in reach or ("s" in reach and s_sourced)):
         raise Redraw("readout")
     decoder = {"rnn": "decoder.rnn", "layout": rng.choice(["pytorch", "cells"]), "layers": Ld, "hidden": H, "input": dec_input}
     composition = {"cell": cell, "gruConvention": conv,
