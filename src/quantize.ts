@@ -11,7 +11,7 @@ import { NETS } from './classifier/load.js';
 import { classifierPreset } from './classifier/presets.js';
 import { parseConfig } from './config.js';
 import { SeqattnError } from './errors.js';
-import { ARCHITECTURES, asModelSource, loadRegions, readWeightFiles, type ModelSource } from './load.js';
+import { ARCHITECTURES, asModelSource, namedStore, loadRegions, readWeightFiles, type ModelSource } from './load.js';
 import { QUANTIZATION_KEY, QUANTIZATION_SCHEME, SCALE_SUFFIX, type QuantizedRows } from './quantized.js';
 import { writeSafetensors, type Dtype, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
 import { MappedWeightStore } from './tensor-names.js';
@@ -83,7 +83,7 @@ export async function quantizeModel(source: ModelSource | Uint8Array | ArrayBuff
     } else {
       const config = parseConfig(raw, where);
       store = new WeightStore(files, config.tensorPrefix);
-      new ARCHITECTURES[config.architecture](config, regions, store, { weights: 'int8' });
+      new ARCHITECTURES[config.architecture](config, regions, namedStore(store, config), { weights: 'int8' });
     }
   } finally {
     regions.release();
