@@ -335,8 +335,6 @@ def decode_case(out, k, key, composition, parts, config, shapes, weight_seed, so
     full = {**config, "parts": parts}
     with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as f:
         json.dump(full, f, indent=1)
-    with open(os.path.join(folder, "composition.json"), "w", encoding="utf-8") as f:
-        json.dump(composition, f, indent=1)  # the same, as src/compose/description.ts types it
     torch_version = torch.__version__
     with open(os.path.join(folder, "reference.json"), "w", encoding="utf-8") as f:
         json.dump({"architecture": "composition", "torch_version": torch_version, "cases": cases}, f)
