@@ -79,6 +79,9 @@ def draw(rng):
     cell = rng.choice(["gru", "lstm"])
     conv = rng.choice(["reset_after", "reset_before"]) if cell == "gru" else "reset_after"
     Es, Et = odd(rng, 3, 11), odd(rng, 3, 11)
+    tied = rng.random() < 0.15  # one nn.Embedding for both sides: one size, one vocabulary size
+    if tied:
+        Et = Es
     n, Le = odd(rng, 3, 9), rng.choice([1, 1, 2])
     bi = rng.random() < 0.5
     merge = rng.choice(["concat", "sum"]) if bi else "concat"
@@ -178,9 +181,12 @@ def draw(rng):
         raise Redraw("readout")
     decoder = {"rnn": "decoder.rnn", "layout": rng.choice(["pytorch", "cells"]), "layers": Ld, "hidden": H, "input": dec_input}
     composition = {"cell": cell, "gruConvention": conv,
-             "embeddings": {"source": "encoder.embedding", "target": "decoder.embedding", "sourceSize": Es, "targetSize": Et},
+             "embeddings": {"source": "encoder.embedding", "target": "decoder.embedding", "sourceSize": Es, "targetSize": Et,
+                            **({"tiedTo": "encoder.embedding"} if tied else {})},
              "encoder": encoder, "bridge": bridge, "attention": attention, "decoder": decoder, "combine": combine, "output": output}
     Vs, Vt = rng.randint(7, 21), rng.randint(6, 17)
+    if tied:
+        Vt = Vs
     max_src = rng.randint(9, 15)
     if kind == "location":
         attention["positions"] = max_src + rng.randint(0, 3)
@@ -237,6 +243,31 @@ def peak(model, sources):
     return sum(vals) / len(vals) if vals else None
 
 
+def choose_eos(model, config, probe):
+    """The EOS logit's offset (the output bias b_eos, or a factor on W_o's EOS row without a bias) on a grid: the one
+    whose probe decodes are longest at the shortest (>= 3 tokens) while some stop before the limit; ties: mean
+    length nearest 2/3 of the limit. Decodes of one token test one step only."""
+    eos, limit = config["eos_id"], config["max_target_length"]
+    out = model.output_layer()
+    row = out.weight[eos].detach().clone()
+    grid = [("bias", x / 4) for x in range(-12, 25)] if out.bias is not None else [("row", f) for f in (-1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2)]
+
+    def put(kind, x):
+        with torch.no_grad():
+            if kind == "bias":
+                out.bias[eos] = x
+            else:
+                out.weight[eos] = row * x
+    best = None
+    for kind, x in grid:
+        put(kind, x)
+        lens = [len(model.greedy(s)["ids"]) for s in probe]
+        key = (min(min(lens), 3), any(n < limit for n in lens), -abs(sum(lens) / len(lens) - 2 * limit / 3))
+        if best is None or key > best[0]:
+            best = (key, kind, x)
+    put(best[1], best[2])
+
+
 def greedy_margin(r):
     m = math.inf
     for lg in r["logits"]:
@@ -258,18 +289,51 @@ def make_case(out, seed, k):
     composition, config = draw_valid(rng)
     parts = to_json(composition)  # the config's block; the module is built from it as seqattn reads it
     shapes = {}
+    # what a config may leave to the file, or name twice: v's layout (read from the file's shape), a Linear's
+    # "alternatives" (the file has an older name), a tied target table absent from the file
+    att, renames, drop = parts["attention"], {}, []
+    if att["kind"] == "additive" and rng.random() < 0.3:
+        layout = att["v"].pop("layout")
+        A = att["size"]
+        if layout != "linear":
+            shapes[att["v"]["name"]] = {"vector": [A], "row": [1, A], "column": [A, 1]}[layout]
+    for d in _linears(parts):
+        if rng.random() < 0.15:
+            renames[d["name"]] = d["name"] + "_v1"
+            d["alternatives"] = [d["name"] + "_v1"]
+    if composition["embeddings"].get("tiedTo") and rng.random() < 0.5:
+        drop.append(composition["embeddings"]["target"] + ".weight")
     local = composition["attention"].get("local")
     if local and local["mode"] == "p":  # the size of W_p is the file's (the description does not repeat it)
         shapes[local["W_p"]["name"] + ".weight"] = [odd(rng, 3, 9), composition["decoder"]["hidden"]]
     weight_seed = rng.randrange(2 ** 31)
     for draw_k in range(4):  # new weights when fewer than 2 sources decode without near ties
-        r = decode_case(out, k, key, composition, parts, config, shapes, weight_seed + draw_k, key + f":sources:{draw_k}")
+        r = decode_case(out, k, key, composition, parts, config, shapes, weight_seed + draw_k, key + f":sources:{draw_k}", renames, drop)
         if r["sources"] >= 2:
             break
     return {**r, "weight_draws": draw_k + 1}
 
 
-def decode_case(out, k, key, composition, parts, config, shapes, weight_seed, source_key):
+def _linears(j):
+    """Every Linear of a parts block ({"name", "bias"} under a "linear" key of any part)."""
+    if isinstance(j, dict):
+        for k, v in j.items():
+            if k.endswith("linear") and isinstance(v, dict):
+                yield v
+            else:
+                yield from _linears(v)
+    elif isinstance(j, list):
+        for v in j:
+            yield from _linears(v)
+
+
+def _saved_name(name, renames):
+    """A tensor's name in the file: a Linear given "alternatives" is stored under its first one."""
+    module, _, leaf = name.rpartition(".")
+    return f"{renames[module]}.{leaf}" if module in renames else name
+
+
+def decode_case(out, k, key, composition, parts, config, shapes, weight_seed, source_key, renames, drop):
     torch.manual_seed(weight_seed)
     model = Composed(parts, config, shapes).eval()
     gen = random.Random(source_key)
@@ -282,28 +346,8 @@ def decode_case(out, k, key, composition, parts, config, shapes, weight_seed, so
         scale_only_attention(model, 2.0)
         gain_total *= 2.0
         reached = peak(model, probe)
-    eos = config["eos_id"]
-    bias = model.output_layer().bias
     lengths = [1, gen.randint(2, 5), gen.randint(6, T)]
-    # EOS bias: the first on the grid where some probe decodes stop early (after >= 3 tokens) and some run to the
-    # limit, else the one whose mean length is nearest half the limit
-    if bias is not None:
-        limit = config["max_target_length"]
-        best = None
-        for b in [x / 4 for x in range(-12, 25)]:
-            with torch.no_grad():
-                bias[eos] = b
-            lens = [len(model.greedy(s)["ids"]) for s in probe]
-            early = [n for n in lens if n < limit]
-            if early and max(early) >= 3 and limit in lens:
-                best = None
-                break
-            dist = abs(sum(lens) / len(lens) - limit / 2)
-            if best is None or dist < best[0]:
-                best = (dist, b)
-        if best is not None:
-            with torch.no_grad():
-                bias[eos] = best[1]
+    choose_eos(model, config, probe + [[gen.randrange(V) for _ in range(n)] for n in (1, 3)])
     cases, beams, dropped = [], [], 0
     for n in lengths:
         for attempt in range(20):
@@ -330,7 +374,8 @@ def decode_case(out, k, key, composition, parts, config, shapes, weight_seed, so
             dropped += 1
     folder = os.path.join(out, f"case-{k}")
     os.makedirs(folder, exist_ok=True)
-    save_file({name: t.detach().contiguous() for name, t in model.state_dict().items()}, os.path.join(folder, "model.safetensors"),
+    save_file({_saved_name(name, renames): t.detach().contiguous() for name, t in model.state_dict().items() if name not in drop},
+              os.path.join(folder, "model.safetensors"),
               metadata={"format": "pt"})
     full = {**config, "parts": parts}
     with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as f:
