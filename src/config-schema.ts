@@ -146,7 +146,7 @@ const CONFIG_PROPERTIES = {
   input_feeding: bool('luong, opennmt-rnn'), cell: oneOf(['gru', 'lstm'], 'opennmt-rnn'), max_length: int('pytorch-tutorial-location'),
   feature_size: int('show-attend-tell: D'), gate: { type: ['boolean', 'string'], enum: [true, false, 'none', 'scalar', 'channel'] },
   attention_activation: oneOf(['tanh', 'relu'], 'show-attend-tell'),
-  attention_biases: { type: 'array', items: { type: 'string', enum: ['annotation', 'query', 'energy'] } },
+  attention_biases: { type: 'array', items: { type: 'string' }, description: 'show-attend-tell: which of "annotation", "query", "energy" have a bias' },
   init_activation: oneOf(['tanh', 'none'], 'show-attend-tell'),
 };
 

@@ -121,10 +121,10 @@ const PRESET_FIELDS = ['target_embedding_size', 'cell', 'max_length'];
 export function parseConfig(raw: unknown, where: string): ModelConfig {
   const fail = (msg: string): never => { throw new SeqattnError('E_CONFIG', `${where}: ${msg}`); };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('config must be a JSON object');
-  // every field known (schema/config.schema.json), unknown ones named with the nearest valid names
-  checkSchema(ownRecord(raw as object), where);
   // own properties only: Object.prototype configures nothing; "architecture" may name a captioner preset
   const expanded = expandCaptionerPreset(ownRecord(raw as object), where);
+  // every field known (schema/config.schema.json), unknown ones named with the nearest valid names
+  checkSchema(ownRecord(raw as object), where);
   let c = ownRecord(expanded.config);
   // a full "parts" block: the sizes come from it
   let composed: Composition | null = null;

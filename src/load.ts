@@ -17,7 +17,7 @@ import { checkMemory, checkOptionsObject, resolveLimits, weightElements } from '
 import { cut, kindOf, own, preview } from './untrusted.js';
 import type { WeightFormat } from './layers/linear.js';
 import { MappedWeightStore } from './tensor-names.js';
-import { WeightStore } from './weights.js';
+import { WeightStore, withArticle } from './weights.js';
 
 /** One safetensors file; `prefix` is put before its tensor names (e.g. 'encoder.' for encoder.state_dict()). */
 export interface WeightFileInput { bytes: Uint8Array | ArrayBuffer; name?: string; prefix?: string }
@@ -140,7 +140,7 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
   try {
     const store = new WeightStore(files, config.tensorPrefix);
     const net = new ARCHITECTURES[config.architecture](config, regions, namedStore(store, config), { weights });
-    store.checkAllRead(`a ${config.architecture} model`, options.allowUnusedTensors);
+    store.checkAllRead(`${withArticle(config.architecture)} model`, options.allowUnusedTensors);
     return new Seq2SeqModel(regions.rt, regions, net, options);
   } catch (e) {
     regions.release(); // a failed load gives back what it took

@@ -8,7 +8,7 @@ import { asModelSource, configFromFiles, loadRegions, readWeightFiles, type Mode
 import type { LoadOptions } from '../model.js';
 import type { NetOptions } from '../models/net.js';
 import { MappedWeightStore } from '../tensor-names.js';
-import { WeightStore } from '../weights.js';
+import { WeightStore, withArticle } from '../weights.js';
 import { AttentionBiLSTM } from './attention-bilstm.js';
 import { AttentionClassifier } from './classifier.js';
 import { parseClassifierConfig } from './config.js';
@@ -41,7 +41,7 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
   try {
     const store = new WeightStore(files, config.tensorPrefix);
     const classifier = new NETS[config.architecture](config, regions, new MappedWeightStore(store, config.tensorNames), { ...net, weights });
-    store.checkAllRead(`a ${config.architecture} classifier`, options.allowUnusedTensors); // strict loading, as loadModelFrom
+    store.checkAllRead(`${withArticle(config.architecture)} classifier`, options.allowUnusedTensors); // strict loading, as loadModelFrom
     return new AttentionClassifier(regions.rt, regions, classifier);
   } catch (e) {
     regions.release(); // a failed load gives back what it took

@@ -113,4 +113,24 @@ test('a preset with overrides: its parts with the config\'s merged in (a changed
   a.dispose(); b.dispose();
 });
 
+test('tensor_names on a seq2seq model: module paths renamed, a Linear stored as x @ W (transposed), v stored (H, 1)', async () => {
+  const bytes = fixture('bentrevett-3');
+  const renamed = rewriteModel(bytes, (t) => {
+    for (const k of Object.keys(t)) if (k.startsWith('encoder.rnn.')) { t[k.replace('encoder.rnn.', 'enc.bigru.')] = t[k]; delete t[k]; }
+    const W = t['decoder.fc_out.weight'], [rows, cols] = W.shape, Wt = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) Wt[j * rows + i] = W.data[i * cols + j];
+    t.out_proj = { shape: [cols, rows], data: Wt }; delete t['decoder.fc_out.weight'];
+    t['decoder.attention.v.weight'] = { shape: [t['decoder.attention.v.weight'].shape[1], 1], data: t['decoder.attention.v.weight'].data };
+  });
+  await throwsCode(() => loadModelFrom(renamed), 'E_TENSOR_MISSING', 'encoder.rnn.weight_ih_l0');
+  const named = rewriteModel(renamed, (_, c) => { c.tensor_names = { 'encoder.rnn': 'enc.bigru', 'decoder.fc_out.weight': { name: 'out_proj', transpose: true } }; });
+  const a = await loadModelFrom(bytes), b = await loadModelFrom(named);
+  const ids = [3, 4, 5, 6, 7];
+  assert.equal(b.translate(ids, { beamSize: 3 }).ids, a.translate(ids, { beamSize: 3 }).ids);
+  const wa = a.begin(ids).step(a.config.sosId), wb = b.begin(ids).step(b.config.sosId);
+  assert.equal(Array.from(wb.logits), Array.from(wa.logits));
+  a.dispose(); b.dispose();
+  await throwsCode(() => loadModelFrom(rewriteModel(bytes, (_, c) => { c.tensor_names = { x: 3 }; })), 'E_CONFIG', 'tensor_names');
+});
+
 test.run();
