@@ -297,7 +297,7 @@ def make_case(out, seed, k):
         A = att["size"]
         if layout != "linear":
             shapes[att["v"]["name"]] = {"vector": [A], "row": [1, A], "column": [A, 1]}[layout]
-    for d in _linears(parts):
+    for d in list(_linears(parts)) + ([att["v"]] if att["kind"] == "additive" else []):
         if rng.random() < 0.15:
             renames[d["name"]] = d["name"] + "_v1"
             d["alternatives"] = [d["name"] + "_v1"]
@@ -315,7 +315,7 @@ def make_case(out, seed, k):
 
 
 def _linears(j):
-    """Every Linear of a parts block ({"name", "bias"} under a "linear" key of any part)."""
+    """Every Linear of a parts block ({"name", "bias"} under a "..linear" key of any part)."""
     if isinstance(j, dict):
         for k, v in j.items():
             if k.endswith("linear") and isinstance(v, dict):
@@ -329,6 +329,8 @@ def _linears(j):
 
 def _saved_name(name, renames):
     """A tensor's name in the file: a Linear given "alternatives" is stored under its first one."""
+    if name in renames:
+        return renames[name]  # a bare parameter (v)
     module, _, leaf = name.rpartition(".")
     return f"{renames[module]}.{leaf}" if module in renames else name
 
