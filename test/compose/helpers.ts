@@ -8,5 +8,5 @@ export async function loadComposition(dir: string): Promise<Seq2SeqModel> {
   return loadModelFrom({
     weights: { bytes: readFileSync(join(dir, 'model.safetensors')), name: join(dir, 'model.safetensors') },
     config: readFileSync(join(dir, 'config.json'), 'utf8'), configName: join(dir, 'config.json'),
-  });
+  }, { maxBatchSize: 4 });
 }

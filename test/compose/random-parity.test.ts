@@ -3,7 +3,8 @@
 // tools/compose_torch.py (one PyTorch module for any composition, named by the description), and writes its
 // state_dict, its config and PyTorch's greedy and beam decodes. seqattn loads each file with its config and
 // must give the same greedy ids, every attention weight within 1e-5 and every logit within 1e-4 (step by
-// step on PyTorch's ids), and the same beam nBest (ids identical, searchScore and log-probs within 1e-4).
+// step on PyTorch's ids, and in a batch of all the case's sources), and the same beam nBest (ids identical,
+// searchScore and log-probs within 1e-4).
 // A failure prints the case's parts and the command that redraws it alone.
 // It needs PyTorch (/usr/bin/python3 with torch, as .ci/run installs): without it this test fails and says
 // so, unless SEQATTN_NO_TORCH=1 says to leave it out on purpose.
@@ -86,6 +87,13 @@ test(`${count} random compositions (seed ${seed}) match PyTorch: greedy ids, att
           });
           reached.greedy++;
         }
+        // all sources at once (rows of different lengths in one step): each as PyTorch decoded it alone
+        model.translateBatch(greedy.map((g) => g.source_ids)).forEach((r, k) => {
+          const g = greedy[k];
+          assert.equal(r.ids, g.ids, `${g.name}: ids in a batch of ${greedy.length}`);
+          assert.ok(maxAbsDiff(r.logProbs, g.log_probs, `${g.name} batch log-probs`) <= LOGIT_TOL, `${g.name}: log-probs in a batch`);
+          r.attention.forEach((row, i) => assert.ok(maxAbsDiff(row, g.attention[i], `${g.name} batch step ${i + 1}`) <= ATTENTION_TOL, `${g.name} step ${i + 1}: attention in a batch`));
+        });
         for (const b of beams) {
           const tag = `${b.name} ${JSON.stringify(b.options)}`;
           const got = model.translate(b.source_ids, b.options).nBest!;
