@@ -1,10 +1,10 @@
-"""One PyTorch module for any seqattn composition: the model a `parts` description names, built from
-that description alone, with the description's tensor names, so that
+"""One PyTorch module for any seqattn composition: the model a config's `parts` block (docs/parts.md, the
+contract) names, built from that block alone, with its tensor names, so that
 
-    model = Composed(parts, config)
-    save_file(model.state_dict(), "model.safetensors")     # + the config with these parts
+    model = Composed(config["parts"], config)
+    save_file(model.state_dict(), "model.safetensors")     # + config.json with these parts
 
-is a file seqattn loads. Written from the math of each part (no code copied); it is the reference the
+is a file seqattn loads with that config. Written from the math of each part (no code copied); it is the reference the
 property-based parity test (test/compose/random-parity.test.ts) draws random compositions against.
 
 A composition (src/compose/description.ts, docs/parts.md) per source and per step:
@@ -185,47 +185,25 @@ def to_json(c):
 
 
 def normalize(parts, shapes=None):
-    """The description as this module reads it (src/compose/description.ts's Composition): a deep copy with
-    the optional fields filled in. `shapes` ({tensor name: shape}, optional): a file's tensors, for what a
+    """The description as this module reads it (src/compose/description.ts's Composition, camelCase): from the
+    config's `parts` block (docs/parts.md, snake_case) or a Composition, a deep copy with the optional fields filled in. `shapes` ({tensor name: shape}, optional): a file's tensors, for what a
     description may leave to the file (how v is stored, the size of local-p's W_p), as seqattn reads them."""
     shapes = shapes or {}
     p = json.loads(json.dumps(parts))
     if "gru_convention" in p or isinstance(p["embeddings"].get("source"), dict):
         p = from_json(p)  # the config's `parts` block
     p.setdefault("gruConvention", "reset_after")
-    # the shapes before bridges and cell inputs were orthogonal
-    br = p["bridge"]
-    if br["kind"] == "final-pytorch-order":
-        p["bridge"] = {"kind": "final", "order": "pytorch", "cell": "final"}
-    elif br["kind"] == "final":
-        br.setdefault("order", "layer")
-        br.setdefault("cell", "final")
-    elif br["kind"] == "tanh-linear":
-        p["bridge"] = {"kind": "project", "from": br["from"], "W": br["W"], "activation": "tanh"}
-    elif br["kind"] == "summary":
-        p["bridge"] = {"kind": "project", "from": "summary", "W": None, "activation": "none"}
-    if p["bridge"]["kind"] == "project":
-        p["bridge"].setdefault("layers", "first")
-        p["bridge"].setdefault("cell", "zero")
-    inp = p["decoder"]["input"]
-    if "kind" in inp:
-        p["decoder"]["input"] = {
-            "embedding": {"parts": ["e"], "W": None, "activation": "none"},
-            "embedding+context": {"parts": ["e", "c"], "W": None, "activation": "none"},
-            "embedding+feed": {"parts": ["e", "hTilde"], "W": None, "activation": "none"},
-            "combined": {"parts": ["e", "c"], "W": inp.get("W"), "activation": "relu"},
-        }[inp["kind"]]
     att = p["attention"]
     if att["kind"] == "additive":
         att.setdefault("activation", "tanh")
         att.setdefault("order", "query-first")
         v = att["v"]
-        if "layout" not in v:
-            bare = shapes.get(v["name"])
+        if "layout" not in v:  # whichever the file has, under the name or one of its alternatives
+            bare = next((shapes[n] for n in [v["name"], *v.get("alternatives", [])] if n in shapes), None)
             v["layout"] = "linear" if bare is None else {1: "vector"}.get(len(bare), "row" if bare and bare[0] == 1 else "column")
     local = att.get("local")
     if local and local["mode"] == "p" and "size" not in local:
-        W_p = shapes.get(local["W_p"]["name"] + ".weight")
+        W_p = next((shapes[n + ".weight"] for n in [local["W_p"]["name"], *local["W_p"].get("alternatives", [])] if n + ".weight" in shapes), None)
         local["size"] = W_p[0] if W_p else att.get("size", p["decoder"]["hidden"])
     if p.get("combine"):
         p["combine"].setdefault("activation", "tanh")
