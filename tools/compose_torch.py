@@ -184,6 +184,18 @@ def to_json(c):
     }
 
 
+def _linear_names(c):
+    """Every LinearName (and v) of a composition: dicts with a "name" and a "bias"."""
+    if isinstance(c, dict):
+        if "name" in c and "bias" in c:
+            yield c
+        for v in c.values():
+            yield from _linear_names(v)
+    elif isinstance(c, list):
+        for v in c:
+            yield from _linear_names(v)
+
+
 def normalize(parts, shapes=None):
     """The description as this module reads it (src/compose/description.ts's Composition, camelCase): from the
     config's `parts` block (docs/parts.md, snake_case) or a Composition, a deep copy with the optional fields filled in. `shapes` ({tensor name: shape}, optional): a file's tensors, for what a
@@ -565,9 +577,70 @@ class Composed(Preset):
             r = torch.tanh(self._deep(r))
         return self._out(r), a, (h, c, h_tilde, t)
 
+    def as_module_names(self, tensors):
+        """A file's tensors ({name: tensor}) under this module's names: a Linear or v the file holds under one of
+        its "alternatives" renamed to its name (as seqattn resolves them)."""
+        p, out = self.parts, dict(tensors)
+
+        def named(d):
+            if not d or not d.get("alternatives"):
+                return
+            for alt in d["alternatives"]:
+                for leaf in ("weight", "bias", None):
+                    a, n = (f"{alt}.{leaf}", f"{d['name']}.{leaf}") if leaf else (alt, d["name"])
+                    if a in out and n not in out:
+                        out[n] = out.pop(a)
+        for d in _linear_names(p):
+            named(d)
+        return out
+
     def _dec_params(self):
         """The decoder cell's parameters."""
         return list((self._dec if self._dec is not None else self._dec_cells).parameters())
 
     def output_layer(self):
         return self._out
+
+
+def main():
+    """python3 tools/compose_torch.py CONFIG.json [--weights FILE.safetensors] [--source "3 5 8"]: builds the module
+    of CONFIG's parts, loads FILE strictly (listing the names the parts expect and the file lacks, and the
+    file's names no part reads) and prints PyTorch's greedy decode of the source ids."""
+    import argparse
+
+    from safetensors_io import load_file
+
+    ap = argparse.ArgumentParser(description=main.__doc__.split(":")[0])
+    ap.add_argument("config")
+    ap.add_argument("--weights")
+    ap.add_argument("--source", default="", help="source ids, space separated")
+    args = ap.parse_args()
+    with open(args.config, encoding="utf-8") as f:
+        config = json.load(f)
+    if "parts" not in config:
+        sys.exit(f"{args.config}: no \"parts\" block (docs/parts.md)")
+    tensors = load_file(args.weights)[0] if args.weights else {}
+    model = Composed(config["parts"], config, {k: list(v.shape) for k, v in tensors.items()})
+    if args.weights:
+        tensors = model.as_module_names(tensors)
+        missing, unexpected = model.load_state_dict(tensors, strict=False)
+        emb = model.parts["embeddings"]
+        if emb.get("tiedTo"):  # the target table is the source's when the file has no target name
+            missing = [n for n in missing if n != emb["target"] + ".weight"]
+        for name in missing:
+            print(f"missing in {args.weights}: {name} {list(model.state_dict()[name].shape)}")
+        for name in unexpected:
+            print(f"not read by the parts: {name} {list(tensors[name].shape)}")
+        if missing or unexpected:
+            sys.exit(1)
+    else:
+        print("(random weights: no --weights given)")
+    for name, t in model.state_dict().items():
+        print(f"  {name} {list(t.shape)}")
+    if args.source:
+        r = model.eval().greedy([int(x) for x in args.source.split()])
+        print(json.dumps({k: r[k] for k in ("ids", "log_probs", "score")}))
+
+
+if __name__ == "__main__":
+    main()
