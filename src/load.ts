@@ -44,9 +44,9 @@ export const ARCHITECTURES: Record<ModelConfig['architecture'], NetClass> = {
   'show-attend-tell': ShowAttendTell,
 };
 
-/** The config's store: through its "tensor_names" when it has any. */
-export function namedStore(store: WeightStore, c: ModelConfig): WeightStore {
-  return c.architecture !== 'show-attend-tell' && Object.keys(c.tensorNames).length ? new MappedWeightStore(store, c.tensorNames) : store;
+/** The config's store: through its "tensor_names" (a captioner's: with its preset's) when it has any, for every model kind. */
+export function namedStore(store: WeightStore, c: { tensorNames: ModelConfig['tensorNames'] }): WeightStore {
+  return Object.keys(c.tensorNames).length ? new MappedWeightStore(store, c.tensorNames) : store;
 }
 
 function toBytes(b: Uint8Array | ArrayBuffer): Uint8Array {

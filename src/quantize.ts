@@ -14,7 +14,6 @@ import { SeqattnError } from './errors.js';
 import { ARCHITECTURES, asModelSource, namedStore, loadRegions, readWeightFiles, type ModelSource } from './load.js';
 import { QUANTIZATION_KEY, QUANTIZATION_SCHEME, SCALE_SUFFIX, type QuantizedRows } from './quantized.js';
 import { writeSafetensors, type Dtype, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
-import { MappedWeightStore } from './tensor-names.js';
 import { WeightStore } from './weights.js';
 
 /** What quantizeModel wrote. */
@@ -79,7 +78,7 @@ export async function quantizeModel(source: ModelSource | Uint8Array | ArrayBuff
     if (kind === 'attention-bilstm' || kind === 'han' || preset?.kind === 'classifier') {
       const config = parseClassifierConfig(raw, where);
       store = new WeightStore(files, config.tensorPrefix);
-      new NETS[config.architecture](config, regions, new MappedWeightStore(store, config.tensorNames), { weights: 'int8' });
+      new NETS[config.architecture](config, regions, namedStore(store, config), { weights: 'int8' });
     } else {
       const config = parseConfig(raw, where);
       store = new WeightStore(files, config.tensorPrefix);

@@ -4,10 +4,9 @@
  * file paths and folders.
  */
 import { fetchModelBytes, type FetchOptions } from '../fetch.js';
-import { asModelSource, configFromFiles, loadRegions, readWeightFiles, type ModelSource } from '../load.js';
+import { asModelSource, configFromFiles, loadRegions, namedStore, readWeightFiles, type ModelSource } from '../load.js';
 import type { LoadOptions } from '../model.js';
 import type { NetOptions } from '../models/net.js';
-import { MappedWeightStore } from '../tensor-names.js';
 import { WeightStore, withArticle } from '../weights.js';
 import { AttentionBiLSTM } from './attention-bilstm.js';
 import { AttentionClassifier } from './classifier.js';
@@ -40,7 +39,7 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
   const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
     const store = new WeightStore(files, config.tensorPrefix);
-    const classifier = new NETS[config.architecture](config, regions, new MappedWeightStore(store, config.tensorNames), { ...net, weights });
+    const classifier = new NETS[config.architecture](config, regions, namedStore(store, config), { ...net, weights });
     store.checkAllRead(`${withArticle(config.architecture)} classifier`, options.allowUnusedTensors); // strict loading, as loadModelFrom
     return new AttentionClassifier(regions.rt, regions, classifier);
   } catch (e) {

@@ -22,6 +22,7 @@ import type { DecodeState } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
 import type { AttentionPart } from './description.js';
 import { columnSlice } from '../quantized.js';
+import { at, index } from './floats.js';
 import { loadLinear, readLinear, readV, resolve } from './linear.js';
 
 /** Per-row scratch of an attention part. Owned by a decode state. */
@@ -137,25 +138,25 @@ export class ComposedAttention {
     const local = p.local, D = local?.D ?? 0, sigma = D / 2;
     for (let r = 0; r < rows; r++) {
       const slot = st.slotOf[r], S = st.Tx[slot];
-      const e = st.energies + r * maxTx * 4, a = st.weights + r * maxTx * 4;
+      const e = at(st.energies, r * maxTx), a = at(st.weights, r * maxTx);
       // the window [lo, hi) of 0-based rows = 1-based positions lo+1..hi; all of them without local attention
       let lo = 0, hi = S, pt = 0;
       if (local) {
-        pt = local.mode === 'm' ? Math.min(steps[r], S) : Math.fround(S * Math.fround(1 / (1 + Math.exp(-F[(sc.pLogit >> 2) + r])))); // eq. (9)
+        pt = local.mode === 'm' ? Math.min(steps[r], S) : Math.fround(S * Math.fround(1 / (1 + Math.exp(-F[index(sc.pLogit) + r])))); // eq. (9)
         lo = Math.max(1, Math.ceil(Math.fround(pt - D))) - 1;
         hi = Math.min(S, Math.floor(Math.fround(pt + D)));
-        F.fill(-Infinity, e >> 2, (e >> 2) + lo); F.fill(-Infinity, (e >> 2) + hi, (e >> 2) + S);
-        F.fill(0, a >> 2, (a >> 2) + lo); F.fill(0, (a >> 2) + hi, (a >> 2) + S);
+        F.fill(-Infinity, index(e), index(e) + lo); F.fill(-Infinity, index(e) + hi, index(e) + S);
+        F.fill(0, index(a), index(a) + lo); F.fill(0, index(a) + hi, index(a) + S);
       }
       const n = hi - lo;
-      const hBar = st.annotations + (slot * maxTx + lo) * d * 4;
-      if (this.additive) this.additiveEnergies(e + lo * 4, keys + (slot * maxTx + lo) * A * 4, sc.query + r * A * 4, n, A);
-      else if (p.kind === 'dot') k.dot_energies(e + lo * 4, hBar, q + r * H * 4, 1, n, d);
-      else if (perStepQuery) k.dot_energies(e + lo * 4, hBar, sc.query + r * d * 4, 1, n, d);
-      else k.dot_energies(e + lo * 4, keys + (slot * maxTx + lo) * H * 4, q + r * H * 4, 1, n, H);
-      k.softmax(a + lo * 4, e + lo * 4, n);
-      if (this.W_p) for (let j = lo; j < hi; j++) F[(a >> 2) + j] *= Math.exp(-((j + 1 - pt) ** 2) / (2 * sigma * sigma)); // eq. (10)
-      k.context(st.context + r * st.contextStride * 4, a + lo * 4, hBar, n, d);
+      const hBar = at(st.annotations, (slot * maxTx + lo) * d);
+      if (this.additive) this.additiveEnergies(at(e, lo), at(keys, (slot * maxTx + lo) * A), at(sc.query, r * A), n, A);
+      else if (p.kind === 'dot') k.dot_energies(at(e, lo), hBar, at(q, r * H), 1, n, d);
+      else if (perStepQuery) k.dot_energies(at(e, lo), hBar, at(sc.query, r * d), 1, n, d);
+      else k.dot_energies(at(e, lo), at(keys, (slot * maxTx + lo) * H), at(q, r * H), 1, n, H);
+      k.softmax(at(a, lo), at(e, lo), n);
+      if (this.W_p) for (let j = lo; j < hi; j++) F[index(a) + j] *= Math.exp(-((j + 1 - pt) ** 2) / (2 * sigma * sigma)); // eq. (10)
+      k.context(at(st.context, r * st.contextStride), at(a, lo), hBar, n, d);
     }
   }
 
@@ -164,11 +165,11 @@ export class ComposedAttention {
     const k = this.regions.rt.k, a = this.additive!, act = (this.part as { activation?: string }).activation ?? 'tanh';
     if (act === 'tanh') return k.additive_energies(e, keys, Wq, a.v, a.vBias, n, A);
     if (act === 'relu') return k.additive_energies_relu(e, keys, Wq, a.v, a.vBias, n, A);
-    const F = this.regions.rt.F32, v = a.v >> 2, q = Wq >> 2;
+    const F = this.regions.rt.F32, v = index(a.v), q = index(Wq);
     let vq = a.vBias;
     for (let i = 0; i < A; i++) vq += F[v + i] * F[q + i];
     k.dot_energies(e, keys, a.v, 1, n, A);
-    for (let j = e >> 2, end = j + n; j < end; j++) F[j] += vq;
+    for (let j = index(e), end = j + n; j < end; j++) F[j] += vq;
   }
 
   private attendLocation(st: DecodeState, sc: AttentionScratch, q: number, rows: number, P: number): void {
@@ -176,12 +177,12 @@ export class ComposedAttention {
     this.W!.applyMany(sc.positions, q, rows); // e_i = W [E y; s] + b, (rows, P)
     for (let r = 0; r < rows; r++) {
       const slot = st.slotOf[r], Tx = st.Tx[slot];
-      const e = sc.positions + r * P * 4;
-      F.copyWithin((st.energies >> 2) + r * maxTx, e >> 2, (e >> 2) + Tx);
+      const e = at(sc.positions, r * P);
+      F.copyWithin(index(st.energies) + r * maxTx, index(e), index(e) + Tx);
       k.softmax(e, e, P); // over all P positions, as the tutorial (padding included)
-      F.copyWithin((st.weights >> 2) + r * maxTx, e >> 2, (e >> 2) + Tx);
+      F.copyWithin(index(st.weights) + r * maxTx, index(e), index(e) + Tx);
       // c_i = Σ_{j <= Tx} a_ij h_j: the positions past Tx hold zero vectors
-      k.context(st.context + r * st.contextStride * 4, e, st.annotations + slot * maxTx * d * 4, Tx, d);
+      k.context(at(st.context, r * st.contextStride), e, at(st.annotations, slot * maxTx * d), Tx, d);
     }
   }
 }

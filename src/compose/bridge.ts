@@ -8,12 +8,13 @@
  *             | [→h_T; ←h_1] (bentrevett 3) | mean_j h_j | c (Cho et al. 2014, A.1.2), of the top encoder
  *             layer or of `layer`; to the first decoder layer (the others 0) or to every layer;
  *             c_0 = 0 or c_0 = s_0
- * Offsets below count floats; they become byte offsets at the Linear call only.
+ * Offsets count floats (floats.ts).
  */
 import type { Linear, WeightFormat } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
-import type { BridgePart } from './description.js';
+import type { Activation, BridgePart, LinearName } from './description.js';
+import { at, index } from './floats.js';
 import { loadLinear } from './linear.js';
 
 /** What the encoder of one source left, as Wasm byte offsets. */
@@ -26,50 +27,66 @@ export interface EncoderResult {
 }
 
 export class Bridge {
-  private constructor(private readonly part: BridgePart, private readonly W: Linear | null, private readonly regions: Regions,
-    /** (inputSize,) mean_j h_j, or act(x) before it is copied. */
+  private constructor(private readonly part: BridgePart, private readonly W: Linear | null, private readonly Wc: Linear | null,
+    private readonly regions: Regions,
+    /** (inputSize,) mean_j h_j. */
     private readonly x: number) {}
 
   /** `inputSize`: the size of what 'project' reads; H the decoder state. */
   static load(regions: Regions, w: WeightStore, part: BridgePart, inputSize: number, H: number, f: WeightFormat): Bridge {
-    const W = part.kind === 'project' && part.W ? loadLinear(regions, w, part.W, H, inputSize, `(hidden ${H}, ${part.from} ${inputSize})`, f) : null;
-    return new Bridge(part, W, regions, regions.floats(part.kind === 'project' && part.from === 'mean' ? inputSize : 0));
+    const load = (n: LinearName | null | undefined, what: string) => (n ? loadLinear(regions, w, n, H, inputSize, `(hidden ${H}, ${what} ${inputSize})`, f) : null);
+    const p = part.kind === 'project' ? part : null;
+    return new Bridge(part, load(p?.W, p?.from ?? ''), p?.cell === 'project' ? load(p.cellW, `${p.from} of c`) : null,
+      regions, regions.floats(p?.from === 'mean' ? inputSize : 0));
   }
 
   /** s0, c0 (L, H) of one source (byte offsets; c0 0 for a GRU). */
   apply(s0: number, c0: number, L: number, H: number, enc: EncoderResult): void {
     const F = this.regions.rt.F32, p = this.part;
-    const s = s0 >> 2, c = c0 >> 2;
+    const s = index(s0), c = index(c0);
     F.fill(0, s, s + L * H);
     if (c0) F.fill(0, c, c + L * H);
     if (p.kind === 'zeros') return;
     if (p.kind === 'final') {
       // 'layer': row l of (L, D n) is H = D n wide; 'pytorch': row l of (L D, n), n = H
-      F.copyWithin(s, enc.finalH >> 2, (enc.finalH >> 2) + L * H);
-      if (c0 && enc.finalC && p.cell === 'final') F.copyWithin(c, enc.finalC >> 2, (enc.finalC >> 2) + L * H);
+      F.copyWithin(s, index(enc.finalH), index(enc.finalH) + L * H);
+      if (c0 && enc.finalC && p.cell === 'final') F.copyWithin(c, index(enc.finalC), index(enc.finalC) + L * H);
       return;
     }
-    // x, in floats
-    const layer = p.layer ?? enc.layers - 1, n = enc.finalSize / 2;
-    const top = (enc.finalH >> 2) + layer * enc.finalSize;
-    let x: number;
-    if (p.from === 'summary') x = enc.summary >> 2;
-    else if (p.from === 'final-concat' || p.from === 'forward-last') x = top; // [→h_T; ←h_1] or →h_T, its first half
-    else if (p.from === 'backward-first') x = top + n; // ←h_1, the backward direction's final state
-    else {
-      // mean_j h_j
-      x = this.x >> 2;
-      const d = enc.d, a = enc.annotations >> 2;
-      F.fill(0, x, x + d);
-      for (let j = 0; j < enc.Tx; j++) for (let i = 0; i < d; i++) F[x + i] += F[a + j * d + i];
-      for (let i = 0; i < d; i++) F[x + i] /= enc.Tx;
+    const perLayer = p.layers === 'per-layer';
+    for (let l = 0; l < (perLayer ? L : 1); l++) {
+      const layer = perLayer ? l : p.layer ?? enc.layers - 1;
+      this.project(s + l * H, this.W, this.source(index(enc.finalH), layer, enc), H, p.activation);
+      if (c0 && p.cell === 'project') this.project(c + l * H, this.Wc, this.source(index(enc.finalC), layer, enc), H, p.activation);
     }
-    if (this.W) this.W.apply(s0, x * 4);
-    else F.copyWithin(s, x, x + H);
-    const k = this.regions.rt.k;
-    if (p.activation === 'tanh') k.tanh_inplace(s0, H);
-    else if (p.activation === 'relu') for (let i = s; i < s + H; i++) if (F[i] < 0) F[i] = 0;
-    if (p.layers === 'every') for (let l = 1; l < L; l++) F.copyWithin(s + l * H, s, s + H);
-    if (c0 && p.cell === 'same') F.copyWithin(c, s, s + (p.layers === 'every' ? L : 1) * H);
+    if (p.layers === 'every') {
+      for (let l = 1; l < L; l++) F.copyWithin(s + l * H, s, s + H);
+      if (c0 && p.cell === 'project') for (let l = 1; l < L; l++) F.copyWithin(c + l * H, c, c + H);
+    }
+    if (c0 && p.cell === 'same') F.copyWithin(c, s, s + (p.layers === 'first' ? 1 : L) * H);
+  }
+
+  /** x of encoder layer `layer` (a float index) from its final states at `final` (h_n, or c_n). */
+  private source(final: number, layer: number, enc: EncoderResult): number {
+    const p = this.part as Extract<BridgePart, { kind: 'project' }>, F = this.regions.rt.F32;
+    const top = final + layer * enc.finalSize, n = enc.finalSize / 2;
+    if (p.from === 'summary') return index(enc.summary);
+    if (p.from === 'final-concat' || p.from === 'forward-last') return top; // [→h_T; ←h_1] or →h_T, its first half
+    if (p.from === 'backward-first') return top + n; // ←h_1, the backward direction's final state
+    // mean_j h_j
+    const x = index(this.x), d = enc.d, a = index(enc.annotations);
+    F.fill(0, x, x + d);
+    for (let j = 0; j < enc.Tx; j++) for (let i = 0; i < d; i++) F[x + i] += F[a + j * d + i];
+    for (let i = 0; i < d; i++) F[x + i] /= enc.Tx;
+    return x;
+  }
+
+  /** out (H,) = act(W x + b), or act(x) without W; out and x float indices. */
+  private project(out: number, W: Linear | null, x: number, H: number, activation: Activation): void {
+    const F = this.regions.rt.F32;
+    if (W) W.apply(at(0, out), at(0, x));
+    else F.copyWithin(out, x, x + H);
+    if (activation === 'tanh') this.regions.rt.k.tanh_inplace(at(0, out), H);
+    else if (activation === 'relu') for (let i = out; i < out + H; i++) if (F[i] < 0) F[i] = 0;
   }
 }

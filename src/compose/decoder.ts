@@ -15,6 +15,7 @@ import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import { gates, RecurrentLayer, type CellScratch } from './cell.js';
 import type { Activation, Cell, DecoderPart, InputPart } from './description.js';
+import { at, index } from './floats.js';
 import { ColumnOrderStore, loadLinear } from './linear.js';
 
 export class ComposedDecoder {
@@ -90,12 +91,12 @@ export class ComposedDecoder {
       const F = this.regions.rt.F32, E = this.E, width = this.inputWidth, e = this.offsets.e;
       if (e !== undefined) {
         for (let r = 0; r < rows; r++) {
-          const src = (this.embedding >> 2) + previous[r] * E;
-          F.copyWithin((X >> 2) + r * width + e, src, src + E);
+          const src = index(this.embedding) + previous[r] * E;
+          F.copyWithin(index(X) + r * width + e, src, src + E);
         }
       }
       this.combined!.applyMany(x, X, rows);
-      if (this.activation === 'relu') { for (let i = x >> 2, end = i + rows * H; i < end; i++) if (F[i] < 0) F[i] = 0; }
+      if (this.activation === 'relu') { for (let i = index(x), end = i + rows * H; i < end; i++) if (F[i] < 0) F[i] = 0; }
       else if (this.activation === 'tanh') this.regions.rt.k.tanh_inplace(x, rows * H);
       this.layers[0].inputProjections(gi, x, rows);
     }
@@ -106,8 +107,8 @@ export class ComposedDecoder {
   stepLayers(h: number, c: number, maxRows: number, gi: number, rows: number, s: CellScratch): void {
     const H = this.part.hidden;
     for (let l = 0; l < this.layers.length; l++) {
-      const hl = h + l * maxRows * H * 4, cl = c + l * maxRows * H * 4;
-      if (l > 0) this.layers[l].inputProjections(gi, hl - maxRows * H * 4, rows);
+      const hl = at(h, l * maxRows * H), cl = at(c, l * maxRows * H);
+      if (l > 0) this.layers[l].inputProjections(gi, at(h, (l - 1) * maxRows * H), rows);
       this.layers[l].step(hl, cl, gi, hl, cl, s, rows);
     }
   }

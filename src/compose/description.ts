@@ -50,9 +50,11 @@ export type BridgePart =
   | { kind: 'final'; order: 'layer' | 'pytorch'; cell: 'final' | 'zero' }
   /**
    * s_0 = act(W x + b) (or act(x) without W), x one of BridgeSource, to the first decoder layer
-   * (the others 0) or to every layer; c_0 = 0 or c_0 = s_0 ('same').
+   * (the others 0), to every layer, or per layer (decoder layer l from encoder layer l's states, one W);
+   * c_0 = 0, c_0 = s_0 ('same'), or act(W_c x_c + b_c) of the same states of c_n ('project').
    */
-  | { kind: 'project'; from: BridgeSource; layer?: number; W: LinearName | null; activation: Activation; layers: 'first' | 'every'; cell: 'zero' | 'same' };
+  | { kind: 'project'; from: BridgeSource; layer?: number; W: LinearName | null; activation: Activation; layers: 'first' | 'every' | 'per-layer';
+      cell: 'zero' | 'same' | 'project'; /** cell 'project': W_c of c_0 = act(W_c x_c + b_c) (null: act(x_c)) */ cellW?: LinearName | null };
 
 /**
  * How a vector v (the additive score's) is stored: 'linear' `<name>.weight` (1, A) of an nn.Linear (bias `<name>.bias`);

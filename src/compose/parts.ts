@@ -39,14 +39,15 @@ function bridgeToJson(b: BridgePart): Json {
   if (b.kind === 'zeros') return { kind: 'zeros' };
   if (b.kind === 'final') return { kind: 'final', order: b.order, cell: b.cell };
   return { kind: 'project', from: snake(b.from), ...(b.layer !== undefined ? { layer: b.layer } : {}), linear: b.W ? linearToJson(b.W) : null,
-    activation: b.activation, layers: b.layers, cell: b.cell };
+    activation: b.activation, layers: snake(b.layers), cell: b.cell, ...(b.cell === 'project' ? { cell_linear: b.cellW ? linearToJson(b.cellW) : null } : {}) };
 }
 function bridgeFromJson(j: Json): BridgePart {
   if (j.kind === 'zeros') return { kind: 'zeros' };
   if (j.kind === 'final') return { kind: 'final', order: (j.order ?? 'layer') as 'layer' | 'pytorch', cell: (j.cell ?? 'final') as 'final' | 'zero' };
   return { kind: 'project', from: kebab(j.from as string) as never, ...(j.layer !== undefined ? { layer: j.layer as number } : {}),
     W: j.linear ? linearFromJson(j.linear as Json) : null, activation: j.activation as Activation,
-    layers: (j.layers ?? 'first') as 'first' | 'every', cell: (j.cell ?? 'zero') as 'zero' | 'same' };
+    layers: kebab((j.layers ?? 'first') as string) as 'first', cell: (j.cell ?? 'zero') as 'zero',
+    ...(j.cell === 'project' ? { cellW: j.cell_linear ? linearFromJson(j.cell_linear as Json) : null } : {}) };
 }
 
 function attentionToJson(a: AttentionPart): Json {
@@ -214,7 +215,18 @@ export function checkComposition(c: Composition, where: string): void {
       const size = b.from === 'final-concat' ? 2 * e.hidden : b.from === 'mean' ? annotation : b.from === 'summary' ? e.hidden : e.hidden;
       if (size !== H && b.from !== 'summary') fail(`bridge "project" without a "linear" copies ${snake(b.from)} (${size}) into s_0 (${H}): give a "linear" where they differ`);
     }
-    if (b.cell === 'same' && c.cell !== 'lstm') fail('bridge "cell": "same" sets c_0 of an LSTM; the cell is a GRU');
+    if (b.cell === 'project' && !b.cellW) {
+      const size = b.from === 'final-concat' ? 2 * e.hidden : e.hidden;
+      if (size !== H) fail(`bridge "cell": "project" without a "cell_linear" copies ${snake(b.from)} of c_n (${size}) into c_0 (${H}): give a "cell_linear" where they differ`);
+    }
+    if (b.cell !== 'zero' && c.cell !== 'lstm') fail(`bridge "cell": "${b.cell}" sets c_0 of an LSTM; the cell is a GRU`);
+    if (b.cell === 'project' && (b.from === 'mean' || b.from === 'summary')) fail(`bridge "cell": "project" reads the encoder's c_n; "${b.from}" has no c`);
+    if (b.cell !== 'project' && b.cellW) fail('bridge "cell_linear" applies to "cell": "project"');
+    if (b.layers === 'per-layer') {
+      if (b.from === 'mean' || b.from === 'summary') fail(`bridge "layers": "per_layer" reads each encoder layer's final states; "${b.from}" is one vector`);
+      if (b.layer !== undefined) fail('bridge "layers": "per_layer" reads encoder layer l for decoder layer l: "layer" does not apply');
+      if (d.layers > e.layers) fail(`bridge "layers": "per_layer": the decoder has ${d.layers} layers, the encoder ${e.layers}`);
+    }
   }
   if (e.merge === 'sum' && !e.bidirectional) fail('"parts.encoder.merge" "sum" adds two directions: the encoder is not bidirectional');
   if (e.reverse && e.bidirectional) fail('"parts.encoder.reverse" reverses a one-direction encoder\'s input; a bidirectional encoder reads both ways');

@@ -9,6 +9,7 @@ import { Linear, type WeightFormat } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import type { CombinePart, OutputPart, ReadoutPart } from './description.js';
+import { index } from './floats.js';
 import { loadLinear } from './linear.js';
 
 /** Where each readout part of row r is: base + r * stride floats; 'e' reads the embedding table row previous[r]; hTilde is ReadoutScratch.hTilde. */
@@ -71,7 +72,7 @@ export class Readout {
       if (this.combine.part.activation === 'tanh') k.tanh_inplace(sc.hTilde, rows * this.sizes.s);
       else if (this.combine.part.activation === 'relu') {
         const F = this.regions.rt.F32;
-        for (let i = sc.hTilde >> 2, end = i + rows * this.sizes.s; i < end; i++) if (F[i] < 0) F[i] = 0;
+        for (let i = index(sc.hTilde), end = i + rows * this.sizes.s; i < end; i++) if (F[i] < 0) F[i] = 0;
       }
     }
     const r = this.gather(sc, src, this.output.parts, rows);
@@ -93,13 +94,13 @@ export class Readout {
     const F = this.regions.rt.F32;
     const width = parts.reduce((n, p) => n + this.sizes[p], 0);
     for (let r = 0; r < rows; r++) {
-      let to = (sc.cat >> 2) + r * width;
+      let to = index(sc.cat) + r * width;
       for (const p of parts) {
         const n = this.sizes[p];
-        const from = p === 's' ? (src.s >> 2) + r * src.sStride
-          : p === 'c' ? (src.c >> 2) + r * src.cStride
-            : p === 'e' ? (src.embedding >> 2) + src.previous[r] * n
-              : (src.hTilde >> 2) + r * n;
+        const from = p === 's' ? index(src.s) + r * src.sStride
+          : p === 'c' ? index(src.c) + r * src.cStride
+            : p === 'e' ? index(src.embedding) + src.previous[r] * n
+              : index(src.hTilde) + r * n;
         F.copyWithin(to, from, from + n);
         to += n;
       }

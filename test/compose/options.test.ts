@@ -7,11 +7,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Activation, Composition, InputPart, LinearName, ReadoutPart, VectorLayout } from '../../src/compose/description.js';
 import { checkComposition, compositionToParts } from '../../src/compose/parts.js';
+import { estimateModelBytes } from '../../src/limits.js';
+import type { Regions } from '../../src/memory.js';
 import { loadModelFrom, writeSafetensors } from '../../src/node.js';
 import { lcg, throwsCode } from '../models/helpers.js';
 import { Reference, type Tensors } from './reference.js';
 
-const Vs = 7, Vt = 9, SOS = 1, EOS = 2;
+const Vt = 9, SOS = 1, EOS = 2;
+/** The source vocabulary's size: the target's when one table serves both (tied embeddings). */
+const sourceVocab = (p: Composition) => (p.embeddings.tiedTo ? Vt : 7);
 
 /** A random valid composition; `seen` collects the options it took. */
 function drawComposition(rand: () => number, seen: Set<string>): Composition {
@@ -35,7 +39,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
     if (kind === 'dot' && H !== d) continue;
     const decLayers = kind === 'location' ? 1 : int(1, 2);
     const query = kind === 'location' ? 'before' : pick(['before', 'after'] as const);
-    const Es = int(2, 4), tied = coin() && false, Et = int(2, 4);
+    const Es = int(2, 4), tied = rand() < 0.2, Et = int(2, 4);
     const local = (kind === 'dot' || kind === 'general' || kind === 'additive') && query === 'after' && rand() < 0.4
       ? (coin() ? { mode: 'm' as const, D: int(1, 2) } : { mode: 'p' as const, D: int(1, 3), W_p: lin('att.W_p'), v_p: 'att.v_p' }) : undefined;
     const vLayout = pick(['linear', 'vector', 'row', 'column', undefined] as const) as VectorLayout | undefined;
@@ -60,17 +64,21 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
       : bridgeKind === 'final' ? { kind: 'final', order, cell: pick(['final', 'zero'] as const) }
         : (() => {
           const from = pick(['backward-first', 'forward-last', 'final-concat', 'mean', 'summary'] as const);
-          return { kind: 'project', from, ...(from !== 'mean' && from !== 'summary' && coin() ? { layer: int(0, encLayers - 1) } : {}), W: coin() || from === 'final-concat' ? lin('bridge.fc') : null,
-            activation: pick(acts), layers: pick(['first', 'every'] as const), cell: cell === 'lstm' ? pick(['zero', 'same'] as const) : 'zero' };
+          const single = from === 'mean' || from === 'summary';
+          const layers = single ? pick(['first', 'every'] as const) : pick(['first', 'every', 'per-layer'] as const);
+          const cellPart = cell === 'lstm' ? pick(single ? ['zero', 'same'] as const : ['zero', 'same', 'project'] as const) : 'zero';
+          return { kind: 'project', from, ...(!single && layers !== 'per-layer' && coin() ? { layer: int(0, encLayers - 1) } : {}), W: coin() || from === 'final-concat' ? lin('bridge.fc') : null,
+            activation: pick(acts), layers, cell: cellPart, ...(cellPart === 'project' ? { cellW: coin() || from === 'final-concat' ? lin('bridge.fc_cell') : null } : {}) };
         })();
     if (bridge.kind === 'project' && !bridge.W) {
       const size = bridge.from === 'mean' ? d : bridge.from === 'summary' ? (attention.kind === 'summary' && attention.W ? H : n) : n;
       if (size !== H) continue;
     }
+    if (bridge.kind === 'project' && bridge.cell === 'project' && !bridge.cellW && n !== H) continue;
     const outKind = pick(['linear', 'maxout', 'tanh'] as const);
     const comp: Composition = {
       cell, gruConvention,
-      embeddings: { source: 'emb.src', target: 'emb.tgt', sourceSize: Es, targetSize: tied ? Es : Et },
+      embeddings: { source: 'emb.src', target: 'emb.tgt', sourceSize: Es, targetSize: tied ? Es : Et, ...(tied ? { tiedTo: 'emb.src' } : {}) },
       encoder: { rnn: 'enc.rnn', layers: encLayers, hidden: n, bidirectional, merge, reverse: !bidirectional && coin() },
       bridge, attention,
       decoder: { rnn: 'dec.rnn', layout: pick(['pytorch', 'cells'] as const), layers: decLayers, hidden: H,
@@ -81,6 +89,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
     };
     try { checkComposition(comp, 'drawn'); } catch { continue; }
     const a = comp.attention;
+    seen.add(tied ? 'embeddings tied' : 'embeddings apart');
     seen.add(`cell ${cell}`).add(`gru ${gruConvention}`).add(`encoder ${bidirectional ? `bi ${merge}` : 'uni'}${comp.encoder.reverse ? ' reversed' : ''}`).add(`encoder layers ${encLayers}`)
       .add(`attention ${a.kind}`).add(`decoder ${comp.decoder.layout}`).add(`decoder layers ${decLayers}`).add(`output ${outKind}`)
       .add(`bridge ${bridge.kind}${bridge.kind === 'final' ? ` ${bridge.order} c_0 ${bridge.cell}` : bridge.kind === 'project' ? ` ${bridge.from} ${bridge.W ? 'linear' : 'no linear'} ${bridge.activation} ${bridge.layers} c_0 ${bridge.cell}` : ''}`);
@@ -117,8 +126,8 @@ function weightsFor(p: Composition, rand: () => number): Tensors {
     put(`${pre}weight_ih${suf}`, [G * H, input]); put(`${pre}weight_hh${suf}`, [G * H, H]); put(`${pre}bias_ih${suf}`, [G * H]); put(`${pre}bias_hh${suf}`, [G * H]);
   };
   const e = p.encoder, D = e.bidirectional ? 2 : 1, n = e.hidden, d = e.bidirectional && e.merge === 'concat' ? 2 * n : n, H = p.decoder.hidden;
-  put(`${p.embeddings.source}.weight`, [Vs, p.embeddings.sourceSize], 1);
-  put(`${p.embeddings.target}.weight`, [Vt, p.embeddings.targetSize], 1);
+  put(`${p.embeddings.source}.weight`, [sourceVocab(p), p.embeddings.sourceSize], 1);
+  if (!p.embeddings.tiedTo) put(`${p.embeddings.target}.weight`, [Vt, p.embeddings.targetSize], 1); // tied: the source table
   for (let l = 0; l < e.layers; l++) for (let dir = 0; dir < D; dir++) rnn(`${e.rnn}.`, `_l${l}${dir ? '_reverse' : ''}`, l ? D * n : p.embeddings.sourceSize, n);
   const a = p.attention;
   const c = a.kind === 'summary' ? (a.W ? H : n) : a.kind === 'none' ? 0 : d;
@@ -134,9 +143,10 @@ function weightsFor(p: Composition, rand: () => number): Tensors {
   if (a.kind === 'location') linear(a.W, a.positions, p.embeddings.targetSize + H);
   if ('local' in a && a.local?.mode === 'p') { linear(a.local.W_p!, 3, H); put(`${a.local.v_p}.weight`, [1, 3]); }
   const b = p.bridge;
-  if (b.kind === 'project' && b.W) {
+  if (b.kind === 'project') {
     const x = b.from === 'summary' ? c : b.from === 'final-concat' ? 2 * n : b.from === 'mean' ? d : n;
-    linear(b.W, H, x);
+    if (b.W) linear(b.W, H, x);
+    if (b.cellW) linear(b.cellW, H, x);
   }
   const size: Record<InputPart | ReadoutPart, number> = { e: p.embeddings.targetSize, c, s: H, hTilde: H };
   const width = (ps: (InputPart | ReadoutPart)[]) => ps.reduce((s, q) => s + size[q], 0);
@@ -158,7 +168,7 @@ function weightsFor(p: Composition, rand: () => number): Tensors {
 function configFor(p: Composition): object {
   return {
     parts: compositionToParts(p),
-    source_vocab: Array.from({ length: Vs }, (_, i) => `s${i}`), target_vocab: Array.from({ length: Vt }, (_, i) => `t${i}`),
+    source_vocab: Array.from({ length: sourceVocab(p) }, (_, i) => `s${i}`), target_vocab: Array.from({ length: Vt }, (_, i) => `t${i}`),
     sos_id: SOS, eos_id: EOS, max_source_length: 8, max_target_length: 12,
   };
 }
@@ -167,16 +177,21 @@ const seen = new Set<string>();
 const rand = lcg(20261207);
 const COMPOSITIONS = 240;
 
-test(`${COMPOSITIONS} random compositions: seqattn = the reference (greedy ids, attention 1e-5, logits 1e-4 per step)`, async () => {
+test(`${COMPOSITIONS} random compositions: seqattn = the reference (greedy ids, attention 1e-5, logits 1e-4 per step); the memory estimate bounds the load`, async () => {
   let worstA = 0, worstL = 0;
   for (let k = 0; k < COMPOSITIONS; k++) {
     const p = drawComposition(rand, seen);
     const tensors = weightsFor(p, rand);
     const where = `composition ${k}: ${JSON.stringify(compositionToParts(p))}`;
+    try { new Reference(p, tensors).run([3], SOS, { eos: EOS, maxSteps: 1 }); } catch (e) { throw new Error(`${where}: ${(e as Error).message}`); }
     const model = await loadModelFrom({ weights: writeSafetensors(tensors), config: configFor(p) }).catch((e) => { throw new Error(`${where}: ${e.message}`); });
+    // the memory estimate (src/limits.ts, from the same composition) bounds what the load took
+    const est = estimateModelBytes(model.config, Object.values(tensors).reduce((s, t) => s + t.data.length, 0), Math.max(model.maxBeamSize, model.maxBatchSize), model.maxBatchSize).total;
+    const used = (model as unknown as { regions: Regions }).regions.bytesOwned;
+    assert.ok(used <= est, `${where}: took ${used} bytes, estimated ${est}`);
     const ref = new Reference(p, tensors);
     for (let s = 0; s < 2; s++) {
-      const ids = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => 3 + Math.floor(rand() * (Vs - 3)));
+      const ids = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => 3 + Math.floor(rand() * (sourceVocab(p) - 3)));
       const greedy = ref.run(ids, SOS, { eos: EOS, maxSteps: 12 });
       const got = model.translate(ids);
       // a near-tie of two logits may round either way in f32: then the logits below say it
@@ -206,13 +221,14 @@ test(`${COMPOSITIONS} random compositions: seqattn = the reference (greedy ids, 
 
 test('the draws took every option of every part', () => {
   const expected = [
-    'cell gru', 'cell lstm', 'gru reset_after', 'gru reset_before', 'encoder uni', 'encoder uni reversed', 'encoder bi concat', 'encoder bi sum', 'encoder layers 2',
+    'embeddings tied', 'embeddings apart', 'cell gru', 'cell lstm', 'gru reset_after', 'gru reset_before', 'encoder uni', 'encoder uni reversed', 'encoder bi concat', 'encoder bi sum', 'encoder layers 2',
     'attention none', 'attention summary', 'attention additive', 'attention dot', 'attention general', 'attention location', 'query before', 'query after',
     'additive separate', 'additive joint query-first', 'additive joint key-first', 'additive tanh', 'additive relu', 'additive none',
     'v linear', 'v linear bias', 'v vector', 'v row', 'v column', 'v detected', 'general keys', 'general query', 'summary h_T', 'summary tanh(W h_T)', 'local m', 'local p',
     'bridge zeros', 'bridge final layer c_0 final', 'bridge final pytorch c_0 final', 'bridge final layer c_0 zero',
     'bridge from backward-first', 'bridge from forward-last', 'bridge from final-concat', 'bridge from mean', 'bridge from summary',
-    'bridge act tanh', 'bridge act relu', 'bridge act none', 'bridge to first', 'bridge to every', 'bridge c_0 zero', 'bridge c_0 same', 'bridge linear', 'bridge no linear',
+    'bridge act tanh', 'bridge act relu', 'bridge act none', 'bridge to first', 'bridge to every', 'bridge to per-layer', 'bridge c_0 zero', 'bridge c_0 same', 'bridge c_0 project',
+    'bridge linear', 'bridge no linear',
     'decoder pytorch', 'decoder cells', 'decoder layers 2', 'input has e', 'input has c', 'input has hTilde', 'input has s', 'input e not first',
     'input linear tanh', 'input linear relu', 'input linear none', 'combine none', 'combine tanh', 'combine relu', 'combine none',
     'output linear', 'output maxout', 'output tanh', 'output has s', 'output has c', 'output has e', 'output has hTilde', 'linear bias true', 'linear bias false',

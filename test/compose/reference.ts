@@ -125,15 +125,18 @@ export class Reference {
       }
       return { h, c };
     }
-    const layer = b.layer ?? this.p.encoder.layers - 1;
-    const x = b.from === 'summary' ? enc.summary : b.from === 'mean'
+    const select = (final: Vec[], layer: number) => (b.from === 'summary' ? enc.summary : b.from === 'mean'
       ? enc.annotations.reduce((s, v) => add(s, v), new Array(enc.annotations[0].length).fill(0)).map((v) => v / enc.annotations.length)
-      : b.from === 'forward-last' ? enc.hN[layer * D] : b.from === 'backward-first' ? enc.hN[layer * D + 1] : [...enc.hN[layer * D], ...enc.hN[layer * D + 1]];
-    const s0 = act(b.activation, b.W ? this.linear(b.W, x) : x.slice(0, H));
-    for (let l = 0; l < (b.layers === 'every' ? L : 1); l++) {
-      h[l] = [...s0];
-      if (b.cell === 'same') c[l] = [...s0];
+      : b.from === 'forward-last' ? final[layer * D] : b.from === 'backward-first' ? final[layer * D + 1] : [...final[layer * D], ...final[layer * D + 1]]);
+    const project = (W: LinearName | null | undefined, x: Vec) => act(b.activation, W ? this.linear(W, x) : x.slice(0, H));
+    const per = b.layers === 'per-layer';
+    for (let l = 0; l < (per ? L : 1); l++) {
+      const layer = per ? l : b.layer ?? this.p.encoder.layers - 1;
+      h[l] = project(b.W, select(enc.hN, layer));
+      if (b.cell === 'project') c[l] = project(b.cellW, select(enc.cN, layer));
     }
+    if (b.layers === 'every') for (let l = 1; l < L; l++) { h[l] = [...h[0]]; if (b.cell === 'project') c[l] = [...c[0]]; }
+    if (b.cell === 'same') for (let l = 0; l < (b.layers === 'first' ? 1 : L); l++) c[l] = [...h[l]];
     return { h, c };
   }
 
