@@ -17,8 +17,9 @@ A composition (src/compose/description.ts, docs/parts.md) per source and per ste
                  final    order 'layer': layer l from encoder layer l's [→h; ←h]; 'pytorch': row l of h_n (L D, n)
                           (the chatbot's encoder_hidden[:L]); c_0 the same rows of the encoder's c, or 0
                  project  s_0 = act(W x + b) (act(x) without W), x = ←h_1 | →h_T | [→h_T; ←h_1] (of the top
-                          encoder layer or of `layer`) | mean_j h_j | c; to the first layer (the others 0) or
-                          to every layer; c_0 = 0 or c_0 = s_0
+                          encoder layer or of `layer`) | mean_j h_j | c; to the first layer (the others 0), to
+                          every layer, or per layer (decoder layer l from encoder layer l's states, one W);
+                          c_0 = 0, c_0 = s_0, or act(W_c x_c + b_c) of the same states of c_n
   attention    e_ij from a query q (s_{i-1} before the cell, h_t after it) and h_j,
                  a_ij = softmax_j e_ij,  c_i = Σ_j a_ij h_j
                  additive  v^T act(W q + b_W + U h_j + b_U) + b_v   (joint: one Linear over [q; h_j] or [h_j; q]);
@@ -119,7 +120,8 @@ def from_json(j):
         b = {"kind": "final", "order": br.get("order", "layer"), "cell": br.get("cell", "final")}
     else:
         b = {"kind": "project", "from": _kebab(br["from"]), "W": _lin_from(br.get("linear")), "activation": br["activation"],
-             "layers": br.get("layers", "first"), "cell": br.get("cell", "zero"), **({"layer": br["layer"]} if br.get("layer") is not None else {})}
+             "layers": _kebab(br.get("layers", "first")), "cell": br.get("cell", "zero"), **({"layer": br["layer"]} if br.get("layer") is not None else {}),
+             **({"cellW": _lin_from(br.get("cell_linear"))} if br.get("cell") == "project" else {})}
     inp = dec["input"]
     comb = j.get("combine")
     return {
@@ -166,7 +168,8 @@ def to_json(c):
         bj = {"kind": "final", "order": b["order"], "cell": b["cell"]}
     else:
         bj = {"kind": "project", "from": _snake(b["from"]), **({"layer": b["layer"]} if b.get("layer") is not None else {}),
-              "linear": _lin_to(b.get("W")), "activation": b["activation"], "layers": b["layers"], "cell": b["cell"]}
+              "linear": _lin_to(b.get("W")), "activation": b["activation"], "layers": _snake(b["layers"]), "cell": b["cell"],
+              **({"cell_linear": _lin_to(b.get("cellW"))} if b["cell"] == "project" else {})}
     e, d, comb, out = c["embeddings"], c["decoder"], c.get("combine"), c["output"]
     return {
         "cell": c["cell"], "gru_convention": c.get("gruConvention", "reset_after"),
@@ -306,6 +309,9 @@ class Composed(Preset):
             x = {"summary": self.context_size, "final-concat": self.final_size, "backward-first": n, "forward-last": n,
                  "mean": self.d}[br["from"]]
             self._bridge_W = self._linear(br["W"], x, H)
+        if br["kind"] == "project" and br["cell"] == "project" and br.get("cellW"):
+            x = {"final-concat": self.final_size, "backward-first": n, "forward-last": n}[br["from"]]
+            self._bridge_Wc = self._linear(br["cellW"], x, H)
 
         # decoder
         self.sizes = {"s": H, "c": self.context_size, "e": Et, "hTilde": H}
@@ -467,15 +473,27 @@ class Composed(Preset):
             if rows_c is not None and br["cell"] == "final":
                 c0 = rows_c[:L].clone()
         elif br["kind"] == "project":
-            layer = finalH[br["layer"] if br.get("layer") is not None else -1]  # (1, D n)
-            x = {"summary": lambda: summary, "final-concat": lambda: layer, "forward-last": lambda: layer[:, :n],
-                 "backward-first": lambda: layer[:, n:2 * n], "mean": lambda: h.mean(dim=1)}[br["from"]]()
-            x = self._bridge_W(x) if br.get("W") else x
-            x = _act(br["activation"], x)
-            for k in range(L if br["layers"] == "every" else 1):
-                s0[k] = x
-                if br["cell"] == "same":
-                    c0[k] = x
+            def source(final, k):
+                """x of encoder layer k from its final states (L, 1, D n) (h_n, or c_n)."""
+                row = final[k]
+                return {"summary": lambda: summary, "final-concat": lambda: row, "forward-last": lambda: row[:, :n],
+                        "backward-first": lambda: row[:, n:2 * n], "mean": lambda: h.mean(dim=1)}[br["from"]]()
+
+            def project(W, x):
+                return _act(br["activation"], W(x) if W is not None else x)
+            per_layer = br["layers"] == "per-layer"
+            for k in range(L if per_layer else 1):
+                layer = k if per_layer else br["layer"] if br.get("layer") is not None else -1
+                s0[k] = project(getattr(self, "_bridge_W", None), source(finalH, layer))
+                if br["cell"] == "project" and finalC is not None:
+                    c0[k] = project(getattr(self, "_bridge_Wc", None), source(finalC, layer))
+            if br["layers"] == "every":
+                s0[1:] = s0[0]
+                if br["cell"] == "project":
+                    c0[1:] = c0[0]
+            if br["cell"] == "same":
+                k = 1 if br["layers"] == "first" else L
+                c0[:k] = s0[:k]
         keys = None
         if att["kind"] == "additive":
             if att["joint"]:

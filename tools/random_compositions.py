@@ -75,7 +75,9 @@ def draw(rng):
       - local attention windows run on the query after the cell (Luong et al. 2015's h_t);
       - ←h_1 and [→h_T; ←h_1] exist with two directions; the summary bridge needs the summary attention;
       - location attention reads s_{i-1} of a single-layer decoder;
-      - c_0 = s_0 ("cell": "same") is an LSTM's; a reversed source is a one-direction encoder's."""
+      - c_0 = s_0 ("cell": "same") or a projection of c_n ("project") is an LSTM's, "project" of a layer's states
+        (not the mean or the summary), as are layers "per_layer" (decoder layers <= encoder layers); a reversed
+        source is a one-direction encoder's."""
     cell = rng.choice(["gru", "lstm"])
     conv = rng.choice(["reset_after", "reset_before"]) if cell == "gru" else "reset_after"
     Es, Et = odd(rng, 3, 11), odd(rng, 3, 11)
@@ -122,7 +124,7 @@ def draw(rng):
     attends = kind not in ("none", "summary")
     before = kind == "location" or attention.get("query") == "before"
 
-    bk = rng.choice(["zeros", "final", "final", "project", "project"])
+    bk = rng.choice(["zeros", "final", "final", "project", "project", "project"])
     Ld = rng.choice([1, 1, 2])
     if bk == "zeros":
         bridge = {"kind": "zeros"}
@@ -134,11 +136,19 @@ def draw(rng):
     else:
         sources = ["forward-last", "mean"] + (["backward-first", "final-concat"] if bi else []) + (["summary"] if kind == "summary" else [])
         src = rng.choice(sources)
+        states = src not in ("summary", "mean")  # a layer's final states (of h_n, and of c_n)
         bridge = {"kind": "project", "from": src, "W": lin(rng, "bridge.fc") if rng.random() < 0.7 else None,
-                  "activation": rng.choice(["tanh", "relu", "none"]), "layers": rng.choice(["first", "every"]),
-                  "cell": rng.choice(["zero", "same"]) if cell == "lstm" else "zero"}
-        if src != "summary" and src != "mean" and Le > 1 and rng.random() < 0.5:
+                  "activation": rng.choice(["tanh", "relu", "none"]),
+                  "layers": rng.choice(["first", "every"] + (["per-layer", "per-layer"] if states else [])),
+                  "cell": rng.choice(["zero", "same"] + (["project", "project", "project"] if states else [])) if cell == "lstm" else "zero"}
+        if bridge["layers"] == "per-layer":
+            Ld = rng.randint(1, Le)
+        elif states and Le > 1 and rng.random() < 0.5:
             bridge["layer"] = rng.randrange(Le)
+        if bridge["cell"] == "project":
+            bridge["cellW"] = lin(rng, "bridge.fc_c") if rng.random() < 0.7 else None
+            if bridge["cellW"] is None:
+                fixed_H.append((D * n if src == "final-concat" else n, "project c_n without cell_linear"))
         if bridge["W"] is None:
             x = {"forward-last": n, "backward-first": n, "final-concat": D * n, "mean": d}.get(src)
             if src == "summary":

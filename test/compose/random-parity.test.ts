@@ -138,7 +138,7 @@ function options(p: any): string[] {
   if (a.kind === 'general') o.push(`general ${a.convention}`);
   if (a.kind === 'summary') o.push(`summary ${a.linear ? 'linear' : 'h_T'}`);
   if (b.kind === 'final') o.push(`final ${b.order}`);
-  if (b.kind === 'project') o.push(`project ${b.from}`, `project ${b.linear ? 'linear' : 'no linear'}`, `project ${b.activation}`, `project ${b.layers}`);
+  if (b.kind === 'project') o.push(`project ${b.from}`, `project ${b.linear ? 'linear' : 'no linear'}`, `project ${b.activation}`, `project ${b.layers}`, `project c_0 ${b.cell}`);
   for (const q of p.decoder.input.parts) o.push(`input ${q}`);
   for (const q of p.output.parts) o.push(`output ${q}`);
   if (JSON.stringify(p).includes('"alternatives"')) o.push('alternatives');
@@ -154,6 +154,7 @@ test('the drawn compositions cover every kind of each part', () => {
     'attention none', 'attention summary', 'attention additive', 'attention dot', 'attention general', 'attention location', 'query before', 'query after',
     'local m', 'local p', 'additive joint', 'additive separate', 'additive tanh', 'additive relu', 'additive none', 'general keys', 'general query',
     'bridge zeros', 'bridge final', 'bridge project', 'final layer', 'final pytorch', 'project mean', 'project forward_last', 'project linear', 'project no linear',
+    'project per_layer', 'project every', 'project c_0 same', 'project c_0 project',
     'layout pytorch', 'layout cells', 'decoder input direct', 'input e', 'input c', 'input h_tilde', 'input s',
     'combine none', 'combine tanh', 'combine relu', 'output linear', 'output maxout', 'output tanh', 'output s', 'output c', 'output e', 'output h_tilde'];
   const missing = want.filter((w) => !seen.has(w));

@@ -47,6 +47,14 @@ const REFUSED: [string, Parts, string[]][] = [
   ['the summary bridge without the summary attention', edit((p) => { p.bridge = { kind: 'project', from: 'summary', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'zero' }; }), ['the attention is not "summary"']],
   ['location attention with two decoder layers', edit((p) => { p.attention = { kind: 'location', linear: lin('att.loc'), positions: 20 }; p.encoder.layers = 2; p.decoder.layers = 2; }), ['single-layer decoder']],
   ['c_0 = s_0 with a GRU', edit((p) => { p.cell = 'gru'; p.bridge = { kind: 'project', from: 'mean', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'same' }; }), ['"same" sets c_0 of an LSTM']],
+  ['c_0 projected from c_n with a GRU', edit((p) => { p.cell = 'gru'; p.bridge = { kind: 'project', from: 'final_concat', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'project', cell_linear: lin('brc') }; }), ['sets c_0 of an LSTM']],
+  ['c_0 projected from the mean (no c)', edit((p) => { p.bridge = { kind: 'project', from: 'mean', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'project', cell_linear: lin('brc') }; }), ['"mean" has no c']],
+  ['c_0 projected without a cell_linear: H = the size of x_c', edit((p) => { p.bridge = { kind: 'project', from: 'forward_last', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'project', cell_linear: null }; }), ['without a "cell_linear"']],
+  ['a cell_linear without c_0 projected', edit((p) => { p.bridge = { kind: 'project', from: 'forward_last', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'zero', cell_linear: lin('brc') }; }), ['applies to "cell": "project"']],
+  ['layers per_layer from the mean', edit((p) => { p.bridge = { kind: 'project', from: 'mean', linear: lin('br'), activation: 'tanh', layers: 'per_layer', cell: 'zero' }; }), ['"per_layer"', 'is one vector']],
+  ['layers per_layer with more decoder layers than encoder layers', edit((p) => { p.decoder.layers = 2; p.bridge = { kind: 'project', from: 'final_concat', linear: lin('br'), activation: 'tanh', layers: 'per_layer', cell: 'zero' }; }), ['"per_layer": the decoder has 2 layers, the encoder 1']],
+  ['the summary c (h_T, n) copied into s_0 of another size', edit((p) => { p.cell = 'gru'; p.attention = { kind: 'summary', linear: null }; p.combine = null; p.output.parts = ['s', 'c'];
+    p.bridge = { kind: 'project', from: 'summary', linear: null, activation: 'tanh', layers: 'first', cell: 'zero' }; }), ['without a "linear" copies summary (4) into s_0 (8)']],
   ['a reversed source with two directions', edit((p) => { p.encoder.reverse = true; }), ['reverses a one-direction encoder']],
   ['directions summed with one direction', edit((p) => { p.encoder.bidirectional = false; p.encoder.merge = 'sum'; p.decoder.hidden_size = 4; }), ['"sum" adds two directions']],
 ];
