@@ -80,11 +80,13 @@ def draw(rng):
         source is a one-direction encoder's."""
     cell = rng.choice(["gru", "lstm"])
     conv = rng.choice(["reset_after", "reset_before"]) if cell == "gru" else "reset_after"
-    Es, Et = odd(rng, 3, 11), odd(rng, 3, 11)
+    big = rng.random() < 0.15  # sizes past a few SIMD vectors (17-37) and sources up to 40
+    size = (lambda lo, hi: odd(rng, 2 * hi - 1, 3 * hi + 1)) if big else (lambda lo, hi: odd(rng, lo, hi))
+    Es, Et = size(3, 11), size(3, 11)
     tied = rng.random() < 0.15  # one nn.Embedding for both sides: one size, one vocabulary size
     if tied:
         Et = Es
-    n, Le = odd(rng, 3, 9), rng.choice([1, 1, 2])
+    n, Le = size(3, 9), rng.choice([1, 1, 2])
     bi = rng.random() < 0.5
     merge = rng.choice(["concat", "sum"]) if bi else "concat"
     D = 2 if bi else 1
@@ -105,7 +107,7 @@ def draw(rng):
                      "W": lin(rng, f"{at}.attn" if joint else f"{at}.W"), "U": None if joint else lin(rng, f"{at}.U"),
                      "activation": rng.choice(["tanh", "tanh", "relu", "none"]),
                      "v": {"name": f"{at}.v", "bias": v_layout == "linear" and rng.random() < 0.5, "layout": v_layout},
-                     "size": odd(rng, 3, 11)}
+                     "size": size(3, 11)}
         if joint:
             attention["order"] = rng.choice(["query-first", "key-first"])
     elif kind == "dot":
@@ -159,7 +161,7 @@ def draw(rng):
         raise Redraw(fixed_H)
     if kind == "location" and Ld != 1:
         raise Redraw("location attention reads s_{i-1} of a single-layer decoder")
-    H = fixed_H[0][0] if fixed_H else odd(rng, 3, 13)
+    H = fixed_H[0][0] if fixed_H else size(3, 13)
     if kind == "summary" and bridge.get("from") == "summary" and bridge["W"] is None and attention["W"] is None and H != n:
         raise Redraw("summary")
 
@@ -180,7 +182,7 @@ def draw(rng):
     ok = rng.choice(["linear", "linear", "maxout", "tanh"])
     output = {"parts": out_parts, "kind": ok, "out": lin(rng, "decoder.out")}
     if ok != "linear":
-        output["deep"] = {"W": lin(rng, "decoder.deep"), "size": odd(rng, 3, 9)}
+        output["deep"] = {"W": lin(rng, "decoder.deep"), "size": size(3, 9)}
     # not a rule of seqattn's but of a useful test: logits that depend on the step (else beams tie exactly) and on the source
     reach = set(out_parts) | (set(combine["parts"]) if combine and "hTilde" in out_parts else set())
     s_sourced = bk != "zeros" or "c" in parts or ("hTilde" in parts and "c" in combine["parts"])
@@ -197,7 +199,7 @@ def draw(rng):
     Vs, Vt = rng.randint(7, 21), rng.randint(6, 17)
     if tied:
         Vt = Vs
-    max_src = rng.randint(9, 15)
+    max_src = rng.randint(20, 40) if big else rng.randint(9, 15)
     if kind == "location":
         attention["positions"] = max_src + rng.randint(0, 3)
     config = {"source_vocab": SPECIALS + LETTERS[: Vs - 4], "target_vocab": SPECIALS + PHONES[: Vt - 4],

@@ -132,6 +132,7 @@ function options(p: any): string[] {
   if (p.encoder.layers > 1) o.push('encoder layers 2');
   if (p.decoder.layers > 1) o.push('decoder layers 2');
   if (p.embeddings.target.tied_to) o.push('tied embeddings');
+  if (p.decoder.hidden_size > 16 || p.encoder.hidden_size > 16) o.push('sizes over 16');
   if (a.query) o.push(`query ${a.query}`);
   if (a.local) o.push(`local ${a.local.mode}`);
   if (a.kind === 'additive') o.push(`additive ${a.form}`, `additive ${a.activation}`, `v ${a.v.layout ?? 'from the file'}`);
@@ -150,7 +151,7 @@ test('the drawn compositions cover every kind of each part', () => {
   const seen = new Map<string, number>();
   for (const { parts } of drawn) for (const o of options(parts)) seen.set(o, (seen.get(o) ?? 0) + 1);
   const want = ['cell gru', 'cell lstm', 'gru reset_after', 'gru reset_before', 'encoder one', 'encoder bi concat', 'encoder bi sum', 'encoder reverse',
-    'encoder layers 2', 'decoder layers 2', 'tied embeddings', 'alternatives',
+    'encoder layers 2', 'decoder layers 2', 'tied embeddings', 'alternatives', 'sizes over 16',
     'attention none', 'attention summary', 'attention additive', 'attention dot', 'attention general', 'attention location', 'query before', 'query after',
     'local m', 'local p', 'additive joint', 'additive separate', 'additive tanh', 'additive relu', 'additive none', 'general keys', 'general query',
     'bridge zeros', 'bridge final', 'bridge project', 'final layer', 'final pytorch', 'project mean', 'project forward_last', 'project linear', 'project no linear',
