@@ -72,7 +72,8 @@ def draw(rng):
       - c in the cell's input exists only when attention runs before the cell (or c is the fixed summary);
       - h̃ in the cell's input (input feeding) needs an attentional layer;
       - a cell read without an input layer W reads E y_{t-1} (once): its W_ih runs as a table T[y] + W x;
-      - local attention windows run on the query after the cell (Luong et al. 2015's h_t);
+      - a local window on additive scores needs the query after the cell (Luong et al. 2015's h_t); on dot and
+        general scores either query (before the cell, p_t counts the steps taken so far: t - 1);
       - ←h_1 and [→h_T; ←h_1] exist with two directions; the summary bridge needs the summary attention;
       - location attention reads s_{i-1} of a single-layer decoder;
       - c_0 = s_0 ("cell": "same") or a projection of c_n ("project") is an LSTM's, "project" of a layer's states
@@ -118,7 +119,7 @@ def draw(rng):
                      "convention": rng.choice(["keys", "query"])}
     else:
         attention = {"kind": "location", "W": lin(rng, f"{at}.attn"), "positions": 0}  # positions: below
-    if attention.get("query") == "after" and rng.random() < 0.35:
+    if (attention.get("query") == "after" or kind in ("dot", "general")) and "query" in attention and rng.random() < 0.35:
         local = {"mode": rng.choice(["m", "p"]), "D": rng.choice([1, 2, 3])}
         if local["mode"] == "p":
             local.update({"W_p": lin(rng, f"{at}.W_p"), "v_p": f"{at}.v_p"})
