@@ -7,6 +7,8 @@
 
 const str = (description: string, extra: object = {}) => ({ type: 'string', description, ...extra });
 const int = (description: string, minimum = 1) => ({ type: 'integer', minimum, description });
+/** A size or count inside "parts", with the ceiling of the config's size fields (limits.ts CONFIG_LIMITS). */
+const size = (description: string, minimum = 1, maximum = 65536) => ({ type: 'integer', minimum, maximum, description });
 const bool = (description: string) => ({ type: 'boolean', description });
 const oneOf = (values: readonly string[], description: string) => ({ type: 'string', enum: values, description });
 const ref = (name: string) => ({ $ref: `#/$defs/${name}` });
@@ -40,7 +42,7 @@ const PARTS_DEFS = {
   part_list: { type: 'array', items: ref('part'), minItems: 1, description: 'an ordered concatenation' },
   embedding: obj('an nn.Embedding (V, size): `<name>.weight`', {
     name: str('module path'),
-    size: int('the embedding size'),
+    size: size('the embedding size'),
     tied_to: str('target only: read this table when `<name>.weight` is absent (one nn.Embedding for both sides)'),
   }, ['name', 'size']),
   bridge: {
@@ -55,7 +57,7 @@ const PARTS_DEFS = {
       obj('s_0 = act(W x + b), or act(x) without a linear', {
         kind: { const: 'project' },
         from: oneOf(['backward_first', 'forward_last', 'final_concat', 'mean', 'summary'], 'x: ←h_1, →h_T, [→h_T; ←h_1] (of `layer`, default the top), mean_j h_j, or the summary c'),
-        layer: int('the encoder layer whose final states x reads (0-based; default the top)', 0),
+        layer: size('the encoder layer whose final states x reads (0-based; default the top)', 0),
         linear: nullable('linear'),
         activation: oneOf(ACTIVATION, 'act'),
         layers: oneOf(['first', 'every', 'per_layer'], 's_0 of the first decoder layer (the others 0), the same s_0 for every layer, or decoder layer l from encoder layer l\'s states (one W)'),
@@ -71,7 +73,7 @@ const PARTS_DEFS = {
       obj('a fixed context c = h_T or tanh(W h_T) (Cho et al. 2014)', { kind: { const: 'summary' }, linear: nullable('linear') }, ['kind', 'linear']),
       obj('e_ij = v^T act(W q + U h_j + b) + b_v', {
         kind: { const: 'additive' }, query: QUERY,
-        size: int('A, the alignment model\'s size'),
+        size: size('A, the alignment model\'s size'),
         form: oneOf(['separate', 'joint'], '"separate": W (query_linear) and U (key_linear); "joint": one Linear (linear) over [q; h_j] or [h_j; q]'),
         query_linear: ref('linear'), key_linear: ref('linear'), linear: ref('linear'),
         order: oneOf(['query_first', 'key_first'], 'joint: [q; h_j] or [h_j; q]'),
@@ -86,7 +88,7 @@ const PARTS_DEFS = {
         local,
       }, ['kind', 'query', 'linear', 'convention']),
       obj('e_i = W [E y_{i-1}; s_{i-1}] + b over `positions` fixed positions (the older PyTorch tutorial)', {
-        kind: { const: 'location' }, linear: ref('linear'), positions: int('P, the rows of W (the tutorial\'s MAX_LENGTH)'),
+        kind: { const: 'location' }, linear: ref('linear'), positions: size('P, the rows of W (the tutorial\'s MAX_LENGTH)'),
       }, ['kind', 'linear', 'positions']),
     ],
   },
@@ -95,7 +97,7 @@ const PARTS_DEFS = {
     gru_convention: oneOf(['reset_after', 'reset_before'], 'GRU: r applied after W_hh h (nn.GRU) or before (Cho et al.)'),
     embeddings: obj('E_src, E_tgt', { source: ref('embedding'), target: ref('embedding') }, ['source', 'target']),
     encoder: obj('h_j: an nn.GRU / nn.LSTM `<rnn>.weight_ih_l<k>[_reverse]`', {
-      rnn: str('module path'), layers: int('layers'), hidden_size: int('n, each direction\'s state size'),
+      rnn: str('module path'), layers: size('layers', 1, 64), hidden_size: size('n, each direction\'s state size'),
       bidirectional: bool('two directions'),
       merge: oneOf(['concat', 'sum'], 'h_j = [→h_j; ←h_j] (2n) or →h_j + ←h_j (n)'),
       reverse: bool('read x_Tx..x_1 (Sutskever et al. 2014)'),
@@ -104,8 +106,8 @@ const PARTS_DEFS = {
     attention: ref('attention'),
     decoder: obj('s_t = RNN(x_t, s_{t-1})', {
       rnn: str('module path'),
-      layout: oneOf(['pytorch', 'cells'], '"pytorch": nn.GRU / nn.LSTM `<rnn>.weight_ih_l<k>`; "cells": a stack `<rnn>.layers.<k>.weight_ih` (OpenNMT-py)'),
-      layers: int('layers'), hidden_size: int('H, the decoder state size'),
+      layout: oneOf(['pytorch', 'cells', 'cell'], '"pytorch": nn.GRU / nn.LSTM `<rnn>.weight_ih_l<k>`; "cells": a stack `<rnn>.layers.<k>.weight_ih` (OpenNMT-py); "cell": one nn.GRUCell / nn.LSTMCell `<rnn>.weight_ih` (layers 1)'),
+      layers: size('layers', 1, 64), hidden_size: size('H, the decoder state size'),
       input: obj('x_t = [parts] or act(W [parts] + b)', { parts: ref('part_list'), linear: nullable('linear'), activation: oneOf(ACTIVATION, 'act, with a linear') }, ['parts']),
     }, ['rnn', 'layers', 'hidden_size', 'input']),
     combine: { oneOf: [{ type: 'null' }, obj('h̃_t = act(W [parts] + b), the attentional layer', { linear: ref('linear'), parts: ref('part_list'), activation: oneOf(ACTIVATION, 'act') }, ['linear', 'parts', 'activation'])] },
@@ -113,7 +115,7 @@ const PARTS_DEFS = {
       parts: ref('part_list'),
       kind: oneOf(['linear', 'maxout', 'tanh'], 'the output layer'),
       linear: ref('linear'),
-      deep: obj('W_t and l, the size of t (maxout: W_t has 2l rows)', { linear: ref('linear'), size: int('l') }, ['linear', 'size']),
+      deep: obj('W_t and l, the size of t (maxout: W_t has 2l rows)', { linear: ref('linear'), size: size('l') }, ['linear', 'size']),
     }, ['parts', 'linear']),
   }, ['cell', 'embeddings', 'encoder', 'bridge', 'attention', 'decoder', 'output']),
   tensor_name: { oneOf: [{ type: 'string' }, obj('a tensor stored as x @ W', { name: { type: 'string' }, transpose: { type: 'boolean' } }, ['name'])] },

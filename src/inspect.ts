@@ -9,7 +9,7 @@
 import { matchClassifierPresets } from './classifier/presets.js';
 import { compositionOf } from './compose/architectures.js';
 import { proposeParts, type PartsProposal } from './compose/infer.js';
-import { compositionToParts } from './compose/parts.js';
+import { compositionToParts, tensorsRead } from './compose/parts.js';
 import { parseConfig } from './config.js';
 import type { SafetensorsFile } from './safetensors.js';
 
@@ -146,12 +146,17 @@ function deepOutput(v: View): Record<string, unknown> {
   return { deep_output: v.dim('decoder.deep_output.weight', 0) === 2 * l ? 'maxout' : 'tanh', deep_output_size: l };
 }
 
-/** A preset's parts for the fields inspect found (vocabularies stand-ins of their sizes); undefined if they do not make a config. */
-function presetParts(architecture: string, fields: Record<string, unknown>): unknown {
-  const symbols = (v: unknown) => Array.from({ length: Math.max(2, Number.parseInt(String(v), 10) || 2) }, (_, i) => `${i}`);
+/**
+ * A preset's composition for the fields inspect found (vocabularies stand-ins of their sizes), as
+ * parts, and the tensors it reads that the file lacks (the same record the loader reads); undefined
+ * if the fields do not make a config.
+ */
+function presetParts(architecture: string, fields: Record<string, unknown>, v: View): { parts: unknown; lacking: string[] } | undefined {
+  const symbols = (x: unknown) => Array.from({ length: Math.max(2, Number.parseInt(String(x), 10) || 2) }, (_, i) => `${i}`);
   try {
     const c = parseConfig({ architecture, ...fields, source_vocab: symbols(fields.source_vocab), target_vocab: symbols(fields.target_vocab), sos_id: 0, eos_id: 1 }, 'inspect');
-    return compositionToParts(compositionOf(c));
+    const composition = compositionOf(c);
+    return { parts: compositionToParts(composition), lacking: tensorsRead(composition).filter((alts) => !alts.some((n) => v.has(n))).map((alts) => alts[0]) };
   } catch {
     return undefined;
   }
@@ -168,8 +173,10 @@ export const matchSeq2SeqPresets: PresetMatcher = (tensors) => {
     if (!s.needs.every((n) => v.has(n)) || (s.without ?? []).some((n) => (n.endsWith('.') ? v.any(n) : v.has(n)))) continue;
     const fields = s.fields(v);
     if (Object.keys(fields).length === 0) continue; // the names fit, the shapes do not (e.g. a GRU where the preset has an LSTM)
-    out.push({ architecture: s.architecture, kind: s.kind, fields: { ...(v.prefix ? { tensor_prefix: v.prefix } : {}), ...fields }, notes: s.notes?.(v) ?? [],
-      ...(s.kind === 'seq2seq' ? { parts: presetParts(s.architecture, fields) } : {}) });
+    const composed = s.kind === 'seq2seq' ? presetParts(s.architecture, fields, v) : undefined;
+    const lacking = composed?.lacking.length ? [`the preset also reads ${composed.lacking.slice(0, 6).map((n) => `'${n}'`).join(', ')}${composed.lacking.length > 6 ? ` and ${composed.lacking.length - 6} more` : ''}, which the file lacks`] : [];
+    out.push({ architecture: s.architecture, kind: s.kind, fields: { ...(v.prefix ? { tensor_prefix: v.prefix } : {}), ...fields }, notes: [...(s.notes?.(v) ?? []), ...lacking],
+      ...(composed ? { parts: composed.parts } : {}) });
   }
   return out;
 };

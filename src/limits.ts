@@ -117,10 +117,10 @@ export interface MemoryEstimate {
  * The sizes the estimate reads, upper bounds: from the composition a text model's config describes
  * (compose/architectures.ts, the one record the net is built from), from the fields for a captioner.
  */
-function estimateSizes(c: ModelConfig): { L: number; H: number; d: number; A: number; E: number; Dout: number } {
+function estimateSizes(c: ModelConfig): { L: number; H: number; d: number; A: number; E: number; Dout: number; attends: boolean } {
   if (c.architecture === 'show-attend-tell') {
     return { L: c.numLayers, H: Math.max(c.hiddenSize, c.encoderHiddenSize), d: Math.max(2 * c.encoderHiddenSize, c.hiddenSize, c.featureSize),
-      A: c.alignmentSize, E: c.embeddingSize, Dout: 2 * c.deepOutputSize };
+      A: c.alignmentSize, E: c.embeddingSize, Dout: 2 * c.deepOutputSize, attends: true };
   }
   const p = compositionOf(c), a = p.attention, n = p.encoder.hidden;
   return {
@@ -130,6 +130,7 @@ function estimateSizes(c: ModelConfig): { L: number; H: number; d: number; A: nu
     A: a.kind === 'additive' ? a.size : a.kind === 'location' ? a.positions : p.decoder.hidden,
     E: Math.max(p.embeddings.sourceSize, p.embeddings.targetSize),
     Dout: 2 * (p.output.deep?.size ?? 0),
+    attends: a.kind !== 'none' && a.kind !== 'summary',
   };
 }
 
@@ -140,13 +141,12 @@ function estimateSizes(c: ModelConfig): { L: number; H: number; d: number; A: nu
  */
 export function estimateModelBytes(c: ModelConfig, weightElements: number, maxRows: number, maxSlots: number): MemoryEstimate {
   const T = c.maxSourceLength, V = c.targetVocab.length, Vs = c.sourceVocab.length;
-  const { L, H, d, A, E, Dout } = estimateSizes(c);
+  const { L, H, d, A, E, Dout, attends } = estimateSizes(c);
   const G = 4 * H; // gate rows: 3H for a GRU, 4H for an LSTM
   const table = (rows: number) => Math.min(INPUT_TABLE_BUDGET_BYTES, 4 * rows * G);
   const weights = 4 * weightElements;
   const tables = 2 * L * table(Vs) + L * table(V);
-  // cho and sutskever keep no annotations per source and no attention row per decode row
-  const attends = c.attention !== 'none';
+  // without attention (cho, sutskever, ...) no annotations per source and no attention row per decode row
   const sources = 4 * maxSlots * ((attends ? T * (2 * d + A) : 0) + 2 * L * H + G);
   const rows = 4 * maxRows * ((attends ? 2 * T : 0) + 4 * V + L * (4 * H + G) + 3 * d + A + E + Dout + 2 * G);
   const encoder = 4 * (T * (2 * G * L + 2 * d + A) + 8 * G);

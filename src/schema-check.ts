@@ -1,7 +1,7 @@
 /**
  * A config checked against the JSON Schema of config-schema.ts by walking it: the subset that
  * schema uses (type, enum, const, properties, required, additionalProperties, items, minItems,
- * minimum, oneOf, $ref into $defs). A oneOf whose branches are objects with a `kind` const picks its
+ * minimum, maximum, oneOf, $ref into $defs). A oneOf whose branches are objects with a `kind` const picks its
  * branch by the value's "kind". The first mismatch is an E_CONFIG naming the path; an unknown field
  * names the nearest valid ones. `partial`: required fields may be absent (a preset's overrides).
  */
@@ -60,7 +60,8 @@ export function checkSchema(value: unknown, where: string, path = '', schema: S 
   if ('const' in s && value !== s.const) fail(`"${at}" is ${preview(value)}, expected ${JSON.stringify(s.const)}`);
   const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type as string[] : [s.type as string];
   if ((types.length && !types.some((t) => typeFits(value, t))) || (s.enum && !(s.enum as unknown[]).includes(value))
-    || (typeof value === 'number' && typeof s.minimum === 'number' && value < s.minimum)) {
+    || (typeof value === 'number' && typeof s.minimum === 'number' && value < s.minimum)
+    || (typeof value === 'number' && typeof s.maximum === 'number' && value > s.maximum)) {
     const near = s.enum && typeof value === 'string' ? nearestNames(value, (s.enum as unknown[]).filter((e) => typeof e === 'string') as string[]) : [];
     fail(`"${at}" is ${preview(value)}, expected ${expected(s, types)}${near.length ? ` (nearest: "${near[0]}")` : ''}`);
   }
@@ -95,7 +96,7 @@ function expected(s: S, types: string[]): string {
     return bools && one ? `${bools}, or ${one}` : bools || one;
   }
   const words: Record<string, string> = {
-    integer: `an integer${typeof s.minimum === 'number' ? ` >= ${s.minimum}` : ''}`, boolean: 'true or false', string: 'a string', null: 'null',
+    integer: `an integer${typeof s.minimum === 'number' ? ` >= ${s.minimum}` : ''}${typeof s.maximum === 'number' ? ` and <= ${s.maximum} (limit of this field)` : ''}`, boolean: 'true or false', string: 'a string', null: 'null',
     array: 'an array', object: 'an object', number: 'a number',
   };
   return types.map((t) => words[t] ?? t).join(' or ');

@@ -40,7 +40,7 @@ export class ComposedDecoder {
   static load(regions: Regions, w: WeightStore, part: DecoderPart, cell: Cell, convention: GruConvention,
     embedding: string, V: number, E: number, sizes: Record<InputPart, number>, f: WeightFormat, budget?: number): ComposedDecoder {
     const H = part.hidden, input = part.input;
-    const name = (l: number) => part.layout === 'cells' ? { name: `${part.rnn}.layers.${l}`, suffix: '' } : { name: part.rnn, suffix: `_l${l}` };
+    const name = (l: number) => part.layout === 'cells' ? { name: `${part.rnn}.layers.${l}`, suffix: '' } : part.layout === 'cell' ? { name: part.rnn, suffix: '' } : { name: part.rnn, suffix: `_l${l}` };
     const layers: RecurrentLayer[] = [];
     const width = (ps: InputPart[]) => ps.reduce((n, q) => n + sizes[q], 0);
     const offsetsOf = (ps: InputPart[], base: number) => {

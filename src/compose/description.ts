@@ -101,7 +101,7 @@ export interface DecoderPart {
   /** Module name of the RNN. */
   rnn: string;
   /** 'pytorch': nn.GRU / nn.LSTM names `weight_ih_l<k>`; 'cells': a stack of cells `layers.<k>.weight_ih` (OpenNMT-py). */
-  layout: 'pytorch' | 'cells';
+  layout: 'pytorch' | 'cells' | 'cell';
   layers: number;
   hidden: number;
   input: DecoderInputPart;

@@ -14,7 +14,7 @@
 import type { TensorSummary } from '../inspect.js';
 
 export interface PartsProposal {
-  /** A config: "parts", "tensor_names" (when a name needs one), and placeholders for the vocabularies. */
+  /** A config: "parts" (with the file's own tensor names) and placeholders for the vocabularies. */
   config: Record<string, unknown>;
   /** What the names and shapes could not decide, and how to decide it. */
   undecided: string[];
@@ -41,7 +41,6 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   const shape = new Map(tensors.map((t) => [t.name, t.shape]));
   const used = new Set<string>();
   const undecided: string[] = [];
-  const tensorNames: Record<string, string> = {};
   // the RNNs
   const rnns: Rnn[] = [];
   for (const t of tensors) {
@@ -67,13 +66,7 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   for (const t of tensors) if (t.name.startsWith(`${enc.name}.`) || t.name.startsWith(`${dec.name}.`)) used.add(t.name);
   if (enc.cell !== dec.cell) undecided.push(`the encoder is ${enc.cell.toUpperCase()}, the decoder ${dec.cell.toUpperCase()}: seqattn runs one cell kind for both (not expressible)`);
   const n = enc.hidden, D = enc.bidirectional ? 2 : 1, H = dec.hidden, cell = dec.cell;
-  let decRnn = dec.name, layout: 'pytorch' | 'cells' = dec.layout === 'pytorch' ? 'pytorch' : 'cells';
-  if (dec.layout === 'cell') {
-    // one nn.GRUCell / nn.LSTMCell: read as a one-layer stack through tensor_names
-    decRnn = `${dec.name}_stack`;
-    tensorNames[`${decRnn}.layers.0`] = dec.name;
-    layout = 'cells';
-  }
+  const decRnn = dec.name, layout = dec.layout;
 
   // linears and vectors
   const linears: Lin[] = [];
@@ -162,7 +155,9 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   if (combine) d = combine.cols - H;
   if (attention.kind === 'none' && combine) {
     const general = take(linears.find((l) => (l.rows === H && l.cols === d) || (l.rows === d && l.cols === H)));
-    attention = general ? { kind: 'general', query: 'after', linear: lin(general), convention: general.rows === H && general.cols === d && H !== d ? 'keys' : 'keys' }
+    // (W q)^T h_j under OpenNMT-py's name linear_in, else q^T (W h_j) (Luong, the chatbot); (d, H) only fits "query"
+    const convention = (general && general.rows === d && general.cols === H && H !== d) || /linear_in$/i.test(general?.name ?? '') ? 'query' : 'keys';
+    attention = general ? { kind: 'general', query: 'after', linear: lin(general), convention }
       : { kind: 'dot', query: 'after' };
     if (general) undecided.push(`general attention "convention": q^T (W h_j) ("keys", the chatbot, Luong) or (W q)^T h_j ("query", OpenNMT-py): which of the two ${general.name} is applied to`);
     else undecided.push('attention: no score weights, so "dot" (q^T h_j); a model without attention has no attentional layer either');
@@ -193,7 +188,9 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   // the decoder's input: an input layer (H', E + c) feeding the cell, or the cell's own width
   const inputLayer = take(linears.find((l) => l.rows === dec.input && l.cols !== dec.input && splits(l.cols, [['e', Et], ['c', c]], ['e']).length > 0 && l !== out));
   const width = inputLayer ? inputLayer.cols : dec.input;
-  const options: [string, number][] = [['e', Et], ['c', attention.kind === 'none' ? 0 : c], ['h_tilde', combine ? H : 0], ['s', H]];
+  // with an attentional layer the attention usually runs after the cell and h̃_{t-1} is fed (Luong): tried before c
+  const options: [string, number][] = combine ? [['e', Et], ['h_tilde', H], ['c', attention.kind === 'none' ? 0 : c], ['s', H]]
+    : [['e', Et], ['c', attention.kind === 'none' ? 0 : c], ['s', H]];
   const inputs = splits(width, options, inputLayer ? [] : ['e']);
   let inputParts = inputs[0] ?? ['e'];
   if (!inputs.length) undecided.push(`decoder input: the cell reads ${width} numbers, no concatenation of E y (${Et}), c (${c}), h̃ (${combine ? H : '-'}), s (${H}) makes it`);
@@ -241,7 +238,7 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
     output = { parts: outParts, kind: deep.rows === 2 * out.cols ? 'maxout' : 'tanh', linear: lin(out), deep: { linear: lin(deep), size: out.cols } };
     if (deep.rows === out.cols) undecided.push(`output: ${deep.name} then ${out.name}: "tanh" between them here; "maxout" needs twice the rows`);
   } else output = { parts: outParts, kind: 'linear', linear: lin(out) };
-  if (combine) undecided.push(`attentional layer ${combine.name}: "parts" [c, s] (Luong, OpenNMT-py) or [s, c] (the PyTorch chatbot) and "activation" tanh or none: the torch.cat and the function around ${combine.name}`);
+  if (combine) undecided.push(`attentional layer ${combine.name}: "parts" [s, c] (the PyTorch chatbot's torch.cat((rnn_output, context))) or [c, s] (Luong's [c_t; h_t], OpenNMT-py) and "activation" tanh or none: the torch.cat and the function around ${combine.name}`);
 
   const config = {
     parts: {
@@ -252,10 +249,10 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
       attention,
       decoder: { rnn: decRnn, layout, layers: dec.layers, hidden_size: H,
         input: { parts: inputParts, linear: inputLayer ? lin(inputLayer) : null, activation: inputLayer ? 'relu' : 'none' } },
-      combine: combine ? { linear: lin(combine), parts: ['c', 's'], activation: 'tanh' } : null,
+      // [c; h] under Luong's and OpenNMT-py's names for the layer, else the chatbot's [s; c]
+      combine: combine ? { linear: lin(combine), parts: /linear_out$|w_c$/i.test(combine.name) ? ['c', 's'] : ['s', 'c'], activation: 'tanh' } : null,
       output,
     },
-    ...(Object.keys(tensorNames).length ? { tensor_names: tensorNames } : {}),
     source_vocab: `${src.rows} symbols`, target_vocab: `${V} symbols`,
   };
   if (inputLayer) undecided.push(`decoder input layer ${inputLayer.name}: "activation" relu (the older PyTorch tutorial), tanh or none`);

@@ -230,6 +230,46 @@ export function checkComposition(c: Composition, where: string): void {
       if (d.layers > e.layers) fail(`bridge "layers": "per_layer": the decoder has ${d.layers} layers, the encoder ${e.layers}`);
     }
   }
+  if (d.layout === 'cell' && d.layers !== 1) fail(`"parts.decoder.layout" "cell" is one nn.GRUCell / nn.LSTMCell: "layers" is ${d.layers}, expected 1 (a stack is "cells")`);
   if (e.merge === 'sum' && !e.bidirectional) fail('"parts.encoder.merge" "sum" adds two directions: the encoder is not bidirectional');
   if (e.reverse && e.bidirectional) fail('"parts.encoder.reverse" reverses a one-direction encoder\'s input; a bidirectional encoder reads both ways');
+}
+
+/**
+ * The tensors a composition reads, each as its alternatives (any one of them will do: a Linear's
+ * other names, v as an nn.Linear or a bare parameter, a tied target table). What `seqattn inspect`
+ * checks a matched preset against, from the record the loader reads.
+ */
+export function tensorsRead(c: Composition): string[][] {
+  const out: string[][] = [];
+  const linear = (l: LinearName | null | undefined) => {
+    if (!l) return;
+    const names = [l.name, ...(l.alternatives ?? [])];
+    out.push(names.map((n) => `${n}.weight`));
+    if (l.bias) out.push(names.map((n) => `${n}.bias`));
+  };
+  const rnn = (pre: string, suf: string) => { for (const t of ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']) out.push([`${pre}${t}${suf}`]); };
+  out.push([`${c.embeddings.source}.weight`]);
+  out.push([`${c.embeddings.target}.weight`, ...(c.embeddings.tiedTo ? [`${c.embeddings.tiedTo}.weight`] : [])]);
+  for (let l = 0; l < c.encoder.layers; l++) for (const dir of c.encoder.bidirectional ? ['', '_reverse'] : ['']) rnn(`${c.encoder.rnn}.`, `_l${l}${dir}`);
+  if (c.bridge.kind === 'project') { linear(c.bridge.W); linear(c.bridge.cellW); }
+  const a = c.attention;
+  if (a.kind === 'summary') linear(a.W);
+  if (a.kind === 'general' || a.kind === 'location') linear(a.W);
+  if (a.kind === 'additive') {
+    linear(a.W); linear(a.U);
+    const vs = [a.v.name, ...(a.v.alternatives ?? [])];
+    out.push(vs.flatMap((n) => (a.v.layout === 'linear' ? [`${n}.weight`] : a.v.layout ? [n] : [`${n}.weight`, n])));
+  }
+  if ('local' in a && a.local?.mode === 'p') { linear(a.local.W_p); out.push([`${a.local.v_p}.weight`]); }
+  for (let l = 0; l < c.decoder.layers; l++) {
+    if (c.decoder.layout === 'cells') rnn(`${c.decoder.rnn}.layers.${l}.`, '');
+    else if (c.decoder.layout === 'cell') rnn(`${c.decoder.rnn}.`, '');
+    else rnn(`${c.decoder.rnn}.`, `_l${l}`);
+  }
+  linear(c.decoder.input.W);
+  linear(c.combine?.W);
+  linear(c.output.deep?.W);
+  linear(c.output.out);
+  return out;
 }

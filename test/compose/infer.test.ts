@@ -17,7 +17,8 @@ const configOf = (bytes: Uint8Array) => JSON.parse(readSafetensors(bytes, 'model
 const folders = readdirSync(committedFixtures).filter((d) => existsSync(join(committedFixtures, d, 'model.safetensors'))
   && existsSync(join(committedFixtures, d, 'reference.json')) && configOf(fixture(d)).source_vocab !== undefined).sort();
 /** The fixtures whose undecided choices are all the commonest (the proposal is their exact composition). */
-const EXACT = ['bentrevett-1', 'bentrevett-3', 'luong-general', 'opennmt-rnn-dot-gru', 'sutskever-forward', 'sutskever-reversed', 'tutorial'];
+const EXACT = ['bentrevett-1', 'bentrevett-3', 'luong-concat', 'luong-dot', 'luong-general', 'opennmt-rnn-dot-gru', 'opennmt-rnn-general',
+  'pytorch-chatbot-concat', 'pytorch-chatbot-dot', 'pytorch-chatbot-general', 'sutskever-forward', 'sutskever-reversed', 'tutorial'];
 const TEXT_FIELDS = ['source_vocab', 'target_vocab', 'sos_id', 'eos_id', 'source_unk_id', 'source_eos_id', 'append_source_eos', 'max_source_length', 'max_target_length',
   'prepend_source_sos', 'source_sos_id', 'source_tokenizer', 'lowercase', 'target_separator'];
 
@@ -84,6 +85,18 @@ test('a file with names no preset knows: inspect prints a parts config that load
 
 test('no encoder and decoder RNNs: no proposal, and the report says no preset fits', () => {
   assert.is(proposeParts([{ name: 'linear.weight', dtype: 'F32', shape: [3, 4] }]), null);
+});
+
+test('inspect checks a matched preset against the tensors its composition reads: none lacking on the fixtures, a removed one named', () => {
+  for (const name of folders) {
+    const m = inspect(readWeightFiles({ weights: fixture(name) })).matches;
+    assert.is(m.length, 1, name);
+    assert.ok(m[0].parts, `${name}: the preset's parts`);
+    assert.not.ok(m[0].notes.some((n) => n.includes('which the file lacks')), `${name}: ${m[0].notes}`);
+  }
+  const cut = rewriteModel(fixture('bentrevett-3'), (t) => { delete t['decoder.fc_out.bias']; });
+  const m = inspect(readWeightFiles({ weights: cut })).matches;
+  assert.ok(m[0].notes.some((n) => n.includes("'decoder.fc_out.bias'") && n.includes('which the file lacks')), JSON.stringify(m[0].notes));
 });
 
 test.run();

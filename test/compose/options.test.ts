@@ -81,7 +81,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
       embeddings: { source: 'emb.src', target: 'emb.tgt', sourceSize: Es, targetSize: tied ? Es : Et, ...(tied ? { tiedTo: 'emb.src' } : {}) },
       encoder: { rnn: 'enc.rnn', layers: encLayers, hidden: n, bidirectional, merge, reverse: !bidirectional && coin() },
       bridge, attention,
-      decoder: { rnn: 'dec.rnn', layout: pick(['pytorch', 'cells'] as const), layers: decLayers, hidden: H,
+      decoder: { rnn: 'dec.rnn', layout: decLayers === 1 ? pick(['pytorch', 'cells', 'cell'] as const) : pick(['pytorch', 'cells'] as const), layers: decLayers, hidden: H,
         input: { parts: inputParts, W: withLinear ? lin('dec.input') : null, activation: withLinear ? pick(acts) : 'none' } },
       combine,
       output: { parts: subset<ReadoutPart>([...(hasC ? ['c' as const] : []), 'e', ...(combine ? ['hTilde' as const] : [])], ['s']), kind: outKind, out: lin('out'),
@@ -153,7 +153,7 @@ function weightsFor(p: Composition, rand: () => number): Tensors {
   const inW = width(p.decoder.input.parts);
   if (p.decoder.input.W) linear(p.decoder.input.W, H, inW);
   for (let l = 0; l < p.decoder.layers; l++) {
-    const [pre, suf] = p.decoder.layout === 'cells' ? [`${p.decoder.rnn}.layers.${l}.`, ''] : [`${p.decoder.rnn}.`, `_l${l}`];
+    const [pre, suf] = p.decoder.layout === 'cells' ? [`${p.decoder.rnn}.layers.${l}.`, ''] : p.decoder.layout === 'cell' ? [`${p.decoder.rnn}.`, ''] : [`${p.decoder.rnn}.`, `_l${l}`];
     rnn(pre, suf, l ? H : p.decoder.input.W ? H : inW, H);
   }
   if (p.combine) linear(p.combine.W, H, width(p.combine.parts));
@@ -229,7 +229,7 @@ test('the draws took every option of every part', () => {
     'bridge from backward-first', 'bridge from forward-last', 'bridge from final-concat', 'bridge from mean', 'bridge from summary',
     'bridge act tanh', 'bridge act relu', 'bridge act none', 'bridge to first', 'bridge to every', 'bridge to per-layer', 'bridge c_0 zero', 'bridge c_0 same', 'bridge c_0 project',
     'bridge linear', 'bridge no linear',
-    'decoder pytorch', 'decoder cells', 'decoder layers 2', 'input has e', 'input has c', 'input has hTilde', 'input has s', 'input e not first',
+    'decoder pytorch', 'decoder cells', 'decoder cell', 'decoder layers 2', 'input has e', 'input has c', 'input has hTilde', 'input has s', 'input e not first',
     'input linear tanh', 'input linear relu', 'input linear none', 'combine none', 'combine tanh', 'combine relu', 'combine none',
     'output linear', 'output maxout', 'output tanh', 'output has s', 'output has c', 'output has e', 'output has hTilde', 'linear bias true', 'linear bias false',
   ];

@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compositionOf } from '../../src/compose/architectures.js';
 import { compositionToParts, partsToComposition } from '../../src/compose/parts.js';
+import { parseClassifierConfig } from '../../src/classifier/config.js';
 import { parseConfig } from '../../src/config.js';
 import { CONFIG_SCHEMA } from '../../src/config-schema.js';
 import { loadModelFrom, readSafetensors } from '../../src/node.js';
@@ -92,6 +93,10 @@ test('unknown fields anywhere: E_CONFIG naming the path and the nearest valid na
   const r = asParts('bentrevett-3');
   (r.parts as any).decoder.input.parts = ['e', 'context'];
   await throwsCode(() => loadModelFrom({ weights: bytes, config: r }), 'E_CONFIG', '"parts.decoder.input.parts[1]"', '"h_tilde"');
+  // sizes have the ceilings of the config's size fields, before anything is allocated
+  const big = asParts('bentrevett-3');
+  (big.parts as any).decoder.hidden_size = 70000;
+  await throwsCode(() => loadModelFrom({ weights: bytes, config: big }), 'E_CONFIG', '"parts.decoder.hidden_size" is 70000', '<= 65536 (limit of this field)');
   // a size decided by parts given beside them
   await throwsCode(() => loadModelFrom({ weights: bytes, config: { ...asParts('bentrevett-3'), hidden_size: 8 } }), 'E_CONFIG', '"hidden_size" is decided by "parts"');
   // the overrides of a preset are checked once merged
@@ -131,6 +136,22 @@ test('tensor_names on a seq2seq model: module paths renamed, a Linear stored as 
   assert.equal(Array.from(wb.logits), Array.from(wa.logits));
   a.dispose(); b.dispose();
   await throwsCode(() => loadModelFrom(rewriteModel(bytes, (_, c) => { c.tensor_names = { x: 3 }; })), 'E_CONFIG', 'tensor_names');
+});
+
+test('classifier configs: an unknown field is E_CONFIG with the nearest valid names too', async () => {
+  const han = { architecture: 'han', embedding_size: 4, source_vocab: ['a', 'b'], labels: ['x', 'y'], word_hidden_size: 3 };
+  assert.is(parseClassifierConfig(han, 'han.json').architecture, 'han');
+  await throwsCode(() => parseClassifierConfig({ ...han, wrod_state: 'carry' }, 'han.json'), 'E_CONFIG', 'unknown field "wrod_state"', 'nearest: "word_state"');
+  await throwsCode(() => parseClassifierConfig({ ...han, label: ['x'] }, 'han.json'), 'E_CONFIG', 'unknown field "label"', '"labels"');
+});
+
+test('docs/parts.md: the example is a valid parts block, the parts of bentrevett-3 (the fixture\'s sizes)', () => {
+  const md = readFileSync(join(root, 'docs', 'parts.md'), 'utf8');
+  const block = md.split('```json').slice(1).map((b) => b.split('```')[0]).find((b) => b.includes('"parts": {'))!;
+  const example = JSON.parse(block.replace(/"source_vocab".*$/m, '"x": 0').replace(/,\s*"x": 0/, ''));
+  const c = partsToComposition(example.parts, 'docs/parts.md');
+  const plain = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (k === 'alternatives' ? undefined : v))); // the preset also knows older names
+  assert.equal(plain(compositionToParts(c)), plain(compositionToParts(compositionOf(parseConfig(configOf('bentrevett-3'), 'b3')))));
 });
 
 test.run();

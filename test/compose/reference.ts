@@ -213,7 +213,7 @@ export class Reference {
       let x = p.decoder.input.parts.flatMap((q) => (q === 's' ? sPrev : value(q)));
       if (p.decoder.input.W) x = act(p.decoder.input.activation, this.linear(p.decoder.input.W, x));
       for (let l = 0; l < L; l++) {
-        const [pre, suf] = p.decoder.layout === 'cells' ? [`${p.decoder.rnn}.layers.${l}.`, ''] : [`${p.decoder.rnn}.`, `_l${l}`];
+        const [pre, suf] = p.decoder.layout === 'cells' ? [`${p.decoder.rnn}.layers.${l}.`, ''] : p.decoder.layout === 'cell' ? [`${p.decoder.rnn}.`, ''] : [`${p.decoder.rnn}.`, `_l${l}`];
         const r = this.cell(pre, suf, x, st.h[l], st.c[l]);
         st.h[l] = r.h; st.c[l] = r.c;
         x = r.h;
