@@ -32,7 +32,7 @@ A composition (src/compose/description.ts, docs/parts.md) per source and per ste
                  summary   c = h_T (top layer, forward) or tanh(W h_T + b), fixed for the decode
   decoder      x_t = [parts] or act(W [parts] + b), parts an ordered concatenation of E y_{t-1}, c_t,
                h̃_{t-1} (h̃_0 = 0), s_{t-1} (the top layer's state);
-               s_t = stacked GRU / LSTM (nn.GRU names, or a stack of cells `layers.<k>`)
+               s_t = stacked GRU / LSTM (nn.GRU names, a stack of cells `layers.<k>`, or one cell)
   combine      h̃_t = act(W_c [parts] + b_c), act tanh | relu | none
   output       logits = W_o r + b_o over r = [parts] (s_t, c_t, E y_{t-1}, h̃_t in the given order), or
                through t = maxout(W_t r + b_t) (2l rows, pieces in pairs) | tanh(W_t r + b_t)
@@ -255,8 +255,8 @@ class Composed(Preset):
         super().__init__()
         p = self.parts = normalize(parts, shapes)
         self.config = config
-        self.cell = p["cell"]
-        self.reset_before = p["cell"] == "gru" and p["gruConvention"] == "reset_before"
+        self._cell_kind = p["cell"]
+        self._reset_before = p["cell"] == "gru" and p["gruConvention"] == "reset_before"
         Vs, Vt = len(config["source_vocab"]), len(config["target_vocab"])
         emb, enc, dec, att = p["embeddings"], p["encoder"], p["decoder"], p["attention"]
         Es, Et = emb["sourceSize"], emb["targetSize"]
@@ -271,29 +271,29 @@ class Composed(Preset):
         # encoder
         n, Le, bi = enc["hidden"], enc["layers"], enc["bidirectional"]
         D = 2 if bi else 1
-        rnn = nn.LSTM if self.cell == "lstm" else nn.GRU
+        rnn = nn.LSTM if self._cell_kind == "lstm" else nn.GRU
         self._enc = self._put(enc["rnn"], rnn(Es, n, Le, bidirectional=bi))
-        self.d = 2 * n if bi and enc["merge"] == "concat" else n  # h_j
-        self.final_size = D * n
+        self._d = 2 * n if bi and enc["merge"] == "concat" else n  # h_j
+        self._final_size = D * n
 
         # attention
         kind = att["kind"]
         self.attends = kind not in ("none", "summary")
         H, Ld = dec["hidden"], dec["layers"]
-        self.H, self.Ld = H, Ld
-        self.context_size = self.d if self.attends else (0 if kind == "none" else (H if att.get("W") else n))
+        self._H, self._Ld = H, Ld
+        self._context_size = self._d if self.attends else (0 if kind == "none" else (H if att.get("W") else n))
         if kind == "summary" and att.get("W"):
             self._summary_W = self._linear(att["W"], n, H)
         if kind == "additive":
             A = att["size"]
             if att["joint"]:
-                self._att_W = self._linear(att["W"], H + self.d, A)
+                self._att_W = self._linear(att["W"], H + self._d, A)
             else:
                 self._att_W = self._linear(att["W"], H, A)
-                self._att_U = self._linear(att["U"], self.d, A)
+                self._att_U = self._linear(att["U"], self._d, A)
             self._att_v = self._vector(att["v"], A)
         elif kind == "general":
-            self._att_W = self._linear(att["W"], self.d, H) if att["convention"] == "keys" else self._linear(att["W"], H, self.d)
+            self._att_W = self._linear(att["W"], self._d, H) if att["convention"] == "keys" else self._linear(att["W"], H, self._d)
         elif kind == "location":
             self._att_W = self._linear(att["W"], Et + H, att["positions"])
         local = att.get("local")
@@ -306,25 +306,28 @@ class Composed(Preset):
         # bridge
         br = p["bridge"]
         if br["kind"] == "project" and br.get("W"):
-            x = {"summary": self.context_size, "final-concat": self.final_size, "backward-first": n, "forward-last": n,
-                 "mean": self.d}[br["from"]]
+            x = {"summary": self._context_size, "final-concat": self._final_size, "backward-first": n, "forward-last": n,
+                 "mean": self._d}[br["from"]]
             self._bridge_W = self._linear(br["W"], x, H)
         if br["kind"] == "project" and br["cell"] == "project" and br.get("cellW"):
-            x = {"final-concat": self.final_size, "backward-first": n, "forward-last": n}[br["from"]]
+            x = {"final-concat": self._final_size, "backward-first": n, "forward-last": n}[br["from"]]
             self._bridge_Wc = self._linear(br["cellW"], x, H)
 
         # decoder
-        self.sizes = {"s": H, "c": self.context_size, "e": Et, "hTilde": H}
+        self._sizes = {"s": H, "c": self._context_size, "e": Et, "hTilde": H}
         inp = dec["input"]
         x_size = self._width(inp["parts"])
         if inp.get("W"):
             self._input_W = self._linear(inp["W"], x_size, H)
             x_size = H
+        cell = nn.LSTMCell if self._cell_kind == "lstm" else nn.GRUCell
         if dec["layout"] == "cells":
-            cell = nn.LSTMCell if self.cell == "lstm" else nn.GRUCell
             container = self._put(dec["rnn"], nn.Module())
             container.layers = nn.ModuleList([cell(x_size if k == 0 else H, H) for k in range(Ld)])
             self._dec_cells = container.layers
+            self._dec = None
+        elif dec["layout"] == "cell":  # one nn.GRUCell / nn.LSTMCell named <rnn> (a single layer)
+            self._dec_cells = [self._put(dec["rnn"], cell(x_size, H))]
             self._dec = None
         else:
             self._dec = self._put(dec["rnn"], rnn(x_size, H, Ld))
@@ -344,6 +347,9 @@ class Composed(Preset):
             self._out = self._linear(out["out"], l, Vt)
 
     # ------------------------------------------------------------------ building by name
+
+    # Its own attributes start with "_" (or are the interface beam_reference steps: config, parts, attends, encode,
+    # initial, step, reorder, greedy), so a part named "cell", "sizes" or "H" at the top of the state_dict is free.
 
     def __setattr__(self, name, value):
         # self._x = module: a handle on a part registered by _put under its state_dict name, not a second registration
@@ -390,16 +396,16 @@ class Composed(Preset):
         return energy @ v.reshape(-1)
 
     def _width(self, parts):
-        return sum(self.sizes[k] for k in parts)
+        return sum(self._sizes[k] for k in parts)
 
     # ------------------------------------------------------------------ recurrences
 
     def _encoder_rnn(self, x):
         """x (T, 1, E) -> outputs (T, 1, D n), h_n (L D, 1, n), c_n or None."""
         rnn = self._enc
-        if not self.reset_before:
+        if not self._reset_before:
             out, final = rnn(x)
-            return (out, *final) if self.cell == "lstm" else (out, final, None)
+            return (out, *final) if self._cell_kind == "lstm" else (out, final, None)
         D = 2 if rnn.bidirectional else 1
         below, finals = x, []
         for k in range(rnn.num_layers):
@@ -419,23 +425,23 @@ class Composed(Preset):
 
     def _decoder_rnn(self, x, h, c):
         """One step of the stacked decoder cell: x (B, in), h, c (L, B, H) -> top h (B, H), h, c."""
-        if self._dec is not None and not self.reset_before:
-            if self.cell == "lstm":
+        if self._dec is not None and not self._reset_before:
+            if self._cell_kind == "lstm":
                 out, (h, c) = self._dec(x.unsqueeze(0), (h, c))
             else:
                 out, h = self._dec(x.unsqueeze(0), h)
             return out[0], h, c
         hs, cs = [], []
-        for k in range(self.Ld):
+        for k in range(self._Ld):
             if self._dec_cells is not None:
                 layer = self._dec_cells[k]
                 w_ih, w_hh, b_ih, b_hh = layer.weight_ih, layer.weight_hh, layer.bias_ih, layer.bias_hh
             else:
                 w_ih, w_hh, b_ih, b_hh = (getattr(self._dec, f"{w}_l{k}") for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
-            if self.cell == "lstm":
+            if self._cell_kind == "lstm":
                 hk, ck = self._dec_cells[k](x, (h[k], c[k]))
                 cs.append(ck)
-            elif self.reset_before:
+            elif self._reset_before:
                 hk = _GRUResetBefore.cell(F.linear(x, w_ih, b_ih), h[k], w_hh, b_hh)
             else:
                 hk = self._dec_cells[k](x, h[k])
@@ -463,7 +469,7 @@ class Composed(Preset):
         if att["kind"] == "summary":
             hT = finalH[-1][:, :n]  # the top layer's last (forward) state
             summary = torch.tanh(self._summary_W(hT)) if att.get("W") else hT
-        H, L = self.H, self.Ld
+        H, L = self._H, self._Ld
         s0 = h.new_zeros(L, 1, H)
         c0 = h.new_zeros(L, 1, H)
         br = p["bridge"]
@@ -506,7 +512,7 @@ class Composed(Preset):
 
     def initial(self, memory):
         """(h (L, 1, H), c (L, 1, H), h̃_0 = 0 (1, H), t = 0)."""
-        return (memory["s0"], memory["c0"], memory["s0"].new_zeros(1, self.H), 0)
+        return (memory["s0"], memory["c0"], memory["s0"].new_zeros(1, self._H), 0)
 
     def reorder(self, state, idx):
         h, c, h_tilde, t = state
@@ -516,8 +522,8 @@ class Composed(Preset):
 
     def _joint_blocks(self):
         """W, U: the column blocks of one Linear over [q; h_j] ('query-first') or [h_j; q] ('key-first')."""
-        W, H = self._att_W.weight, self.H
-        return (W[:, :H], W[:, H:]) if self.parts["attention"]["order"] == "query-first" else (W[:, self.d:], W[:, :self.d])
+        W, H = self._att_W.weight, self._H
+        return (W[:, :H], W[:, H:]) if self.parts["attention"]["order"] == "query-first" else (W[:, self._d:], W[:, :self._d])
 
     def _attend(self, q, memory, B, t, prev_emb):
         """q (B, H) -> a (B, Tx), c (B, d)."""
@@ -614,7 +620,7 @@ class Composed(Preset):
 
     def _dec_params(self):
         """The decoder cell's parameters."""
-        return list((self._dec if self._dec is not None else self._dec_cells).parameters())
+        return list(self._dec.parameters()) if self._dec is not None else [t for c in self._dec_cells for t in c.parameters()]
 
     def output_layer(self):
         return self._out

@@ -192,7 +192,7 @@ def draw(rng):
     c_moves = attends and not (kind == "additive" and attention["activation"] == "none" and not attention.get("local"))
     if not ("s" in reach or ("c" in reach and c_moves)) or not ("c" in reach or ("s" in reach and s_sourced)):
         raise Redraw("readout")
-    decoder = {"rnn": "decoder.rnn", "layout": rng.choice(["pytorch", "cells"]), "layers": Ld, "hidden": H, "input": dec_input}
+    decoder = {"rnn": "decoder.rnn", "layout": rng.choice(["pytorch", "cells"] + (["cell"] if Ld == 1 else [])), "layers": Ld, "hidden": H, "input": dec_input}
     composition = {"cell": cell, "gruConvention": conv,
              "embeddings": {"source": "encoder.embedding", "target": "decoder.embedding", "sourceSize": Es, "targetSize": Et,
                             **({"tiedTo": "encoder.embedding"} if tied else {})},

@@ -156,7 +156,7 @@ test('the drawn compositions cover every kind of each part', () => {
     'local m', 'local p', 'local query before', 'local query after', 'additive joint', 'additive separate', 'additive tanh', 'additive relu', 'additive none', 'general keys', 'general query',
     'bridge zeros', 'bridge final', 'bridge project', 'final layer', 'final pytorch', 'project mean', 'project forward_last', 'project linear', 'project no linear',
     'project per_layer', 'project every', 'project c_0 same', 'project c_0 project',
-    'layout pytorch', 'layout cells', 'decoder input direct', 'input e', 'input c', 'input h_tilde', 'input s',
+    'layout pytorch', 'layout cells', 'layout cell', 'decoder input direct', 'input e', 'input c', 'input h_tilde', 'input s',
     'combine none', 'combine tanh', 'combine relu', 'output linear', 'output maxout', 'output tanh', 'output s', 'output c', 'output e', 'output h_tilde'];
   const missing = want.filter((w) => !seen.has(w));
   console.log(`      ${seen.size} options drawn${missing.length ? `; not drawn: ${missing.join(', ')}` : ''}`);
