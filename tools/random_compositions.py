@@ -320,8 +320,9 @@ def make_case(out, seed, k):
     if local and local["mode"] == "p":  # the size of W_p is the file's (the description does not repeat it)
         shapes[local["W_p"]["name"] + ".weight"] = [odd(rng, 3, 9), composition["decoder"]["hidden"]]
     weight_seed = rng.randrange(2 ** 31)
-    for draw_k in range(4):  # new weights when fewer than 2 sources decode without near ties
-        r = decode_case(out, k, key, composition, parts, config, shapes, weight_seed + draw_k, key + f":sources:{draw_k}", renames, drop)
+    for draw_k in range(6):  # new, larger weights when fewer than 2 sources decode without near ties
+        r = decode_case(out, k, key, composition, parts, config, shapes, weight_seed + draw_k, key + f":sources:{draw_k}", renames, drop,
+                        gain=2.0 * 1.5 ** draw_k)
         if r["sources"] >= 2:
             break
     return {**r, "weight_draws": draw_k + 1}
@@ -348,15 +349,15 @@ def _saved_name(name, renames):
     return f"{renames[module]}.{leaf}" if module in renames else name
 
 
-def decode_case(out, k, key, composition, parts, config, shapes, weight_seed, source_key, renames, drop):
+def decode_case(out, k, key, composition, parts, config, shapes, weight_seed, source_key, renames, drop, gain=2.0):
     torch.manual_seed(weight_seed)
     model = Composed(parts, config, shapes).eval()
     gen = random.Random(source_key)
     V, T = len(config["source_vocab"]), config["max_source_length"]
     probe = [[gen.randrange(V) for _ in range(n)] for n in (T, max(4, T - 3), 6)]
-    scale(model, 2.0)
+    scale(model, gain)
     reached = peak(model, probe)
-    gain_total = 2.0
+    gain_total = gain
     while reached is not None and reached < 2.0 and gain_total < 60:  # attention not peaked enough yet
         scale_only_attention(model, 2.0)
         gain_total *= 2.0
