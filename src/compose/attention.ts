@@ -23,7 +23,7 @@ import type { WeightStore } from '../weights.js';
 import type { AttentionPart } from './description.js';
 import { columnSlice } from '../quantized.js';
 import { at, index } from './floats.js';
-import { loadLinear, readLinear, readV } from './linear.js';
+import { loadLinear, readLinear, readV, resolve } from './linear.js';
 
 /** Per-row scratch of an attention part. Owned by a decode state. */
 export interface AttentionScratch {
@@ -56,7 +56,7 @@ export class ComposedAttention {
     const a = ComposedAttention.loadScore(regions, w, part, H, d, E, f);
     const local = 'local' in part ? part.local : undefined;
     if (local?.mode !== 'p') return a;
-    const A = w.shape(`${local.W_p!.name}.weight`)[0] ?? 0;
+    const A = w.shape(`${resolve(w, local.W_p!)}.weight`)[0] ?? 0; // the name the file has (alternatives)
     const W_p = loadLinear(regions, w, local.W_p!, A, H, `(alignment ${A}, hidden ${H})`, f);
     const v_p = regions.upload(w.float32(`${local.v_p}.weight`, [1, A], `(1, alignment ${A})`));
     return new ComposedAttention(part, a.additive, a.W, a.keySize, H, d, regions, W_p, v_p);

@@ -47,7 +47,8 @@ function bridgeFromJson(j: Json): BridgePart {
   return { kind: 'project', from: kebab(j.from as string) as never, ...(j.layer !== undefined ? { layer: j.layer as number } : {}),
     W: j.linear ? linearFromJson(j.linear as Json) : null, activation: j.activation as Activation,
     layers: kebab((j.layers ?? 'first') as string) as 'first', cell: (j.cell ?? 'zero') as 'zero',
-    ...(j.cell === 'project' ? { cellW: j.cell_linear ? linearFromJson(j.cell_linear as Json) : null } : {}) };
+    // a cell_linear given with another cell is kept, so checkComposition says it does not apply
+    ...(j.cell === 'project' || j.cell_linear ? { cellW: j.cell_linear ? linearFromJson(j.cell_linear as Json) : null } : {}) };
 }
 
 function attentionToJson(a: AttentionPart): Json {
@@ -212,8 +213,9 @@ export function checkComposition(c: Composition, where: string): void {
     if (b.layer !== undefined && b.layer >= e.layers) fail(`bridge "project": "layer" ${b.layer}, the encoder has ${e.layers} layers`);
     if (b.from === 'mean' && b.layer !== undefined) fail('bridge "project" from "mean" averages the annotations h_j (the top layer): "layer" does not apply');
     if (!b.W) {
-      const size = b.from === 'final-concat' ? 2 * e.hidden : b.from === 'mean' ? annotation : b.from === 'summary' ? e.hidden : e.hidden;
-      if (size !== H && b.from !== 'summary') fail(`bridge "project" without a "linear" copies ${snake(b.from)} (${size}) into s_0 (${H}): give a "linear" where they differ`);
+      // the summary c is tanh(W h_T) (H) with the attention's linear, h_T (n) without
+      const size = b.from === 'final-concat' ? 2 * e.hidden : b.from === 'mean' ? annotation : b.from === 'summary' && a.kind === 'summary' && a.W ? H : e.hidden;
+      if (size !== H) fail(`bridge "project" without a "linear" copies ${snake(b.from)} (${size}) into s_0 (${H}): give a "linear" where they differ`);
     }
     if (b.cell === 'project' && !b.cellW) {
       const size = b.from === 'final-concat' ? 2 * e.hidden : e.hidden;
