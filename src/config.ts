@@ -4,7 +4,12 @@
  * docs/model-format.md; field names in JSON are snake_case as Python writes them.
  */
 import { CAPTIONER_FIELDS, expandCaptionerPreset, parseCaptionerParts, type CaptionerParts } from './captioner/parts.js';
+import { compositionOf } from './compose/architectures.js';
+import type { Composition } from './compose/description.js';
+import { compositionToParts, mergeParts, partsToComposition } from './compose/parts.js';
 import { SeqattnError } from './errors.js';
+import { checkSchema } from './schema-check.js';
+import { checkTensorNameMap, type TensorNameMap } from './tensor-names.js';
 import { configLimit } from './limits.js';
 import { ownRecord, preview } from './untrusted.js';
 
@@ -14,7 +19,8 @@ import { ownRecord, preview } from './untrusted.js';
  */
 export const PRESETS = ['bentrevett-1', 'bentrevett-2', 'bentrevett-3', 'pytorch-chatbot', 'opennmt-rnn', 'pytorch-tutorial-location'] as const;
 export type Preset = typeof PRESETS[number];
-export type Architecture = 'cho' | 'sutskever' | 'pytorch-tutorial' | 'bahdanau' | 'luong' | 'show-attend-tell' | Preset;
+/** 'composed': a config with a full "parts" block and no architecture (docs/parts.md). */
+export type Architecture = 'cho' | 'sutskever' | 'pytorch-tutorial' | 'bahdanau' | 'luong' | 'show-attend-tell' | Preset | 'composed';
 export type GruConvention = 'reset_after' | 'reset_before';
 /**
  * bahdanau, cho: 'maxout' | 'tanh' | 'none'. show-attend-tell: 'linear' (eq. (7) as printed,
@@ -88,9 +94,19 @@ export interface ModelConfig {
   maxSourceLength: number;
   maxTargetLength: number;
   tensorPrefix: string;
+  /** seqattn's tensor names -> the file's (docs/model-format.md, "Tensor names"): the config's "tensor_names" (captioners: with the preset's). */
+  tensorNames: TensorNameMap;
+  /**
+   * The composition when the config gives "parts" (a full block, or overrides of its architecture's);
+   * null: the architecture's own (compose/architectures.ts). The size fields above are derived from it.
+   */
+  parts: Composition | null;
 }
 
 const ARCHITECTURES: Architecture[] = ['cho', 'sutskever', 'pytorch-tutorial', 'bahdanau', 'luong', 'show-attend-tell', ...PRESETS];
+/** Fields a full "parts" block decides (a config with "parts" and no "architecture" may not give them). */
+const PARTS_DECIDE = ['hidden_size', 'embedding_size', 'target_embedding_size', 'encoder_hidden_size', 'alignment_size', 'num_layers', 'deep_output',
+  'deep_output_size', 'gru_convention', 'reverse_source', 'bidirectional_encoder', 'attention', 'local_score', 'window', 'input_feeding', 'cell', 'max_length'];
 
 /** Whether an architecture name is a preset of a popular implementation. */
 export function isPreset(a: string): a is Preset {
@@ -107,7 +123,16 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('config must be a JSON object');
   // own properties only: Object.prototype configures nothing; "architecture" may name a captioner preset
   const expanded = expandCaptionerPreset(ownRecord(raw as object), where);
-  const c = ownRecord(expanded.config);
+  // every field known (schema/config.schema.json), unknown ones named with the nearest valid names
+  checkSchema(ownRecord(raw as object), where);
+  let c = ownRecord(expanded.config);
+  // a full "parts" block: the sizes come from it
+  let composed: Composition | null = null;
+  if (c.parts !== undefined && c.architecture === undefined) {
+    for (const key of [...PARTS_DECIDE, ...CAPTIONER_FIELDS]) if (c[key] !== undefined) fail(`"${key}" is decided by "parts" (docs/parts.md), give it there (or name a preset in "architecture" to override its parts)`);
+    composed = partsToComposition(c.parts, where);
+    c = { ...c, architecture: 'composed', hidden_size: composed.decoder.hidden, embedding_size: composed.embeddings.sourceSize };
+  }
   const captionerPreset = expanded.preset;
 
   const str = <T extends string>(key: string, allowed: readonly T[], dflt?: T): T => {
@@ -146,7 +171,8 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     return (v as string[]).slice();
   };
 
-  const architecture = str('architecture', ARCHITECTURES);
+  const architecture: Architecture = composed ? 'composed' : str('architecture', ARCHITECTURES);
+  if (architecture === 'show-attend-tell' && c.parts !== undefined) fail('"parts" applies to the text models; a captioner\'s parts are the fields attention_activation, attention_biases, gate, init_activation (docs/classifiers.md)');
   const hiddenSize = int('hidden_size');
   const embeddingSize = int('embedding_size', hiddenSize);
   if (architecture === 'pytorch-tutorial' && embeddingSize !== hiddenSize) {
@@ -226,7 +252,7 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     fail(`pytorch-tutorial-location attends over max_length ${p.maxLength} positions: "max_source_length" ${c.max_source_length} is larger`);
   }
 
-  return {
+  const config: ModelConfig = {
     architecture,
     embeddingSize,
     targetEmbeddingSize: p?.targetEmbeddingSize ?? embeddingSize,
@@ -265,7 +291,35 @@ export function parseConfig(raw: unknown, where: string): ModelConfig {
     maxSourceLength: int('max_source_length', p?.maxLength || 128),
     maxTargetLength: int('max_target_length', 128),
     tensorPrefix: prefix as string,
+    tensorNames: captionerParts ? captionerParts.tensorNames : c.tensor_names === undefined ? {} : checkTensorNameMap(c.tensor_names, where),
+    parts: composed,
   };
+  if (!composed && c.parts !== undefined) {
+    // a preset (or a paper's architecture) with overrides: its parts as JSON, the overrides merged in, read back
+    composed = partsToComposition(mergeParts(compositionToParts(compositionOf(config)), c.parts), where);
+    config.parts = composed;
+  }
+  if (composed) sizesFromParts(config, composed);
+  return config;
+}
+
+/** The size fields of a config with "parts" (memory estimate, step API), derived from its composition. */
+function sizesFromParts(c: ModelConfig, p: Composition): void {
+  const a = p.attention;
+  c.hiddenSize = p.decoder.hidden;
+  c.encoderHiddenSize = p.encoder.hidden;
+  c.embeddingSize = p.embeddings.sourceSize;
+  c.targetEmbeddingSize = p.embeddings.targetSize;
+  c.numLayers = Math.max(p.encoder.layers, p.decoder.layers);
+  c.cell = p.cell;
+  c.gruConvention = p.gruConvention;
+  c.alignmentSize = a.kind === 'additive' ? a.size : p.decoder.hidden;
+  c.deepOutputSize = p.output.deep?.size ?? 0;
+  c.bidirectionalEncoder = p.encoder.bidirectional;
+  c.reverseSource = p.encoder.reverse;
+  c.inputFeeding = p.decoder.input.parts.includes('hTilde');
+  c.attention = a.kind === 'additive' ? 'concat' : a.kind === 'dot' || a.kind === 'general' || a.kind === 'location' ? a.kind : 'none';
+  if (a.kind === 'location') c.maxLength = a.positions;
 }
 
 type FieldReaders = {

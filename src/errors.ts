@@ -13,6 +13,7 @@ export type SeqattnErrorCode =
   | 'E_TENSOR_MISSING'      // a tensor the model needs is not in the file
   | 'E_TENSOR_UNUSED'       // a tensor of the file is read by no part of the model (LoadOptions.allowUnusedTensors)
   | 'E_TENSOR_NONFINITE'    // NaN or Inf in a weight
+  | 'E_OUTPUT_NONFINITE'    // a decode or classification computed NaN or Inf (finite weights near the float32 limit overflowed): never returned as a result
   | 'E_TENSOR_VALUE'        // a value the format does not allow (a negative int8 row scale, int8 -128)
   | 'E_CONFIG'              // config missing, malformed or inconsistent
   | 'E_TOKEN_ID'            // token id out of range
@@ -26,10 +27,12 @@ export type SeqattnErrorCode =
   | 'E_FILE_SIZE'           // a model file is larger than the maxFileBytes load option
   | 'E_FEATURES_FILE'       // a features file (.npy, safetensors) not of the form `seqattn caption` reads
   | 'E_DISPOSED'            // the model was disposed
+  | 'E_WORKER'              // a pool worker stopped (crash, out of memory, terminated) or cannot be started
   | 'E_STALE_SESSION'       // a step session used after its model started another decode
   | 'E_MODEL_NOT_FOUND'     // no bundled model of that name / no file at that path / URL not fetched
   | 'E_DOWNLOAD_SIZE'       // a URL source larger than FetchOptions.maxDownloadBytes
   | 'E_DOWNLOAD_INTEGRITY'  // a URL source whose SHA-256 is not FetchOptions.integrity
+  | 'E_DOWNLOAD_TIMEOUT'    // a URL source not downloaded within FetchOptions.timeoutMs, or a server quiet for stallTimeoutMs
   | 'E_LEXICON'             // bytes that are not a packed pronouncing dictionary (src/g2p/lexicon.ts)
   | 'E_G2P_UNSPEAKABLE'     // g2p text has a character English G2P cannot speak, under PronounceOptions.unknown 'error'
   | 'E_WASM';               // the WebAssembly runtime failed (no SIMD, out of memory)
@@ -50,12 +53,24 @@ export function eachInput<T, R>(inputs: readonly T[], f: (x: T) => R): R[] {
   }
   const out: R[] = [];
   for (let b = 0; b < inputs.length; b++) { // an index loop, not map: a hole is an input (undefined), not skipped
+    let x: T;
     try {
-      out.push(f(inputs[b]));
+      x = inputs[b];
+    } catch (e) { // a getter or a Proxy that throws
+      throw new SeqattnError('E_INPUT_KIND', `inputs[${b}]: reading it threw ${e instanceof Error ? e.name : typeof e}`);
+    }
+    try {
+      out.push(f(x));
     } catch (e) {
       if (e instanceof SeqattnError) throw new SeqattnError(e.code, `inputs[${b}]: ${e.message}`);
       throw e;
     }
   }
   return out;
+}
+
+/** E_OUTPUT_NONFINITE: what was NaN / Inf and why (the weights overflowed float32). */
+export function nonFiniteOutput(what: string, value: number): SeqattnError {
+  return new SeqattnError('E_OUTPUT_NONFINITE', `${what} is ${value}: the model's computation overflowed float32 `
+    + '(weights or inputs near +-3.4e38); no result is returned for it');
 }

@@ -9,8 +9,9 @@
  */
 import { loadModelFrom, type ModelSource } from './load.js';
 import type { LoadOptions, Seq2SeqModel } from './model.js';
-import { bundledNameError, fetchModelBytes, isBundledName, type FetchOptions } from './fetch.js';
+import { bundledNameError, fetchAndUse, isBundledName, type FetchOptions } from './fetch.js';
 import { provideModule, runtime } from './wasm.js';
+import { checkOptionsObject } from './limits.js';
 
 export { SeqattnError, type SeqattnErrorCode } from './errors.js';
 export { parseConfig, PRESETS, type ModelConfig, type Architecture, type Preset, type GruConvention, type DeepOutput } from './config.js';
@@ -50,13 +51,15 @@ export async function loadModel(source: string | URL | ModelSource | Uint8Array 
   if (typeof source === 'string' || source instanceof URL) {
     // compile (or, given a compiled wasmModule and its wasmBuild, instantiate) the Wasm while the
     // bytes download; errors surface from loadModelFrom's own runtime() and option checks
-    const given = options.wasmModule;
-    if (given === undefined) runtime(options.wasmBuild).catch(() => {});
-    else if (given instanceof WebAssembly.Module && (options.wasmBuild === 'simd128' || options.wasmBuild === 'relaxed-simd')) {
-      provideModule(options.wasmBuild, given);
-      runtime(options.wasmBuild).catch(() => {});
+    const o = checkOptionsObject(options, 'load options');
+    const given = o.wasmModule, build = o.wasmBuild as LoadOptions['wasmBuild'];
+    if (given === undefined) runtime(build).catch(() => {});
+    else if (given instanceof WebAssembly.Module && (build === 'simd128' || build === 'relaxed-simd')) {
+      provideModule(build, given);
+      runtime(build).catch(() => {});
     }
-    return loadModelFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
+    // loaded before it is cached: bytes that do not load as a model never reach the cache
+    return fetchAndUse(source, options, (bytes) => loadModelFrom({ weights: { bytes, name: String(source) } }, options));
   }
   return loadModelFrom(source, options);
 }

@@ -8,6 +8,7 @@
  * model an estimate checked against `maxMemoryBytes` (LoadOptions), and src/memory.ts holds a model to
  * that budget allocation by allocation.
  */
+import { compositionOf } from './compose/architectures.js';
 import type { ModelConfig } from './config.js';
 import { SeqattnError } from './errors.js';
 import { INPUT_TABLE_BUDGET_BYTES } from './layers/input-projection.js';
@@ -113,21 +114,39 @@ export interface MemoryEstimate {
 }
 
 /**
+ * The sizes the estimate reads, upper bounds: from the composition a text model's config describes
+ * (compose/architectures.ts, the one record the net is built from), from the fields for a captioner.
+ */
+function estimateSizes(c: ModelConfig): { L: number; H: number; d: number; A: number; E: number; Dout: number; attends: boolean } {
+  if (c.architecture === 'show-attend-tell') {
+    return { L: c.numLayers, H: Math.max(c.hiddenSize, c.encoderHiddenSize), d: Math.max(2 * c.encoderHiddenSize, c.hiddenSize, c.featureSize),
+      A: c.alignmentSize, E: c.embeddingSize, Dout: 2 * c.deepOutputSize, attends: true };
+  }
+  const p = compositionOf(c), a = p.attention, n = p.encoder.hidden;
+  return {
+    L: Math.max(p.encoder.layers, p.decoder.layers),
+    H: Math.max(p.decoder.hidden, n),
+    d: Math.max((p.encoder.bidirectional ? 2 : 1) * n, p.decoder.hidden), // h_j, [→h; ←h], c
+    A: a.kind === 'additive' ? a.size : a.kind === 'location' ? a.positions : p.decoder.hidden,
+    E: Math.max(p.embeddings.sourceSize, p.embeddings.targetSize),
+    Dout: 2 * (p.output.deep?.size ?? 0),
+    attends: a.kind !== 'none' && a.kind !== 'summary',
+  };
+}
+
+/**
  * An upper estimate of what loading a seq2seq model takes of Wasm memory, from the config, the
  * number of weight elements in its files, and the decode rows and source slots the load options ask
  * for; plain numbers (doubles), so nothing overflows.
  */
 export function estimateModelBytes(c: ModelConfig, weightElements: number, maxRows: number, maxSlots: number): MemoryEstimate {
-  const T = c.maxSourceLength, V = c.targetVocab.length, Vs = c.sourceVocab.length, L = c.numLayers;
-  const H = Math.max(c.hiddenSize, c.encoderHiddenSize);
+  const T = c.maxSourceLength, V = c.targetVocab.length, Vs = c.sourceVocab.length;
+  const { L, H, d, A, E, Dout, attends } = estimateSizes(c);
   const G = 4 * H; // gate rows: 3H for a GRU, 4H for an LSTM
-  const d = Math.max(2 * c.encoderHiddenSize, c.hiddenSize, c.featureSize); // annotation size
-  const A = c.alignmentSize, E = c.embeddingSize, Dout = 2 * c.deepOutputSize;
   const table = (rows: number) => Math.min(INPUT_TABLE_BUDGET_BYTES, 4 * rows * G);
   const weights = 4 * weightElements;
   const tables = 2 * L * table(Vs) + L * table(V);
-  // cho and sutskever keep no annotations per source and no attention row per decode row
-  const attends = c.attention !== 'none';
+  // without attention (cho, sutskever, ...) no annotations per source and no attention row per decode row
   const sources = 4 * maxSlots * ((attends ? T * (2 * d + A) : 0) + 2 * L * H + G);
   const rows = 4 * maxRows * ((attends ? 2 * T : 0) + 4 * V + L * (4 * H + G) + 3 * d + A + E + Dout + 2 * G);
   const encoder = 4 * (T * (2 * G * L + 2 * d + A) + 8 * G);

@@ -2,27 +2,22 @@
  * Loading a model from bytes: safetensors file(s) plus a config (from `__metadata__.seqattn`, or
  * given). Platform-free; src/node.ts adds file paths and bundled model names on top.
  */
-import { parseConfig, type ModelConfig, type Preset } from './config.js';
+import { parseConfig, type ModelConfig } from './config.js';
 import { ComposedNet } from './compose/net.js';
-import { presetComposition } from './compose/presets.js';
-import type { Composition } from './compose/description.js';
+import { COMPOSITIONS, compositionOf } from './compose/architectures.js';
 import { SeqattnError } from './errors.js';
 import { Regions } from './memory.js';
 import { Seq2SeqModel, type LoadOptions } from './model.js';
-import { rnnsearch } from './models/bahdanau.js';
-import { cho } from './models/cho.js';
-import { luong } from './models/luong.js';
 import type { AttentionNet, NetOptions } from './models/net.js';
-import { pytorchTutorial } from './models/pytorch-tutorial.js';
 import { ShowAttendTell } from './models/show-attend-tell.js';
-import { sutskever } from './models/sutskever.js';
 import { isQuantized } from './quantized.js';
 import { readSafetensors, type SafetensorsFile } from './safetensors.js';
 import { provideModule, runtime } from './wasm.js';
 import { checkMemory, checkOptionsObject, resolveLimits, weightElements } from './limits.js';
 import { cut, kindOf, own, preview } from './untrusted.js';
 import type { WeightFormat } from './layers/linear.js';
-import { WeightStore } from './weights.js';
+import { MappedWeightStore } from './tensor-names.js';
+import { WeightStore, withArticle } from './weights.js';
 
 /** One safetensors file; `prefix` is put before its tensor names (e.g. 'encoder.' for encoder.state_dict()). */
 export interface WeightFileInput { bytes: Uint8Array | ArrayBuffer; name?: string; prefix?: string }
@@ -38,29 +33,21 @@ export interface ModelSource {
 
 type NetClass = new (c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) => AttentionNet;
 
-/** The net of a composition the config describes: a paper's (src/models) or a preset of a popular implementation (src/compose/presets.ts). */
-function composed(describe: (c: ModelConfig) => Composition): NetClass {
-  return class extends ComposedNet {
-    constructor(c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) { super(c, describe(c), r, w, o); }
-  };
+/** The net of a composition the config describes: a paper's (src/models), a preset of a popular implementation, or the config's "parts". */
+class ComposedFromConfig extends ComposedNet {
+  constructor(c: ModelConfig, r: Regions, w: WeightStore, o: NetOptions) { super(c, compositionOf(c), r, w, o); }
 }
-const PresetNet = composed((c) => presetComposition(c as ModelConfig & { architecture: Preset }));
 
 /** The net class of each architecture name. */
 export const ARCHITECTURES: Record<ModelConfig['architecture'], NetClass> = {
-  'bentrevett-1': PresetNet,
-  'bentrevett-2': PresetNet,
-  'bentrevett-3': PresetNet,
-  'pytorch-chatbot': PresetNet,
-  'opennmt-rnn': PresetNet,
-  'pytorch-tutorial-location': PresetNet,
-  cho: composed(cho),
-  sutskever: composed(sutskever),
-  'pytorch-tutorial': composed(pytorchTutorial),
-  bahdanau: composed(rnnsearch),
-  luong: composed(luong),
+  ...Object.fromEntries(Object.keys(COMPOSITIONS).map((a) => [a, ComposedFromConfig])) as unknown as Record<keyof typeof COMPOSITIONS, NetClass>,
   'show-attend-tell': ShowAttendTell,
 };
+
+/** The config's store: through its "tensor_names" (a captioner's: with its preset's) when it has any, for every model kind. */
+export function namedStore(store: WeightStore, c: { tensorNames: ModelConfig['tensorNames'] }): WeightStore {
+  return Object.keys(c.tensorNames).length ? new MappedWeightStore(store, c.tensorNames) : store;
+}
 
 function toBytes(b: Uint8Array | ArrayBuffer): Uint8Array {
   return b instanceof Uint8Array ? b : new Uint8Array(b);
@@ -152,8 +139,8 @@ export async function loadModelFrom(source: ModelSource | Uint8Array | ArrayBuff
   const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
     const store = new WeightStore(files, config.tensorPrefix);
-    const net = new ARCHITECTURES[config.architecture](config, regions, store, { weights });
-    store.checkAllRead(`a ${config.architecture} model`, options.allowUnusedTensors);
+    const net = new ARCHITECTURES[config.architecture](config, regions, namedStore(store, config), { weights });
+    store.checkAllRead(`${withArticle(config.architecture)} model`, options.allowUnusedTensors);
     return new Seq2SeqModel(regions.rt, regions, net, options);
   } catch (e) {
     regions.release(); // a failed load gives back what it took

@@ -8,7 +8,7 @@ import { beamSearch } from './decode/beam.js';
 import { DecodeContext, type DecodedSequence } from './decode/context.js';
 import { greedyBatch } from './decode/greedy.js';
 import { sample } from './decode/sample.js';
-import { eachInput, SeqattnError } from './errors.js';
+import { eachInput, nonFiniteOutput, SeqattnError } from './errors.js';
 import type { Regions } from './memory.js';
 import { attends, attentionLength, contextSize, type AttentionNet, type DecodeState, type Source } from './models/net.js';
 import { tokenizeSource, Vocabulary } from './vocab.js';
@@ -235,12 +235,14 @@ export class DecoderSession {
     this.net.step(this.st, this.previous, 1);
     this.i++;
     const Tx = attentionLength(this.net, this.st, 0);
+    const logits = this.rt.f32(this.st.logits, V);
+    for (let y = 0; y < V; y++) if (Number.isNaN(logits[y])) throw nonFiniteOutput(`step ${this.i}: logit ${y}`, logits[y]); // O(V), against the step's O(V H)
     return {
       energies: this.rt.f32(this.st.energies, Tx),
       weights: this.rt.f32(this.st.weights, Tx),
       context: this.rt.f32(this.st.context, contextSize(this.net)),
       state: this.rt.f32(this.st.state, this.net.config.hiddenSize),
-      logits: this.rt.f32(this.st.logits, V),
+      logits,
     };
   }
 
@@ -409,7 +411,7 @@ export class Seq2SeqModel {
       ids = Array.from(input as ArrayLike<number>);
       ids.forEach((id, i) => {
         if (!Number.isInteger(id) || id < 0 || id >= c.sourceVocab.length) {
-          throw new SeqattnError('E_TOKEN_ID', `source id ${id} at index ${i} is out of range: expected an integer in [0, ${c.sourceVocab.length}) (source vocabulary size)`);
+          throw new SeqattnError('E_TOKEN_ID', `source id ${preview(id)} at index ${i} is out of range: expected an integer in [0, ${c.sourceVocab.length}) (source vocabulary size)`);
         }
       });
       tokens = ids.map((id) => this.sourceVocab.symbol(id));
@@ -536,6 +538,9 @@ export class Seq2SeqModel {
     if (replaceUnknown) tokens = replaceUnknownTokens(tokens, d, source.tokens, this.config.targetUnkId!, replaceUnknown);
     const shown = d.finished ? tokens.slice(0, -1) : tokens;
     const score = d.logProbs.reduce((a, b) => a + b, 0);
+    // NaN anywhere in a decode (weights near the float32 limit overflow to Inf, Inf - Inf = NaN)
+    // reaches the log-probabilities of the tokens chosen: one check per result, none per step
+    if (!Number.isFinite(score) || Number.isNaN(d.score)) throw nonFiniteOutput('the score of a decoded sequence', Number.isNaN(d.score) ? d.score : score);
     return {
       ids: d.ids,
       tokens,

@@ -5,7 +5,7 @@
  * the header; /dev/zero: refused without reading).
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { SeqattnError } from './errors.js';
+import { SeqattnError, type SeqattnErrorCode } from './errors.js';
 import { formatBytes } from './limits.js';
 import { parseSafetensorsHeader, safetensorsHeaderLength } from './safetensors.js';
 
@@ -14,32 +14,36 @@ function kind(st: Stats): string {
     : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a regular file';
 }
 
-/** Opens a regular file of at most maxBytes for reading; E_MODEL_NOT_FOUND / E_FILE_SIZE otherwise. */
-function openRegular(path: string, maxBytes: number): { fd: number; size: number } {
+/** What a path is read as, for the errors: the code of a path that is no regular file, and the option of the size limit. */
+export interface FileRole { missing: SeqattnErrorCode; limit: string; limitIs: string }
+const MODEL_FILE: FileRole = { missing: 'E_MODEL_NOT_FOUND', limit: 'maxFileBytes', limitIs: 'a load option' };
+
+/** Opens a regular file of at most maxBytes for reading; E_MODEL_NOT_FOUND (role.missing) / E_FILE_SIZE otherwise. */
+export function openRegular(path: string, maxBytes: number, role: FileRole = MODEL_FILE): { fd: number; size: number } {
   let st: Stats;
   try {
     st = statSync(path); // before open: opening a FIFO would wait for a writer
   } catch (e) {
-    throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new SeqattnError(role.missing, `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (!st.isFile()) throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: is ${kind(st)}, not a regular file`);
+  if (!st.isFile()) throw new SeqattnError(role.missing, `${path}: is ${kind(st)}, not a regular file`);
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new SeqattnError(role.missing, `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const now = fstatSync(fd); // the file opened may not be the one stat saw
-  if (!now.isFile()) { closeSync(fd); throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: is ${kind(now)}, not a regular file`); }
+  if (!now.isFile()) { closeSync(fd); throw new SeqattnError(role.missing, `${path}: is ${kind(now)}, not a regular file`); }
   if (now.size > maxBytes) {
     closeSync(fd);
-    throw new SeqattnError('E_FILE_SIZE', `${path}: file has ${now.size} bytes (${formatBytes(now.size)}), more than maxFileBytes ${maxBytes} (${formatBytes(maxBytes)}, a load option)`);
+    throw new SeqattnError('E_FILE_SIZE', `${path}: file has ${now.size} bytes (${formatBytes(now.size)}), more than ${role.limit} ${maxBytes} (${formatBytes(maxBytes)}, ${role.limitIs})`);
   }
   return { fd, size: now.size };
 }
 
 /** Fills `buf[from..]` from the file at offset `from`; E_FILE_TRUNCATED if the file ends first. */
-function readFully(fd: number, buf: Uint8Array, from: number, path: string): void {
+export function readFully(fd: number, buf: Uint8Array, from: number, path: string): void {
   let at = from;
   while (at < buf.byteLength) {
     const n = readSync(fd, buf, at, Math.min(buf.byteLength - at, 1 << 26), at);

@@ -26,6 +26,8 @@ import { own, preview } from './untrusted.js';
 export * from './index.js';
 /** loadClassifier of the default entry, plus file paths, folders and file: URLs. */
 export { loadClassifier } from './classifier/node.js';
+/** Annotation vectors from a .npy or safetensors file path, with a file's guards (regular files, a size limit, the header first). */
+export { readFeaturesFile, DEFAULT_MAX_FEATURE_BYTES } from './captioner/features-file.js';
 
 /** Folder of the bundled models (models/ at the package root). */
 export const bundledModelsDir: string = fileURLToPath(new URL('../models/', import.meta.url));

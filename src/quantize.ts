@@ -11,10 +11,9 @@ import { NETS } from './classifier/load.js';
 import { classifierPreset } from './classifier/presets.js';
 import { parseConfig } from './config.js';
 import { SeqattnError } from './errors.js';
-import { ARCHITECTURES, asModelSource, loadRegions, readWeightFiles, type ModelSource } from './load.js';
-import { QUANTIZATION_KEY, QUANTIZATION_SCHEME, SCALE_SUFFIX, type QuantizedRows } from './quantized.js';
+import { ARCHITECTURES, asModelSource, namedStore, loadRegions, readWeightFiles, type ModelSource } from './load.js';
+import { isQuantized, QUANTIZATION_KEY, QUANTIZATION_SCHEME, SCALE_SUFFIX, type QuantizedRows } from './quantized.js';
 import { writeSafetensors, type Dtype, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
-import { MappedWeightStore } from './tensor-names.js';
 import { WeightStore } from './weights.js';
 
 /** What quantizeModel wrote. */
@@ -65,6 +64,7 @@ export async function quantizeModel(source: ModelSource | Uint8Array | ArrayBuff
     throw new SeqattnError('E_OPTION', `quantizeModel takes one safetensors file, got ${files.length}${files.length === 1 ? ' with a prefix' : ''} (merge encoder and decoder files first)`);
   }
   const { file } = files[0];
+  isQuantized([file]); // what load refuses (an int8 scheme this version does not know), quantize refuses: the same check
   const configText = src.config === undefined ? file.metadata.seqattn : typeof src.config === 'string' ? src.config : JSON.stringify(src.config);
   if (configText === undefined) {
     throw new SeqattnError('E_CONFIG', `${file.fileName}: no config: neither a "seqattn" entry in __metadata__ nor a config given (see docs/model-format.md)`);
@@ -79,11 +79,11 @@ export async function quantizeModel(source: ModelSource | Uint8Array | ArrayBuff
     if (kind === 'attention-bilstm' || kind === 'han' || preset?.kind === 'classifier') {
       const config = parseClassifierConfig(raw, where);
       store = new WeightStore(files, config.tensorPrefix);
-      new NETS[config.architecture](config, regions, new MappedWeightStore(store, config.tensorNames), { weights: 'int8' });
+      new NETS[config.architecture](config, regions, namedStore(store, config), { weights: 'int8' });
     } else {
       const config = parseConfig(raw, where);
       store = new WeightStore(files, config.tensorPrefix);
-      new ARCHITECTURES[config.architecture](config, regions, store, { weights: 'int8' });
+      new ARCHITECTURES[config.architecture](config, regions, namedStore(store, config), { weights: 'int8' });
     }
   } finally {
     regions.release();

@@ -176,7 +176,7 @@ function fmtShape(shape: readonly number[]): string {
 
 /**
  * The I8 tensor `name` of `file` with its scales `name.scale`, checked (shape against `expected`,
- * scales F32 (rows,), finite and >= 0, Q in [-127, 127]), as Q and s (dequantize gives the f32
+ * scales F32 (rows,), finite and >= 0, Q in [-127, 127], every s_r Q_rc finite in f32), as Q and s (dequantize gives the f32
  * values s_r Q_rc). rows = shape[0], cols = the product of the rest.
  */
 export function readInt8Tensor(file: SafetensorsFile, name: string, expected?: readonly number[], why?: string): { q: QuantizedRows; rows: number; cols: number } {
@@ -199,9 +199,20 @@ export function readInt8Tensor(file: SafetensorsFile, name: string, expected?: r
   }
   const raw = file.raw(name);
   const Q = new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength).slice();
-  const bad = Q.indexOf(-128);
-  if (bad >= 0) {
-    throw new SeqattnError('E_TENSOR_VALUE', `${where} has -128 at row ${Math.floor(bad / cols)}, column ${bad % cols}; the symmetric int8 scheme uses [-127, 127]`);
+  // One pass over Q: no -128, and every effective weight s_r Q_rc finite in f32, as an F32 file's
+  // weights must be (s_r = 3.4e38 with a Q of 127 is Infinity: refused like an F32 Infinity).
+  for (let r = 0; r < rows; r++) {
+    let big = 0, at = 0;
+    for (let c = 0, i = r * cols; c < cols; c++, i++) {
+      const v = Q[i];
+      if (v === -128) throw new SeqattnError('E_TENSOR_VALUE', `${where} has -128 at row ${r}, column ${c}; the symmetric int8 scheme uses [-127, 127]`);
+      const m = v < 0 ? -v : v;
+      if (m > big) { big = m; at = c; }
+    }
+    const w = Math.fround(s[r] * big);
+    if (!Number.isFinite(w)) {
+      throw new SeqattnError('E_TENSOR_NONFINITE', `${where}: effective weight s_r x Q_rc = ${s[r]} x ${Q[r * cols + at]} at row ${r}, column ${at} is ${w * Math.sign(Q[r * cols + at])} in float32 (its row scale '${sName}'[${r}] is too large)`);
+    }
   }
   return { q: { Q, s }, rows, cols };
 }

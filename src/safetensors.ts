@@ -15,6 +15,33 @@ import { cut, own, preview } from './untrusted.js';
 
 /** Largest header this reader accepts, as the safetensors format itself limits it (100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Most entries (tensors, plus `__metadata__`) a header may have: the models here have tens to
+ * hundreds, the largest checkpoints a few thousand per file. Counted in the header's bytes before
+ * they are parsed, so a 58 MB header of a million empty tensors costs a scan, not a parse.
+ */
+export const MAX_TENSORS = 65_536;
+
+/**
+ * The number of keys of the top-level JSON object in `b` (UTF-8 bytes of a header), counting
+ * stopped past `limit`: the colons at depth 1 outside strings. Structural characters are ASCII and
+ * never part of a multi-byte UTF-8 sequence, so the bytes can be scanned as they are; iterative, so
+ * any nesting depth costs one pass. (Malformed JSON is counted somehow; JSON.parse refuses it next.)
+ */
+function topLevelKeys(b: Uint8Array, limit: number): number {
+  let depth = 0, n = 0, inString = false;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++; // { [
+    else if (c === 0x7d || c === 0x5d) depth--; // } ]
+    else if (c === 0x3a && depth === 1 && ++n > limit) return n; // :
+  }
+  return n;
+}
 
 /** Element types this reader understands (a subset of the safetensors dtypes). */
 export type Dtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -317,6 +344,7 @@ export class SafetensorsFile {
  * - E_TENSOR_DTYPE: a dtype string outside `Dtype`;
  * - E_TENSOR_OFFSETS: `end < begin`, `end` past the data section, `end - begin` not
  *   `product(shape) * dtype size`, or two tensors overlapping.
+ * - E_HEADER_JSON: more than MAX_TENSORS (65,536) entries, counted before the header is parsed.
  * Zero-size tensors are legal. Extra fields in an entry are ignored; gaps between tensors are allowed.
  * Fields are read as own properties only; values quoted in messages are cut to about 80 characters.
  * O(T log T) in the number of tensors.
@@ -361,6 +389,9 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
   const dataStart = 8 + headerLen;
   const dataSize = fileSize - dataStart;
 
+  if (topLevelKeys(headerBytes, MAX_TENSORS + 1) > MAX_TENSORS + 1) { // + 1: __metadata__
+    throw new SeqattnError('E_HEADER_JSON', `${fileName}: header has more than ${MAX_TENSORS} tensors (the limit of this reader)`);
+  }
   let text: string;
   try {
     // slice: a copy, since browsers' TextDecoder refuses views of a SharedArrayBuffer (a pool's shared model bytes)

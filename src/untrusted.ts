@@ -66,6 +66,24 @@ export function preview(v: unknown, max: number = QUOTE_CHARS): string {
   return out.length > max || stack.length > 0 ? `${out.slice(0, max)}…` : out;
 }
 
+/** Deepest nesting of a config a reader accepts (a config's values are at most a few levels deep). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether a parsed JSON value nests arrays / objects deeper than `max` levels; iterative, and it stops
+ * at the first path that is too deep, so a value 100,000 deep costs about `max` steps down it.
+ */
+export function deeperThan(v: unknown, max: number = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d >= max) return true;
+    for (const k of Object.keys(x)) stack.push([(x as Record<string, unknown>)[k], d + 1]);
+  }
+  return false;
+}
+
 /** `s` cut to `max` characters, with `…` when cut (names from a file quoted in messages). */
 export function cut(s: string, max: number = QUOTE_CHARS): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;

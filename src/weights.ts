@@ -30,6 +30,11 @@ function tail(name: string, k: number): string {
   return name.split('.').slice(-k).join('.');
 }
 
+/** "a" or "an" before a name (by its first letter: "an opennmt-rnn model", "a bahdanau model"). */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 export class WeightStore {
   /** Every float32 read, in order, by file and local name (quantizeModel: which tensors int8 Linears took whole). */
   readonly reads: { file: SafetensorsFile; read: TensorRead }[] = [];

@@ -1,16 +1,15 @@
 // createPool in a real browser (dist/index.js, module Web Workers running dist/pool-worker.js):
 // headless Chromium, cross-origin isolated (model bytes in a SharedArrayBuffer) and not (each worker
-// gets a copy); results in input order with the ids the in-page model gives. Needs /usr/bin/chromium.
+// gets a copy); results in input order with the ids the in-page model gives. Chromium from test/browser/chromium.ts.
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { launchChromium } from './browser/chromium.js';
 
 const root = join(import.meta.dirname, '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html' };
 
 /** Serves the repository; pages and files under /isolated/ come with COOP + COEP (crossOriginIsolated). */
@@ -30,10 +29,9 @@ function serve(): Promise<Server> {
 }
 
 test('Chromium: createPool with 2 Web Workers gives the in-page model\'s ids in input order, with and without SharedArrayBuffer', async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   const server = await serve();
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const { browser } = await launchChromium().catch((e) => { server.close(); throw e; }); // CHROMIUM_PATH, a system Chromium, or @sparticuz/chromium
   try {
     for (const prefix of ['/isolated', '']) {
       const page = await browser.newPage();

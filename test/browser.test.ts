@@ -20,7 +20,8 @@ let browser: Browser;
 let base = '';
 const requests: string[] = [];
 
-test.before(async () => {
+// a test, not test.before: uvu 0.5 ignores an error thrown there, so a browser that does not start would skip the suite
+test('setup: the test server and Chromium start (test/browser/chromium.ts)', async () => {
   server = await serveStatic({ '/': root }, 0, (path) => requests.push(path));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const launched = await launchChromium();

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import { MAX_THREADS } from '../src/cli/args.js';
 import * as assert from 'uvu/assert';
 import { loadModel } from '../src/node.js';
 
@@ -40,11 +41,16 @@ if (existsSync(join(root, 'models', 'g2p-en', 'model.int8.safetensors'))) {
 }
 
 test('--threads and --weights: bad values are usage errors (exit 2)', () => {
-  for (const args of [['--threads', '0'], ['--threads', 'two'], ['--weights', 'int4']]) {
+  for (const args of [['--threads', '0'], ['--threads', 'two'], ['--threads', '9999'], ['--weights', 'int4']]) {
     const r = run(['g2p', ...args, 'word']);
     assert.is(r.status, 2, r.stderr);
     assert.match(r.stderr, new RegExp(`^seqattn: ${args[0]}`));
   }
+  // the pool's bound (2 x cores, at least 4), as a usage error (was 256, then the pool's E_OPTION naming `workers`, exit 1)
+  const over = String(MAX_THREADS + 1);
+  const r = run(['g2p', '--threads', over, 'word']);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`--threads is ${over}, at most ${MAX_THREADS}`));
 });
 
 test.run();

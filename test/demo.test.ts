@@ -22,7 +22,8 @@ let browser: Browser;
 let base = '';
 const requests: string[] = [];
 
-test.before(async () => {
+// a test, not test.before: uvu 0.5 ignores an error thrown there, so a browser that does not start would skip the suite
+test('setup: the demo builds, its server and Chromium start (test/browser/chromium.ts)', async () => {
   await buildDemo({ quiet: true });
   server = await serveStatic(demoMounts, 0, (path: string) => requests.push(path));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

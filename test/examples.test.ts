@@ -25,7 +25,8 @@ let browser: Browser;
 let expected = '';
 let expectedPool = '';
 
-test.before(async () => {
+// a test, not test.before: uvu 0.5 ignores an error thrown there, so a browser that does not start would skip the suite
+test('setup: the examples are copied with the packed package, Chromium starts (test/browser/chromium.ts)', async () => {
   dir = mkdtempSync(join(tmpdir(), 'seqattn-examples-'));
   const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
   for (const name of Object.keys(EXAMPLES)) {
@@ -69,6 +70,7 @@ function serve(folder: string, isolated: boolean): Promise<Server> {
 }
 
 test('the Vite, webpack, esbuild and static examples build with no config and show the pronunciation and a pool\'s results in Chromium, isolated and not', async () => {
+  if (!browser) throw new Error('no browser: the setup test failed (see its message)'); // before the builds, and before a server is left open
   await Promise.all(Object.keys(EXAMPLES).map(build));
   for (const [name, served] of Object.entries(EXAMPLES)) {
     for (const isolated of [false, true]) {

@@ -72,8 +72,8 @@ class Stepper:
             self.kind = "preset"
             self.memory = model.encode(src)
             self.state = model.initial(self.memory)
-            if config["architecture"] in ("bentrevett-1", "bentrevett-2"):
-                self.Tx = 0
+            if config.get("architecture") in ("bentrevett-1", "bentrevett-2") or not getattr(model, "attends", True):
+                self.Tx = 0  # no attention weights (tools/compose_torch.py: a composition without attention)
         elif isinstance(model, ChoEncoderDecoder):
             self.kind = "cho"
             self.c, self.h = model.encode(src)  # c (1, H) fixed, h'_0 (1, H)
@@ -172,7 +172,7 @@ def beam_search(model, config, source_ids, eps=1e-5, **options):
     K, L, n_best = o["beamSize"], o["maxLength"], o["nBest"]
     alpha, beta, block, min_len = o["lengthPenalty"], o["coveragePenalty"], o["blockRepeatNgram"], o["minLength"]
     assert 1 <= n_best <= K and 1 <= L and 0 <= min_len <= L
-    if beta and isinstance(model, (ChoEncoderDecoder, Seq2SeqLSTM)):
+    if beta and (isinstance(model, (ChoEncoderDecoder, Seq2SeqLSTM)) or not getattr(model, "attends", True)):
         raise ValueError("coveragePenalty: the model has no attention (seqattn: E_OPTION)")
     sos, eos = config["sos_id"], config["eos_id"]
     V = len(config["target_vocab"])

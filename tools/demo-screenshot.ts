@@ -1,12 +1,12 @@
-// Screenshots of the demo page at three widths (docs/demo-1280.png, -390.png, -360.png; docs/demo.png
+// Screenshots of the demo page at three widths (demo/screenshots/demo-1280.png, -390.png, -360.png; docs/demo.png
 // is the 1280 one cropped to the README's height): builds it, serves it, drives it in Chromium to
 // step `steps` of the worked example on `word`. Prints console errors and the page's width.
-//   npx tsx tools/demo-screenshot.ts [word=attention] [steps=4] [outdir=docs]
+//   npx tsx tools/demo-screenshot.ts [word=attention] [steps=4] [outdir=demo/screenshots]
 import { buildDemo } from '../demo/build.mjs';
 import { demoMounts, serveStatic } from '../demo/serve.mjs';
 import { launchChromium } from '../test/browser/chromium.js';
 
-const [word = 'attention', steps = '4', outdir = 'docs'] = process.argv.slice(2);
+const [word = 'attention', steps = '4', outdir = 'demo/screenshots'] = process.argv.slice(2);
 await buildDemo({ quiet: true });
 const server = await serveStatic(demoMounts);
 const { browser } = await launchChromium();
@@ -27,7 +27,7 @@ try {
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     const out = `${outdir}/demo-${width}.png`;
     await page.screenshot({ path: out, fullPage: true });
-    if (width === 1280) await page.screenshot({ path: `${outdir}/demo.png`, fullPage: true });
+    if (width === 1280) await page.screenshot({ path: 'docs/demo.png', fullPage: true });
     console.log(`wrote ${out} (page ${scrollWidth} px wide in a ${width} px viewport)`);
     await page.close();
   }

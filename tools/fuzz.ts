@@ -1,17 +1,22 @@
-// npm run fuzz: the properties of test/hardening/properties.ts at scale (115,000 cases in all),
-// with a fresh seed each run unless --seed N; prints a Markdown report (--out FILE writes it too).
+// npm run fuzz: the properties of test/hardening/properties.ts, the worker pool's (tools/fuzz/pool.ts) and the downloads'
+// (tools/fuzz/download.ts) at scale (175,000 cases in all),
+// with a fresh seed each run unless --seed N; prints a Markdown report (--out FILE writes it too);
+// --only NAME runs the properties whose name contains NAME, --scale F a fraction F of each.
 // A failure prints the property, the seed and the shrunk counterexample (cut), and exits 1.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import fc from 'fast-check';
 import { readSafetensors } from '../src/node.js';
+import { poolFuzz, poolWhat } from './fuzz/pool.js';
 import { classifierConfigProperty, configProperty, loadProperty, optionsProperty, resident, safetensorsProperty } from '../test/hardening/properties.js';
+import { downloadTarget } from './fuzz/download.js';
 
 const arg = (name: string): string | undefined => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const scale = Number(arg('--scale') ?? 1);
 const seed = arg('--seed') !== undefined ? Number(arg('--seed')) : Math.floor(Math.random() * 2 ** 31);
 const out = arg('--out');
+const only = arg('--only'); // run the properties whose name contains this, e.g. --only pool
 
 const root = join(import.meta.dirname, '..');
 const r = await resident();
@@ -32,12 +37,17 @@ const runs: { name: string; what: string; cases: number; run: (n: number) => Pro
     cases: 20_000, run: async (n) => fc.check(optionsProperty(r), { numRuns: n, seed }) as fc.RunDetails<unknown> },
   { name: 'load path', what: 'loadModelFrom with fuzzed configs and load options (maxBeamSize, maxBatchSize, maxMemoryBytes, weights, unknownSource), then translate; the resident model compared after each case',
     cases: 5_000, run: (n) => fc.check(loadProperty(r), { numRuns: n, seed }) as Promise<fc.RunDetails<unknown>> },
+  { name: 'worker pool', what: poolWhat, cases: 40_000, run: (n) => poolFuzz(n, seed) },
 ];
+
+// URL sources against a misbehaving server (tools/fuzz/download.ts)
+const download = downloadTarget(seed);
+runs.push(download);
 
 const rows: string[] = [];
 let total = 0, failed = 0;
 const t0 = performance.now();
-for (const p of runs) {
+for (const p of runs.filter((q) => !only || q.name.includes(only))) {
   const n = Math.max(1, Math.round(p.cases * scale));
   const t = performance.now();
   const details = await p.run(n);
@@ -61,6 +71,7 @@ const report = [
   '|---|---:|---:|---|---|',
   ...rows,
   '',
+  ...(!only || download.name.includes(only) ? [download.extra(), ''] : []),
 ].join('\n');
 process.stdout.write(report);
 if (out) writeFileSync(out, report);

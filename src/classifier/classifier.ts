@@ -4,7 +4,8 @@
  * maximum lengths. `classify` validates its input before touching Wasm memory, so a bad input
  * throws a SeqattnError and leaves the classifier as it was; it allocates nothing in Wasm.
  */
-import { eachInput, SeqattnError } from '../errors.js';
+import { eachInput, nonFiniteOutput, SeqattnError } from '../errors.js';
+import { preview } from '../untrusted.js';
 import type { Regions } from '../memory.js';
 import { Vocabulary } from '../vocab.js';
 import type { WasmBuild, WasmRuntime } from '../wasm.js';
@@ -119,6 +120,8 @@ export class AttentionClassifier {
     k.softmax(st.probabilities, st.logits, C);
     k.log_softmax(st.logProbabilities, st.logits, C);
     const labelId = k.argmax(st.logits, C);
+    const p = this.rt.f32(st.logProbabilities, C);
+    for (let c = 0; c < C; c++) if (!Number.isFinite(p[c])) throw nonFiniteOutput(`the log-probability of label ${preview(this.config.labels[c], 40)}`, p[c]);
     const base = {
       label: this.config.labels[labelId],
       labelId,

@@ -6,6 +6,7 @@
  */
 import type { GruConvention } from '../config.js';
 import { SeqattnError } from '../errors.js';
+import { nearestNames } from '../schema-check.js';
 import { configLimit } from '../limits.js';
 import { ownRecord, preview } from '../untrusted.js';
 import { checkTensorNameMap, type TensorNameMap } from '../tensor-names.js';
@@ -67,6 +68,9 @@ export interface ClassifierConfig {
 }
 
 const ARCHITECTURES: readonly ClassifierArchitecture[] = ['attention-bilstm', 'han'];
+/** The fields both architectures read. */
+const COMMON_FIELDS = ['$schema', 'architecture', 'embedding_size', 'source_vocab', 'labels', 'source_tokenizer', 'lowercase', 'source_unk_id',
+  'source_pad_id', 'pad_to_max_lengths', 'tensor_prefix', 'tensor_names'];
 /** The fields only one architecture reads: anything else is a mistake worth naming. */
 const ONLY: Record<ClassifierArchitecture, readonly string[]> = {
   'attention-bilstm': ['merge', 'num_layers', 'max_length'],
@@ -155,6 +159,13 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
   }
   for (const key of ['target_vocab', 'sos_id', 'eos_id', 'max_source_length', 'max_target_length']) {
     if (c[key] !== undefined) f.fail(`"${key}" is a seq2seq field: a classifier has "labels" and ${architecture === 'han' ? '"max_sentence_length", "max_sentences"' : '"max_length"'} (docs/classifiers.md)`);
+  }
+  // any other field is a mistake: named, with the nearest valid names
+  const known = [...COMMON_FIELDS, ...ONLY.han, ...ONLY['attention-bilstm'], 'hidden_size'];
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) continue;
+    const near = nearestNames(key, known);
+    f.fail(`unknown field "${key}"${near.length ? `; nearest: ${near.map((n) => `"${n}"`).join(', ')}` : ''} (docs/classifiers.md)`);
   }
   const sourceVocab = f.names('source_vocab');
   const padToMaxLengths = f.flag('pad_to_max_lengths', false);

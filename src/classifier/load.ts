@@ -3,12 +3,11 @@
  * or given), as seq2seq models load (src/load.ts). Platform-free; src/classifier/node.ts adds
  * file paths and folders.
  */
-import { fetchModelBytes, type FetchOptions } from '../fetch.js';
-import { asModelSource, configFromFiles, loadRegions, readWeightFiles, type ModelSource } from '../load.js';
+import { fetchAndUse, type FetchOptions } from '../fetch.js';
+import { asModelSource, configFromFiles, loadRegions, namedStore, readWeightFiles, type ModelSource } from '../load.js';
 import type { LoadOptions } from '../model.js';
 import type { NetOptions } from '../models/net.js';
-import { MappedWeightStore } from '../tensor-names.js';
-import { WeightStore } from '../weights.js';
+import { WeightStore, withArticle } from '../weights.js';
 import { AttentionBiLSTM } from './attention-bilstm.js';
 import { AttentionClassifier } from './classifier.js';
 import { parseClassifierConfig } from './config.js';
@@ -40,8 +39,8 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
   const { regions, weights } = await loadRegions(options, files.map((f) => f.file));
   try {
     const store = new WeightStore(files, config.tensorPrefix);
-    const classifier = new NETS[config.architecture](config, regions, new MappedWeightStore(store, config.tensorNames), { ...net, weights });
-    store.checkAllRead(`a ${config.architecture} classifier`, options.allowUnusedTensors); // strict loading, as loadModelFrom
+    const classifier = new NETS[config.architecture](config, regions, namedStore(store, config), { ...net, weights });
+    store.checkAllRead(`${withArticle(config.architecture)} classifier`, options.allowUnusedTensors); // strict loading, as loadModelFrom
     return new AttentionClassifier(regions.rt, regions, classifier);
   } catch (e) {
     regions.release(); // a failed load gives back what it took
@@ -55,5 +54,5 @@ export async function buildClassifier(source: ModelSource | Uint8Array | ArrayBu
  */
 export async function loadClassifier(source: string | URL | ModelSource | Uint8Array | ArrayBuffer, options: ClassifierLoadOptions & FetchOptions = {}): Promise<AttentionClassifier> {
   if (typeof source !== 'string' && !(source instanceof URL)) return loadClassifierFrom(source, options);
-  return loadClassifierFrom({ weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }, options);
+  return fetchAndUse(source, options, (bytes) => loadClassifierFrom({ weights: { bytes, name: String(source) } }, options)); // cached once it loaded
 }

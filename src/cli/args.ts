@@ -5,6 +5,8 @@
  * subcommand throws: UsageError (exit status 2) and CommandError (exit status 1). src/cli/main.ts
  * turns them into the one line on stderr and the exit status.
  */
+import { availableParallelism } from 'node:os';
+import { maxWorkers } from '../pool/pool.js';
 import { preview } from '../untrusted.js';
 
 /** A subcommand: its row in the table of src/cli/main.ts. */
@@ -119,8 +121,8 @@ export function nonEmpty(what: string): (v: string, name: string) => string {
  * (--beam 100000 on one word took 3 minutes and 4 GB), and widths past a few dozen stop helping.
  */
 export const MAX_BEAM = 64;
-/** --threads: more workers than this is a mistake, not a machine (each holds its own copy of the model). */
-export const MAX_THREADS = 256;
+/** Most --threads: the pool's bound (src/pool/pool.ts maxWorkers: 2 x cores, at least 4; each worker holds its own copy of the model). */
+export const MAX_THREADS = maxWorkers(availableParallelism());
 /** `--beam N`, as every subcommand with a beam reads it. */
 export const beamWidth = positiveInt(MAX_BEAM);
 /** `--weights W`: int8 or float32 weight matrices. */

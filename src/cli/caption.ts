@@ -4,10 +4,10 @@
  * src/captioner/features.ts), and with --svg where the captioner looked for each word
  * (src/captioner/svg.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { SeqattnError } from '../errors.js';
 import { loadModel } from '../node.js';
-import { readFeatures } from '../captioner/features.js';
+import { readFeaturesFile } from '../captioner/features-file.js';
 import { attentionGridToSvg } from '../captioner/svg.js';
 import { beamWidth, nonEmpty, parseOptions, UsageError, type Command } from './args.js';
 import { printable } from './terminal.js';
@@ -42,16 +42,8 @@ function parse(argv: readonly string[]): CaptionArgs | 'help' {
   return { model: o['--model'], features: o['--features'], beam: o['--beam'], svg: o['--svg'] };
 }
 
-function readFile(path: string, what: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new SeqattnError('E_MODEL_NOT_FOUND', `${what} ${JSON.stringify(path)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
-
 async function caption(args: CaptionArgs): Promise<void> {
-  const grid = readFeatures(readFile(args.features, '--features'), args.features);
+  const grid = readFeaturesFile(args.features); // regular files, a size limit, the header before the data
   const model = await loadModel(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0) });
   try {
     const c = model.config;

@@ -3,8 +3,9 @@
  * Bahdanau et al. 2015; h_t after it, Luong et al. 2015) and the annotations h_j, then
  *   a_ij = exp(e_ij) / Σ_k exp(e_ik),  c_i = Σ_j a_ij h_j
  * with e_ij one of
- *   additive  v^T tanh(W q + b_W + U h_j + b_U) + b_v   U h_j + b_U once per source (layers/attention.ts);
- *             one Linear over [q; h_j] is the same with W, U its column blocks and its bias in b_U
+ *   additive  v^T act(W q + b_W + U h_j + b_U) + b_v    U h_j + b_U once per source (layers/attention.ts);
+ *             act tanh (the paper), relu, or none: then e_ij = v^T (W q + b_W) + v^T (U h_j + b_U) + b_v;
+ *             one Linear over [q; h_j] (or [h_j; q]) is the same with W, U its column blocks and its bias in b_U
  *   dot       q^T h_j
  *   general   q^T (W h_j + b)   ('keys': W h_j + b once per source)  |  (W q + b)^T h_j   ('query', OpenNMT-py)
  *   location  e_i = W [E y_{i-1}; s_{i-1}] + b over P fixed positions (the older PyTorch tutorial): the softmax
@@ -21,7 +22,8 @@ import type { DecodeState } from '../models/net.js';
 import type { WeightStore } from '../weights.js';
 import type { AttentionPart } from './description.js';
 import { columnSlice } from '../quantized.js';
-import { loadLinear, readLinear, readV } from './linear.js';
+import { at, index } from './floats.js';
+import { loadLinear, readLinear, readV, resolve } from './linear.js';
 
 /** Per-row scratch of an attention part. Owned by a decode state. */
 export interface AttentionScratch {
@@ -54,7 +56,7 @@ export class ComposedAttention {
     const a = ComposedAttention.loadScore(regions, w, part, H, d, E, f);
     const local = 'local' in part ? part.local : undefined;
     if (local?.mode !== 'p') return a;
-    const A = w.shape(`${local.W_p!.name}.weight`)[0] ?? 0;
+    const A = w.shape(`${resolve(w, local.W_p!)}.weight`)[0] ?? 0; // the name the file has (alternatives)
     const W_p = loadLinear(regions, w, local.W_p!, A, H, `(alignment ${A}, hidden ${H})`, f);
     const v_p = regions.upload(w.float32(`${local.v_p}.weight`, [1, A], `(1, alignment ${A})`));
     return new ComposedAttention(part, a.additive, a.W, a.keySize, H, d, regions, W_p, v_p);
@@ -66,15 +68,16 @@ export class ComposedAttention {
         let Wq: Linear, Uk: Linear;
         const A = part.size;
         if (part.joint) {
-          // one Linear over [q; h_j]: W q + U h_j + b, its columns split at load, the bias with U (once per source)
-          const { W, b } = readLinear(w, part.W, A, H + d, `(alignment ${A}, hidden ${H} + annotation ${d})`);
-          Wq = Linear.fromArrays(regions, columnSlice(W, A, H + d, 0, H), null, A, H, f); // int8: with the whole row's scales
-          Uk = Linear.fromArrays(regions, columnSlice(W, A, H + d, H, d), b, A, d, f);
+          // one Linear over [q; h_j] (or [h_j; q]): W q + U h_j + b, its columns split at load, the bias with U (once per source)
+          const keyFirst = part.order === 'key-first';
+          const { W, b } = readLinear(w, part.W, A, H + d, keyFirst ? `(alignment ${A}, annotation ${d} + hidden ${H})` : `(alignment ${A}, hidden ${H} + annotation ${d})`);
+          Wq = Linear.fromArrays(regions, columnSlice(W, A, H + d, keyFirst ? d : 0, H), null, A, H, f); // int8: with the whole row's scales
+          Uk = Linear.fromArrays(regions, columnSlice(W, A, H + d, keyFirst ? 0 : H, d), b, A, d, f);
         } else {
           Wq = loadLinear(regions, w, part.W, A, H, `(alignment ${A}, query ${H})`, f);
           Uk = loadLinear(regions, w, part.U!, A, d, `(alignment ${A}, annotation ${d})`, f);
         }
-        const v = readV(w, part.v.name, [], part.v.bias, A);
+        const v = readV(w, part.v, A);
         return new ComposedAttention(part, new AdditiveAttention(Wq, Uk, regions.upload(v.v), v.b, A, d, regions), null, A, H, d, regions);
       }
       case 'general':
@@ -135,26 +138,38 @@ export class ComposedAttention {
     const local = p.local, D = local?.D ?? 0, sigma = D / 2;
     for (let r = 0; r < rows; r++) {
       const slot = st.slotOf[r], S = st.Tx[slot];
-      const e = st.energies + r * maxTx * 4, a = st.weights + r * maxTx * 4;
+      const e = at(st.energies, r * maxTx), a = at(st.weights, r * maxTx);
       // the window [lo, hi) of 0-based rows = 1-based positions lo+1..hi; all of them without local attention
       let lo = 0, hi = S, pt = 0;
       if (local) {
-        pt = local.mode === 'm' ? Math.min(steps[r], S) : Math.fround(S * Math.fround(1 / (1 + Math.exp(-F[(sc.pLogit >> 2) + r])))); // eq. (9)
+        pt = local.mode === 'm' ? Math.min(steps[r], S) : Math.fround(S * Math.fround(1 / (1 + Math.exp(-F[index(sc.pLogit) + r])))); // eq. (9)
         lo = Math.max(1, Math.ceil(Math.fround(pt - D))) - 1;
         hi = Math.min(S, Math.floor(Math.fround(pt + D)));
-        F.fill(-Infinity, e >> 2, (e >> 2) + lo); F.fill(-Infinity, (e >> 2) + hi, (e >> 2) + S);
-        F.fill(0, a >> 2, (a >> 2) + lo); F.fill(0, (a >> 2) + hi, (a >> 2) + S);
+        F.fill(-Infinity, index(e), index(e) + lo); F.fill(-Infinity, index(e) + hi, index(e) + S);
+        F.fill(0, index(a), index(a) + lo); F.fill(0, index(a) + hi, index(a) + S);
       }
       const n = hi - lo;
-      const hBar = st.annotations + (slot * maxTx + lo) * d * 4;
-      if (this.additive) k.additive_energies(e + lo * 4, keys + (slot * maxTx + lo) * A * 4, sc.query + r * A * 4, this.additive.v, this.additive.vBias, n, A);
-      else if (p.kind === 'dot') k.dot_energies(e + lo * 4, hBar, q + r * H * 4, 1, n, d);
-      else if (perStepQuery) k.dot_energies(e + lo * 4, hBar, sc.query + r * d * 4, 1, n, d);
-      else k.dot_energies(e + lo * 4, keys + (slot * maxTx + lo) * H * 4, q + r * H * 4, 1, n, H);
-      k.softmax(a + lo * 4, e + lo * 4, n);
-      if (this.W_p) for (let j = lo; j < hi; j++) F[(a >> 2) + j] *= Math.exp(-((j + 1 - pt) ** 2) / (2 * sigma * sigma)); // eq. (10)
-      k.context(st.context + r * st.contextStride * 4, a + lo * 4, hBar, n, d);
+      const hBar = at(st.annotations, (slot * maxTx + lo) * d);
+      if (this.additive) this.additiveEnergies(at(e, lo), at(keys, (slot * maxTx + lo) * A), at(sc.query, r * A), n, A);
+      else if (p.kind === 'dot') k.dot_energies(at(e, lo), hBar, at(q, r * H), 1, n, d);
+      else if (perStepQuery) k.dot_energies(at(e, lo), hBar, at(sc.query, r * d), 1, n, d);
+      else k.dot_energies(at(e, lo), at(keys, (slot * maxTx + lo) * H), at(q, r * H), 1, n, H);
+      k.softmax(at(a, lo), at(e, lo), n);
+      if (this.W_p) for (let j = lo; j < hi; j++) F[index(a) + j] *= Math.exp(-((j + 1 - pt) ** 2) / (2 * sigma * sigma)); // eq. (10)
+      k.context(at(st.context, r * st.contextStride), at(a, lo), hBar, n, d);
     }
+  }
+
+  /** e (n,) = v^T act(Wq + key_j) + b_v over n keys (n, A); act none: v^T key_j + (v^T Wq + b_v). */
+  private additiveEnergies(e: number, keys: number, Wq: number, n: number, A: number): void {
+    const k = this.regions.rt.k, a = this.additive!, act = (this.part as { activation?: string }).activation ?? 'tanh';
+    if (act === 'tanh') return k.additive_energies(e, keys, Wq, a.v, a.vBias, n, A);
+    if (act === 'relu') return k.additive_energies_relu(e, keys, Wq, a.v, a.vBias, n, A);
+    const F = this.regions.rt.F32, v = index(a.v), q = index(Wq);
+    let vq = a.vBias;
+    for (let i = 0; i < A; i++) vq += F[v + i] * F[q + i];
+    k.dot_energies(e, keys, a.v, 1, n, A);
+    for (let j = index(e), end = j + n; j < end; j++) F[j] += vq;
   }
 
   private attendLocation(st: DecodeState, sc: AttentionScratch, q: number, rows: number, P: number): void {
@@ -162,12 +177,12 @@ export class ComposedAttention {
     this.W!.applyMany(sc.positions, q, rows); // e_i = W [E y; s] + b, (rows, P)
     for (let r = 0; r < rows; r++) {
       const slot = st.slotOf[r], Tx = st.Tx[slot];
-      const e = sc.positions + r * P * 4;
-      F.copyWithin((st.energies >> 2) + r * maxTx, e >> 2, (e >> 2) + Tx);
+      const e = at(sc.positions, r * P);
+      F.copyWithin(index(st.energies) + r * maxTx, index(e), index(e) + Tx);
       k.softmax(e, e, P); // over all P positions, as the tutorial (padding included)
-      F.copyWithin((st.weights >> 2) + r * maxTx, e >> 2, (e >> 2) + Tx);
+      F.copyWithin(index(st.weights) + r * maxTx, index(e), index(e) + Tx);
       // c_i = Σ_{j <= Tx} a_ij h_j: the positions past Tx hold zero vectors
-      k.context(st.context + r * st.contextStride * 4, e, st.annotations + slot * maxTx * d * 4, Tx, d);
+      k.context(at(st.context, r * st.contextStride), e, at(st.annotations, slot * maxTx * d), Tx, d);
     }
   }
 }

@@ -35,15 +35,33 @@ export interface EncoderPart {
   reverse: boolean;
 }
 
+/** An activation of a part: tanh, relu or none (the identity). */
+export type Activation = 'tanh' | 'relu' | 'none';
+/** What a projected bridge reads: ←h_1, →h_T, [→h_T; ←h_1] (of one encoder layer, default the top), mean_j h_j, or the summary c. */
+export type BridgeSource = 'backward-first' | 'forward-last' | 'final-concat' | 'mean' | 'summary';
 export type BridgePart =
-  /** Decoder layer l starts from encoder layer l's final state ([→h; ←h] with two directions; c too for LSTMs). */
-  | { kind: 'final' }
-  /** Decoder layer l starts from h_n[l] of PyTorch's (layers * directions, n) final states (the chatbot's encoder_hidden[:n_layers]). */
-  | { kind: 'final-pytorch-order' }
-  /** s_0 = tanh(W x + b), x = ←h_1 | [→h_T; ←h_1] | the summary c. */
-  | { kind: 'tanh-linear'; from: 'backward-first' | 'final-concat' | 'summary'; W: LinearName }
-  /** s_0 = c, the summary. */
-  | { kind: 'summary' };
+  /** s_0 = 0 (and c_0 = 0). */
+  | { kind: 'zeros' }
+  /**
+   * Decoder layer l starts from the encoder's final states: order 'layer': encoder layer l's [→h; ←h] (one direction: →h);
+   * 'pytorch': row l of PyTorch's (layers * directions, n) h_n (the chatbot's encoder_hidden[:n_layers]).
+   * cell 'final': c_0 the same rows of the encoder's c (LSTM), 'zero': c_0 = 0.
+   */
+  | { kind: 'final'; order: 'layer' | 'pytorch'; cell: 'final' | 'zero' }
+  /**
+   * s_0 = act(W x + b) (or act(x) without W), x one of BridgeSource, to the first decoder layer
+   * (the others 0), to every layer, or per layer (decoder layer l from encoder layer l's states, one W);
+   * c_0 = 0, c_0 = s_0 ('same'), or act(W_c x_c + b_c) of the same states of c_n ('project').
+   */
+  | { kind: 'project'; from: BridgeSource; layer?: number; W: LinearName | null; activation: Activation; layers: 'first' | 'every' | 'per-layer';
+      cell: 'zero' | 'same' | 'project'; /** cell 'project': W_c of c_0 = act(W_c x_c + b_c) (null: act(x_c)) */ cellW?: LinearName | null };
+
+/**
+ * How a vector v (the additive score's) is stored: 'linear' `<name>.weight` (1, A) of an nn.Linear (bias `<name>.bias`);
+ * a bare nn.Parameter `<name>` as 'vector' (A), 'row' (1, A) or 'column' (A, 1). Absent: whichever the file has.
+ */
+export type VectorLayout = 'linear' | 'vector' | 'row' | 'column';
+export interface VectorName { name: string; bias: boolean; layout?: VectorLayout; alternatives?: string[] }
 
 export type Query = 'before' | 'after';
 /**
@@ -55,34 +73,41 @@ export type AttentionPart =
   | { kind: 'none' }
   /** c = h_T (W null) or tanh(W h_T), fixed for the whole decode (Cho et al. 2014's summary). */
   | { kind: 'summary'; W: LinearName | null }
-  /** e_ij = v^T tanh(W q + b_W + U h_j + b_U) + b_v; `joint`: W and U are the two column blocks of one Linear over [q; h_j]. */
-  | { kind: 'additive'; query: Query; W: LinearName; U: LinearName | null; joint: boolean;
-      v: { name: string; bias: boolean }; local?: LocalWindow; /** A, the alignment model's size */ size: number }
+  /**
+   * e_ij = v^T act(W q + b_W + U h_j + b_U) + b_v; `joint`: W and U are the two column blocks of one Linear over
+   * [q; h_j] ('query-first') or [h_j; q] ('key-first').
+   */
+  | { kind: 'additive'; query: Query; W: LinearName; U: LinearName | null; joint: boolean; order?: 'query-first' | 'key-first';
+      activation?: Activation; v: VectorName; local?: LocalWindow; /** A, the alignment model's size */ size: number }
   | { kind: 'dot'; query: Query; local?: LocalWindow }
   /** 'keys': h_t^T (W h_s + b), W h_s + b once per source (Luong, the chatbot); 'query': (W h_t + b)^T h_s (OpenNMT-py). */
   | { kind: 'general'; query: Query; W: LinearName; convention: 'keys' | 'query'; local?: LocalWindow }
   /** e_i = W [E y_{i-1}; s_{i-1}] + b over `positions` fixed positions (the encoder outputs zero-padded to them). */
   | { kind: 'location'; W: LinearName; positions: number };
 
-export type DecoderInputPart =
-  | { kind: 'embedding' }
-  | { kind: 'embedding+context' }
-  /** [E y_{t-1}; h̃_{t-1}], h̃_0 = 0 (Luong et al. 2015, sec. 3.3). */
-  | { kind: 'embedding+feed' }
-  /** relu(W [E y_{t-1}; c_t] + b) (the older PyTorch tutorial's attn_combine). */
-  | { kind: 'combined'; W: LinearName };
+/** What the decoder cell can read at step t: E y_{t-1}, c_t (attention before the cell, or the fixed summary), h̃_{t-1}, s_{t-1}. */
+export type InputPart = 'e' | 'c' | 'hTilde' | 's';
+/**
+ * The cell's input x_t = [parts] (an ordered concatenation), or x_t = act(W [parts] + b) with W
+ * (the older PyTorch tutorial's relu(attn_combine([E y; c]))). [E y_{t-1}; h̃_{t-1}] is input feeding
+ * (Luong et al. 2015, sec. 3.3), h̃_0 = 0.
+ */
+export interface DecoderInputPart { parts: InputPart[]; W: LinearName | null; activation: Activation }
+
+/** The decoder input of `parts` read directly by the cell. */
+export const cellInput = (...parts: InputPart[]): DecoderInputPart => ({ parts, W: null, activation: 'none' });
 
 export interface DecoderPart {
   /** Module name of the RNN. */
   rnn: string;
   /** 'pytorch': nn.GRU / nn.LSTM names `weight_ih_l<k>`; 'cells': a stack of cells `layers.<k>.weight_ih` (OpenNMT-py). */
-  layout: 'pytorch' | 'cells';
+  layout: 'pytorch' | 'cells' | 'cell';
   layers: number;
   hidden: number;
   input: DecoderInputPart;
 }
 
-export interface CombinePart { W: LinearName; parts: ReadoutPart[]; activation: 'tanh' | 'none' }
+export interface CombinePart { W: LinearName; parts: ReadoutPart[]; activation: Activation }
 
 export interface OutputPart {
   parts: ReadoutPart[];

@@ -12,6 +12,7 @@ import type { WeightFormat } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import { cellScratch, gates, RecurrentLayer, type CellScratch } from './cell.js';
+import { at, index } from './floats.js';
 import type { Cell, EncoderPart } from './description.js';
 
 /** The encoder's buffers, one source at a time. Owned by a decode state. */
@@ -96,23 +97,23 @@ export class RNNEncoder {
         const rnn = this.layers[l][dir], gi = sc.gi[dir], c = sc.c[dir];
         if (l === 0) this.input[dir].project(gi, x, sc.Ex, Tx);
         else rnn.inputProjections(gi, below, Tx);
-        const at = (j: number) => to + (j * d + dir * n) * 4; // this direction's half of row j
-        F.fill(0, c >> 2, (c >> 2) + n);
+        const row = (j: number) => at(to, j * d + dir * n); // this direction's half of row j
+        F.fill(0, index(c), index(c) + n);
         // →: j = 1..Tx from h_0 = 0; ←: j = Tx..1
         const first = dir ? Tx - 1 : 0, last = dir ? 0 : Tx - 1, step = dir ? -1 : 1;
         for (let j = first; ; j += step) {
-          rnn.step(at(j), c, gi + j * G * 4, j === first ? sc.zeros : at(j - step), c, sc.cell);
+          rnn.step(row(j), c, at(gi, j * G), j === first ? sc.zeros : row(j - step), c, sc.cell);
           if (j === last) break;
         }
-        F.copyWithin((finalH >> 2) + l * d + dir * n, at(last) >> 2, (at(last) >> 2) + n);
-        if (finalC) F.copyWithin((finalC >> 2) + l * d + dir * n, c >> 2, (c >> 2) + n);
+        F.copyWithin(index(finalH) + l * d + dir * n, index(row(last)), index(row(last)) + n);
+        if (finalC) F.copyWithin(index(finalC) + l * d + dir * n, index(c), index(c) + n);
       }
       below = to;
     }
     if (summed) {
       // h_j = →h_j + ←h_j
       for (let j = 0; j < Tx; j++) {
-        const src = (sc.top >> 2) + j * d, dst = (out >> 2) + j * n;
+        const src = index(sc.top) + j * d, dst = index(out) + j * n;
         for (let i = 0; i < n; i++) F[dst + i] = F[src + i] + F[src + n + i];
       }
     }

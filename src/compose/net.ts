@@ -15,6 +15,7 @@ import { ComposedAttention, type AttentionScratch } from './attention.js';
 import { Bridge, type EncoderResult } from './bridge.js';
 import { cellScratch, gates, type CellScratch } from './cell.js';
 import { ComposedDecoder } from './decoder.js';
+import { at, index } from './floats.js';
 import type { Composition } from './description.js';
 import { RNNEncoder, type EncoderScratch } from './encoder.js';
 import { loadLinear } from './linear.js';
@@ -77,13 +78,13 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     const summarySize = kind === 'summary' ? (this.summaryW ? H : n) : 0;
     this.contextSize = this.attends ? this.annotationSize : summarySize;
     this.attention = ComposedAttention.load(regions, w, p.attention, H, this.annotationSize, Et, f);
-    const bridgeIn = p.bridge.kind !== 'tanh-linear' ? 0 : p.bridge.from === 'summary' ? summarySize
-      : p.bridge.from === 'final-concat' ? this.encoder.finalSize : n;
+    const b = p.bridge;
+    const bridgeIn = b.kind !== 'project' ? 0 : b.from === 'summary' ? summarySize : b.from === 'final-concat' ? this.encoder.finalSize
+      : b.from === 'mean' ? this.encoder.annotationSize : n;
     this.bridge = Bridge.load(regions, w, p.bridge, bridgeIn, H, f);
-    const extra = p.decoder.input.kind === 'embedding+feed' ? H : this.contextSize;
     const target = p.embeddings.tiedTo && !w.has(`${p.embeddings.target}.weight`) ? p.embeddings.tiedTo : p.embeddings.target;
-    this.decoder = ComposedDecoder.load(regions, w, p.decoder, p.cell, p.gruConvention, target, Vt, Et, extra, f, budget);
-    this.contextInX = p.decoder.input.kind === 'embedding+context' || p.decoder.input.kind === 'combined';
+    this.decoder = ComposedDecoder.load(regions, w, p.decoder, p.cell, p.gruConvention, target, Vt, Et, { e: Et, c: this.contextSize, hTilde: H, s: H }, f, budget);
+    this.contextInX = p.decoder.input.parts.includes('c');
     this.readout = Readout.load(regions, w, p.combine, p.output, { s: H, c: this.contextSize, e: Et, hTilde: H }, Vt, f);
   }
 
@@ -94,10 +95,12 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     const X = r.floats(maxRows * dec.inputWidth);
     const ctx = r.floats(this.contextInX ? 0 : maxRows * Hc);
     const h = r.floats(L * maxRows * H);
-    const summaryTable = p.attention.kind === 'summary' && dec.projection?.hasTable === true && p.decoder.input.kind === 'embedding+context';
-    const state = h + (L - 1) * maxRows * H * 4;
+    // [E y; c] (either order) read directly with the table T: gi = T[y] + W_ic c, W_ic c once per source
+    const input = p.decoder.input;
+    const summaryTable = p.attention.kind === 'summary' && dec.projection?.hasTable === true && input.parts.length === 2 && this.contextInX;
+    const state = at(h, (L - 1) * maxRows * H);
     const readout = this.readout.scratch(r, maxRows);
-    const context = this.contextInX ? X + dec.extraOffset * 4 : ctx, contextStride = this.contextInX ? dec.inputWidth : Hc;
+    const context = this.contextInX ? at(X, dec.offsets.c!) : ctx, contextStride = this.contextInX ? dec.inputWidth : Hc;
     return {
       ...decodeStateBuffers(r, maxRows, maxSlots, T, d, this.config.targetVocab.length, this.attends),
       lstm: p.cell === 'lstm',
@@ -113,7 +116,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       summaryGi: r.floats(summaryTable ? maxSlots * G : 0),
       X, ctx,
       gi: r.floats(maxRows * G),
-      x: r.floats(p.decoder.input.kind === 'combined' ? maxRows * H : 0),
+      x: r.floats(input.W ? maxRows * H : 0),
       locQuery: r.floats(p.attention.kind === 'location' ? maxRows * (dec.E + H) : 0),
       tmp: r.floats(maxRows * H),
       encOut: r.floats(this.attends ? 0 : T * this.encoder.annotationSize),
@@ -133,26 +136,26 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     const p = this.composition, x = source.ids, Tx = x.length, k = this.regions.rt.k;
     const H = p.decoder.hidden, L = p.decoder.layers, d = this.encoder.annotationSize;
     st.Tx[slot] = Tx;
-    const hBar = this.attends ? st.annotations + slot * st.maxTx * d * 4 : st.encOut;
+    const hBar = this.attends ? at(st.annotations, slot * st.maxTx * d) : st.encOut;
     this.encoder.run(st.enc, x, Tx, hBar, st.finalH, st.lstm ? st.finalC : 0);
-    if (this.attention.keySize) this.attention.keys(st.keys + slot * st.maxTx * this.attention.keySize * 4, hBar, Tx);
+    if (this.attention.keySize) this.attention.keys(at(st.keys, slot * st.maxTx * this.attention.keySize), hBar, Tx);
     const Hc = this.contextSize;
-    const summary = st.summary + slot * Hc * 4;
+    const summary = at(st.summary, slot * Hc);
     if (p.attention.kind === 'summary') {
       // c = h_T (the top layer's last state) or tanh(W h_T)
-      const hT = st.finalH + (p.encoder.layers - 1) * this.encoder.finalSize * 4;
+      const hT = at(st.finalH, (p.encoder.layers - 1) * this.encoder.finalSize);
       if (this.summaryW) {
         this.summaryW.apply(summary, hT);
         k.tanh_inplace(summary, Hc);
       } else {
-        this.regions.rt.F32.copyWithin(summary >> 2, hT >> 2, (hT >> 2) + Hc);
+        this.regions.rt.F32.copyWithin(index(summary), index(hT), index(hT) + Hc);
       }
       // c is the same at every step: its part of the cell's input projection once per source
-      if (st.fixedContext) this.decoder.projection!.contextTerm(st.summaryGi + slot * gates(p.cell) * H * 4, summary, 1);
+      if (st.fixedContext) this.decoder.projection!.contextTerm(at(st.summaryGi, slot * gates(p.cell) * H), summary, 1);
     }
     const e = st.encoded;
     e.annotations = hBar; e.Tx = Tx; e.finalH = st.finalH; e.finalC = st.lstm ? st.finalC : 0; e.summary = summary;
-    this.bridge.apply(st.s0 + slot * L * H * 4, st.lstm ? st.c0 + slot * L * H * 4 : 0, L, H, e);
+    this.bridge.apply(at(st.s0, slot * L * H), st.lstm ? at(st.c0, slot * L * H) : 0, L, H, e);
   }
 
   startRow(st: ComposedState, row: number, slot: number): void {
@@ -161,17 +164,19 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     st.steps[row] = 0;
     for (let l = 0; l < L; l++) {
       const to = (l * st.maxRows + row) * H, from = (slot * L + l) * H;
-      F.copyWithin((st.h >> 2) + to, (st.s0 >> 2) + from, (st.s0 >> 2) + from + H);
-      if (st.lstm) F.copyWithin((st.c >> 2) + to, (st.c0 >> 2) + from, (st.c0 >> 2) + from + H);
+      F.copyWithin(index(st.h) + to, index(st.s0) + from, index(st.s0) + from + H);
+      if (st.lstm) F.copyWithin(index(st.c) + to, index(st.c0) + from, index(st.c0) + from + H);
     }
-    const hTilde = st.readout.hTilde >> 2;
+    const hTilde = index(st.readout.hTilde);
     if (this.composition.combine) F.fill(0, hTilde + row * H, hTilde + (row + 1) * H); // h̃_0 = 0
   }
 
   step(st: ComposedState, previous: Int32Array, rows: number): void {
     const p = this.composition, H = p.decoder.hidden, F = this.regions.rt.F32, dec = this.decoder;
-    // input feeding: [E y_{t-1}; h̃_{t-1}]
-    if (p.decoder.input.kind === 'embedding+feed') copyRows(F, st.X + dec.extraOffset * 4, dec.inputWidth, st.readout.hTilde, H, null, H, rows);
+    // input feeding: h̃_{t-1} in the cell's input; s_{t-1} too if it reads it
+    const offsets = dec.offsets;
+    if (offsets.hTilde !== undefined) copyRows(F, at(st.X, offsets.hTilde), dec.inputWidth, st.readout.hTilde, H, null, H, rows);
+    if (offsets.s !== undefined) copyRows(F, at(st.X, offsets.s), dec.inputWidth, st.state, H, null, H, rows);
     // the fixed summary c of each row's source
     if (p.attention.kind === 'summary') copyRows(F, st.context, st.contextStride, st.summary, this.contextSize, st.slotOf, this.contextSize, rows);
     if (this.attends && this.attention.before) {
@@ -180,7 +185,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
         // [E y_{i-1}; s_{i-1}]
         const E = dec.E;
         copyRows(F, st.locQuery, E + H, dec.embeddingTable, E, previous, E, rows);
-        copyRows(F, st.locQuery + E * 4, E + H, st.state, H, null, H, rows);
+        copyRows(F, at(st.locQuery, E), E + H, st.state, H, null, H, rows);
         q = st.locQuery;
       }
       this.attention.attend(st, st.att, q, st.keys, rows, st.steps);
@@ -201,10 +206,10 @@ export class ComposedNet implements AttentionNet<ComposedState> {
   reorder(st: ComposedState, parents: Int32Array, rows: number): void {
     const p = this.composition, H = p.decoder.hidden, F = this.regions.rt.F32;
     for (let l = 0; l < p.decoder.layers; l++) {
-      gatherRows(F, st.h + l * st.maxRows * H * 4, st.tmp, parents, rows, H);
-      if (st.lstm) gatherRows(F, st.c + l * st.maxRows * H * 4, st.tmp, parents, rows, H);
+      gatherRows(F, at(st.h, l * st.maxRows * H), st.tmp, parents, rows, H);
+      if (st.lstm) gatherRows(F, at(st.c, l * st.maxRows * H), st.tmp, parents, rows, H);
     }
-    if (p.decoder.input.kind === 'embedding+feed') gatherRows(F, st.readout.hTilde, st.tmp, parents, rows, H);
+    if (p.decoder.input.parts.includes('hTilde')) gatherRows(F, st.readout.hTilde, st.tmp, parents, rows, H);
     reorderSlots(st.slotOf, parents, rows);
     reorderSlots(st.steps, parents, rows);
   }
@@ -214,9 +219,9 @@ export class ComposedNet implements AttentionNet<ComposedState> {
  * Row r of `to` (stride toStride floats) = n floats at from + k * fromStride, k = index[r] (a source
  * slot, a token id) or r when index is null.
  */
-function copyRows(F: Float32Array, to: number, toStride: number, from: number, fromStride: number, index: Int32Array | null, n: number, rows: number): void {
+function copyRows(F: Float32Array, to: number, toStride: number, from: number, fromStride: number, rowOf: Int32Array | null, n: number, rows: number): void {
   for (let r = 0; r < rows; r++) {
-    const src = (from >> 2) + (index ? index[r] : r) * fromStride;
-    F.copyWithin((to >> 2) + r * toStride, src, src + n);
+    const src = index(from) + (rowOf ? rowOf[r] : r) * fromStride;
+    F.copyWithin(index(to) + r * toStride, src, src + n);
   }
 }

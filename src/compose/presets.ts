@@ -4,7 +4,7 @@
  * lines a user adds after training; tools/presets_torch.py has modules with the same math and names.
  */
 import type { ModelConfig, Preset } from '../config.js';
-import type { AttentionPart, Composition, LinearName } from './description.js';
+import { cellInput, type AttentionPart, type Composition, type LinearName } from './description.js';
 
 const lin = (name: string, bias: boolean, ...alternatives: string[]): LinearName => ({ name, bias, alternatives });
 
@@ -21,18 +21,18 @@ export function presetComposition(c: ModelConfig & { architecture: Preset }): Co
       return {
         ...base, cell: 'lstm',
         encoder: { ...base.encoder, layers: L, reverse: c.reverseSource },
-        bridge: { kind: 'final' },
+        bridge: { kind: 'final', order: 'layer', cell: 'final' },
         attention: { kind: 'none' },
-        decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: L, hidden: H, input: { kind: 'embedding' } },
+        decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: L, hidden: H, input: cellInput('e') },
         combine: null,
         output: { parts: ['s'], kind: 'linear', out: lin('decoder.fc_out', true) },
       };
     case 'bentrevett-2': // 2 - Learning Phrase Representations using RNN Encoder-Decoder
       return {
         ...base, cell: 'gru',
-        bridge: { kind: 'summary' },
+        bridge: { kind: 'project', from: 'summary', W: null, activation: 'none', layers: 'first', cell: 'zero' },
         attention: { kind: 'summary', W: null },
-        decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
+        decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: cellInput('e', 'c') },
         combine: null,
         output: { parts: ['e', 's', 'c'], kind: 'linear', out: lin('decoder.fc_out', true) },
       };
@@ -40,10 +40,10 @@ export function presetComposition(c: ModelConfig & { architecture: Preset }): Co
       return {
         ...base, cell: 'gru',
         encoder: { ...base.encoder, bidirectional: true },
-        bridge: { kind: 'tanh-linear', from: 'final-concat', W: lin('encoder.fc', true) },
+        bridge: { kind: 'project', from: 'final-concat', W: lin('encoder.fc', true), activation: 'tanh', layers: 'first', cell: 'zero' },
         attention: { kind: 'additive', query: 'before', joint: true, W: lin('decoder.attention.attn', true, 'decoder.attention.attn_fc'), U: null,
-          v: { name: 'decoder.attention.v', bias: false }, size: H },
-        decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
+          v: { name: 'decoder.attention.v', bias: false, alternatives: ['decoder.attention.v_fc'] }, size: H },
+        decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: cellInput('e', 'c') },
         combine: null,
         output: { parts: ['s', 'c', 'e'], kind: 'linear', out: lin('decoder.fc_out', true) },
       };
@@ -56,9 +56,9 @@ export function presetComposition(c: ModelConfig & { architecture: Preset }): Co
         ...base, cell: 'gru',
         embeddings: { ...base.embeddings, tiedTo: 'encoder.embedding' }, // one nn.Embedding passed to both
         encoder: { ...base.encoder, rnn: 'encoder.gru', layers: L, bidirectional: true, merge: 'sum' },
-        bridge: { kind: 'final-pytorch-order' }, // encoder_hidden[:decoder.n_layers]
+        bridge: { kind: 'final', order: 'pytorch', cell: 'final' }, // encoder_hidden[:decoder.n_layers]
         attention,
-        decoder: { rnn: 'decoder.gru', layout: 'pytorch', layers: L, hidden: H, input: { kind: 'embedding' } },
+        decoder: { rnn: 'decoder.gru', layout: 'pytorch', layers: L, hidden: H, input: cellInput('e') },
         combine: { W: lin('decoder.concat', true), parts: ['s', 'c'], activation: 'tanh' },
         output: { parts: ['hTilde'], kind: 'linear', out: lin('decoder.out', true) },
       };
@@ -74,11 +74,11 @@ export function presetComposition(c: ModelConfig & { architecture: Preset }): Co
         ...base, cell: c.cell,
         embeddings: { ...base.embeddings, source: 'encoder.embeddings.make_embedding.emb_luts.0', target: 'decoder.embeddings.make_embedding.emb_luts.0' },
         encoder: { ...base.encoder, layers: L, bidirectional: c.bidirectionalEncoder },
-        bridge: { kind: 'final' }, // _fix_enc_hidden: layer l's [→h; ←h]
+        bridge: { kind: 'final', order: 'layer', cell: 'final' }, // _fix_enc_hidden: layer l's [→h; ←h]
         attention,
         decoder: c.inputFeeding
-          ? { rnn: 'decoder.rnn', layout: 'cells', layers: L, hidden: H, input: { kind: 'embedding+feed' } }
-          : { rnn: 'decoder.rnn', layout: 'pytorch', layers: L, hidden: H, input: { kind: 'embedding' } },
+          ? { rnn: 'decoder.rnn', layout: 'cells', layers: L, hidden: H, input: cellInput('e', 'hTilde') }
+          : { rnn: 'decoder.rnn', layout: 'pytorch', layers: L, hidden: H, input: cellInput('e') },
         combine: { W: lin(`${at}.linear_out`, mlp), parts: ['c', 's'], activation: mlp ? 'none' : 'tanh' },
         output: { parts: ['hTilde'], kind: 'linear', out: lin('generator.0', true, 'generator') },
       };
@@ -87,9 +87,9 @@ export function presetComposition(c: ModelConfig & { architecture: Preset }): Co
       return {
         ...base, cell: 'gru',
         encoder: { ...base.encoder, rnn: 'encoder.gru' },
-        bridge: { kind: 'final' },
+        bridge: { kind: 'final', order: 'layer', cell: 'final' },
         attention: { kind: 'location', W: lin('decoder.attn', true), positions: c.maxLength },
-        decoder: { rnn: 'decoder.gru', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'combined', W: lin('decoder.attn_combine', true) } },
+        decoder: { rnn: 'decoder.gru', layout: 'pytorch', layers: 1, hidden: H, input: { parts: ['e', 'c'], W: lin('decoder.attn_combine', true), activation: 'relu' } },
         combine: null,
         output: { parts: ['s'], kind: 'linear', out: lin('decoder.out', true) },
       };

@@ -1,6 +1,6 @@
 /**
  * After the cell and the attention, for all rows of a step:
- *   h̃_t = act(W_c [parts] + b_c)          the attentional layer (Luong et al. 2015, eq. (5)), act tanh or none
+ *   h̃_t = act(W_c [parts] + b_c)          the attentional layer (Luong et al. 2015, eq. (5)), act tanh, relu or none
  *   r_t = [parts], parts an ordered choice of s_t, c_t, E y_{t-1}, h̃_t
  *   logits = W_o r_t + b_o                                                   'linear'
  *          = W_o t + b_o, t = maxout(W_t r_t + b_t) | tanh(W_t r_t + b_t)    deep output (Cho et al. 2014, A.1.2)
@@ -9,6 +9,7 @@ import { Linear, type WeightFormat } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import type { CombinePart, OutputPart, ReadoutPart } from './description.js';
+import { index } from './floats.js';
 import { loadLinear } from './linear.js';
 
 /** Where each readout part of row r is: base + r * stride floats; 'e' reads the embedding table row previous[r]; hTilde is ReadoutScratch.hTilde. */
@@ -69,6 +70,10 @@ export class Readout {
     if (this.combine) {
       this.combine.W.applyMany(sc.hTilde, this.gather(sc, src, this.combine.part.parts, rows), rows);
       if (this.combine.part.activation === 'tanh') k.tanh_inplace(sc.hTilde, rows * this.sizes.s);
+      else if (this.combine.part.activation === 'relu') {
+        const F = this.regions.rt.F32;
+        for (let i = index(sc.hTilde), end = i + rows * this.sizes.s; i < end; i++) if (F[i] < 0) F[i] = 0;
+      }
     }
     const r = this.gather(sc, src, this.output.parts, rows);
     if (!this.W_t) return this.W_o.applyMany(logits, r, rows);
@@ -89,13 +94,13 @@ export class Readout {
     const F = this.regions.rt.F32;
     const width = parts.reduce((n, p) => n + this.sizes[p], 0);
     for (let r = 0; r < rows; r++) {
-      let to = (sc.cat >> 2) + r * width;
+      let to = index(sc.cat) + r * width;
       for (const p of parts) {
         const n = this.sizes[p];
-        const from = p === 's' ? (src.s >> 2) + r * src.sStride
-          : p === 'c' ? (src.c >> 2) + r * src.cStride
-            : p === 'e' ? (src.embedding >> 2) + src.previous[r] * n
-              : (src.hTilde >> 2) + r * n;
+        const from = p === 's' ? index(src.s) + r * src.sStride
+          : p === 'c' ? index(src.c) + r * src.cStride
+            : p === 'e' ? index(src.embedding) + src.previous[r] * n
+              : index(src.hTilde) + r * n;
         F.copyWithin(to, from, from + n);
         to += n;
       }

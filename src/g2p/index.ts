@@ -5,7 +5,7 @@
  */
 import { loadModelFrom } from '../load.js';
 import type { G2P, G2PResult, PronounceOptions } from './g2p.js';
-import { fetchModelBytes } from '../fetch.js';
+import { fetchAndUse } from '../fetch.js';
 import { buildG2P, makeG2PFunction, type G2PDefaults, type G2PLoadOptions } from './load.js';
 
 export { G2P, formatPronunciation, checkPronounceOptions, type G2PWarning, type NormKind, type UnknownPolicy, type G2PResult, type G2PToken, type G2PWord, type G2PPunctuation, type G2PPart, type G2PSource, type G2PFormat, type PronounceOptions, type G2PParts } from './g2p.js';
@@ -18,9 +18,9 @@ export { normalize, letterWords, type Item as NormalizedItem, type Spoken, type 
 export type { G2PLoadOptions } from './load.js';
 
 const defaults: G2PDefaults = {
-  loadModel: async (source, options) => loadModelFrom(typeof source === 'string' || source instanceof URL
-    ? { weights: { bytes: await fetchModelBytes(source, options), name: String(source) } }
-    : source, options),
+  loadModel: async (source, options) => typeof source === 'string' || source instanceof URL
+    ? fetchAndUse(source, options, (bytes) => loadModelFrom({ weights: { bytes, name: String(source) } }, options)) // cached once it loaded
+    : loadModelFrom(source, options),
 };
 
 /**

@@ -4,7 +4,7 @@
  * bundled g2p-en model and lexicon (models/g2p-en/) when they are not given.
  */
 import { SeqattnError } from '../errors.js';
-import { fetchModelBytes, type FetchOptions } from '../fetch.js';
+import { fetchAndUse, type FetchOptions } from '../fetch.js';
 import { Seq2SeqModel, type LoadOptions } from '../model.js';
 import { checkPronounceOptions, G2P, type G2PResult, type PronounceOptions } from './g2p.js';
 import type { Tagger } from './homographs.js';
@@ -44,8 +44,8 @@ export async function buildG2P(options: G2PLoadOptions, defaults: G2PDefaults): 
   if (lex instanceof Lexicon) lexicon = lex;
   else if (lex !== false) {
     if (lex === undefined && !defaults.lexicon) throw new SeqattnError('E_OPTION', 'loadG2P: give `lexicon` (bytes or a URL of lexicon.bin) or `lexicon: false` for the model alone');
-    const bytes = lex === undefined ? await defaults.lexicon!() : typeof lex === 'string' || lex instanceof URL ? await fetchModelBytes(lex, fetchOptions) : lex;
-    lexicon = Lexicon.fromBytes(bytes, typeof lex === 'string' || lex instanceof URL ? String(lex) : 'lexicon');
+    if (typeof lex === 'string' || lex instanceof URL) lexicon = await fetchAndUse(lex, fetchOptions, (bytes) => Lexicon.fromBytes(bytes, String(lex))); // cached once it parsed
+    else lexicon = Lexicon.fromBytes(lex === undefined ? await defaults.lexicon!() : lex, 'lexicon');
   }
   let model: Seq2SeqModel | null = null;
   if (m !== false) {

@@ -16,7 +16,7 @@
  * PyTorch's nn.GRU resets after; both run here with the same tensor names.
  */
 import type { ModelConfig } from '../config.js';
-import { deepOutputPart, type Composition } from '../compose/description.js';
+import { cellInput, deepOutputPart, type Composition } from '../compose/description.js';
 
 /** RNNsearch as a composition (src/compose). */
 export function rnnsearch(c: ModelConfig): Composition {
@@ -27,12 +27,12 @@ export function rnnsearch(c: ModelConfig): Composition {
     // h_j = [→h_j; ←h_j]
     encoder: { rnn: 'encoder.rnn', layers: 1, hidden: n, bidirectional: true, merge: 'concat', reverse: false },
     // s_0 = tanh(W_s ←h_1)
-    bridge: { kind: 'tanh-linear', from: 'backward-first', W: { name: 'decoder.init', bias: true } },
+    bridge: { kind: 'project', from: 'backward-first', W: { name: 'decoder.init', bias: true }, activation: 'tanh', layers: 'first', cell: 'zero' },
     // e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j), U_a h_j once per source (A.1.2: "can be pre-computed")
     attention: { kind: 'additive', query: 'before', joint: false, W: { name: 'decoder.attention.W', bias: false },
       U: { name: 'decoder.attention.U', bias: true }, v: { name: 'decoder.attention.v', bias: false }, size: c.alignmentSize },
     // s_i = GRU([E y_{i-1}; c_i], s_{i-1})
-    decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
+    decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: cellInput('e', 'c') },
     combine: null,
     // t~_i = W_t [s_i; E y_{i-1}; c_i] + b_t; t_i = maxout / tanh; p(y_i | y_<i, x) = softmax(W_o t_i + b_o)
     output: deepOutputPart(c.deepOutput, c.deepOutputSize),

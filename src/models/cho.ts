@@ -17,7 +17,7 @@
  * c has hidden_size H (V (H, n)); V and V' have no bias, as printed.
  */
 import type { ModelConfig } from '../config.js';
-import { deepOutputPart, type Composition } from '../compose/description.js';
+import { cellInput, deepOutputPart, type Composition } from '../compose/description.js';
 
 /** The paper's RNN Encoder-Decoder as a composition (src/compose). */
 export function cho(c: ModelConfig): Composition {
@@ -30,9 +30,9 @@ export function cho(c: ModelConfig): Composition {
     // c = tanh(V h_N), fixed for the whole decode
     attention: { kind: 'summary', W: { name: 'encoder.V', bias: false } },
     // h'_0 = tanh(V' c)
-    bridge: { kind: 'tanh-linear', from: 'summary', W: { name: 'decoder.V', bias: false } },
+    bridge: { kind: 'project', from: 'summary', W: { name: 'decoder.V', bias: false }, activation: 'tanh', layers: 'first', cell: 'zero' },
     // h'_t = GRU([E y_{t-1}; c], h'_{t-1})
-    decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
+    decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: 1, hidden: H, input: cellInput('e', 'c') },
     combine: null,
     // s'_t = W_t [h'_t; E y_{t-1}; c] + b_t; s_t = maxout / tanh (s'_t) or the readout itself; p = softmax(G s_t + b_o)
     output: deepOutputPart(c.deepOutput, c.deepOutputSize),

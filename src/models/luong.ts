@@ -23,7 +23,7 @@
  * (f32 bounds, as tools/seqattn_torch.py compares them).
  */
 import type { ModelConfig } from '../config.js';
-import type { AttentionPart, Composition, LinearName, LocalWindow } from '../compose/description.js';
+import { cellInput, type AttentionPart, type Composition, type LinearName, type LocalWindow } from '../compose/description.js';
 
 const at = 'decoder.attention';
 const W_a: LinearName = { name: `${at}.W_a`, bias: false };
@@ -45,10 +45,10 @@ export function luong(c: ModelConfig): Composition {
     // h̄_s: the top layer of L (bi)LSTM layers
     encoder: { rnn: 'encoder.rnn', layers: L, hidden: n, bidirectional: c.bidirectionalEncoder, merge: 'concat', reverse: false },
     // the decoder starts from the encoder's final (h, c) per layer, [→h; ←h] when bidirectional
-    bridge: { kind: 'final' },
+    bridge: { kind: 'final', order: 'layer', cell: 'final' },
     attention,
     // h_t = stacked LSTM([E y_{t-1}; h̃_{t-1}]) (input feeding, 3.3) or LSTM(E y_{t-1})
-    decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: L, hidden: H, input: { kind: c.inputFeeding ? 'embedding+feed' : 'embedding' } },
+    decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: L, hidden: H, input: c.inputFeeding ? cellInput('e', 'hTilde') : cellInput('e') },
     // h̃_t = tanh(W_c [c_t; h_t]), eq. (5)
     combine: { W: { name: 'decoder.W_c', bias: false }, parts: ['c', 's'], activation: 'tanh' },
     // p(y_t | y_<t, x) = softmax(W_s h̃_t + b_s), eq. (6)

@@ -10,7 +10,7 @@
  *                    logits_i = out(s_i)          (the context does not reach the output layer)
  */
 import type { ModelConfig } from '../config.js';
-import type { Composition } from '../compose/description.js';
+import { cellInput, type Composition } from '../compose/description.js';
 
 /** The tutorial's EncoderRNN + AttnDecoderRNN as a composition (src/compose). */
 export function pytorchTutorial(c: ModelConfig): Composition {
@@ -21,12 +21,12 @@ export function pytorchTutorial(c: ModelConfig): Composition {
     // h_j = GRU(E_src x_j, h_{j-1})
     encoder: { rnn: 'encoder.gru', layers: 1, hidden: H, bidirectional: false, merge: 'concat', reverse: false },
     // s_0 = h_Tx
-    bridge: { kind: 'final' },
+    bridge: { kind: 'final', order: 'layer', cell: 'final' },
     // scores = Va(tanh(Wa(s_{i-1}) + Ua(keys)))
     attention: { kind: 'additive', query: 'before', joint: false, W: { name: 'decoder.attention.Wa', bias: true },
       U: { name: 'decoder.attention.Ua', bias: true }, v: { name: 'decoder.attention.Va', bias: true }, size: H },
     // s_i = GRU([E_tgt y_{i-1}; c_i], s_{i-1})
-    decoder: { rnn: 'decoder.gru', layout: 'pytorch', layers: 1, hidden: H, input: { kind: 'embedding+context' } },
+    decoder: { rnn: 'decoder.gru', layout: 'pytorch', layers: 1, hidden: H, input: cellInput('e', 'c') },
     combine: null,
     // logits_i = out(s_i)
     output: { parts: ['s'], kind: 'linear', out: { name: 'decoder.out', bias: true } },

@@ -31,7 +31,6 @@ import { EmbeddedInputProjection } from '../layers/input-projection.js';
 import { Linear } from '../layers/linear.js';
 import { LSTM, lstmScratch, type LstmScratch } from '../layers/lstm.js';
 import type { Regions } from '../memory.js';
-import { MappedWeightStore } from '../tensor-names.js';
 import type { WeightStore } from '../weights.js';
 import type { CaptionerParts } from '../captioner/parts.js';
 import { decodeStateBuffers, gatherRows, reorderSlots, type AttentionNet, type DecodeState, type NetDecodeOptions, type NetOptions, type Source } from './net.js';
@@ -86,7 +85,7 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const { embeddingSize: E, hiddenSize: H, alignmentSize: A, featureSize: D } = config;
     const V = config.targetVocab.length;
     const parts = this.parts = config.captioner ?? { ...DEFAULT_PARTS, gate: config.gate ? 'scalar' : 'none' };
-    const w = Object.keys(parts.tensorNames).length ? new MappedWeightStore(weights, parts.tensorNames) : weights;
+    const w = weights; // read through the config's tensor_names by the loader (load.ts namedStore)
     this.annotationSize = D;
     this.f_init_h = Linear.load(regions, w, 'init_h', H, D, true, `(hidden ${H}, feature ${D})`, f);
     this.f_init_c = Linear.load(regions, w, 'init_c', H, D, true, `(hidden ${H}, feature ${D})`, f);

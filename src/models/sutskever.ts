@@ -12,7 +12,7 @@
  *   p(y_t | v, y_<t) = softmax(W h_t + b)                                          eq. (1)
  */
 import type { ModelConfig } from '../config.js';
-import type { Composition } from '../compose/description.js';
+import { cellInput, type Composition } from '../compose/description.js';
 
 /** The paper's stacked LSTM encoder-decoder as a composition (src/compose). */
 export function sutskever(c: ModelConfig): Composition {
@@ -23,10 +23,10 @@ export function sutskever(c: ModelConfig): Composition {
     // L layers over E x_S, ..., E x_1 (sec. 3.3) or x_1..x_S
     encoder: { rnn: 'encoder.rnn', layers: L, hidden: H, bidirectional: false, merge: 'concat', reverse: c.reverseSource },
     // the decoder starts from the encoder's final (h, c) of every layer (sec. 2)
-    bridge: { kind: 'final' },
+    bridge: { kind: 'final', order: 'layer', cell: 'final' },
     attention: { kind: 'none' },
     // h_t = stacked LSTM(E y_{t-1})
-    decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: L, hidden: H, input: { kind: 'embedding' } },
+    decoder: { rnn: 'decoder.rnn', layout: 'pytorch', layers: L, hidden: H, input: cellInput('e') },
     combine: null,
     // p(y_t | v, y_<t) = softmax(W h_t + b), eq. (1)
     output: { parts: ['s'], kind: 'linear', out: { name: 'decoder.out', bias: true } },

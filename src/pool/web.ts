@@ -11,7 +11,8 @@
  */
 import { fetchModelBytes, type FetchOptions } from '../fetch.js';
 import type { ModelSource } from '../load.js';
-import { TranslationPool, type FromWorker, type PoolOptions, type WorkerPort } from './pool.js';
+import { checkOptionsObject } from '../limits.js';
+import { TranslationPool, withoutFetchOptions, type FromWorker, type PoolOptions, type WorkerPort } from './pool.js';
 
 
 /** A WorkerPort over a module Web Worker: dist/pool-worker.js, or the script at `url`. */
@@ -53,6 +54,6 @@ export async function createPool(source: string | URL | ModelSource | Uint8Array
   } else {
     src = source;
   }
-  const { workerUrl, ...rest } = options;
-  return TranslationPool.start(() => webWorker(workerUrl), src, rest, globalThis.navigator?.hardwareConcurrency || 4);
+  const { workerUrl, ...rest } = checkOptionsObject(options, 'options') as typeof options;
+  return TranslationPool.start(() => webWorker(workerUrl), src, withoutFetchOptions(rest), globalThis.navigator?.hardwareConcurrency || 4);
 }

@@ -4,12 +4,15 @@
 //      empty means none: how the tests check the fallback below on a machine that has one);
 //   3. @sparticuz/chromium, a dev dependency that ships Chromium for Linux x64 inside the npm
 //      package: 153.x on Node >= 22.17 (alias sparticuz-chromium-153), else 147.0.0 (Node >= 20.11).
-// Its executablePath() unpacks into os.tmpdir() and reuses whatever chromium it finds there, so
-// each version gets a temp folder of its own. No browser is an error that says how to get one.
+// Its executablePath() unpacks Chromium (about 206 MB) into os.tmpdir(); here it unpacks once per
+// version into a cache folder that every later run reuses (chromiumCacheDir: SEQATTN_CHROMIUM_CACHE,
+// else $XDG_CACHE_HOME/seqattn, else ~/.cache/seqattn), not a new copy in the temp folder per run.
+// No browser, or one that does not start, is an error that says what to do (and the suites run
+// the start as a test, so it fails `npm test`: uvu 0.5 ignores an error thrown in test.before).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
@@ -19,9 +22,17 @@ const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/goog
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** Where @sparticuz/chromium is unpacked, one folder per version, reused by every run. */
+export function chromiumCacheDir(): string {
+  const env = process.env.SEQATTN_CHROMIUM_CACHE;
+  if (env) return env;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'seqattn');
+}
+
 const HOW = 'run the browser tests with a Chromium: set CHROMIUM_PATH=/path/to/chrome, or install one '
   + '(Debian/Ubuntu: apt-get install chromium), or on Linux x64 `npm install` the dev dependency @sparticuz/chromium '
-  + '(147.0.0 for Node >= 20.11, 153.x for Node >= 22.17)';
+  + `(147.0.0 for Node >= 20.11, 153.x for Node >= 22.17; unpacked once into ${chromiumCacheDir()}, SEQATTN_CHROMIUM_CACHE to move it; `
+  + 'SEQATTN_SYSTEM_CHROMIUM= to skip a broken system one)';
 
 function nodeAtLeast(major: number, minor: number): boolean {
   const [a, b] = process.versions.node.split('.').map(Number);
@@ -68,18 +79,31 @@ async function sparticuz(): Promise<Found | undefined> {
   } catch {
     return undefined; // not installed (npm install --omit=dev)
   }
-  const { default: Chromium } = await import(name) as { default: { executablePath(): Promise<string> } };
-  const folder = join(tmpdir(), `seqattn-sparticuz-chromium-${version}`);
-  mkdirSync(folder, { recursive: true });
-  const saved = process.env.TMPDIR;
-  process.env.TMPDIR = folder; // executablePath() unpacks into (and reuses) os.tmpdir()
-  try {
-    const path = await Chromium.executablePath();
-    return { path, source: `@sparticuz/chromium ${version} (${folder})`, env: bundledLibraries(path, dir, folder) };
-  } finally {
-    if (saved === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = saved;
+  const folder = join(chromiumCacheDir(), `sparticuz-chromium-${version}`);
+  const done = join(folder, '.unpacked'); // written last: a folder without it is an interrupted unpack
+  if (!existsSync(done)) {
+    const { default: Chromium } = await import(name) as { default: { executablePath(): Promise<string> } };
+    // unpacked beside the cache folder and renamed into place, so two runs at once never see half a binary
+    const partial = `${folder}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    mkdirSync(partial, { recursive: true });
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = partial; // executablePath() unpacks into os.tmpdir()
+    try {
+      await Chromium.executablePath();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    writeFileSync(join(partial, '.unpacked'), `@sparticuz/chromium ${version}\n`);
+    if (!existsSync(done)) {
+      rmSync(folder, { recursive: true, force: true });
+      try { renameSync(partial, folder); } catch { /* another run renamed its copy first */ }
+    }
+    rmSync(partial, { recursive: true, force: true });
   }
+  const path = join(folder, 'chromium');
+  return { path, source: `@sparticuz/chromium ${version} (${folder})`, env: bundledLibraries(path, dir, folder) };
 }
 
 /** A Chromium binary, where it came from, and the environment it needs (LD_LIBRARY_PATH, if any). */
@@ -101,9 +125,18 @@ export async function findChromium(): Promise<Found> {
   throw new Error(`no Chromium found (CHROMIUM_PATH unset, none of ${system.join(', ') || '(no system paths)'}, @sparticuz/chromium not installed or not for ${process.platform}-${process.arch} Node ${process.versions.node}): ${HOW}`);
 }
 
-/** Launches the Chromium findChromium() gives, headless; playwright gives it a fresh --user-data-dir. */
+/**
+ * Launches the Chromium findChromium() gives, headless; playwright gives it a fresh --user-data-dir.
+ * A Chromium that exists but does not start is an error naming it and saying what to do.
+ */
 export async function launchChromium(): Promise<{ browser: Browser; source: string }> {
   const { path, source, env } = await findChromium();
-  const browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS, env: env && { ...process.env, ...env } as Record<string, string> });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS, env: env && { ...process.env, ...env } as Record<string, string>, timeout: 60_000 });
+  } catch (e) {
+    const why = String((e as Error)?.message ?? e).split('\n').find((l) => l.trim() !== '') ?? 'no message';
+    throw new Error(`the Chromium at ${path} (${source}) did not start (${why.slice(0, 300)}): ${HOW}`);
+  }
   return { browser, source: env ? `${source}, its own NSS libraries` : source };
 }

@@ -1,17 +1,16 @@
 // g2p() in a real browser: headless Chromium imports dist/index.js and dist/index.min.js (n2words
 // bundled, compromise a chunk loaded on first use), fetches the bundled model and models/g2p-en/lexicon.bin by URL, and
-// pronounces as Node does. Needs /usr/bin/chromium (installed by .ci/run), playwright-core, dist/.
+// pronounces as Node does. Chromium from test/browser/chromium.ts (CHROMIUM_PATH, a system one, or @sparticuz/chromium), dist/.
 import { readFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { launchChromium } from '../browser/chromium.js';
 import { formatPronunciation, g2p } from '../../src/node.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TEXT = 'I refuse to collect the refuse in 1990, said the blorfity café.';
 
 function serve(): Promise<Server> {
@@ -26,10 +25,9 @@ function serve(): Promise<Server> {
 }
 
 test('Chromium: loadG2P with the model and lexicon by URL gives the same pronunciations as Node', async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   const server = await serve();
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const { browser } = await launchChromium().catch((e) => { server.close(); throw e; }); // CHROMIUM_PATH, a system Chromium, or @sparticuz/chromium
   try {
     const page = await browser.newPage();
     await page.goto(`${base}/`);

@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ARCHITECTURES, resolveConfig } from '../../src/load.js';
+import { ARCHITECTURES, namedStore, resolveConfig } from '../../src/load.js';
 import { Regions } from '../../src/memory.js';
 import { Seq2SeqModel } from '../../src/model.js';
 import type { NetOptions } from '../../src/models/net.js';
@@ -25,7 +25,7 @@ async function loadWith(dir: string, options: NetOptions): Promise<Seq2SeqModel>
   const rt = await runtime();
   const regions = new Regions(rt);
   const Net = ARCHITECTURES[config.architecture];
-  return new Seq2SeqModel(rt, regions, new Net(config, regions, new WeightStore(files, config.tensorPrefix), options));
+  return new Seq2SeqModel(rt, regions, new Net(config, regions, namedStore(new WeightStore(files, config.tensorPrefix), config), options));
 }
 
 const folders = readdirSync(committedFixtures).filter((d) => statSync(join(committedFixtures, d)).isDirectory()).sort();

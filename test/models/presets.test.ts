@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inspectText } from '../../src/cli/inspect.js';
-import { inspect, matchSeq2SeqPresets } from '../../src/inspect.js';
+import { formatInspect, inspect, matchSeq2SeqPresets } from '../../src/inspect.js';
 import { readWeightFiles } from '../../src/load.js';
 import { loadModel, loadModelFrom, modelSourceFromPath, readSafetensors, writeSafetensors } from '../../src/node.js';
 import { WeightStore } from '../../src/weights.js';
@@ -132,6 +132,46 @@ test('inspect: a file under a wrapper attribute suggests tensor_prefix; the CLI 
   assert.is(json.matches[0].architecture, 'cho');
   assert.throws(() => inspectText([]), /one FILE_OR_FOLDER/);
   assert.throws(() => inspectText(['--verbose', 'x']), /unknown option --verbose/);
+});
+
+
+test('bentrevett-3 saved by the current notebook (decoder.attention.v_fc): loads as with v', async () => {
+  const a = await loadModelFrom(fixture('bentrevett-3'));
+  const renamed = rewriteModel(fixture('bentrevett-3'), (t) => { t['decoder.attention.v_fc.weight'] = t['decoder.attention.v.weight']; delete t['decoder.attention.v.weight']; });
+  const b = await loadModelFrom(renamed);
+  const ids = [3, 4, 5, 6];
+  assert.equal(b.translate(ids, { beamSize: 3 }).ids, a.translate(ids, { beamSize: 3 }).ids);
+  assert.equal(Array.from(b.translate(ids).attention[0]), Array.from(a.translate(ids).attention[0]));
+  a.dispose(); b.dispose();
+});
+
+test('pytorch-chatbot with v stored as (1, H) or (H, 1): inspect names it and it loads as with (H)', async () => {
+  const a = await loadModelFrom(fixture('pytorch-chatbot-concat'));
+  for (const shape of [[1, 14], [14, 1]]) {
+    const bytes = rewriteModel(fixture('pytorch-chatbot-concat'), (t) => { t['decoder.attn.v'] = { shape, data: t['decoder.attn.v'].data }; });
+    const report = inspect(readWeightFiles({ weights: bytes }));
+    assert.equal(report.matches.map((m) => m.architecture), ['pytorch-chatbot']);
+    const b = await loadModelFrom(bytes);
+    const ids = [3, 4, 5];
+    assert.equal(b.translate(ids, { beamSize: 2 }).ids, a.translate(ids, { beamSize: 2 }).ids, `${shape}`);
+    assert.equal(Array.from(b.translate(ids).attention[0]), Array.from(a.translate(ids).attention[0]), `${shape}`);
+    b.dispose();
+  }
+  a.dispose();
+});
+
+test('an unread tensor is "not read by an opennmt-rnn model" (the article of the name)', async () => {
+  const extra = rewriteModel(fixture('opennmt-rnn-mlp'), (t) => { t.extra = { shape: [2], data: new Float32Array(2) }; });
+  await throwsCode(() => loadModelFrom(extra), 'E_TENSOR_UNUSED', 'not read by an opennmt-rnn model');
+  const extra2 = rewriteModel(fixture('bentrevett-1'), (t) => { t.extra = { shape: [2], data: new Float32Array(2) }; });
+  await throwsCode(() => loadModelFrom(extra2), 'E_TENSOR_UNUSED', 'not read by a bentrevett-1 model');
+});
+
+test('inspect\'s closing hint fits the kind: seq2seq vocabularies, classifier labels, captioner feature_size', () => {
+  const report = (kind: 'seq2seq' | 'classifier' | 'captioner') => formatInspect({ files: [], tensors: [], config: null, proposal: null, matches: [{ architecture: 'x', kind, fields: {}, notes: [] }] });
+  assert.ok(report('seq2seq').includes('source_vocab, target_vocab'));
+  assert.ok(report('classifier').includes('labels') && !report('classifier').includes('target_vocab'), report('classifier'));
+  assert.ok(report('captioner').includes('feature_size') && !report('captioner').includes('source_vocab'), report('captioner'));
 });
 
 test.run();
