@@ -62,7 +62,7 @@ const NOT_PAST = set('hundred kindred sacred naked wicked wretched beloved rugge
 const AGED_NEXT = set('between from over under in for up out well about around');
 
 /** Words that have a context rule (they are tagged like table heteronyms). */
-export const CONTEXT_WORDS: ReadonlySet<string> = set('read lead present content minute close live excuse used use supposed bass bow bowed bows sow polish reading nice job resume buffet aged learned beloved axes moped putting wind tear');
+export const CONTEXT_WORDS: ReadonlySet<string> = set('read lead present content minute close live excuse used use supposed bass bow bowed bows sow polish reading nice job resume resumes buffet aged learned beloved axes moped putting wind tear');
 
 /**
  * The pronunciation the rules choose for words[j], or undefined (the tag and the table decide).
@@ -144,6 +144,7 @@ export function contextPronunciation(words: readonly ContextWord[], j: number, t
     case 'nice': return capital && !sentenceStart && PLACE_PREV.has(prev) ? choose('N IY1 S', 'sense', 'noun') : undefined;
     case 'job': return capital && !sentenceStart && (prev === 'of' || prev === 'book') ? choose('JH OW1 B', 'sense', 'noun') : undefined;
     case 'resume': return DET.has(prev) || (x.tag === 'noun' && !MODALS.has(before) && before !== 'to') ? choose('R EH1 Z AH0 M EY2', 'sense', 'noun') : choose('R IH0 Z UW1 M', 'sense', 'verb');
+    case 'resumes': return DET.has(prev) || (x.tag === 'noun' && !MODALS.has(before)) ? choose('R EH1 Z AH0 M EY2 Z', 'sense', 'noun') : choose('R IH0 Z UW1 M Z', 'sense', 'verb');
     case 'buffet': return x.tag === 'verb' || x.tag === 'past' && !DET.has(prev) ? choose('B AH1 F AH0 T', 'sense', 'verb') : choose('B AH0 F EY1', 'sense', 'noun');
     case 'aged': {
       if (at(1)?.w === '#' || AGED_NEXT.has(next)) return choose('EY1 JH D', 'sense', 'past');

@@ -177,6 +177,16 @@ export const HETERONYMS: Readonly<Record<string, Heteronym>> = {
   perverts: { noun: 'P ER1 V ER0 T S', verb: 'P ER0 V ER1 T S' },
   refunds: { noun: 'R IY1 F AH2 N D Z', verb: 'R IH0 F AH1 N D Z' },
   segments: { noun: 'S EH1 G M AH0 N T S', verb: 'S EH2 G M EH1 N T S' },
+  // From reading tools/list-variants.ts --common --list first.
+  subordinate: pair('S AH0 B AO1 R D AH0 N AH0 T', 'S AH0 B AO1 R D AH0 N EY2 T', { adj: 'S AH0 B AO1 R D AH0 N AH0 T' }),
+  subordinates: pair('S AH0 B AO1 R D AH0 N AH0 T S', 'S AH0 B AO1 R D AH0 N EY2 T S'),
+  supplement: pair('S AH1 P L AH0 M AH0 N T', 'S AH2 P L AH0 M EH1 N T'),
+  supplements: pair('S AH1 P L AH0 M AH0 N T S', 'S AH1 P L AH0 M EH1 N T S'),
+  underestimate: pair('AH1 N D ER0 EH1 S T AH0 M AH0 T', 'AH1 N D ER0 EH1 S T AH0 M EY2 T'),
+  progresses: pair('P R AA1 G R EH2 S AH0 Z', 'P R OW0 G R EH1 S AH0 Z'),
+  affiliate: pair('AH0 F IH1 L IY0 AH0 T', 'AH0 F IH1 L IY0 EY2 T'),
+  affiliates: pair('AH0 F IH1 L IY0 AH0 T S', 'AH0 F IH1 L IY0 EY2 T S'),
+  consummate: { adj: 'K AA1 N S AH0 M AH0 T', verb: 'K AA1 N S AH0 M EY2 T' },
 };
 
 
