@@ -8,7 +8,7 @@
 // it begins at once to fetch and compile the one Wasm build this engine runs (demo/dist/wasm/,
 // not both builds inlined) and to read g2p-en's model (from the page's Cache API after the first
 // visit); the dictionary follows at the first g2p request.
-import { ARPABET_TO_IPA, fetchModelBytes, G2P, HETERONYMS, Lexicon, loadG2P, loadModel, toIpa } from 'seqattn';
+import { ARPABET_TO_IPA, fetchAndUse, G2P, HETERONYMS, Lexicon, loadG2P, loadModel, toIpa } from 'seqattn';
 
 // when things happened, in ms since the epoch of the page's time origin (for tools/demo-measure.ts)
 const now = () => performance.timeOrigin + performance.now();
@@ -47,8 +47,9 @@ async function loadG2PEn() {
   timings.modelLoaded = now();
   // the dictionary, cached the same way, fetched and indexed at the first g2p request
   let lexicon;
-  const g2p = () => (lexicon ??= fetchModelBytes(G2P_EN.lexicon, { cache: true, onProgress: (l, t) => reportProgress('lexicon', l, t) })
-    .then((bytes) => new G2P({ model, lexicon: Lexicon.fromBytes(bytes, G2P_EN.lexicon), tagger: null })));
+  // fetchAndUse: the bytes are cached only once they read as a dictionary
+  const g2p = () => (lexicon ??= fetchAndUse(G2P_EN.lexicon, { cache: true, onProgress: (l, t) => reportProgress('lexicon', l, t) },
+    (bytes) => new G2P({ model, lexicon: Lexicon.fromBytes(bytes, G2P_EN.lexicon), tagger: null })));
   return { model, g2p };
 }
 const g2pEn = loadG2PEn();

@@ -20,7 +20,7 @@ export { loadModelFrom, type ModelSource, type WeightFileInput } from './load.js
 export { readSafetensors, writeSafetensors, SafetensorsFile } from './safetensors.js';
 export { quantizeModel, type QuantizedModel } from './quantize.js';
 export { compiledModule, type WasmBuild } from './wasm.js';
-export { fetchModelBytes, type FetchOptions } from './fetch.js';
+export { fetchAndUse, fetchModelBytes, type FetchOptions } from './fetch.js';
 // Worker pools: Web Workers here (tree-shaken when unused); the node entry's createPool uses worker_threads
 export { createPool, type WebPoolOptions } from './pool/web.js';
 export { TranslationPool, type PoolOptions } from './pool/pool.js';

@@ -160,7 +160,8 @@ test('decoding is off the main thread, and the worker carries no Wasm: it fetche
   assert.ok(main.length < 30000, `main.js is ${main.length} bytes`);
   assert.match(worker, /WebAssembly\.compileStreaming/);
   assert.not.match(worker, /AGFzbQ/, 'no base64 Wasm module (\\0asm) inlined');
-  assert.ok(worker.length < 200000, `worker.js is ${worker.length} bytes`);
+  // the library's decoding and the g2p sentence pipeline (normalization rules, heteronym rules) minified; a Wasm build inlined would add ~90 kB of base64 each
+  assert.ok(worker.length < 240000, `worker.js is ${worker.length} bytes`);
   // one request each: no chunk imported statically before the worker (or the page) can run
   assert.not.match(worker, /^import\b|\bimport\s*[{*]|\bimport\s*"/);
   assert.not.match(main, /^import\b|\bimport\s*[{*]|\bimport\s*"/);
