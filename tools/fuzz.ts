@@ -1,5 +1,5 @@
 // npm run fuzz: the properties of test/hardening/properties.ts, the worker pool's (tools/fuzz/pool.ts) and the downloads'
-// (tools/fuzz/download.ts) at scale (175,000 cases in all),
+// (tools/fuzz/download.ts) and g2p(text)'s (tools/fuzz/g2p.ts) at scale (195,000 cases in all),
 // with a fresh seed each run unless --seed N; prints a Markdown report (--out FILE writes it too);
 // --only NAME runs the properties whose name contains NAME, --scale F a fraction F of each.
 // A failure prints the property, the seed and the shrunk counterexample (cut), and exits 1.
@@ -11,6 +11,7 @@ import { readSafetensors } from '../src/node.js';
 import { poolFuzz, poolWhat } from './fuzz/pool.js';
 import { classifierConfigProperty, configProperty, loadProperty, optionsProperty, resident, safetensorsProperty } from '../test/hardening/properties.js';
 import { downloadTarget } from './fuzz/download.js';
+import { g2pFuzz, g2pWhat } from './fuzz/g2p.js';
 
 const arg = (name: string): string | undefined => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const scale = Number(arg('--scale') ?? 1);
@@ -38,6 +39,7 @@ const runs: { name: string; what: string; cases: number; run: (n: number) => Pro
   { name: 'load path', what: 'loadModelFrom with fuzzed configs and load options (maxBeamSize, maxBatchSize, maxMemoryBytes, weights, unknownSource), then translate; the resident model compared after each case',
     cases: 5_000, run: (n) => fc.check(loadProperty(r), { numRuns: n, seed }) as Promise<fc.RunDetails<unknown>> },
   { name: 'worker pool', what: poolWhat, cases: 40_000, run: (n) => poolFuzz(n, seed) },
+  { name: 'g2p text', what: g2pWhat, cases: 20_000, run: (n) => g2pFuzz(n, seed) },
 ];
 
 // URL sources against a misbehaving server (tools/fuzz/download.ts)

@@ -143,7 +143,7 @@ export class G2P {
    * @throws SeqattnError E_G2P_UNSPEAKABLE for a character with no reading under `unknown: 'error'`, E_INPUT_LENGTH for a word longer than the model takes, E_OPTION for bad options
    */
   pronounce(text: string, options: PronounceOptions = {}): G2PResult {
-    if (typeof text !== 'string') throw new SeqattnError('E_OPTION', `g2p: text must be a string, got ${text === null ? 'null' : typeof text}`);
+    if (typeof text !== 'string') throw new SeqattnError('E_ARGUMENT', `g2p: text must be a string, got ${text === null ? 'null' : typeof text}`);
     checkPronounceOptions(options);
     const { lexicon, tagger } = this.parts;
     const warnings: G2PWarning[] = [];

@@ -69,7 +69,7 @@ export function makeG2PFunction(defaults: G2PDefaults): (text: string, options?:
   const cache = new Map<string, Promise<G2P>>();
   return async (text, options = {}) => {
     checkPronounceOptions(options);
-    if (typeof text !== 'string') throw new SeqattnError('E_OPTION', `g2p: text must be a string, got ${text === null ? 'null' : typeof text}`);
+    if (typeof text !== 'string') throw new SeqattnError('E_ARGUMENT', `g2p: text must be a string, got ${text === null ? 'null' : typeof text}`);
     const simple = (x: unknown) => x === undefined || x === false || typeof x === 'string' || x instanceof URL;
     if (!simple(options.model) || !simple(options.lexicon) || typeof options.homographs === 'object' || options.modelOptions || options.fetch) {
       const g = await buildG2P(options, defaults);

@@ -24,7 +24,8 @@ export function cardinalWords(n: bigint | number | string): string[] {
 
 /** An ordinal in words: 21 -> twenty first. */
 export function ordinalWords(n: bigint | number | string): string[] {
-  return words(toOrdinal(typeof n === 'bigint' ? n : BigInt(n)));
+  const v = typeof n === 'bigint' ? n : BigInt(n);
+  return v === 0n ? ['zeroth'] : words(toOrdinal(v)); // n2words takes positive ordinals only
 }
 
 /** Digits one by one: "911" -> nine one one; `zero` is the word for 0 ("oh" in phone numbers). */

@@ -17,6 +17,7 @@ const FOLD: Record<string, string> = {
   '‘': "'", '’': "'", '‚': "'", '‛': "'", 'ʼ': "'", '′': "'", '`': "'", '´': "'",
   '“': '"', '”': '"', '„': '"', '‟': '"', '″': '"', '«': '"', '»': '"',
   '‐': '-', '‑': '-', '‒': '-', '–': '-', '—': '-', '―': '-', '−': '-',
+  '⁄': '/', '∕': '/', // fraction and division slashes: ½ -> 1⁄2 -> 1/2
 };
 
 /** Folds one code point under the input policy (may give '' for a combining mark, or 2 letters). */
@@ -27,6 +28,11 @@ function foldChar(c: string): string {
   const d = c.normalize('NFKD').replace(/\p{M}/gu, '');
   let out = '';
   for (const x of d) out += FOLD[x] ?? x;
+  // One character that folds to letters or digits with other marks (ẚ -> aʾ, ŉ -> 'n, ㏂ -> a.m.,
+  // ⑴ -> (1)) stays one piece: only its letters, digits and slashes, so no token starts or ends
+  // inside a character of the caller's text.
+  // A vulgar fraction (½ -> 1/2) is a number of its own: 1½ is "1 1/2", not 11/2.
+  if (out.length > 1 && /[A-Za-z0-9]/.test(out)) return (d.includes('⁄') ? ' ' : '') + out.replace(/[^A-Za-z0-9/]/g, '');
   return out;
 }
 
@@ -74,8 +80,8 @@ const PUNCT = /[\p{P}$+<=>^|~]/u;
 
 /** A character named for messages: "😀" (U+1F600). */
 export function describeChar(c: string): string {
-  const cp = c.codePointAt(0)!;
-  return `${JSON.stringify(c)} (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
+  const cp = c.codePointAt(0);
+  return cp === undefined ? '""' : `${JSON.stringify(c)} (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
 }
 
 const sticky = (re: RegExp, s: string, k: number): number => { re.lastIndex = k; return re.test(s) ? re.lastIndex : -1; };
@@ -88,8 +94,18 @@ const sticky = (re: RegExp, s: string, k: number): number => { re.lastIndex = k;
 export function tokenize(text: string): TextToken[] {
   const { folded, origin } = fold(text);
   const out: TextToken[] = [];
-  const push = (kind: TextToken['kind'], from: number, to: number) =>
-    out.push({ kind, text: folded.slice(from, to), start: origin[from], end: to < folded.length ? origin[to] : text.length });
+  // A token covers whole characters of the original text: from the one its first folded unit came
+  // from to the end of the one its last came from; a piece of a character the previous token already
+  // covers is dropped (fold keeps a character's letters and digits together, so this is rare).
+  let covered = 0;
+  const push = (kind: TextToken['kind'], from: number, to: number) => {
+    let j = to;
+    while (j < folded.length && origin[j] === origin[to - 1]) j++;
+    const start = Math.max(origin[from], covered), end = j < folded.length ? origin[j] : text.length;
+    if (end <= start) return;
+    out.push({ kind, text: folded.slice(from, to), start, end });
+    covered = end;
+  };
   let k = 0;
   while (k < folded.length) {
     const c = folded[k];

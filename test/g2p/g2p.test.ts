@@ -70,7 +70,7 @@ test('words that are Object.prototype keys are plain words, beside a heteronym t
 
 test('bad arguments and over-long words: typed errors, and the G2P keeps working', async () => {
   const g = await loadG2P();
-  for (const [f, code] of [[() => g.pronounce(5 as unknown as string), 'E_OPTION'], [() => g.pronounce('a'.repeat(100)), 'E_INPUT_LENGTH']] as const) {
+  for (const [f, code] of [[() => g.pronounce(5 as unknown as string), 'E_ARGUMENT'], [() => g.pronounce('a'.repeat(100)), 'E_INPUT_LENGTH']] as const) {
     assert.throws(f, (e: unknown) => e instanceof SeqattnError && e.code === code, code);
   }
   await g2p('x', null as unknown as object).then(() => assert.unreachable(), (e) => assert.is(e.code, 'E_OPTION'));

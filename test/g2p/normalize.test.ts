@@ -112,4 +112,15 @@ test('test/g2p/normalization.tsv: every category read as written there, compared
   assert.ok(misses.length <= 1, misses.join('\n'));
 });
 
+test('characters that fold to several pieces (found by the g2p fuzz target): one token each, never empty, never untyped', () => {
+  for (const [text, spoken] of [['ẚ', 'AH0'], ['ŉ', 'EH1 N'], ['½', 'W AH1 N HH AE1 F'], ['0st', 'Z EH1 R AH0 TH']] as const) {
+    const r = g.pronounce(text);
+    assert.equal(r.tokens.map((t) => [t.text, t.start, t.end]), [[text, 0, text.length]], text);
+    assert.is((r.tokens[0] as G2PWord).phonemes.join(' '), spoken, text);
+  }
+  // 1½ is one and a half, not eleven halves
+  const r = g.pronounce('1½ cups');
+  assert.equal(r.tokens.map((t) => t.text), ['1', '½', 'cups']);
+});
+
 test.run();

@@ -51,7 +51,7 @@ test('bad options: beamSize -1, "5", NaN, 1.5; unknown and locale outside their 
   await fails(() => g2p('x', { locale: 'fr' } as never), 'E_OPTION', /locale/);
   await fails(() => g2p('x', { homographs: {} } as never), 'E_OPTION', /homographs/);
   await fails(() => loadG2P({ homographs: 'yes' } as never), 'E_OPTION', /homographs/);
-  await fails(() => g2p(null as never), 'E_OPTION', /text must be a string/);
+  await fails(() => g2p(null as never), 'E_ARGUMENT', /text must be a string/);
   assert.is(formatPronunciation(g.pronounce('still fine', { beamSize: 2 })), 'S T IH1 L | F AY1 N');
   g.dispose();
 });
