@@ -28,7 +28,8 @@ import { RNNEncoder, type SequencesScratch } from '../compose/encoder.js';
 import type { EncoderPart } from '../compose/description.js';
 import type { ClassifierConfig } from './config.js';
 import { classifierStateBuffers, type ClassifierNet, type ClassifierState } from './net.js';
-import { AttentionPooling } from './pooling.js';
+import { AttentionPooling, type PoolingPart } from '../compose/pooling.js';
+import { at } from '../compose/floats.js';
 
 interface HanState extends ClassifierState {
   words: SequencesScratch;
@@ -61,10 +62,12 @@ export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
     const biGRU = (rnn: string, layers: number, hidden: number): EncoderPart => ({ rnn, layers, hidden, bidirectional: true, merge: 'concat', reverse: false });
     this.wordEncoder = RNNEncoder.load(regions, w, biGRU('word_rnn', config.wordNumLayers, nw), 'gru', gru, 'embedding', config.sourceVocab.length, E, f,
       options.inputTableBudgetBytes);
-    this.wordAttention = AttentionPooling.load(regions, w, { W: 'word_attention.W', u: 'word_attention.u' }, 2 * nw, Aw, f, config.wordScoreActivation);
+    // u_it = tanh(W h_it + b) against u (an nn.Linear(A, 1, bias=False): its weight (1, A))
+    const pooling = (module: string, size: number, score: 'none' | 'tanh'): PoolingPart =>
+      ({ W: { name: `${module}.W`, bias: true }, u: { name: `${module}.u`, bias: false, layout: 'linear' }, size, score });
+    this.wordAttention = AttentionPooling.load(regions, w, pooling('word_attention', Aw, config.wordScoreActivation), 2 * nw, f);
     this.sentenceEncoder = RNNEncoder.load(regions, w, biGRU('sentence_rnn', config.sentenceNumLayers, ns), 'gru', gru, null, 0, 2 * nw, f);
-    this.sentenceAttention = AttentionPooling.load(regions, w, { W: 'sentence_attention.W', u: 'sentence_attention.u' }, 2 * ns, As, f,
-      config.sentenceScoreActivation);
+    this.sentenceAttention = AttentionPooling.load(regions, w, pooling('sentence_attention', As, config.sentenceScoreActivation), 2 * ns, f);
     const C = config.labels.length;
     this.classifier = Linear.load(regions, w, 'classifier', C, 2 * ns, true, `(labels ${C}, 2*sentence hidden ${2 * ns})`, f);
   }
@@ -92,8 +95,8 @@ export class HierarchicalAttentionNetwork implements ClassifierNet<HanState> {
     // h_it of every sentence, all stepped together; then s_i = Σ_t α_it h_it with α_i· into row i of wordWeights
     this.wordEncoder.encodeIds(st.hWords, st.words, document, this.config.wordState === 'carry');
     document.forEach((words, i) => {
-      const h = st.hWords + st.words.offset[i] * 2 * nw * 4;
-      this.wordAttention.pool(st.s + i * 2 * nw * 4, st.wordWeights + i * maxLength * 4, st.uWords, st.eWords, h, words.length);
+      const h = at(st.hWords, st.words.offset[i] * 2 * nw);
+      this.wordAttention.pool(at(st.s, i * 2 * nw), at(st.wordWeights, i * maxLength), st.uWords, st.eWords, h, words.length);
     });
     this.sentenceEncoder.encodeVectors(st.hSentences, st.sentences, st.s, L);                                        // h_i
     this.sentenceAttention.pool(st.v, st.sentenceWeights, st.uSentences, st.eSentences, st.hSentences, L); // α_i, v
