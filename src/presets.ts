@@ -7,6 +7,7 @@
  */
 import { CAPTIONER_PRESETS, SHOW_ATTEND_TELL } from './captioner/presets.js';
 import { CLASSIFIER_PRESETS as CLASSIFIERS, PAPER_CLASSIFIERS } from './classifier/presets.js';
+import { SeqattnError } from './errors.js';
 import { matchPresetRecords, type ModelKind, type PresetRecord, type TensorSummary } from './preset-record.js';
 import { SEQ2SEQ_RECORDS } from './seq2seq-presets.js';
 
@@ -26,6 +27,20 @@ export type ClassifierPreset = PresetRecord;
 export function presetRecord(name: unknown, kinds: readonly ModelKind[] = ['classifier', 'captioner']): PresetRecord | undefined {
   if (typeof name !== 'string') return undefined;
   return PRESET_RECORDS.find((r) => r.name === name && !r.paper && kinds.includes(r.kind));
+}
+
+/**
+ * A config whose "architecture" names a preset of `kind` (classifier or captioner), as the model it
+ * runs as with the preset's fields filled in (the config's own win), and the preset; a config naming
+ * no such preset as it is. A preset of the other kind is an E_CONFIG naming the loader that reads it.
+ */
+export function expandPreset(raw: Record<string, unknown>, kind: 'classifier' | 'captioner', where: string): { config: Record<string, unknown>; preset: PresetRecord | null } {
+  const preset = presetRecord(raw.architecture);
+  if (!preset) return { config: raw, preset: null };
+  if (preset.kind !== kind) {
+    throw new SeqattnError('E_CONFIG', `${where}: "architecture" ${JSON.stringify(preset.name)} is a ${preset.kind} preset: load it with ${preset.kind === 'classifier' ? 'loadClassifier' : 'loadModel'}`);
+  }
+  return { config: { ...preset.fields, ...raw, architecture: preset.fields.architecture }, preset };
 }
 
 /** The names of the presets of one kind, for messages. */

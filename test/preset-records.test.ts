@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PRESETS } from '../src/config.js';
-import { PRESET_RECORDS, presetNames, presetRecord } from '../src/presets.js';
+import { expandPreset, PRESET_RECORDS, presetNames, presetRecord } from '../src/presets.js';
 import { matchPresetRecords, TensorView } from '../src/preset-record.js';
 
 test('every record has its own name; the seq2seq presets are config.ts PRESETS', () => {
@@ -22,6 +22,16 @@ test('presetRecord finds presets of the kinds asked for, never a paper architect
   assert.is(presetRecord('bentrevett-3'), undefined); // seq2seq: not asked for
   assert.is(presetRecord('bentrevett-3', ['seq2seq'])?.kind, 'seq2seq');
   assert.is(presetRecord(7), undefined);
+});
+
+test('expandPreset fills in the preset\'s fields (the config\'s own win) and names the loader of the other kind', () => {
+  const { config, preset } = expandPreset({ architecture: 'uvipen-han', lowercase: false }, 'classifier', 'c.json');
+  assert.is(preset?.name, 'uvipen-han');
+  assert.equal([config.architecture, config.word_state, config.lowercase], ['han', 'carry', false]);
+  assert.equal(expandPreset({ architecture: 'han' }, 'classifier', 'c.json'), { config: { architecture: 'han' }, preset: null });
+  assert.throws(() => expandPreset({ architecture: 'sgrvinod-captioning' }, 'classifier', 'c.json'), (e: Error & { code?: string }) =>
+    e.code === 'E_CONFIG' && /c\.json: "architecture" "sgrvinod-captioning" is a captioner preset: load it with loadModel/.test(e.message));
+  assert.throws(() => expandPreset({ architecture: 'att-blstm-relation' }, 'captioner', 'c.json'), /is a classifier preset: load it with loadClassifier/);
 });
 
 test('matchPresetRecords: required names under one prefix, `without` rules out, shapes that do not fit drop the record', () => {

@@ -12,7 +12,7 @@
  */
 import { SeqattnError } from '../errors.js';
 import type { PresetRecord } from '../preset-record.js';
-import { presetNames, presetRecord } from '../presets.js';
+import { expandPreset, presetNames } from '../presets.js';
 import { checkTensorNameMap, type TensorNameMap } from '../tensor-names.js';
 
 /** Which additive-attention layers have a bias: W_a (annotation, b in eq. (4)), W_h (query), w (energy). */
@@ -37,18 +37,8 @@ export const CAPTIONER_FIELDS = ['feature_size', 'gate', 'attention_activation',
 
 const BIASES = ['annotation', 'query', 'energy'] as const;
 
-/**
- * A config whose "architecture" names a captioner preset, as show-attend-tell with the preset's
- * fields filled in (the config's own win), and the preset; any other config as it is.
- */
-export function expandCaptionerPreset(raw: Record<string, unknown>, where: string): { config: Record<string, unknown>; preset: PresetRecord | null } {
-  const preset = presetRecord(raw.architecture);
-  if (!preset) return { config: raw, preset: null };
-  if (preset.kind !== 'captioner') {
-    throw new SeqattnError('E_CONFIG', `${where}: "architecture" ${JSON.stringify(preset.name)} is a classifier preset: load it with loadClassifier`);
-  }
-  return { config: { ...preset.fields, ...raw, architecture: preset.fields.architecture }, preset };
-}
+/** A config naming a captioner preset, expanded (src/presets.ts expandPreset). */
+export const expandCaptionerPreset = (raw: Record<string, unknown>, where: string) => expandPreset(raw, 'captioner', where);
 
 /** The captioner's parts from a config (preset already expanded); `fail` throws E_CONFIG naming the field. */
 export function parseCaptionerParts(c: Record<string, unknown>, where: string, preset: PresetRecord | null): CaptionerParts {
