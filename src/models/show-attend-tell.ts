@@ -5,7 +5,8 @@
  * No encoder: the caller passes the annotation vectors a_1..a_L (D each), e.g. a CNN's 14x14x512
  * conv grid as L = 196 vectors of D = 512.
  *   h_0 = tanh(f_init,h(mean_i a_i)),  c_0 = tanh(f_init,c(mean_i a_i))                 sec. 3.1.2
- *         (each f_init one Linear layer with bias, then tanh; init_activation "none": no tanh)
+ *         (each f_init one Linear layer with bias, then tanh; init_activation "none": no tanh;
+ *          the composed models' bridge, compose/bridge.ts, projecting the mean to s_0 and c_0)
  * Decoder, for t = 1, 2, ... from y_0 = <s>:
  *   e_ti = f_att(a_i, h_{t-1}) = w^T tanh(W_a a_i + W_h h_{t-1} + b)                    eq. (4)
  *         (attention_activation "relu": relu instead of tanh; attention_biases: b_a, b_h, b_w;
@@ -28,6 +29,7 @@
 import type { ModelConfig } from '../config.js';
 import { mulberry32Next, mulberry32Output } from '../decode/sample.js';
 import { ComposedAttention, type AttentionScratch } from '../compose/attention.js';
+import { Bridge } from '../compose/bridge.js';
 import type { AttentionPart } from '../compose/description.js';
 import { EmbeddedInputProjection } from '../layers/input-projection.js';
 import { Linear } from '../layers/linear.js';
@@ -42,7 +44,6 @@ interface ShowAttendTellState extends DecodeState {
   keys: number;      // (maxSlots, maxTx, A) W_a a_i + b, once per image
   h0: number;        // (maxSlots, H) tanh(f_init,h(mean_i a_i))
   c0: number;        // (maxSlots, H) tanh(f_init,c(mean_i a_i))
-  mean: number;      // (D,) mean_i a_i of the image being encoded
   // per row; `state` is h_t (maxRows, H), `context` ẑ_t (maxRows, D)
   c: number;         // (maxRows, H) the LSTM memory c_t
   att: AttentionScratch; // query (maxRows, A) W_h h_{t-1} + b_h
@@ -68,8 +69,8 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
   readonly input = 'features' as const;
   /** D, the size of an annotation vector a_i. */
   readonly annotationSize: number;
-  private readonly f_init_h: Linear;
-  private readonly f_init_c: Linear;
+  /** h_0, c_0 = act(f_init,h(mean_i a_i)), act(f_init,c(...)): f_init (H, D) + bias each. */
+  private readonly f_init: Bridge;
   /** f_att: additive, W = W_h (A, H) on the query h_{t-1}, U = W_a (A, D) + b on the keys a_i, v = w (A,). */
   private readonly f_att: ComposedAttention;
   /** f_β (1, H) + bias (scalar gate) or (D, H) + bias (per channel), or null without the gate. */
@@ -90,8 +91,8 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const parts = this.parts = config.captioner ?? { ...DEFAULT_PARTS, gate: config.gate ? 'scalar' : 'none' };
     const w = weights; // read through the config's tensor_names by the loader (load.ts namedStore)
     this.annotationSize = D;
-    this.f_init_h = Linear.load(regions, w, 'init_h', H, D, true, `(hidden ${H}, feature ${D})`, f);
-    this.f_init_c = Linear.load(regions, w, 'init_c', H, D, true, `(hidden ${H}, feature ${D})`, f);
+    this.f_init = Bridge.load(regions, w, { kind: 'project', from: 'mean', W: { name: 'init_h', bias: true }, activation: parts.initActivation,
+      layers: 'first', cell: 'project', cellW: { name: 'init_c', bias: true } }, D, H, f);
     const b = parts.attentionBiases;
     const attention: AttentionPart = { kind: 'additive', query: 'before', joint: false, activation: parts.attentionActivation, size: A,
       W: { name: 'attention.W_h', bias: b.query }, U: { name: 'attention.W_a', bias: b.annotation }, v: { name: 'attention.w', bias: b.energy, layout: 'linear' } };
@@ -120,7 +121,6 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
       keys: r.floats(maxSlots * T * A),
       h0: r.floats(maxSlots * H),
       c0: r.floats(maxSlots * H),
-      mean: r.floats(D),
       c: r.floats(maxRows * H),
       att: this.f_att.scratch(r, maxRows),
       steps: new Int32Array(0),
@@ -141,25 +141,12 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const { hiddenSize: H, featureSize: D } = this.config;
     const L = source.length;
     const F = this.regions.rt.F32;
-    const k = this.regions.rt.k;
     st.Tx[slot] = L;
     const a = st.annotations + slot * st.maxTx * D * 4;
     F.set(source.features!, a >> 2);
     this.f_att.keys(st.keys + slot * st.maxTx * this.f_att.keySize * 4, a, L);
-    // mean_i a_i, summed in double
-    const m = st.mean >> 2;
-    for (let j = 0; j < D; j++) {
-      let s = 0;
-      for (let i = 0; i < L; i++) s += F[(a >> 2) + i * D + j];
-      F[m + j] = s / L;
-    }
-    const h0 = st.h0 + slot * H * 4, c0 = st.c0 + slot * H * 4;
-    this.f_init_h.apply(h0, st.mean);
-    this.f_init_c.apply(c0, st.mean);
-    if (this.parts.initActivation === 'tanh') {
-      k.tanh_inplace(h0, H);
-      k.tanh_inplace(c0, H);
-    }
+    this.f_init.apply(st.h0 + slot * H * 4, st.c0 + slot * H * 4, 1, H,
+      { annotations: a, d: D, Tx: L, finalH: 0, finalC: 0, finalSize: 0, layers: 1, summary: 0, summarySize: 0 });
   }
 
   setDecodeOptions(st: ShowAttendTellState, o: NetDecodeOptions): void {
