@@ -31,7 +31,8 @@ export { AttentionClassifier, type Classification, type SequenceClassification, 
 export { parseClassifierConfig, type ClassifierConfig, type ClassifierArchitecture, type DirectionMerge } from './classifier/config.js';
 export { splitSentences, SENTENCE_BOUNDARY } from './classifier/tokenize.js';
 // Presets for the classifiers and the captioner as popular PyTorch projects save them; captioner inputs from .npy
-export { matchClassifierPresets, CLASSIFIER_PRESETS, type ClassifierPreset, type PresetCandidate, type TensorDescription } from './classifier/presets.js';
+export { matchClassifierPresets, CLASSIFIER_PRESETS, PRESET_RECORDS, type ClassifierPreset, type PresetCandidate, type TensorDescription } from './presets.js';
+export type { PresetRecord, ModelKind } from './preset-record.js';
 export type { TensorNameMap, TensorNameTarget } from './tensor-names.js';
 export { readNpy, readFeatures, type FeatureGrid } from './captioner/features.js';
 export { attentionGridToSvg, type CaptionAttention, type GridSvgOptions } from './captioner/svg.js';

@@ -8,7 +8,7 @@
  */
 import { parseClassifierConfig } from './classifier/config.js';
 import { NETS } from './classifier/load.js';
-import { classifierPreset } from './classifier/presets.js';
+import { presetRecord } from './presets.js';
 import { parseConfig } from './config.js';
 import { SeqattnError } from './errors.js';
 import { ARCHITECTURES, asModelSource, namedStore, loadRegions, readWeightFiles, type ModelSource } from './load.js';
@@ -72,7 +72,7 @@ export async function quantizeModel(source: ModelSource | Uint8Array | ArrayBuff
   const where = src.config === undefined ? `${file.fileName}: __metadata__.seqattn` : src.configName ?? 'config';
   const raw = parseJson(configText, where);
   const kind = (raw as { architecture?: unknown } | null)?.architecture;
-  const preset = classifierPreset(kind); // classifier and captioner presets (src/classifier/presets.ts)
+  const preset = presetRecord(kind); // classifier and captioner presets (src/presets.ts)
   const { regions } = await loadRegions({ weights: 'int8' });
   let store: WeightStore;
   try {

@@ -7,11 +7,12 @@
  *                                                                 paper) or per channel (f_β: H -> D)
  *   h_0, c_0 = act(f_init,h(mean_i a_i)), act(f_init,c(...))     act: tanh (sec. 3.1.2) or none
  *
- * A captioner preset (src/classifier/presets.ts), named as the config's "architecture", sets these
+ * A captioner preset (src/captioner/presets.ts), named as the config's "architecture", sets these
  * and the tensor names of one project.
  */
 import { SeqattnError } from '../errors.js';
-import { CLASSIFIER_PRESETS, classifierPreset, type ClassifierPreset } from '../classifier/presets.js';
+import type { PresetRecord } from '../preset-record.js';
+import { expandPreset, presetNames } from '../presets.js';
 import { checkTensorNameMap, type TensorNameMap } from '../tensor-names.js';
 
 /** Which additive-attention layers have a bias: W_a (annotation, b in eq. (4)), W_h (query), w (energy). */
@@ -25,7 +26,7 @@ export interface CaptionerParts {
   gate: 'none' | 'scalar' | 'channel';
   /** h_0, c_0 = tanh(f_init(mean a)) (the paper) or f_init(mean a). */
   initActivation: 'tanh' | 'none';
-  /** The preset the config's "architecture" named (src/classifier/presets.ts), or null. */
+  /** The preset the config's "architecture" named (src/captioner/presets.ts), or null. */
   preset: string | null;
   /** seqattn's tensor names -> the file's: the preset's map, then the config's "tensor_names". */
   tensorNames: TensorNameMap;
@@ -36,21 +37,11 @@ export const CAPTIONER_FIELDS = ['feature_size', 'gate', 'attention_activation',
 
 const BIASES = ['annotation', 'query', 'energy'] as const;
 
-/**
- * A config whose "architecture" names a captioner preset, as show-attend-tell with the preset's
- * fields filled in (the config's own win), and the preset; any other config as it is.
- */
-export function expandCaptionerPreset(raw: Record<string, unknown>, where: string): { config: Record<string, unknown>; preset: ClassifierPreset | null } {
-  const preset = classifierPreset(raw.architecture);
-  if (!preset) return { config: raw, preset: null };
-  if (preset.kind !== 'captioner') {
-    throw new SeqattnError('E_CONFIG', `${where}: "architecture" ${JSON.stringify(preset.name)} is a classifier preset: load it with loadClassifier`);
-  }
-  return { config: { ...preset.fields, ...raw, architecture: preset.fields.architecture }, preset };
-}
+/** A config naming a captioner preset, expanded (src/presets.ts expandPreset). */
+export const expandCaptionerPreset = (raw: Record<string, unknown>, where: string) => expandPreset(raw, 'captioner', where);
 
 /** The captioner's parts from a config (preset already expanded); `fail` throws E_CONFIG naming the field. */
-export function parseCaptionerParts(c: Record<string, unknown>, where: string, preset: ClassifierPreset | null): CaptionerParts {
+export function parseCaptionerParts(c: Record<string, unknown>, where: string, preset: PresetRecord | null): CaptionerParts {
   const fail = (msg: string): never => { throw new SeqattnError('E_CONFIG', `${where}: ${msg}`); };
   const oneOf = <T extends string>(key: string, allowed: readonly T[], dflt: T): T => {
     const v = c[key] ?? dflt;
@@ -78,4 +69,4 @@ export function parseCaptionerParts(c: Record<string, unknown>, where: string, p
 }
 
 /** The captioner presets' names, for messages. */
-export const CAPTIONER_PRESETS = Object.values(CLASSIFIER_PRESETS).filter((p) => p.kind === 'captioner').map((p) => p.name);
+export const CAPTIONER_PRESET_NAMES = presetNames('captioner');

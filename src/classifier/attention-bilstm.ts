@@ -21,7 +21,8 @@ import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import type { ClassifierConfig } from './config.js';
 import { classifierStateBuffers, type ClassifierNet, type ClassifierState } from './net.js';
-import { AttentionPooling } from './pooling.js';
+import { AttentionPooling } from '../compose/pooling.js';
+import { index } from '../compose/floats.js';
 
 interface AttentionBiLSTMState extends ClassifierState {
   encoder: EncoderScratch;
@@ -50,7 +51,8 @@ export class AttentionBiLSTM implements ClassifierNet<AttentionBiLSTMState> {
     // the composed models' encoder: nn.LSTM(E, n, num_layers, bidirectional=True), outputs [→h_t; ←h_t] (merged below)
     this.lstm = RNNEncoder.load(regions, w, { rnn: 'lstm', layers: config.numLayers, hidden: n, bidirectional: true, merge: 'concat', reverse: false },
       'lstm', 'reset_after', 'embedding', config.sourceVocab.length, E, f, options.inputTableBudgetBytes);
-    this.attention = AttentionPooling.load(regions, w, { W: null, u: 'attention.w' }, this.d, this.d, f);
+    // M = tanh(H) (no W) against w, an nn.Linear(d, 1, bias=False): its weight (1, d)
+    this.attention = AttentionPooling.load(regions, w, { W: null, u: { name: 'attention.w', bias: false, layout: 'linear' }, size: this.d, score: 'none' }, this.d, f);
     const C = config.labels.length;
     this.classifier = Linear.load(regions, w, 'classifier', C, this.d, true, `(labels ${C}, ${config.merge === 'sum' ? 'hidden' : '2*hidden'} ${this.d})`, f);
   }
@@ -79,7 +81,7 @@ export class AttentionBiLSTM implements ClassifierNet<AttentionBiLSTMState> {
     if (this.config.merge === 'sum') {
       // h_t = →h_t ⊕ ←h_t, element-wise (f32 sums: each rounded once, as torch adds)
       const F = this.regions.rt.F32;
-      const o = st.out >> 2, h = st.H >> 2;
+      const o = index(st.out), h = index(st.H);
       for (let t = 0; t < T; t++) for (let k = 0; k < n; k++) F[h + t * n + k] = F[o + t * 2 * n + k] + F[o + t * 2 * n + n + k];
     }
     this.attention.pool(st.r, st.wordWeights, st.M, st.e, st.H, T); // α, r = H α^T

@@ -10,7 +10,7 @@ import { nearestNames } from '../schema-check.js';
 import { configLimit } from '../limits.js';
 import { ownRecord, preview } from '../untrusted.js';
 import { checkTensorNameMap, type TensorNameMap } from '../tensor-names.js';
-import { CLASSIFIER_PRESETS, classifierPreset } from './presets.js';
+import { expandPreset, presetNames } from '../presets.js';
 
 /** attention-bilstm: Zhou et al. 2016; han: Yang et al. 2016. */
 export type ClassifierArchitecture = 'attention-bilstm' | 'han';
@@ -139,17 +139,14 @@ export function parseClassifierConfig(raw: unknown, where: string): ClassifierCo
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SeqattnError('E_CONFIG', `${where}: config must be a JSON object`);
   const given = ownRecord(raw); // own properties only: Object.prototype configures nothing
   // "architecture" may name a preset (src/classifier/presets.ts): its fields are defaults, the config's own win
-  const preset = classifierPreset(given.architecture) ?? null;
-  if (preset?.kind === 'captioner') {
-    throw new SeqattnError('E_CONFIG', `${where}: "architecture" ${preview(preset.name)} is a captioner preset: load it with loadModel`);
-  }
-  const c = preset ? ownRecord({ ...preset.fields, ...given, architecture: preset.fields.architecture }) : given;
+  const { config: expanded, preset } = expandPreset(given, 'classifier', where);
+  const c = preset ? ownRecord(expanded) : given;
   const f = new Fields(c, where);
   if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture) && 'target_vocab' in c) {
     f.fail(`"architecture" is ${preview(c.architecture)}, a seq2seq model (it has "target_vocab"): load it with loadModel, not loadClassifier`);
   }
   if (typeof c.architecture === 'string' && !ARCHITECTURES.includes(c.architecture as ClassifierArchitecture)) {
-    const presets = Object.values(CLASSIFIER_PRESETS).filter((p) => p.kind === 'classifier').map((p) => `"${p.name}"`).join(', ');
+    const presets = presetNames('classifier').map((n) => `"${n}"`).join(', ');
     f.fail(`"architecture" is ${preview(c.architecture)}, expected one of "attention-bilstm", "han" or a preset: ${presets}`);
   }
   const architecture = f.oneOf('architecture', ARCHITECTURES);

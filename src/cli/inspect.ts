@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { readWeightFiles } from '../load.js';
 import { modelSourceFromPath } from '../node.js';
 import { formatInspect, inspect, matchSeq2SeqPresets, type PresetMatcher } from '../inspect.js';
-import { matchClassifierPresets } from '../classifier/presets.js';
+import { matchClassifierPresets } from '../presets.js';
 import { SeqattnError } from '../errors.js';
 import { parseOptions, UsageError, type Command } from './args.js';
 import { printableLines } from './terminal.js';

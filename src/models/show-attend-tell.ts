@@ -5,10 +5,12 @@
  * No encoder: the caller passes the annotation vectors a_1..a_L (D each), e.g. a CNN's 14x14x512
  * conv grid as L = 196 vectors of D = 512.
  *   h_0 = tanh(f_init,h(mean_i a_i)),  c_0 = tanh(f_init,c(mean_i a_i))                 sec. 3.1.2
- *         (each f_init one Linear layer with bias, then tanh; init_activation "none": no tanh)
+ *         (each f_init one Linear layer with bias, then tanh; init_activation "none": no tanh;
+ *          the composed models' bridge, compose/bridge.ts, projecting the mean to s_0 and c_0)
  * Decoder, for t = 1, 2, ... from y_0 = <s>:
  *   e_ti = f_att(a_i, h_{t-1}) = w^T tanh(W_a a_i + W_h h_{t-1} + b)                    eq. (4)
- *         (attention_activation "relu": relu instead of tanh; attention_biases: b_a, b_h, b_w)
+ *         (attention_activation "relu": relu instead of tanh; attention_biases: b_a, b_h, b_w;
+ *          the composed models' additive attention, compose/attention.ts, with query h_{t-1} and keys a_i)
  *   α_ti = exp(e_ti) / Σ_k exp(e_tk)                                                    eq. (5)
  *   soft ("deterministic", 4.2): ẑ_t = β_t Σ_i α_ti a_i                                 eq. (13), 4.2.1
  *   hard ("stochastic", 4.1):    ẑ_t = β_t a_{s_t}, s_t = argmax_i α_ti or s_t ~ Multinoulli_L({α_i})  eq. (8), (9)
@@ -26,7 +28,9 @@
  */
 import type { ModelConfig } from '../config.js';
 import { mulberry32Next, mulberry32Output } from '../decode/sample.js';
-import { AdditiveAttention } from '../layers/attention.js';
+import { ComposedAttention, type AttentionScratch } from '../compose/attention.js';
+import { Bridge } from '../compose/bridge.js';
+import type { AttentionPart } from '../compose/description.js';
 import { EmbeddedInputProjection } from '../layers/input-projection.js';
 import { Linear } from '../layers/linear.js';
 import { LSTM, lstmScratch, type LstmScratch } from '../layers/lstm.js';
@@ -40,10 +44,10 @@ interface ShowAttendTellState extends DecodeState {
   keys: number;      // (maxSlots, maxTx, A) W_a a_i + b, once per image
   h0: number;        // (maxSlots, H) tanh(f_init,h(mean_i a_i))
   c0: number;        // (maxSlots, H) tanh(f_init,c(mean_i a_i))
-  mean: number;      // (D,) mean_i a_i of the image being encoded
   // per row; `state` is h_t (maxRows, H), `context` ẑ_t (maxRows, D)
   c: number;         // (maxRows, H) the LSTM memory c_t
-  query: number;     // (maxRows, A) W_h h_{t-1}
+  att: AttentionScratch; // query (maxRows, A) W_h h_{t-1} + b_h
+  steps: Int32Array; // (0,) no local window
   beta: number;      // (maxRows, 1 or D) f_β(h_{t-1})
   input: number;     // (maxRows, inputWidth) [E y_{t-1}; ẑ_t] (ẑ_t only with the table T)
   gi: number;        // (maxRows, 4H) W_ih [E y_{t-1}; ẑ_t] + b_ih
@@ -65,10 +69,10 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
   readonly input = 'features' as const;
   /** D, the size of an annotation vector a_i. */
   readonly annotationSize: number;
-  private readonly f_init_h: Linear;
-  private readonly f_init_c: Linear;
-  /** f_att: W = W_h (A, H) on h_{t-1}, U = W_a (A, D) + b on a_i, v = w (A,). */
-  private readonly f_att: AdditiveAttention;
+  /** h_0, c_0 = act(f_init,h(mean_i a_i)), act(f_init,c(...)): f_init (H, D) + bias each. */
+  private readonly f_init: Bridge;
+  /** f_att: additive, W = W_h (A, H) on the query h_{t-1}, U = W_a (A, D) + b on the keys a_i, v = w (A,). */
+  private readonly f_att: ComposedAttention;
   /** f_β (1, H) + bias (scalar gate) or (D, H) + bias (per channel), or null without the gate. */
   private readonly f_beta: Linear | null;
   private readonly parts: CaptionerParts;
@@ -87,11 +91,12 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const parts = this.parts = config.captioner ?? { ...DEFAULT_PARTS, gate: config.gate ? 'scalar' : 'none' };
     const w = weights; // read through the config's tensor_names by the loader (load.ts namedStore)
     this.annotationSize = D;
-    this.f_init_h = Linear.load(regions, w, 'init_h', H, D, true, `(hidden ${H}, feature ${D})`, f);
-    this.f_init_c = Linear.load(regions, w, 'init_c', H, D, true, `(hidden ${H}, feature ${D})`, f);
+    this.f_init = Bridge.load(regions, w, { kind: 'project', from: 'mean', W: { name: 'init_h', bias: true }, activation: parts.initActivation,
+      layers: 'first', cell: 'project', cellW: { name: 'init_c', bias: true } }, D, H, f);
     const b = parts.attentionBiases;
-    this.f_att = AdditiveAttention.load(regions, w, { W: 'attention.W_h', U: 'attention.W_a', v: 'attention.w' },
-      { W: b.query, U: b.annotation, v: b.energy }, H, D, A, f);
+    const attention: AttentionPart = { kind: 'additive', query: 'before', joint: false, activation: parts.attentionActivation, size: A,
+      W: { name: 'attention.W_h', bias: b.query }, U: { name: 'attention.W_a', bias: b.annotation }, v: { name: 'attention.w', bias: b.energy, layout: 'linear' } };
+    this.f_att = ComposedAttention.load(regions, w, attention, H, D, E, f);
     const G = parts.gate === 'channel' ? D : 1;
     this.f_beta = parts.gate === 'none' ? null : Linear.load(regions, w, 'f_beta', G, H, true, `(${G === 1 ? '1' : `feature ${D}`}, hidden ${H})`, f);
     this.lstmInput = EmbeddedInputProjection.load(regions, w, 'lstm', 'embedding', V, E, D, H, f, options.inputTableBudgetBytes, '', 0, 4);
@@ -116,9 +121,9 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
       keys: r.floats(maxSlots * T * A),
       h0: r.floats(maxSlots * H),
       c0: r.floats(maxSlots * H),
-      mean: r.floats(D),
       c: r.floats(maxRows * H),
-      query: r.floats(maxRows * A),
+      att: this.f_att.scratch(r, maxRows),
+      steps: new Int32Array(0),
       beta: r.floats(maxRows * (this.parts.gate === 'channel' ? D : 1)),
       input: r.floats(maxRows * this.lstmInput.inputWidth),
       gi: r.floats(maxRows * 4 * H),
@@ -136,25 +141,12 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const { hiddenSize: H, featureSize: D } = this.config;
     const L = source.length;
     const F = this.regions.rt.F32;
-    const k = this.regions.rt.k;
     st.Tx[slot] = L;
     const a = st.annotations + slot * st.maxTx * D * 4;
     F.set(source.features!, a >> 2);
-    this.f_att.keys(st.keys + slot * st.maxTx * this.f_att.alignmentSize * 4, a, L);
-    // mean_i a_i, summed in double
-    const m = st.mean >> 2;
-    for (let j = 0; j < D; j++) {
-      let s = 0;
-      for (let i = 0; i < L; i++) s += F[(a >> 2) + i * D + j];
-      F[m + j] = s / L;
-    }
-    const h0 = st.h0 + slot * H * 4, c0 = st.c0 + slot * H * 4;
-    this.f_init_h.apply(h0, st.mean);
-    this.f_init_c.apply(c0, st.mean);
-    if (this.parts.initActivation === 'tanh') {
-      k.tanh_inplace(h0, H);
-      k.tanh_inplace(c0, H);
-    }
+    this.f_att.keys(st.keys + slot * st.maxTx * this.f_att.keySize * 4, a, L);
+    this.f_init.apply(st.h0 + slot * H * 4, st.c0 + slot * H * 4, 1, H,
+      { annotations: a, d: D, Tx: L, finalH: 0, finalC: 0, finalSize: 0, layers: 1, summary: 0, summarySize: 0 });
   }
 
   setDecodeOptions(st: ShowAttendTellState, o: NetDecodeOptions): void {
@@ -175,7 +167,7 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
     const H = this.config.hiddenSize, D = this.annotationSize;
     const F = this.regions.rt.F32;
     // e_t, α_t on h_{t-1}, ẑ_t = Σ_i α_ti a_i (eq. (4), (5), (13)); hard: a_{s_t}
-    this.f_att.attend(st, st.state, st.query, st.keys, rows, this.parts.attentionActivation);
+    this.f_att.attend(st, st.att, st.state, st.keys, rows, st.steps);
     if (this.config.attention === 'hard') this.hardLocations(st, rows);
     if (this.f_beta) this.gate(st, rows);
     // h_t, c_t = LSTM([E y_{t-1}; ẑ_t], (h_{t-1}, c_{t-1}))

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadClassifierFrom } from '../../src/classifier/load.js';
-import { matchClassifierPresets } from '../../src/classifier/presets.js';
+import { matchClassifierPresets } from '../../src/presets.js';
 import { loadModelFrom } from '../../src/load.js';
 import { quantizeModel } from '../../src/quantize.js';
 import { readSafetensors, writeSafetensors } from '../../src/safetensors.js';
