@@ -578,6 +578,7 @@ class Composed(Preset):
         before = self.attends and (att["kind"] == "location" or att.get("query") == "before")
         if att["kind"] == "summary":
             ctx = memory["summary"].expand(B, -1)
+        t += 1  # step t (1-based): local-m's p_t = t, the target position, before or after the cell
         if before:
             a, ctx = self._attend(h[-1], memory, B, t, Ey)
         inp = p["decoder"]["input"]
@@ -585,7 +586,6 @@ class Composed(Preset):
         if inp.get("W"):
             x = _act(inp["activation"], self._input_W(x))
         top, h, c = self._decoder_rnn(x, h, c)
-        t += 1
         if self.attends and not before:
             a, ctx = self._attend(top, memory, B, t, Ey)
         got = {"s": top, "c": ctx, "e": Ey}

@@ -179,6 +179,8 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     if (offsets.s !== undefined) copyRows(F, at(st.X, offsets.s), dec.inputWidth, st.state, H, null, H, rows);
     // the fixed summary c of each row's source
     if (p.attention.kind === 'summary') copyRows(F, st.context, st.contextStride, st.summary, this.contextSize, st.slotOf, this.contextSize, rows);
+    // step t (1-based) of each row: local-m's p_t = t, the target position, on either side of the cell
+    for (let r = 0; r < rows; r++) st.steps[r]++;
     if (this.attends && this.attention.before) {
       let q = st.state; // s_{i-1}
       if (p.attention.kind === 'location') {
@@ -197,7 +199,6 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     } else {
       dec.step(st.h, st.c, st.maxRows, st.X, st.gi, st.x, previous, rows, st.cell);
     }
-    for (let r = 0; r < rows; r++) st.steps[r]++;
     if (this.attends && !this.attention.before) this.attention.attend(st, st.att, st.state, st.keys, rows, st.steps); // on h_t
     st.sources.previous = previous;
     this.readout.apply(st.logits, st.readout, st.sources, rows);

@@ -194,7 +194,6 @@ export function checkComposition(c: Composition, where: string): void {
   if ('local' in a && a.local) {
     if (a.local.mode === 'p' && (!a.local.W_p || !a.local.v_p)) fail('"parts.attention.local" with mode "p" needs "p_linear" (W_p) and "p_v" (v_p)');
     if (a.local.mode === 'm' && (a.local.W_p || a.local.v_p)) fail('"parts.attention.local" mode "m" has no W_p, v_p (p_t = t)');
-    if (a.kind === 'additive' && a.query === 'before') fail('local attention predicts p_t from h_t: it needs "query": "after"');
   }
   if (a.kind === 'location' && d.layers !== 1) fail('location attention reads s_{i-1} of a single-layer decoder ("parts.decoder.layers" 1)');
   // the bridge

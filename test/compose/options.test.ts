@@ -40,7 +40,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
     const decLayers = kind === 'location' ? 1 : int(1, 2);
     const query = kind === 'location' ? 'before' : pick(['before', 'after'] as const);
     const Es = int(2, 4), tied = rand() < 0.2, Et = int(2, 4);
-    const local = (kind === 'dot' || kind === 'general' || kind === 'additive') && query === 'after' && rand() < 0.4
+    const local = (kind === 'dot' || kind === 'general' || kind === 'additive') && rand() < 0.4
       ? (coin() ? { mode: 'm' as const, D: int(1, 2) } : { mode: 'p' as const, D: int(1, 3), W_p: lin('att.W_p'), v_p: 'att.v_p' }) : undefined;
     const vLayout = pick(['linear', 'vector', 'row', 'column', undefined] as const) as VectorLayout | undefined;
     const attention: Composition['attention'] = kind === 'none' ? { kind }

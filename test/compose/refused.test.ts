@@ -41,7 +41,6 @@ const REFUSED: [string, Parts, string[]][] = [
   ['c in the cell input without attention', edit((p) => { p.attention = { kind: 'none' }; p.combine.parts = ['s']; }), ['there is no context']],
   ['h̃ in the cell input without an attentional layer', edit((p) => { p.decoder.input.parts = ['e', 'h_tilde']; p.combine = null; p.output.parts = ['s']; }), ['no attentional layer']],
   ['a cell input without E y and without a linear', edit((p) => { p.decoder.input.parts = ['c']; }), ['reads E y_{t-1}']],
-  ['local attention with the query before the cell', edit((p) => { p.attention.local = { mode: 'm', window: 2 }; }), ['needs "query": "after"']],
   ['←h_1 with one direction', edit((p) => { p.encoder.bidirectional = false; p.decoder.hidden_size = 4; p.bridge = { kind: 'project', from: 'backward_first', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'zero' }; }), ['not bidirectional']],
   ['[→h_T; ←h_1] with one direction', edit((p) => { p.encoder.bidirectional = false; p.decoder.hidden_size = 4; p.bridge = { kind: 'project', from: 'final_concat', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'zero' }; }), ['not bidirectional']],
   ['the summary bridge without the summary attention', edit((p) => { p.bridge = { kind: 'project', from: 'summary', linear: lin('br'), activation: 'tanh', layers: 'first', cell: 'zero' }; }), ['the attention is not "summary"']],
