@@ -17,6 +17,9 @@ The projects (per decoder step t; y_0 = <s>, q the attention query, h_j the anno
   starts from encoder_hidden_proj([->h_T; <-h_1] of encoder layer l) (no activation) and
   encoder_cell_proj of the cells; stacked LSTMCells over [E y; input_feed]; e_tj = input_proj(s_t)^T h_j;
   h~_t = tanh(output_proj([c_t; s_t])) (no biases); logits = fc_out(h~_t).
+- fairseq-lstm-shared: the same with encoder output units = the decoder's size (no projections: decoder
+  layer l starts from encoder layer l's [fwd; bwd] h and c) and share_decoder_input_output_embed:
+  logits = E_tgt h~_t, the embedding table read through tensor_names as a bias-free output layer.
 - ibm-seq2seq: IBM pytorch-seq2seq EncoderRNN / DecoderRNN / Attention. A bidirectional LSTM whose
   final (h, c) per layer are [fwd; bwd] (_cat_directions); dot attention after the cell;
   h~_t = tanh(linear_out([c_t; s_t])); logits = out(h~_t) (log_softmax in the project: same argmax).
@@ -138,29 +141,39 @@ class FairseqLSTM(nn.Module):
     """fairseq lstm: encoder.{embed_tokens, lstm}; decoder.{embed_tokens, encoder_hidden_proj,
     encoder_cell_proj, layers.<k> (LSTMCell), attention.{input_proj, output_proj}, fc_out}."""
 
-    def __init__(self):
+    def __init__(self, shared=False):
         super().__init__()
+        # shared: share_decoder_input_output_embed (logits = E_tgt h~, no fc_out), and encoder output units
+        # 2 x 4 = the decoder's hidden 8 (no encoder_hidden_proj / encoder_cell_proj)
+        self.shared, n = shared, 4 if shared else 5
         self.encoder = nn.Module()
         self.encoder.embed_tokens = nn.Embedding(V, 6, padding_idx=PAD)
-        self.encoder.lstm = nn.LSTM(6, 5, num_layers=2, bidirectional=True)
+        self.encoder.lstm = nn.LSTM(6, n, num_layers=2, bidirectional=True)
         self.decoder = d = nn.Module()
-        d.embed_tokens = nn.Embedding(V, 5, padding_idx=PAD)
-        d.encoder_hidden_proj = nn.Linear(10, 8)  # encoder output units 10 != decoder hidden 8
-        d.encoder_cell_proj = nn.Linear(10, 8)
-        d.layers = nn.ModuleList([nn.LSTMCell(5 + 8, 8), nn.LSTMCell(8, 8)])
+        E = 8 if shared else 5
+        d.embed_tokens = nn.Embedding(V, E, padding_idx=PAD)
+        if not shared:
+            d.encoder_hidden_proj = nn.Linear(2 * n, 8)  # encoder output units 10 != decoder hidden 8
+            d.encoder_cell_proj = nn.Linear(2 * n, 8)
+        d.layers = nn.ModuleList([nn.LSTMCell(E + 8, 8), nn.LSTMCell(8, 8)])
         d.attention = nn.Module()
-        d.attention.input_proj = nn.Linear(8, 10, bias=False)
-        d.attention.output_proj = nn.Linear(8 + 10, 8, bias=False)
-        d.fc_out = nn.Linear(8, V)
+        d.attention.input_proj = nn.Linear(8, 2 * n, bias=False)
+        d.attention.output_proj = nn.Linear(8 + 2 * n, 8, bias=False)
+        if not shared:
+            d.fc_out = nn.Linear(8, V)
 
     def encode(self, ids):
         x = self.encoder.embed_tokens(torch.tensor(ids)).unsqueeze(1)
         hs, (hn, cn) = self.encoder.lstm(x)
 
+        n = self.encoder.lstm.hidden_size
+
         def combine_bidir(outs):  # (2L, 1, n) -> (L, 1, 2n), [fwd; bwd] per layer
-            return outs.view(2, 2, 1, 5).transpose(1, 2).contiguous().view(2, 1, 10)
+            return outs.view(2, 2, 1, n).transpose(1, 2).contiguous().view(2, 1, 2 * n)
         hn, cn = combine_bidir(hn), combine_bidir(cn)
         d = self.decoder
+        if self.shared:
+            return hs[:, 0], ([hn[i] for i in range(2)], [cn[i] for i in range(2)], torch.zeros(1, 8))
         h = [d.encoder_hidden_proj(hn[i]) for i in range(2)]
         c = [d.encoder_cell_proj(cn[i]) for i in range(2)]
         return hs[:, 0], (h, c, torch.zeros(1, 8))
@@ -178,20 +191,27 @@ class FairseqLSTM(nn.Module):
         a = torch.softmax(hs @ q[0], 0)
         ctx = (a @ hs).unsqueeze(0)
         out = torch.tanh(d.attention.output_proj(torch.cat([ctx, h[-1]], dim=1)))
-        return d.fc_out(out)[0], a, (h, c, out)
+        logits = F.linear(out, d.embed_tokens.weight) if self.shared else d.fc_out(out)
+        return logits[0], a, (h, c, out)
 
     def parts(self):
+        n = self.encoder.lstm.hidden_size
         return {
             "cell": "lstm",
-            "embeddings": {"source": {"name": "encoder.embed_tokens", "size": 6}, "target": {"name": "decoder.embed_tokens", "size": 5}},
-            "encoder": {"rnn": "encoder.lstm", "layers": 2, "hidden_size": 5, "bidirectional": True, "merge": "concat"},
-            "bridge": {"kind": "project", "from": "final_concat", "linear": lin("decoder.encoder_hidden_proj", True), "activation": "none",
+            "embeddings": {"source": {"name": "encoder.embed_tokens", "size": 6}, "target": {"name": "decoder.embed_tokens", "size": 8 if self.shared else 5}},
+            "encoder": {"rnn": "encoder.lstm", "layers": 2, "hidden_size": n, "bidirectional": True, "merge": "concat"},
+            "bridge": {"kind": "final", "order": "layer", "cell": "final"} if self.shared else
+                      {"kind": "project", "from": "final_concat", "linear": lin("decoder.encoder_hidden_proj", True), "activation": "none",
                        "layers": "per_layer", "cell": "project", "cell_linear": lin("decoder.encoder_cell_proj", True)},
             "attention": {"kind": "general", "query": "after", "convention": "query", "linear": lin("decoder.attention.input_proj", False)},
             "decoder": {"rnn": "decoder", "layout": "cells", "layers": 2, "hidden_size": 8, "input": {"parts": ["e", "h_tilde"]}},
             "combine": {"linear": lin("decoder.attention.output_proj", False), "parts": ["c", "s"], "activation": "tanh"},
-            "output": {"parts": ["h_tilde"], "kind": "linear", "linear": lin("decoder.fc_out", True)},
+            "output": {"parts": ["h_tilde"], "kind": "linear", "linear": lin("decoder.fc_out", not self.shared)},
         }
+
+    @property
+    def tensor_names(self):  # the output layer reads the target embedding's table (one file tensor, two uses)
+        return {"decoder.fc_out.weight": "decoder.embed_tokens.weight"} if self.shared else {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,6 +414,7 @@ IMPLS = [
     ("joey-gru-bahdanau", lambda: JoeyRecurrent("gru", "bahdanau"), 21),
     ("joey-lstm-luong", lambda: JoeyRecurrent("lstm", "luong"), 22),
     ("fairseq-lstm", FairseqLSTM, 23),
+    ("fairseq-lstm-shared", lambda: FairseqLSTM(shared=True), 28),
     ("ibm-seq2seq", IBMSeq2seq, 24),
     ("allennlp-simple-seq2seq", AllenNLPSimpleSeq2Seq, 25),
     ("keon-seq2seq", KeonSeq2seq, 26),
@@ -457,7 +478,7 @@ def main():
         right = sum(c["ids"] == s[::-1] + [EOS] for c, s in zip(cases, sources))
         config = {"parts": model.parts(), "source_vocab": VOCAB, "target_vocab": VOCAB, "source_tokenizer": "char",
                   "sos_id": SOS, "eos_id": EOS, "max_target_length": MAX_T}
-        if hasattr(model, "tensor_names"):
+        if getattr(model, "tensor_names", None):
             config["tensor_names"] = model.tensor_names
         folder = os.path.join(args.out, name)
         os.makedirs(folder, exist_ok=True)

@@ -74,7 +74,7 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
 
   // linears and vectors
   const linears: Lin[] = [];
-  const tensorNames: Record<string, { name: string; transpose: true }> = {};
+  const tensorNames: Record<string, string | { name: string; transpose: true }> = {};
   const vectors: { name: string; size: number; layout: string; bias: boolean }[] = [];
   for (const t of tensors) {
     if (used.has(t.name)) continue;
@@ -115,7 +115,14 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   // output: the Linear with the target vocabulary's rows
   const Vt = tgt ? tgt.rows : undefined;
   const outs = linears.filter((l) => Vt === undefined || l.rows === Vt).sort((a, b) => Number(/out|generator|fc|proj|classifier/i.test(b.name)) - Number(/out|generator|fc|proj|classifier/i.test(a.name)) || near(a, dec.name) - near(b, dec.name));
-  const out = take(outs[0]);
+  let out = take(outs[0]);
+  if (!out && tgt) {
+    // no Linear with the vocabulary's rows: logits = E_tgt r_t, the target table read twice (fairseq's
+    // share_decoder_input_output_embed), as an output Linear without bias renamed to the table
+    out = { name: 'output', rows: tgt.rows, cols: tgt.cols, bias: false };
+    tensorNames['output.weight'] = `${tgt.name}.weight`;
+    undecided.push(`output: no Linear with the ${tgt.rows} target symbols' rows, so logits = ${tgt.name} r_t (the embedding table as the output layer, through "tensor_names")`);
+  }
   if (!out) return null;
   const V = Vt ?? out.rows;
 
@@ -275,7 +282,7 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
     ...(Object.keys(tensorNames).length ? { tensor_names: tensorNames } : {}),
     source_vocab: `${src.rows} symbols`, target_vocab: `${V} symbols`,
   };
-  for (const [, { name }] of Object.entries(tensorNames)) undecided.push(`${name}: a bare matrix, read as x @ W (in, out) through "tensor_names" with "transpose": true; drop the transpose if the forward() computes W x`);
+  for (const [, to] of Object.entries(tensorNames)) if (typeof to !== 'string') undecided.push(`${to.name}: a bare matrix, read as x @ W (in, out) through "tensor_names" with "transpose": true; drop the transpose if the forward() computes W x`);
   if (inputLayer) undecided.push(`decoder input layer ${inputLayer.name}: "activation" relu (the older PyTorch tutorial), tanh or none`);
   undecided.push('gru_convention / reverse: the file cannot tell ("reset_after" is nn.GRU; "reverse": true if the source is fed reversed)');
   const unplaced = tensors.filter((t) => !used.has(t.name)).map((t) => `${t.name} [${t.shape.join(', ')}]`);

@@ -1,7 +1,8 @@
 // Public PyTorch encoder-decoder implementations, saved as their code saves them (state_dict() with
 // the project's own names, no seqattn metadata) and loaded with a parts config and no code:
 // Joey NMT (GRU + Bahdanau, LSTM + Luong, both with bridge and input feeding), fairseq's LSTM
-// (per-layer encoder_hidden_proj / encoder_cell_proj, AttentionLayer), IBM pytorch-seq2seq,
+// (per-layer encoder_hidden_proj / encoder_cell_proj, AttentionLayer; and with the output layer shared with
+// the target embedding through tensor_names), IBM pytorch-seq2seq,
 // AllenNLP SimpleSeq2Seq (AdditiveAttention's raw x @ W matrices through tensor_names), keon/seq2seq
 // (summed bi-GRU, relu scores) and d2l.ai's Seq2SeqAttentionDecoder ([c; E y] input).
 // tools/make_public_impls.py rebuilds each with the project's attribute names and forward() math.
@@ -19,7 +20,7 @@ const dir = process.env.SEQATTN_PUBLIC_IMPLS ?? join(import.meta.dirname, 'publi
 const folders = readdirSync(dir).sort();
 
 test('the fixtures are there (regenerate: /usr/bin/python3 tools/make_public_impls.py)', () => {
-  assert.equal(folders, ['allennlp-simple-seq2seq', 'd2l-bahdanau', 'fairseq-lstm', 'ibm-seq2seq', 'joey-gru-bahdanau', 'joey-lstm-luong', 'keon-seq2seq']);
+  assert.equal(folders, ['allennlp-simple-seq2seq', 'd2l-bahdanau', 'fairseq-lstm', 'fairseq-lstm-shared', 'ibm-seq2seq', 'joey-gru-bahdanau', 'joey-lstm-luong', 'keon-seq2seq']);
 });
 
 type Case = { name: string; source_ids: number[]; ids: number[]; attention: number[][]; logits: number[][] };
@@ -29,6 +30,7 @@ const DECISIONS: Record<string, Record<string, unknown>> = {
   'allennlp-simple-seq2seq': { 'bridge.cell': 'zero', 'decoder.input.parts': ['c', 'e'] },
   'd2l-bahdanau': { 'decoder.input.parts': ['c', 'e'] },
   'fairseq-lstm': { 'bridge.activation': 'none', 'bridge.layers': 'per_layer' },
+  'fairseq-lstm-shared': {},
   'ibm-seq2seq': {},
   'joey-gru-bahdanau': { 'bridge.layers': 'every' },
   'joey-lstm-luong': { 'bridge.layers': 'every', 'bridge.cell': 'same' },
