@@ -32,6 +32,10 @@ The projects (per decoder step t; y_0 = <s>, q the attention query, h_j the anno
 - d2l-bahdanau: d2l.ai Seq2SeqEncoder / Seq2SeqAttentionDecoder / AdditiveAttention. s_0 = the
   encoder's final state of every layer; e_tj = w_v(tanh(W_q s_{t-1} + W_k h_j)) (no biases);
   s_t = GRU([c_t; E y]); logits = dense(s_t).
+- spro-general, spro-concat: spro/practical-pytorch's AttnDecoderRNN. s_0 = the encoder's final states;
+  s_t = GRU([E y; c_{t-1}]) (last_context, c_0 = 0); e_tj = s_t . attn(h_j) (general) or
+  other . attn([s_t; h_j]) (concat, no activation: a_tj does not depend on the step);
+  logits = out([s_t; c_t]).
 """
 
 import argparse
@@ -410,6 +414,65 @@ class D2LSeq2SeqAttention(nn.Module):
         }
 
 
+# ---------------------------------------------------------------------------------------------
+class SproAttnDecoder(nn.Module):
+    """spro/practical-pytorch seq2seq-translation: encoder.{embedding, gru}; decoder.{embedding, gru,
+    attn.{attn, other}, out}. The cell reads [E y; c_{t-1}] (last_context, zeros at first), the score
+    runs on its output h_t: general h_t . (W h_j + b), or concat other . W [h_t; h_j] + b without an
+    activation (the query's term then drops out of the softmax: a_ij is the same at every step)."""
+
+    def __init__(self, method):
+        super().__init__()
+        self.method = method
+        self.encoder = nn.Module()
+        self.encoder.embedding = nn.Embedding(V, 8)
+        self.encoder.gru = nn.GRU(8, 8, num_layers=2)
+        self.decoder = d = nn.Module()
+        d.embedding = nn.Embedding(V, 8)
+        d.gru = nn.GRU(16, 8, num_layers=2)
+        d.out = nn.Linear(16, V)
+        d.attn = nn.Module()
+        if method == "general":
+            d.attn.attn = nn.Linear(8, 8)
+        else:
+            d.attn.attn = nn.Linear(16, 8)
+            d.attn.other = nn.Parameter(torch.randn(1, 8) * 0.5)
+
+    def encode(self, ids):
+        out, hn = self.encoder.gru(self.encoder.embedding(torch.tensor(ids)).unsqueeze(1))
+        return out[:, 0], (hn, torch.zeros(1, 8))  # decoder_hidden = encoder_hidden, decoder_context = 0
+
+    def step(self, y, state, hs):
+        hidden, last_context = state
+        d = self.decoder
+        x = torch.cat([d.embedding(torch.tensor([y])), last_context], 1).unsqueeze(0)
+        out, hidden = d.gru(x, hidden)
+        h = out[0, 0]
+        if self.method == "general":
+            e = d.attn.attn(hs) @ h
+        else:
+            e = d.attn.attn(torch.cat([h.expand(hs.size(0), 8), hs], 1)) @ d.attn.other[0]
+        a = torch.softmax(e, 0)
+        ctx = (a @ hs).unsqueeze(0)
+        return d.out(torch.cat([out[0], ctx], 1))[0], a, (hidden, ctx)
+
+    def parts(self):
+        attention = {"kind": "general", "query": "after", "convention": "keys", "linear": lin("decoder.attn.attn", True)} \
+            if self.method == "general" else \
+            {"kind": "additive", "query": "after", "size": 8, "form": "joint", "linear": lin("decoder.attn.attn", True), "order": "query_first",
+             "activation": "none", "v": {"name": "decoder.attn.other", "layout": "row"}}
+        return {
+            "cell": "gru",
+            "embeddings": {"source": {"name": "encoder.embedding", "size": 8}, "target": {"name": "decoder.embedding", "size": 8}},
+            "encoder": {"rnn": "encoder.gru", "layers": 2, "hidden_size": 8, "bidirectional": False},
+            "bridge": {"kind": "final", "order": "layer"},
+            "attention": attention,
+            "decoder": {"rnn": "decoder.gru", "layout": "pytorch", "layers": 2, "hidden_size": 8, "input": {"parts": ["e", "c"]}},
+            "combine": None,
+            "output": {"parts": ["s", "c"], "kind": "linear", "linear": lin("decoder.out", True)},
+        }
+
+
 IMPLS = [
     ("joey-gru-bahdanau", lambda: JoeyRecurrent("gru", "bahdanau"), 21),
     ("joey-lstm-luong", lambda: JoeyRecurrent("lstm", "luong"), 22),
@@ -419,6 +482,8 @@ IMPLS = [
     ("allennlp-simple-seq2seq", AllenNLPSimpleSeq2Seq, 25),
     ("keon-seq2seq", KeonSeq2seq, 26),
     ("d2l-bahdanau", D2LSeq2SeqAttention, 27),
+    ("spro-general", lambda: SproAttnDecoder("general"), 29),
+    ("spro-concat", lambda: SproAttnDecoder("concat"), 30),
 ]
 
 

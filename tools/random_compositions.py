@@ -69,7 +69,7 @@ def draw(rng):
       - a bridge copying final states fixes H (D n for order 'layer', n for 'pytorch') and needs
         decoder layers <= the encoder's rows; a projection without W fixes H to the size of what it reads;
       - dot scores q^T h_j need H = d;
-      - c in the cell's input exists only when attention runs before the cell (or c is the fixed summary);
+      - c in the cell's input is c_t when attention runs before the cell (or the fixed summary), c_{t-1} after it;
       - h̃ in the cell's input (input feeding) needs an attentional layer;
       - a cell read without an input layer W reads E y_{t-1} (once): its W_ih runs as a table T[y] + W x;
       - a local window reads p_t from the score's own query, either side of the cell (Luong et al. 2015's is h_t,
@@ -171,7 +171,8 @@ def draw(rng):
     if rng.random() < 0.6:
         combine = {"W": lin(rng, "decoder.combine"), "parts": subset(rng, ["s", "c", "e"] if context else ["s", "e"]),
                    "activation": rng.choice(["tanh", "tanh", "relu", "none"])}
-    cell_can = ["e", "s"] + (["c"] if (before and attends) or kind == "summary" else []) + (["hTilde"] if combine else [])
+    # c: c_t before the cell (or the summary), c_{t-1} after it (c_0 = 0)
+    cell_can = ["e", "s"] + (["c"] if attends or kind == "summary" else []) + (["hTilde"] if combine else [])
     parts = subset(rng, cell_can)
     if rng.random() < 0.3:
         dec_input = {"parts": parts, "W": lin(rng, "decoder.input"), "activation": rng.choice(["tanh", "relu", "none"])}

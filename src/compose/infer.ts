@@ -184,6 +184,16 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
     else undecided.push('attention: no score weights, so "dot" (q^T h_j); a model without attention has no attentional layer either');
   }
   if (attention.kind === 'none' && !combine) {
+    // general scores without an attentional layer (spro's Attn('general'): h_t . (W h_j + b)): a square-ish W under an attention's name
+    const general = take(linears.find((l) => /att/i.test(l.name) && ((l.rows === H && dOptions.includes(l.cols)) || (dOptions.includes(l.rows) && l.cols === H))));
+    if (general) {
+      d = general.rows === H ? general.cols : general.rows;
+      const convention = general.rows === d && general.cols === H && H !== d ? 'query' : 'keys';
+      attention = { kind: 'general', query: 'after', linear: lin(general), convention };
+      undecided.push(`general attention "convention": q^T (W h_j) ("keys") or (W q)^T h_j ("query"): which of the two ${general.name} is applied to`);
+    }
+  }
+  if (attention.kind === 'none' && !combine) {
     // a fixed context c = h_T or tanh(W h_T) (Cho et al. 2014), when the cell or the output reads something of its size
     const W = linears.find((l) => l.cols === n && l.rows !== V && near(l, enc.name) === 0 && l.rows === H)
       ?? linears.find((l) => l.cols === n && l.rows !== V && /enc/i.test(l.name));
@@ -217,7 +227,10 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   if (!inputs.length) undecided.push(`decoder input: the cell reads ${width} numbers, no concatenation of E y (${Et}), c (${c}), h̃ (${combine ? H : '-'}), s (${H}) makes it`);
   else if (inputs.length > 1) undecided.push(`decoder "input.parts": ${inputs.map((p) => `[${p.join(', ')}]`).join(' or ')} (each ${width} wide): the torch.cat before the decoder's RNN`);
   if (inputParts.length > 1) undecided.push(`decoder "input.parts" order: [${inputParts.join(', ')}] is the commonest; the torch.cat before the RNN decides`);
-  if (inputParts.includes('c') && attention.query !== undefined) attention.query = 'before';
+  if (inputParts.includes('c') && attention.query !== undefined) {
+    attention.query = 'before';
+    undecided.push('attention "query": "before" (s_{i-1}; the cell reads this step\'s c_t) or "after" (h_t; the cell reads the previous step\'s c_{t-1}, c_0 = 0, e.g. a last_context fed back): where the score runs relative to the decoder\'s RNN');
+  }
   else if (combine && attention.query !== undefined) attention.query = 'after';
   if (attention.kind === 'additive' && !inputParts.includes('c') && !combine) undecided.push('attention "query": "before" (s_{i-1}) or "after" (h_t): whether the score runs before or after the decoder\'s RNN');
 

@@ -4,7 +4,8 @@
 // (per-layer encoder_hidden_proj / encoder_cell_proj, AttentionLayer; and with the output layer shared with
 // the target embedding through tensor_names), IBM pytorch-seq2seq,
 // AllenNLP SimpleSeq2Seq (AdditiveAttention's raw x @ W matrices through tensor_names), keon/seq2seq
-// (summed bi-GRU, relu scores) and d2l.ai's Seq2SeqAttentionDecoder ([c; E y] input).
+// (summed bi-GRU, relu scores), d2l.ai's Seq2SeqAttentionDecoder ([c; E y] input) and spro/practical-pytorch's
+// AttnDecoderRNN (the cell reads c_{t-1}, the score runs after it; general, and concat without an activation).
 // tools/make_public_impls.py rebuilds each with the project's attribute names and forward() math.
 // Greedy ids identical, attention within 1e-5, logits within 1e-4 at every step.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ const dir = process.env.SEQATTN_PUBLIC_IMPLS ?? join(import.meta.dirname, 'publi
 const folders = readdirSync(dir).sort();
 
 test('the fixtures are there (regenerate: /usr/bin/python3 tools/make_public_impls.py)', () => {
-  assert.equal(folders, ['allennlp-simple-seq2seq', 'd2l-bahdanau', 'fairseq-lstm', 'fairseq-lstm-shared', 'ibm-seq2seq', 'joey-gru-bahdanau', 'joey-lstm-luong', 'keon-seq2seq']);
+  assert.equal(folders, ['allennlp-simple-seq2seq', 'd2l-bahdanau', 'fairseq-lstm', 'fairseq-lstm-shared', 'ibm-seq2seq', 'joey-gru-bahdanau', 'joey-lstm-luong', 'keon-seq2seq', 'spro-concat', 'spro-general']);
 });
 
 type Case = { name: string; source_ids: number[]; ids: number[]; attention: number[][]; logits: number[][] };
@@ -35,6 +36,8 @@ const DECISIONS: Record<string, Record<string, unknown>> = {
   'joey-gru-bahdanau': { 'bridge.layers': 'every' },
   'joey-lstm-luong': { 'bridge.layers': 'every', 'bridge.cell': 'same' },
   'keon-seq2seq': { 'attention.activation': 'relu' },
+  'spro-concat': { 'attention.query': 'after', 'attention.activation': 'none' },
+  'spro-general': { 'attention.query': 'after' },
 };
 
 for (const name of folders) {

@@ -142,6 +142,7 @@ function options(p: any): string[] {
   if (b.kind === 'final') o.push(`final ${b.order}`);
   if (b.kind === 'project') o.push(`project ${b.from}`, `project ${b.linear ? 'linear' : 'no linear'}`, `project ${b.activation}`, `project ${b.layers}`, `project c_0 ${b.cell}`);
   for (const q of p.decoder.input.parts) o.push(`input ${q}`);
+  if (p.decoder.input.parts.includes('c') && a.query === 'after') o.push('input c_{t-1}');
   for (const q of p.output.parts) o.push(`output ${q}`);
   if (JSON.stringify(p).includes('"alternatives"')) o.push('alternatives');
   return o;
@@ -157,7 +158,7 @@ test('the drawn compositions cover every kind of each part', () => {
     'local m', 'local p', 'local query before', 'local query after', 'local additive query before', 'additive joint', 'additive separate', 'additive tanh', 'additive relu', 'additive none', 'general keys', 'general query',
     'bridge zeros', 'bridge final', 'bridge project', 'final layer', 'final pytorch', 'project mean', 'project forward_last', 'project linear', 'project no linear',
     'project per_layer', 'project every', 'project c_0 same', 'project c_0 project',
-    'layout pytorch', 'layout cells', 'layout cell', 'decoder input direct', 'input e', 'input c', 'input h_tilde', 'input s',
+    'layout pytorch', 'layout cells', 'layout cell', 'decoder input direct', 'input e', 'input c', 'input c_{t-1}', 'input h_tilde', 'input s',
     'combine none', 'combine tanh', 'combine relu', 'output linear', 'output maxout', 'output tanh', 'output s', 'output c', 'output e', 'output h_tilde'];
   const missing = want.filter((w) => !seen.has(w));
   console.log(`      ${seen.size} options drawn${missing.length ? `; not drawn: ${missing.join(', ')}` : ''}`);

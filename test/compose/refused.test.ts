@@ -37,7 +37,6 @@ const REFUSED: [string, Parts, string[]][] = [
   ['final bridge, order "pytorch": decoder layers <= h_n rows', edit((p) => { p.bridge.order = 'pytorch'; p.encoder.hidden_size = 8; p.encoder.merge = 'sum'; p.decoder.layers = 3; }), ['h_n 2 rows']],
   ['project bridge without a linear: H = the size of x', edit((p) => { p.bridge = { kind: 'project', from: 'forward_last', linear: null, activation: 'tanh', layers: 'first', cell: 'zero' }; }), ['without a "linear"', 'forward_last (4)']],
   ['dot attention: d = H', edit((p) => { p.attention = { kind: 'dot', query: 'before' }; p.encoder.merge = 'sum'; p.bridge = { kind: 'zeros' }; }), ['dot attention', 'use "general"']],
-  ['c in the cell input with the attention after the cell', edit((p) => { p.attention.query = 'after'; }), ['c_t does not exist yet']],
   ['c in the cell input without attention', edit((p) => { p.attention = { kind: 'none' }; p.combine.parts = ['s']; }), ['there is no context']],
   ['h̃ in the cell input without an attentional layer', edit((p) => { p.decoder.input.parts = ['e', 'h_tilde']; p.combine = null; p.output.parts = ['s']; }), ['no attentional layer']],
   ['a cell input without E y and without a linear', edit((p) => { p.decoder.input.parts = ['c']; }), ['reads E y_{t-1}']],
