@@ -38,7 +38,7 @@ const PARTS_DEFS = {
     layout: oneOf(['linear', 'vector', 'row', 'column'], '"linear": `<name>.weight` (1, A); a bare parameter `<name>` of (A) "vector", (1, A) "row", (A, 1) "column"; absent: whichever the file has'),
     alternatives: { type: 'array', items: { type: 'string' }, description: 'other names a project\'s versions used' },
   }, ['name']),
-  part: oneOf(['e', 'c', 's', 'h_tilde'], 'E y_{t-1}, the context c_t, the decoder state s_t (s_{t-1} in the cell\'s input), the attentional h̃_t (h̃_{t-1} in the cell\'s input)'),
+  part: oneOf(['e', 'c', 's', 'h_tilde'], 'E y_{t-1}, the context c_t (in the cell\'s input c_{t-1} when the attention runs after it), the decoder state s_t (s_{t-1} in the cell\'s input), the attentional h̃_t (h̃_{t-1} in the cell\'s input)'),
   part_list: { type: 'array', items: ref('part'), minItems: 1, description: 'an ordered concatenation' },
   embedding: obj('an nn.Embedding (V, size): `<name>.weight`', {
     name: str('module path'),

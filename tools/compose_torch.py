@@ -511,12 +511,13 @@ class Composed(Preset):
         return {"h": h, "keys": keys, "summary": summary, "s0": s0, "c0": c0, "Tx": src.shape[1]}
 
     def initial(self, memory):
-        """(h (L, 1, H), c (L, 1, H), h̃_0 = 0 (1, H), t = 0)."""
-        return (memory["s0"], memory["c0"], memory["s0"].new_zeros(1, self._H), 0)
+        """(h (L, 1, H), c (L, 1, H), h̃_0 = 0 (1, H), t = 0, c_0 = 0 (1, context size): the context a cell
+        after which the attention runs reads, c_{t-1})."""
+        return (memory["s0"], memory["c0"], memory["s0"].new_zeros(1, self._H), 0, memory["s0"].new_zeros(1, self._context_size))
 
     def reorder(self, state, idx):
-        h, c, h_tilde, t = state
-        return h.index_select(1, idx), c.index_select(1, idx), h_tilde.index_select(0, idx), t
+        h, c, h_tilde, t, c_prev = state
+        return h.index_select(1, idx), c.index_select(1, idx), h_tilde.index_select(0, idx), t, c_prev.index_select(0, idx)
 
     # ------------------------------------------------------------------ per step
 
@@ -569,7 +570,7 @@ class Composed(Preset):
     def step(self, y, state, memory):
         """y (B,) ids y_{i-1} -> logits (B, V), attention (B, Tx) (B, 0 without attention), state."""
         p = self.parts
-        h, c, h_tilde, t = state
+        h, c, h_tilde, t, c_prev = state
         B = y.shape[0]
         att = p["attention"]
         Ey = self._tgt_emb(y)
@@ -578,14 +579,15 @@ class Composed(Preset):
         before = self.attends and (att["kind"] == "location" or att.get("query") == "before")
         if att["kind"] == "summary":
             ctx = memory["summary"].expand(B, -1)
+        t += 1  # step t (1-based): local-m's p_t = t, the target position, before or after the cell
         if before:
             a, ctx = self._attend(h[-1], memory, B, t, Ey)
         inp = p["decoder"]["input"]
-        x = self._cat(inp["parts"], {"e": Ey, "c": ctx, "hTilde": h_tilde, "s": h[-1]})
+        # "c" in the cell's input: c_t (attention before the cell, or the summary), else c_{t-1} (c_0 = 0)
+        x = self._cat(inp["parts"], {"e": Ey, "c": ctx if ctx is not None else c_prev.expand(B, -1), "hTilde": h_tilde, "s": h[-1]})
         if inp.get("W"):
             x = _act(inp["activation"], self._input_W(x))
         top, h, c = self._decoder_rnn(x, h, c)
-        t += 1
         if self.attends and not before:
             a, ctx = self._attend(top, memory, B, t, Ey)
         got = {"s": top, "c": ctx, "e": Ey}
@@ -599,7 +601,7 @@ class Composed(Preset):
             r = self._deep(r).view(B, -1, 2).max(dim=2).values  # pieces in pairs
         elif out["kind"] == "tanh":
             r = torch.tanh(self._deep(r))
-        return self._out(r), a, (h, c, h_tilde, t)
+        return self._out(r), a, (h, c, h_tilde, t, ctx if self.attends and not before else c_prev)
 
     def as_module_names(self, tensors):
         """A file's tensors ({name: tensor}) under this module's names: a Linear or v the file holds under one of

@@ -69,11 +69,11 @@ def draw(rng):
       - a bridge copying final states fixes H (D n for order 'layer', n for 'pytorch') and needs
         decoder layers <= the encoder's rows; a projection without W fixes H to the size of what it reads;
       - dot scores q^T h_j need H = d;
-      - c in the cell's input exists only when attention runs before the cell (or c is the fixed summary);
+      - c in the cell's input is c_t when attention runs before the cell (or the fixed summary), c_{t-1} after it;
       - h̃ in the cell's input (input feeding) needs an attentional layer;
       - a cell read without an input layer W reads E y_{t-1} (once): its W_ih runs as a table T[y] + W x;
-      - a local window on additive scores needs the query after the cell (Luong et al. 2015's h_t); on dot and
-        general scores either query (before the cell, p_t counts the steps taken so far: t - 1);
+      - a local window reads p_t from the score's own query, either side of the cell (Luong et al. 2015's is h_t,
+        after; before the cell local-p reads s_{t-1}; local-m's p_t = t, the target position, on either side);
       - ←h_1 and [→h_T; ←h_1] exist with two directions; the summary bridge needs the summary attention;
       - location attention reads s_{i-1} of a single-layer decoder;
       - c_0 = s_0 ("cell": "same") or a projection of c_n ("project") is an LSTM's, "project" of a layer's states
@@ -119,7 +119,7 @@ def draw(rng):
                      "convention": rng.choice(["keys", "query"])}
     else:
         attention = {"kind": "location", "W": lin(rng, f"{at}.attn"), "positions": 0}  # positions: below
-    if (attention.get("query") == "after" or kind in ("dot", "general")) and "query" in attention and rng.random() < 0.35:
+    if "query" in attention and rng.random() < 0.35:
         local = {"mode": rng.choice(["m", "p"]), "D": rng.choice([1, 2, 3])}
         if local["mode"] == "p":
             local.update({"W_p": lin(rng, f"{at}.W_p"), "v_p": f"{at}.v_p"})
@@ -171,7 +171,8 @@ def draw(rng):
     if rng.random() < 0.6:
         combine = {"W": lin(rng, "decoder.combine"), "parts": subset(rng, ["s", "c", "e"] if context else ["s", "e"]),
                    "activation": rng.choice(["tanh", "tanh", "relu", "none"])}
-    cell_can = ["e", "s"] + (["c"] if (before and attends) or kind == "summary" else []) + (["hTilde"] if combine else [])
+    # c: c_t before the cell (or the summary), c_{t-1} after it (c_0 = 0)
+    cell_can = ["e", "s"] + (["c"] if attends or kind == "summary" else []) + (["hTilde"] if combine else [])
     parts = subset(rng, cell_can)
     if rng.random() < 0.3:
         dec_input = {"parts": parts, "W": lin(rng, "decoder.input"), "activation": rng.choice(["tanh", "relu", "none"])}
@@ -188,8 +189,9 @@ def draw(rng):
     reach = set(out_parts) | (set(combine["parts"]) if combine and "hTilde" in out_parts else set())
     s_sourced = bk != "zeros" or "c" in parts or ("hTilde" in parts and "c" in combine["parts"])
     # (additive energies without an activation, v^T W q + v^T U h_j + b: the query's term is the same for every j, so the
-    # softmax drops it and a_ij does not depend on the step unless a local window moves)
-    c_moves = attends and not (kind == "additive" and attention["activation"] == "none" and not attention.get("local"))
+    # softmax drops it and a_ij does not depend on the step unless local-p's window moves with the query; local-m's
+    # window p_t = t covers the whole of a short source)
+    c_moves = attends and not (kind == "additive" and attention["activation"] == "none" and (attention.get("local") or {}).get("mode") != "p")
     if not ("s" in reach or ("c" in reach and c_moves)) or not ("c" in reach or ("s" in reach and s_sourced)):
         raise Redraw("readout")
     decoder = {"rnn": "decoder.rnn", "layout": rng.choice(["pytorch", "cells"] + (["cell"] if Ld == 1 else [])), "layers": Ld, "hidden": H, "input": dec_input}

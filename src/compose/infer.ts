@@ -23,7 +23,7 @@ export interface PartsProposal {
 }
 
 interface Rnn { name: string; layout: 'pytorch' | 'cells' | 'cell'; layers: number; bidirectional: boolean; cell: 'gru' | 'lstm'; hidden: number; input: number }
-interface Lin { name: string; rows: number; cols: number; bias: boolean }
+interface Lin { name: string; rows: number; cols: number; bias: boolean; raw?: boolean }
 
 /** Ordered choices of `sizes` (by name) whose widths sum to `width`, shortest first, in the preference order given. */
 function splits(width: number, sizes: [string, number][], must: string[] = []): string[][] {
@@ -63,13 +63,18 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   if (encIndex < 0) undecided.push(`encoder: "${rnns[0].name}" or "${rnns[1].name}"? the names do not tell; swap "parts.encoder.rnn" and "parts.decoder.rnn" if the first is the decoder`);
   const enc = rnns[Math.max(encIndex, 0)], dec = rnns[1 - Math.max(encIndex, 0)];
   if (enc.layout !== 'pytorch') return null; // an encoder is an nn.GRU / nn.LSTM
-  for (const t of tensors) if (t.name.startsWith(`${enc.name}.`) || t.name.startsWith(`${dec.name}.`)) used.add(t.name);
+  const rnnTensor = (r: Rnn, name: string) => name.startsWith(`${r.name}.`) && (r.layout === 'pytorch'
+    ? /^(weight|bias)_(ih|hh)_l\d+(_reverse)?$/.test(name.slice(r.name.length + 1))
+    : r.layout === 'cells' ? /^layers\.\d+\.(weight|bias)_(ih|hh)$/.test(name.slice(r.name.length + 1))
+      : /^(weight|bias)_(ih|hh)$/.test(name.slice(r.name.length + 1)));
+  for (const t of tensors) if (rnnTensor(enc, t.name) || rnnTensor(dec, t.name)) used.add(t.name);
   if (enc.cell !== dec.cell) undecided.push(`the encoder is ${enc.cell.toUpperCase()}, the decoder ${dec.cell.toUpperCase()}: seqattn runs one cell kind for both (not expressible)`);
   const n = enc.hidden, D = enc.bidirectional ? 2 : 1, H = dec.hidden, cell = dec.cell;
   const decRnn = dec.name, layout = dec.layout;
 
   // linears and vectors
   const linears: Lin[] = [];
+  const tensorNames: Record<string, string | { name: string; transpose: true }> = {};
   const vectors: { name: string; size: number; layout: string; bias: boolean }[] = [];
   for (const t of tensors) {
     if (used.has(t.name)) continue;
@@ -78,12 +83,17 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
     else if (m && t.shape.length === 2) linears.push({ name: m[1], rows: t.shape[0], cols: t.shape[1], bias: shape.has(`${m[1]}.bias`) });
     else if (!m && !t.name.endsWith('.bias') && (t.shape.length === 1 || (t.shape.length === 2 && (t.shape[0] === 1 || t.shape[1] === 1)))) {
       vectors.push({ name: t.name, size: t.shape.reduce((a, b) => a * b, 1), layout: t.shape.length === 1 ? 'vector' : t.shape[0] === 1 ? 'row' : 'column', bias: false });
+    } else if (!m && !t.name.endsWith('.bias') && t.shape.length === 2 && !/emb|lookup/i.test(t.name)) {
+      // a bare nn.Parameter matrix: used as x @ W (in, out), read as a Linear through tensor_names with a transpose
+      linears.push({ name: t.name, rows: t.shape[1], cols: t.shape[0], bias: false, raw: true });
     }
   }
   const take = (l: Lin | undefined) => {
     if (!l) return undefined;
     linears.splice(linears.indexOf(l), 1);
-    used.add(`${l.name}.weight`); if (l.bias) used.add(`${l.name}.bias`);
+    if (l.raw) { used.add(l.name); tensorNames[`${l.name}.weight`] = { name: l.name, transpose: true }; }
+    else used.add(`${l.name}.weight`);
+    if (l.bias) used.add(`${l.name}.bias`);
     return l;
   };
   const takeV = (v: typeof vectors[number] | undefined) => {
@@ -105,7 +115,14 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   // output: the Linear with the target vocabulary's rows
   const Vt = tgt ? tgt.rows : undefined;
   const outs = linears.filter((l) => Vt === undefined || l.rows === Vt).sort((a, b) => Number(/out|generator|fc|proj|classifier/i.test(b.name)) - Number(/out|generator|fc|proj|classifier/i.test(a.name)) || near(a, dec.name) - near(b, dec.name));
-  const out = take(outs[0]);
+  let out = take(outs[0]);
+  if (!out && tgt) {
+    // no Linear with the vocabulary's rows: logits = E_tgt r_t, the target table read twice (fairseq's
+    // share_decoder_input_output_embed), as an output Linear without bias renamed to the table
+    out = { name: 'output', rows: tgt.rows, cols: tgt.cols, bias: false };
+    tensorNames['output.weight'] = `${tgt.name}.weight`;
+    undecided.push(`output: no Linear with the ${tgt.rows} target symbols' rows, so logits = ${tgt.name} r_t (the embedding table as the output layer, through "tensor_names")`);
+  }
   if (!out) return null;
   const V = Vt ?? out.rows;
 
@@ -114,15 +131,17 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   let d = dOptions[0];
   let attention: Record<string, unknown> = { kind: 'none' };
   const pickV = (A: number) => vectors.find((v) => v.size === A && !/_p\b|v_p/.test(v.name));
-  const location = linears.find((l) => l.cols === Et + H && /att/i.test(l.name) && !pickV(l.rows));
+  const location = linears.find((l) => l.cols === Et + H && /att/i.test(l.name) && !pickV(l.rows) && !/out|concat|combine/i.test(l.name.split('.').pop()!));
   // W (A, H) and U (A, d) with a v (A): before a joint (A, H + d), which an attentional layer (H, H + d) may look like
   let sep: [Lin, Lin, typeof vectors[number]] | null = null;
   for (const v of vectors) {
     const qs = linears.filter((l) => l.rows === v.size && l.cols === H), ks = linears.filter((l) => l.rows === v.size && dOptions.includes(l.cols));
     if (!qs.length || !ks.length) continue;
-    const byName = (re: RegExp) => (l: Lin) => (re.test(l.name.split('.').pop()!) ? 0 : 1);
-    const q = qs.sort((a, b) => byName(/query|^w|hidden|dec/i)(a) - byName(/query|^w|hidden|dec/i)(b))[0];
-    const k = ks.filter((l) => l !== q).sort((a, b) => byName(/key|context|^u|enc|memory/i)(a) - byName(/key|context|^u|enc|memory/i)(b))[0];
+    // the last name segment: query / key words first (W_q, query_layer), then Bahdanau's W / U
+    const byName = (strong: RegExp, weak: RegExp) => (l: Lin) => { const last = l.name.split('.').pop()!; return strong.test(last) ? 0 : weak.test(last) ? 1 : 2; };
+    const qRank = byName(/query|(^|_)q$|^q_|hidden|dec/i, /^_?w/i), kRank = byName(/key|(^|_)k$|^k_|context|enc|memory/i, /^_?u/i);
+    const q = qs.sort((a, b) => qRank(a) - qRank(b) || kRank(b) - kRank(a))[0];
+    const k = ks.filter((l) => l !== q).sort((a, b) => kRank(a) - kRank(b))[0];
     if (k) { sep = [q, k, v]; break; }
   }
   const joint = sep ? undefined : linears.find((l) => dOptions.some((dd) => l.cols === H + dd) && pickV(l.rows) && /att|align|score|energy/i.test(l.name))
@@ -154,13 +173,25 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   const combine = take(linears.find((l) => l.rows === H && dOptions.some((dd) => l.cols === H + dd) && l !== out));
   if (combine) d = combine.cols - H;
   if (attention.kind === 'none' && combine) {
-    const general = take(linears.find((l) => (l.rows === H && l.cols === d) || (l.rows === d && l.cols === H)));
+    // an attention's name first (OpenNMT-py's linear_in, fairseq's attention.input_proj), a bridge's last
+    const rank = (l: Lin) => (/att|linear_in|input_proj/i.test(l.name) ? 0 : /bridge|init|hidden_proj|cell_proj|enc/i.test(l.name) ? 2 : 1);
+    const general = take(linears.filter((l) => (l.rows === H && l.cols === d) || (l.rows === d && l.cols === H)).sort((a, b) => rank(a) - rank(b))[0]);
     // (W q)^T h_j under OpenNMT-py's name linear_in, else q^T (W h_j) (Luong, the chatbot); (d, H) only fits "query"
-    const convention = (general && general.rows === d && general.cols === H && H !== d) || /linear_in$/i.test(general?.name ?? '') ? 'query' : 'keys';
+    const convention = (general && general.rows === d && general.cols === H && H !== d) || /linear_in$|input_proj$/i.test(general?.name ?? '') ? 'query' : 'keys';
     attention = general ? { kind: 'general', query: 'after', linear: lin(general), convention }
       : { kind: 'dot', query: 'after' };
     if (general) undecided.push(`general attention "convention": q^T (W h_j) ("keys", the chatbot, Luong) or (W q)^T h_j ("query", OpenNMT-py): which of the two ${general.name} is applied to`);
     else undecided.push('attention: no score weights, so "dot" (q^T h_j); a model without attention has no attentional layer either');
+  }
+  if (attention.kind === 'none' && !combine) {
+    // general scores without an attentional layer (spro's Attn('general'): h_t . (W h_j + b)): a square-ish W under an attention's name
+    const general = take(linears.find((l) => /att/i.test(l.name) && ((l.rows === H && dOptions.includes(l.cols)) || (dOptions.includes(l.rows) && l.cols === H))));
+    if (general) {
+      d = general.rows === H ? general.cols : general.rows;
+      const convention = general.rows === d && general.cols === H && H !== d ? 'query' : 'keys';
+      attention = { kind: 'general', query: 'after', linear: lin(general), convention };
+      undecided.push(`general attention "convention": q^T (W h_j) ("keys") or (W q)^T h_j ("query"): which of the two ${general.name} is applied to`);
+    }
   }
   if (attention.kind === 'none' && !combine) {
     // a fixed context c = h_T or tanh(W h_T) (Cho et al. 2014), when the cell or the output reads something of its size
@@ -196,13 +227,20 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
   if (!inputs.length) undecided.push(`decoder input: the cell reads ${width} numbers, no concatenation of E y (${Et}), c (${c}), h̃ (${combine ? H : '-'}), s (${H}) makes it`);
   else if (inputs.length > 1) undecided.push(`decoder "input.parts": ${inputs.map((p) => `[${p.join(', ')}]`).join(' or ')} (each ${width} wide): the torch.cat before the decoder's RNN`);
   if (inputParts.length > 1) undecided.push(`decoder "input.parts" order: [${inputParts.join(', ')}] is the commonest; the torch.cat before the RNN decides`);
-  if (inputParts.includes('c') && attention.query !== undefined) attention.query = 'before';
+  if (inputParts.includes('c') && attention.query !== undefined) {
+    attention.query = 'before';
+    undecided.push('attention "query": "before" (s_{i-1}; the cell reads this step\'s c_t) or "after" (h_t; the cell reads the previous step\'s c_{t-1}, c_0 = 0, e.g. a last_context fed back): where the score runs relative to the decoder\'s RNN');
+  }
   else if (combine && attention.query !== undefined) attention.query = 'after';
   if (attention.kind === 'additive' && !inputParts.includes('c') && !combine) undecided.push('attention "query": "before" (s_{i-1}) or "after" (h_t): whether the score runs before or after the decoder\'s RNN');
 
   // the bridge
   let bridge: Record<string, unknown>;
-  const bridgeLin = take(linears.find((l) => l.rows === H && (l.cols === D * n || l.cols === n || (attention.kind === 'summary' && l.cols === c)) && l !== out));
+  const bridgeFits = (l: Lin) => l.rows === H && (l.cols === D * n || l.cols === n || (attention.kind === 'summary' && l.cols === c)) && l !== out;
+  // s_0's Linear before c_0's (fairseq's encoder_hidden_proj and encoder_cell_proj)
+  const bridgeLin = take(linears.filter(bridgeFits).sort((a, b) => Number(/cell/i.test(a.name.split('.').pop()!)) - Number(/cell/i.test(b.name.split('.').pop()!)))[0]);
+  const cellLin = cell === 'lstm' && bridgeLin && attention.kind !== 'summary'
+    ? take(linears.find((l) => bridgeFits(l) && l.cols === bridgeLin.cols && /cell/i.test(l.name.split('.').pop()!))) : undefined;
   if (bridgeLin && attention.kind === 'summary') {
     bridge = { kind: 'project', from: 'summary', linear: lin(bridgeLin), activation: 'tanh', layers: 'first', cell: 'zero' };
     undecided.push(`bridge: s_0 = tanh(${bridgeLin.name} c) from the fixed context (or of →h_T: "forward_last")`);
@@ -211,14 +249,15 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
     undecided.push('bridge: s_0 = c, the fixed context (or the encoder\'s final state: {"kind": "final"}, the same h_T when it is not transformed)');
   } else if (bridgeLin) {
     const from = bridgeLin.cols === 2 * n && D === 2 ? 'final_concat' : D === 2 ? 'backward_first' : 'forward_last';
-    bridge = { kind: 'project', from, linear: lin(bridgeLin), activation: 'tanh', layers: 'first', cell: 'zero' };
-    undecided.push(`bridge: s_0 = tanh(${bridgeLin.name}(${from === 'final_concat' ? '[→h_T; ←h_1]' : from === 'backward_first' ? '←h_1 (or →h_T: "forward_last", or mean_j h_j: "mean")' : '→h_T (or mean_j h_j: "mean")'})) to the first decoder layer; "activation", "layers": "every" and "cell" per the forward()`);
+    const perLayer = enc.layers === dec.layers && dec.layers > 1;
+    bridge = { kind: 'project', from, linear: lin(bridgeLin), activation: 'tanh', layers: 'first', cell: cellLin ? 'project' : 'zero', ...(cellLin ? { cell_linear: lin(cellLin) } : {}) };
+    undecided.push(`bridge: s_0 = tanh(${bridgeLin.name}(${from === 'final_concat' ? '[→h_T; ←h_1]' : from === 'backward_first' ? '←h_1 (or →h_T: "forward_last", or mean_j h_j: "mean")' : '→h_T (or mean_j h_j: "mean")'}))${cellLin ? `, c_0 = tanh(${cellLin.name}(the same of c_n))` : ''} to the first decoder layer; "activation" (tanh, or "none" without one), "layers" ("every"${perLayer ? ', or "per_layer": each decoder layer from its encoder layer' : ''}) and "cell" ("same": c_0 = s_0) per the forward()`);
   } else if (H === D * n) {
     bridge = { kind: 'final', order: 'layer', cell: 'final' };
-    undecided.push('bridge: the decoder starts from the encoder\'s final states (or from zeros: {"kind": "zeros"}); with two directions, "order": "layer" ([→h; ←h] of a layer) or "pytorch" (rows of h_n)');
+    undecided.push(`bridge: the decoder starts from the encoder's final states (or from zeros: {"kind": "zeros"}); with two directions, "order": "layer" ([→h; ←h] of a layer) or "pytorch" (rows of h_n)${cell === 'lstm' ? '; "cell": "final" (c_0 = c_n) or "zero" (c_0 = 0)' : ''}`);
   } else if (H === n) {
     bridge = { kind: 'final', order: D === 2 ? 'pytorch' : 'layer', cell: 'final' };
-    undecided.push(`bridge: the decoder starts from ${D === 2 ? 'rows of h_n (encoder_hidden[:n_layers])' : 'the encoder\'s final states'} (or from zeros: {"kind": "zeros"})`);
+    undecided.push(`bridge: the decoder starts from ${D === 2 ? 'rows of h_n (encoder_hidden[:n_layers])' : 'the encoder\'s final states'} (or from zeros: {"kind": "zeros"})${cell === 'lstm' ? '; "cell": "final" (c_0 = c_n) or "zero" (c_0 = 0)' : ''}`);
   } else {
     bridge = { kind: 'zeros' };
     undecided.push(`bridge: no Linear (${H}, ${D * n}) and the sizes differ (encoder ${D} x ${n}, decoder ${H}): s_0 = 0`);
@@ -250,11 +289,13 @@ export function proposeParts(tensors: readonly TensorSummary[]): PartsProposal |
       decoder: { rnn: decRnn, layout, layers: dec.layers, hidden_size: H,
         input: { parts: inputParts, linear: inputLayer ? lin(inputLayer) : null, activation: inputLayer ? 'relu' : 'none' } },
       // [c; h] under Luong's and OpenNMT-py's names for the layer, else the chatbot's [s; c]
-      combine: combine ? { linear: lin(combine), parts: /linear_out$|w_c$/i.test(combine.name) ? ['c', 's'] : ['s', 'c'], activation: 'tanh' } : null,
+      combine: combine ? { linear: lin(combine), parts: /linear_out$|w_c$|output_proj$/i.test(combine.name) ? ['c', 's'] : ['s', 'c'], activation: 'tanh' } : null,
       output,
     },
+    ...(Object.keys(tensorNames).length ? { tensor_names: tensorNames } : {}),
     source_vocab: `${src.rows} symbols`, target_vocab: `${V} symbols`,
   };
+  for (const [, to] of Object.entries(tensorNames)) if (typeof to !== 'string') undecided.push(`${to.name}: a bare matrix, read as x @ W (in, out) through "tensor_names" with "transpose": true; drop the transpose if the forward() computes W x`);
   if (inputLayer) undecided.push(`decoder input layer ${inputLayer.name}: "activation" relu (the older PyTorch tutorial), tanh or none`);
   undecided.push('gru_convention / reverse: the file cannot tell ("reset_after" is nn.GRU; "reverse": true if the source is fed reversed)');
   const unplaced = tensors.filter((t) => !used.has(t.name)).map((t) => `${t.name} [${t.shape.join(', ')}]`);

@@ -63,6 +63,8 @@ export class ComposedNet implements AttentionNet<ComposedState> {
   private readonly readout: Readout;
   /** c_t lives in X (the cell reads [E y; c]) or in a buffer of its own. */
   private readonly contextInX: boolean;
+  /** The cell reads c_{t-1}: the attention runs after it and writes c_t into X, which the next step reads (c_0 = 0). */
+  private readonly previousContext: boolean;
 
   constructor(readonly config: ModelConfig, readonly composition: Composition, private readonly regions: Regions, w: WeightStore,
     options: NetOptions = { weights: 'float32' }) {
@@ -85,6 +87,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     const target = p.embeddings.tiedTo && !w.has(`${p.embeddings.target}.weight`) ? p.embeddings.tiedTo : p.embeddings.target;
     this.decoder = ComposedDecoder.load(regions, w, p.decoder, p.cell, p.gruConvention, target, Vt, Et, { e: Et, c: this.contextSize, hTilde: H, s: H }, f, budget);
     this.contextInX = p.decoder.input.parts.includes('c');
+    this.previousContext = this.contextInX && this.attends && !this.attention.before;
     this.readout = Readout.load(regions, w, p.combine, p.output, { s: H, c: this.contextSize, e: Et, hTilde: H }, Vt, f);
   }
 
@@ -118,7 +121,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       gi: r.floats(maxRows * G),
       x: r.floats(input.W ? maxRows * H : 0),
       locQuery: r.floats(p.attention.kind === 'location' ? maxRows * (dec.E + H) : 0),
-      tmp: r.floats(maxRows * H),
+      tmp: r.floats(maxRows * Math.max(H, this.previousContext ? Hc : 0)),
       encOut: r.floats(this.attends ? 0 : T * this.encoder.annotationSize),
       finalH: r.floats(p.encoder.layers * this.encoder.finalSize),
       finalC: r.floats(p.cell === 'lstm' ? p.encoder.layers * this.encoder.finalSize : 0),
@@ -169,6 +172,7 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     }
     const hTilde = index(st.readout.hTilde);
     if (this.composition.combine) F.fill(0, hTilde + row * H, hTilde + (row + 1) * H); // h̃_0 = 0
+    if (this.previousContext) F.fill(0, index(st.context) + row * st.contextStride, index(st.context) + row * st.contextStride + this.contextSize); // c_0 = 0
   }
 
   step(st: ComposedState, previous: Int32Array, rows: number): void {
@@ -179,6 +183,8 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     if (offsets.s !== undefined) copyRows(F, at(st.X, offsets.s), dec.inputWidth, st.state, H, null, H, rows);
     // the fixed summary c of each row's source
     if (p.attention.kind === 'summary') copyRows(F, st.context, st.contextStride, st.summary, this.contextSize, st.slotOf, this.contextSize, rows);
+    // step t (1-based) of each row: local-m's p_t = t, the target position, on either side of the cell
+    for (let r = 0; r < rows; r++) st.steps[r]++;
     if (this.attends && this.attention.before) {
       let q = st.state; // s_{i-1}
       if (p.attention.kind === 'location') {
@@ -197,7 +203,6 @@ export class ComposedNet implements AttentionNet<ComposedState> {
     } else {
       dec.step(st.h, st.c, st.maxRows, st.X, st.gi, st.x, previous, rows, st.cell);
     }
-    for (let r = 0; r < rows; r++) st.steps[r]++;
     if (this.attends && !this.attention.before) this.attention.attend(st, st.att, st.state, st.keys, rows, st.steps); // on h_t
     st.sources.previous = previous;
     this.readout.apply(st.logits, st.readout, st.sources, rows);
@@ -210,6 +215,12 @@ export class ComposedNet implements AttentionNet<ComposedState> {
       if (st.lstm) gatherRows(F, at(st.c, l * st.maxRows * H), st.tmp, parents, rows, H);
     }
     if (p.decoder.input.parts.includes('hTilde')) gatherRows(F, st.readout.hTilde, st.tmp, parents, rows, H);
+    if (this.previousContext) {
+      // c_{t-1} of each row's parent, rows of X (stride: the cell's input width)
+      const n = this.contextSize, cx = index(st.context), tmp = index(st.tmp), stride = st.contextStride;
+      for (let r = 0; r < rows; r++) F.copyWithin(tmp + r * n, cx + parents[r] * stride, cx + parents[r] * stride + n);
+      for (let r = 0; r < rows; r++) F.copyWithin(cx + r * stride, tmp + r * n, tmp + (r + 1) * n);
+    }
     reorderSlots(st.slotOf, parents, rows);
     reorderSlots(st.steps, parents, rows);
   }

@@ -174,10 +174,8 @@ export function checkComposition(c: Composition, where: string): void {
   dups(c.output.parts, 'parts.output.parts');
   // what exists where
   const hasC = attends || a.kind === 'summary';
-  if (d.input.parts.includes('c')) {
-    if (!hasC) fail('"parts.decoder.input.parts" reads c, but the attention is "none": there is no context');
-    if (attends && !before) fail('"parts.decoder.input.parts" reads c_t, but the attention runs on h_t after the cell ("query": "after"): c_t does not exist yet when the cell reads its input (feed h̃_{t-1} instead: "h_tilde")');
-  }
+  // c in the cell's input: c_t with the attention before the cell (or the summary), c_{t-1} (c_0 = 0) after it
+  if (d.input.parts.includes('c') && !hasC) fail('"parts.decoder.input.parts" reads c, but the attention is "none": there is no context');
   if (d.input.parts.includes('hTilde') && !c.combine) fail('"parts.decoder.input.parts" reads h̃_{t-1} (input feeding), but there is no attentional layer ("combine" is null)');
   if (!d.input.W && !d.input.parts.includes('e')) fail('"parts.decoder.input.parts" has no "e": a cell read without an input "linear" reads E y_{t-1} (give "linear" to read other parts only)');
   if (d.input.W && d.input.activation === undefined) fail('"parts.decoder.input.activation" is missing');
@@ -194,7 +192,6 @@ export function checkComposition(c: Composition, where: string): void {
   if ('local' in a && a.local) {
     if (a.local.mode === 'p' && (!a.local.W_p || !a.local.v_p)) fail('"parts.attention.local" with mode "p" needs "p_linear" (W_p) and "p_v" (v_p)');
     if (a.local.mode === 'm' && (a.local.W_p || a.local.v_p)) fail('"parts.attention.local" mode "m" has no W_p, v_p (p_t = t)');
-    if (a.kind === 'additive' && a.query === 'before') fail('local attention predicts p_t from h_t: it needs "query": "after"');
   }
   if (a.kind === 'location' && d.layers !== 1) fail('location attention reads s_{i-1} of a single-layer decoder ("parts.decoder.layers" 1)');
   // the bridge

@@ -40,7 +40,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
     const decLayers = kind === 'location' ? 1 : int(1, 2);
     const query = kind === 'location' ? 'before' : pick(['before', 'after'] as const);
     const Es = int(2, 4), tied = rand() < 0.2, Et = int(2, 4);
-    const local = (kind === 'dot' || kind === 'general' || kind === 'additive') && query === 'after' && rand() < 0.4
+    const local = (kind === 'dot' || kind === 'general' || kind === 'additive') && rand() < 0.4
       ? (coin() ? { mode: 'm' as const, D: int(1, 2) } : { mode: 'p' as const, D: int(1, 3), W_p: lin('att.W_p'), v_p: 'att.v_p' }) : undefined;
     const vLayout = pick(['linear', 'vector', 'row', 'column', undefined] as const) as VectorLayout | undefined;
     const attention: Composition['attention'] = kind === 'none' ? { kind }
@@ -56,7 +56,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
               })();
     const hasC = kind !== 'none';
     const combine = coin() ? { W: lin('dec.combine'), parts: subset<ReadoutPart>([...(hasC ? ['c' as const] : []), 'e'], ['s']), activation: pick(acts) } : null;
-    const cBefore = kind === 'summary' || ((kind !== 'none') && query === 'before');
+    const cBefore = kind === 'summary' || kind !== 'none'; // c_t before the cell, c_{t-1} after it
     const withLinear = rand() < 0.3;
     const inputParts = subset<InputPart>([...(cBefore ? ['c' as const] : []), ...(combine ? ['hTilde' as const] : []), 's', ...(withLinear ? ['e' as const] : [])], withLinear ? [] : ['e']);
     if (inputParts.length === 0) continue;
@@ -101,6 +101,7 @@ function drawComposition(rand: () => number, seen: Set<string>): Composition {
     if ('local' in a && a.local) seen.add(`local ${a.local.mode}`);
     seen.add(`input ${inputParts.join('+')}${withLinear ? ` linear ${comp.decoder.input.activation}` : ''}`);
     for (const q of inputParts) seen.add(`input has ${q}`);
+    if (inputParts.includes('c') && 'query' in a && a.query === 'after') seen.add('input has c_{t-1}');
     if (inputParts[0] !== 'e' && !withLinear) seen.add('input e not first');
     if (withLinear) seen.add(`input linear ${comp.decoder.input.activation}`);
     if (combine) seen.add(`combine ${combine.activation}`).add(`combine ${combine.parts.join('+')}`);
@@ -229,7 +230,7 @@ test('the draws took every option of every part', () => {
     'bridge from backward-first', 'bridge from forward-last', 'bridge from final-concat', 'bridge from mean', 'bridge from summary',
     'bridge act tanh', 'bridge act relu', 'bridge act none', 'bridge to first', 'bridge to every', 'bridge to per-layer', 'bridge c_0 zero', 'bridge c_0 same', 'bridge c_0 project',
     'bridge linear', 'bridge no linear',
-    'decoder pytorch', 'decoder cells', 'decoder cell', 'decoder layers 2', 'input has e', 'input has c', 'input has hTilde', 'input has s', 'input e not first',
+    'decoder pytorch', 'decoder cells', 'decoder cell', 'decoder layers 2', 'input has e', 'input has c', 'input has c_{t-1}', 'input has hTilde', 'input has s', 'input e not first',
     'input linear tanh', 'input linear relu', 'input linear none', 'combine none', 'combine tanh', 'combine relu', 'combine none',
     'output linear', 'output maxout', 'output tanh', 'output has s', 'output has c', 'output has e', 'output has hTilde', 'linear bias true', 'linear bias false',
   ];
@@ -242,7 +243,7 @@ test('options that cannot combine: E_CONFIG saying why', async () => {
   const config = (edit: (p: any) => void) => { const c = configFor(base) as any; edit(c.parts); return c; };
   const w = writeSafetensors(weightsFor(base, lcg(6)));
   await throwsCode(() => loadModelFrom({ weights: w, config: config((p) => { p.attention = { kind: 'dot', query: 'after' }; p.encoder.hidden_size = 3; p.encoder.bidirectional = false; p.decoder.hidden_size = 4; }) }), 'E_CONFIG', 'dot attention', 'use "general"');
-  await throwsCode(() => loadModelFrom({ weights: w, config: config((p) => { p.attention = { kind: 'dot', query: 'after' }; p.decoder.input = { parts: ['e', 'c'] }; p.decoder.hidden_size = p.encoder.hidden_size * (p.encoder.bidirectional && p.encoder.merge === 'concat' ? 2 : 1); }) }), 'E_CONFIG', 'c_t does not exist yet');
+  await throwsCode(() => loadModelFrom({ weights: w, config: config((p) => { p.attention = { kind: 'none' }; p.decoder.input = { parts: ['e', 'c'] }; p.combine = null; p.output.parts = ['s']; }) }), 'E_CONFIG', 'there is no context');
   await throwsCode(() => loadModelFrom({ weights: w, config: config((p) => { p.combine = null; p.decoder.input = { parts: ['e', 'h_tilde'] }; p.output.parts = ['s']; }) }), 'E_CONFIG', 'no attentional layer');
   await throwsCode(() => loadModelFrom({ weights: w, config: config((p) => { p.bridge = { kind: 'final', order: 'pytorch' }; p.encoder.hidden_size = 3; p.decoder.hidden_size = 5; }) }), 'E_CONFIG', 'bridge "final"', 'a "linear" where they differ');
   await throwsCode(() => loadModelFrom({ weights: w, config: config((p) => { p.encoder.bidirectional = false; p.encoder.merge = 'concat'; p.bridge = { kind: 'project', from: 'backward_first', linear: null, activation: 'tanh' }; }) }), 'E_CONFIG', 'not bidirectional');

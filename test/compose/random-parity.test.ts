@@ -135,12 +135,14 @@ function options(p: any): string[] {
   if (p.decoder.hidden_size > 16 || p.encoder.hidden_size > 16) o.push('sizes over 16');
   if (a.query) o.push(`query ${a.query}`);
   if (a.local) o.push(`local ${a.local.mode}`, `local query ${a.query}`);
+  if (a.local && a.kind === 'additive') o.push(`local additive query ${a.query}`);
   if (a.kind === 'additive') o.push(`additive ${a.form}`, `additive ${a.activation}`, `v ${a.v.layout ?? 'from the file'}`);
   if (a.kind === 'general') o.push(`general ${a.convention}`);
   if (a.kind === 'summary') o.push(`summary ${a.linear ? 'linear' : 'h_T'}`);
   if (b.kind === 'final') o.push(`final ${b.order}`);
   if (b.kind === 'project') o.push(`project ${b.from}`, `project ${b.linear ? 'linear' : 'no linear'}`, `project ${b.activation}`, `project ${b.layers}`, `project c_0 ${b.cell}`);
   for (const q of p.decoder.input.parts) o.push(`input ${q}`);
+  if (p.decoder.input.parts.includes('c') && a.query === 'after') o.push('input c_{t-1}');
   for (const q of p.output.parts) o.push(`output ${q}`);
   if (JSON.stringify(p).includes('"alternatives"')) o.push('alternatives');
   return o;
@@ -153,10 +155,10 @@ test('the drawn compositions cover every kind of each part', () => {
   const want = ['cell gru', 'cell lstm', 'gru reset_after', 'gru reset_before', 'encoder one', 'encoder bi concat', 'encoder bi sum', 'encoder reverse',
     'encoder layers 2', 'decoder layers 2', 'tied embeddings', 'alternatives', 'sizes over 16',
     'attention none', 'attention summary', 'attention additive', 'attention dot', 'attention general', 'attention location', 'query before', 'query after',
-    'local m', 'local p', 'local query before', 'local query after', 'additive joint', 'additive separate', 'additive tanh', 'additive relu', 'additive none', 'general keys', 'general query',
+    'local m', 'local p', 'local query before', 'local query after', 'local additive query before', 'additive joint', 'additive separate', 'additive tanh', 'additive relu', 'additive none', 'general keys', 'general query',
     'bridge zeros', 'bridge final', 'bridge project', 'final layer', 'final pytorch', 'project mean', 'project forward_last', 'project linear', 'project no linear',
     'project per_layer', 'project every', 'project c_0 same', 'project c_0 project',
-    'layout pytorch', 'layout cells', 'layout cell', 'decoder input direct', 'input e', 'input c', 'input h_tilde', 'input s',
+    'layout pytorch', 'layout cells', 'layout cell', 'decoder input direct', 'input e', 'input c', 'input c_{t-1}', 'input h_tilde', 'input s',
     'combine none', 'combine tanh', 'combine relu', 'output linear', 'output maxout', 'output tanh', 'output s', 'output c', 'output e', 'output h_tilde'];
   const missing = want.filter((w) => !seen.has(w));
   console.log(`      ${seen.size} options drawn${missing.length ? `; not drawn: ${missing.join(', ')}` : ''}`);

@@ -199,6 +199,8 @@ export class Reference {
     const before = p.attention.kind === 'location' || ('query' in p.attention && p.attention.query === 'before');
     const H = p.decoder.hidden, L = p.decoder.layers;
     let hTilde = new Array(H).fill(0), y = sos;
+    // c_{t-1} for a cell read before the attention runs after it (c_0 = 0)
+    let cPrev: Vec = new Array(attends ? enc.annotations[0]?.length ?? 0 : 0).fill(0);
     const targetTable = p.embeddings.tiedTo && !this.t[`${p.embeddings.target}.weight`] ? p.embeddings.tiedTo : p.embeddings.target;
     const steps: { a: Vec; logits: Vec }[] = [], out: number[] = [];
     for (let t = 1; ; t++) {
@@ -210,7 +212,7 @@ export class Reference {
         c = r.c; a = r.a;
       }
       const value = (q: InputPart | ReadoutPart): Vec => (q === 'e' ? Ey : q === 'c' ? c : q === 'hTilde' ? hTilde : st.h[L - 1]);
-      let x = p.decoder.input.parts.flatMap((q) => (q === 's' ? sPrev : value(q)));
+      let x = p.decoder.input.parts.flatMap((q) => (q === 's' ? sPrev : q === 'c' && attends && !before ? cPrev : value(q)));
       if (p.decoder.input.W) x = act(p.decoder.input.activation, this.linear(p.decoder.input.W, x));
       for (let l = 0; l < L; l++) {
         const [pre, suf] = p.decoder.layout === 'cells' ? [`${p.decoder.rnn}.layers.${l}.`, ''] : p.decoder.layout === 'cell' ? [`${p.decoder.rnn}.`, ''] : [`${p.decoder.rnn}.`, `_l${l}`];
@@ -220,7 +222,7 @@ export class Reference {
       }
       if (attends && !before) {
         const r = this.attend(st.h[L - 1], enc.annotations, t);
-        c = r.c; a = r.a;
+        c = r.c; a = r.a; cPrev = c;
       }
       if (p.combine) hTilde = act(p.combine.activation, this.linear(p.combine.W, p.combine.parts.flatMap(value)));
       const rt = p.output.parts.flatMap(value);
