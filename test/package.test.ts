@@ -59,7 +59,7 @@ test('npm pack --json prints JSON only, and the package stays inside its size bu
   const p = packed();
   const bytes = (re: RegExp) => p.files.filter((f) => re.test(f.path)).reduce((s, f) => s + f.size, 0);
   // budget (bytes): the tarball; the JavaScript of dist/ (one copy of the library for ESM, one for CommonJS, the tagger once: a second tagger would add ~300 kB); the models (the float32 g2p file 7.4 MB, int8 1.9 MB, lexicon 1.4 MB)
-  const budget = { packed: 10_600_000, js: 2_500_000, models: 10_900_000 };
+  const budget = { packed: 10_700_000, js: 2_500_000, models: 10_900_000 }; // packed: 10.60 MB today, docs 0.53 MB of it
   const got = { packed: p.size, js: bytes(/^dist\/.*\.[cm]?js$/), models: bytes(/^models\//) };
   for (const k of Object.keys(budget) as (keyof typeof budget)[]) assert.ok(got[k] <= budget[k], `${k}: ${got[k]} bytes, budget ${budget[k]}`);
   // what a user reads: the docs the README links to, its pictures, the model's training notes
