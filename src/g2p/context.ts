@@ -26,6 +26,8 @@ export interface ContextWord {
   /** As written (case kept). */
   o: string;
   punct: boolean;
+  /** For a normalized token read as a year ("in 1990"): the year. */
+  year?: number;
   tag?: CoarsePos;
   /** For a part of a hyphenated word: the parts before and after it in that word. */
   left?: string;
@@ -45,6 +47,9 @@ const SINGULAR_SUBJECT = set('he she it this that nobody somebody someone everyo
 const PLURAL_NOUN = set('people children men women police cattle folk folks');
 const PAST_MARK = set('yesterday ago earlier previously formerly was were had did went came saw said told took gave got made knew thought stood sat ran wrote spoke felt left found brought bought began became kept held heard met paid sent spent lost won fell grew drew threw flew wore ate drank sang swam rode drove slept woke broke chose forgot understood led');
 const PRESENT_MARK = set("every usually often always sometimes now today tomorrow nowadays generally normally daily tend tends will 'll is are am does do");
+// "in 1990": a year before this one, after one of these, dates what the sentence says in the past
+const PAST_YEAR_BEFORE = set('in during');
+const THIS_YEAR = new Date().getFullYear();
 const LAST_WHAT = set('night week year month time summer winter spring fall autumn weekend term semester january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday');
 const TO_VERB = set('want wants wanted try tries tried decide decides decided plan plans planned hope hopes hoped need needs needed like likes liked love loves loved begin began start started going able ready have has had refuse refused agree agreed promise promised expect expected seem seemed continue continued learn learned choose chose prefer allowed asked told helped help managed failed how where what whether wish wished intend intended aim aims prepared');
 const OBJECT = set('the a an his her their its our my your this that these those them him me us it you all some');
@@ -214,6 +219,7 @@ function tense(words: readonly ContextWord[], j: number, at: (d: number) => Cont
       if (y.punct) continue;
       if (PAST_MARK.has(y.w)) past++;
       else if (y.w === 'last' && LAST_WHAT.has(at(d * n + 1)?.w ?? '')) past++;
+      else if (y.year !== undefined && y.year < THIS_YEAR && PAST_YEAR_BEFORE.has(at(d * n - 1)?.w ?? '')) past++; // in 1990
       else if (PRESENT_MARK.has(y.w)) present++;
       else if (y.w !== 'read' && (y.tag === 'past' || y.tag === undefined) && /[^e]ed$/.test(y.w) && y.w.length > 4 && !NOT_PAST.has(y.w)) past++;
     }

@@ -119,6 +119,7 @@ const TAG_SPAN = 48;
 /** A word for the context rules; reading its tag is counted, so G2P knows which rules needed the tagger. */
 class Word implements ContextWord {
   static reads = 0;
+  year?: number;
   private t: CoarsePos | undefined;
   constructor(readonly w: string, readonly o: string, readonly punct: boolean, readonly k: number, readonly p: number, readonly left?: string, readonly right?: string) {}
   get tag(): CoarsePos | undefined { Word.reads++; return this.t; }
@@ -188,7 +189,12 @@ export class G2P {
     for (let k = 0; k < items.length; k++) {
       const it = items[k];
       if (it.kind === 'punctuation') { words.push(new Word(it.text, it.text, true, -1, 0)); continue; }
-      if (it.norm) { words.push(new Word('#', it.words.map((w) => (typeof w === 'string' ? w : w.word)).join(' '), false, -1, 0)); continue; }
+      if (it.norm) {
+        const w = new Word('#', it.words.map((x) => (typeof x === 'string' ? x : x.word)).join(' '), false, -1, 0);
+        if (it.norm === 'year' && /^\d{4}$/.test(it.text)) w.year = Number(it.text);
+        words.push(w);
+        continue;
+      }
       const parts = it.words as string[];
       if (parts.length === 1) { words.push(new Word(parts[0], it.text, false, k, 0)); continue; }
       const originals = it.text.split(/[-/]/);
