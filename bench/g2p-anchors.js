@@ -23,10 +23,11 @@
 //
 //   node bench/g2p-anchors.js [--anchors DIR] [--before DIST_NODE_JS] [--rounds 5] [--slow 300] [--show]
 import { createRequire } from 'node:module';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { G2P, loadG2P } from '../dist/node.js';
+import { proseSentences } from './lib/prose.js';
 
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
@@ -150,14 +151,6 @@ for (const f of fronts) {
 }
 
 // ---- speed on prose (bench/g2p.js's text)
-function proseSentences() {
-  const dir = new URL('../node_modules/@types/node/', import.meta.url);
-  const text = readdirSync(dir).filter((f) => f.endsWith('.d.ts')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n');
-  const comments = [...text.matchAll(/\/\*\*([\s\S]*?)\*\//g)].map((m) => m[1].replace(/^\s*\* ?/gm, '').replace(/```[\s\S]*?```/g, ' ')
-    .replace(/@\w+.*$/gm, ' ').replace(/`[^`]*`/g, 'it').replace(/\{@link ([^}]*)\}/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'));
-  return comments.join(' ').split(/(?<=[.!?])\s+/).map((x) => x.replace(/\s+/g, ' ').trim())
-    .filter((x) => /^[A-Z][A-Za-z ,;:'()-]+[.!?]$/.test(x) && x.split(' ').length >= 5 && x.split(' ').length <= 40);
-}
 const prose = proseSentences().filter((x) => { try { toIPA(x); return true; } catch { return false; } });
 const wordsIn = (ss) => ss.reduce((n, s) => n + s.split(/\s+/).length, 0);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };

@@ -9,8 +9,9 @@
 //   node bench/g2p.js [--max-time SECONDS]     (default 3 s per case)
 import Benchmark from 'benchmark';
 import { createRequire } from 'node:module';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { G2P, loadG2P } from '../dist/node.js';
+import { proseSentences } from './lib/prose.js';
 
 const require = createRequire(import.meta.url);
 const { toARPABET } = require('phonemize');
@@ -40,16 +41,7 @@ const sentences = (rate) => Array.from({ length: 2000 }, () => {
 });
 const heteronymText = readFileSync(new URL('../test/g2p/heteronyms.tsv', import.meta.url), 'utf8')
   .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t')[0].replace(/\*/g, ''));
-// Running English prose: the doc comments of @types/node (a devDependency, pinned by the lockfile),
-// sentences of letters and punctuation only, 5 to 40 words; inline code becomes "it".
-function proseSentences() {
-  const dir = new URL('../node_modules/@types/node/', import.meta.url);
-  const text = readdirSync(dir).filter((f) => f.endsWith('.d.ts')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n');
-  const comments = [...text.matchAll(/\/\*\*([\s\S]*?)\*\//g)].map((m) => m[1].replace(/^\s*\* ?/gm, '').replace(/```[\s\S]*?```/g, ' ')
-    .replace(/@\w+.*$/gm, ' ').replace(/`[^`]*`/g, 'it').replace(/\{@link ([^}]*)\}/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'));
-  return comments.join(' ').split(/(?<=[.!?])\s+/).map((x) => x.replace(/\s+/g, ' ').trim())
-    .filter((x) => /^[A-Z][A-Za-z ,;:'()-]+[.!?]$/.test(x) && x.split(' ').length >= 5 && x.split(' ').length <= 40);
-}
+// Running English prose: bench/lib/prose.js.
 // phonemize 2.0.1 throws on some words ("constructor": its word-language map is a plain object), so
 // both sides get only the sentences phonemize takes.
 const proseAll = proseSentences();

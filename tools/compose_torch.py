@@ -54,6 +54,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from presets_torch import Preset  # noqa: E402
+from seqattn_torch import gru_cell  # noqa: E402
 
 __all__ = ["Composed", "normalize", "from_json", "to_json"]
 
@@ -235,21 +236,6 @@ def _lin(d):
     return d["name"], bool(d.get("bias", True))
 
 
-class _GRUResetBefore:
-    """The GRU of Cho et al. 2014 over nn.GRU's parameters (gates r, z, n):
-    n = tanh(W_in x + b_in + W_hn (r * h) + b_hn) instead of nn.GRU's r * (W_hn h + b_hn)."""
-
-    @staticmethod
-    def cell(gi, h, w_hh, b_hh):
-        H = h.shape[-1]
-        gi_r, gi_z, gi_n = gi.split(H, dim=-1)
-        gh_r, gh_z = F.linear(h, w_hh[: 2 * H], b_hh[: 2 * H]).split(H, dim=-1)
-        r = torch.sigmoid(gi_r + gh_r)
-        z = torch.sigmoid(gi_z + gh_z)
-        n = torch.tanh(gi_n + F.linear(r * h, w_hh[2 * H:], b_hh[2 * H:]))
-        return (1 - z) * n + z * h
-
-
 class Composed(Preset):
     def __init__(self, parts, config, shapes=None):
         super().__init__()
@@ -416,7 +402,7 @@ class Composed(Preset):
                 h = x.new_zeros(1, rnn.hidden_size)
                 seq = [None] * x.shape[0]
                 for j in (range(x.shape[0] - 1, -1, -1) if r else range(x.shape[0])):
-                    h = _GRUResetBefore.cell(gi[j], h, getattr(rnn, "weight_hh" + sfx), getattr(rnn, "bias_hh" + sfx))
+                    h = gru_cell(gi[j], h, getattr(rnn, "weight_hh" + sfx), getattr(rnn, "bias_hh" + sfx), reset_before=True)
                     seq[j] = h
                 outs.append(torch.stack(seq))
                 finals.append(h)
@@ -442,7 +428,7 @@ class Composed(Preset):
                 hk, ck = self._dec_cells[k](x, (h[k], c[k]))
                 cs.append(ck)
             elif self._reset_before:
-                hk = _GRUResetBefore.cell(F.linear(x, w_ih, b_ih), h[k], w_hh, b_hh)
+                hk = gru_cell(F.linear(x, w_ih, b_ih), h[k], w_hh, b_hh, reset_before=True)
             else:
                 hk = self._dec_cells[k](x, h[k])
             hs.append(hk)

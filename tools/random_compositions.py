@@ -223,7 +223,6 @@ def draw_valid(rng):
 def scale(model, gain):
     """States that move with the source (x2 embeddings, x1.5 recurrent weights), logits away from ties (x3
     output), and attention energies x `gain` (v, W, U; dot scores through larger states)."""
-    p = model.parts
     with torch.no_grad():
         for name, t in model.named_parameters():
             if name.endswith("embedding.weight"):
@@ -231,17 +230,7 @@ def scale(model, gain):
             elif ".rnn." in name:
                 t.mul_(1.5)
         model.output_layer().weight.mul_(3.0)
-        att = p["attention"]
-        for attr in ("_att_W", "_att_U"):
-            m = getattr(model, attr, None)
-            if m is not None:
-                m.weight.mul_(gain)
-        v = getattr(model, "_att_v", None)
-        if v is not None:
-            (v.weight if isinstance(v, torch.nn.Linear) else v).mul_(gain)
-        if att["kind"] == "dot":
-            for t in [*model._enc.parameters(), *model._dec_params()]:
-                t.mul_(math.sqrt(gain))
+        scale_only_attention(model, gain)
         if getattr(model, "_v_p", None) is not None:
             model._v_p.weight.mul_(3.0)  # p_t spread over the source
 

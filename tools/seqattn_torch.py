@@ -140,6 +140,25 @@ def tokenize(config, text, check_length=True):
 # GRU in both conventions, nn.GRU parameter names
 
 
+def gru_cell(gi, h, w_hh, b_hh, reset_before):
+    """One GRU step over nn.GRU's parameters (gates r, z, n) from precomputed gi = W_ih x + b_ih (B, 3H) and h (B, H):
+    reset_before (Cho et al. 2014) n = tanh(W_in x + b_in + W_hn (r * h) + b_hn), else nn.GRU's r * (W_hn h + b_hn)."""
+    H = h.shape[-1]
+    gi_r, gi_z, gi_n = gi.split(H, dim=-1)
+    if reset_before:
+        gh_rz = F.linear(h, w_hh[: 2 * H], b_hh[: 2 * H])
+        gh_r, gh_z = gh_rz.split(H, dim=-1)
+        r = torch.sigmoid(gi_r + gh_r)
+        z = torch.sigmoid(gi_z + gh_z)
+        n = torch.tanh(gi_n + F.linear(r * h, w_hh[2 * H :], b_hh[2 * H :]))
+    else:
+        gh_r, gh_z, gh_n = F.linear(h, w_hh, b_hh).split(H, dim=-1)
+        r = torch.sigmoid(gi_r + gh_r)
+        z = torch.sigmoid(gi_z + gh_z)
+        n = torch.tanh(gi_n + r * gh_n)
+    return (1 - z) * n + z * h
+
+
 class GRU(nn.Module):
     """Single-layer, batch_first GRU with nn.GRU's parameter names and gate order (r, z, n).
 
@@ -177,20 +196,7 @@ class GRU(nn.Module):
 
     def cell(self, gi, h, w_hh, b_hh):
         """One step from precomputed gi = W_ih x + b_ih (B, 3H) and h (B, H)."""
-        H = self.hidden_size
-        gi_r, gi_z, gi_n = gi.split(H, dim=-1)
-        if self.reset_before:
-            gh_rz = F.linear(h, w_hh[: 2 * H], b_hh[: 2 * H])
-            gh_r, gh_z = gh_rz.split(H, dim=-1)
-            r = torch.sigmoid(gi_r + gh_r)
-            z = torch.sigmoid(gi_z + gh_z)
-            n = torch.tanh(gi_n + F.linear(r * h, w_hh[2 * H :], b_hh[2 * H :]))
-        else:
-            gh_r, gh_z, gh_n = F.linear(h, w_hh, b_hh).split(H, dim=-1)
-            r = torch.sigmoid(gi_r + gh_r)
-            z = torch.sigmoid(gi_z + gh_z)
-            n = torch.tanh(gi_n + r * gh_n)
-        return (1 - z) * n + z * h
+        return gru_cell(gi, h, w_hh, b_hh, self.reset_before)
 
     def _direction(self, x, h, mask, reverse):
         w_ih, w_hh, b_ih, b_hh = self._params(reverse)

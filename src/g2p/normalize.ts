@@ -185,6 +185,10 @@ const SPECIAL = new Set([...MONTHS, ...Object.keys(MONTH_ABBR), ...Object.keys(T
 const isWord = (t: TextToken | undefined): t is TextToken & { kind: 'word' } => t !== undefined && t.kind === 'word';
 const isNumber = (t: TextToken | undefined): t is TextToken & { kind: 'number' } => t !== undefined && t.kind === 'number';
 const isCapital = (s: string) => s.charCodeAt(0) >= 65 && s.charCodeAt(0) <= 90;
+/** Token b starts where token a ends (no space between). */
+const glued = (a: TextToken | undefined, b: TextToken | undefined) => a !== undefined && b !== undefined && a.end === b.start;
+/** A word token in lower case; '' for anything else. */
+const lower = (t: TextToken | undefined) => (t?.kind === 'word' ? t.text.toLowerCase() : '');
 const plainInt = /^\d+$/;
 
 /**
@@ -195,8 +199,6 @@ export function normalize(tokens: readonly TextToken[], input: string, options: 
   const policy = options.unknown ?? 'skip';
   const has = options.has ?? (() => false);
   const out: Item[] = [];
-  const glued = (a: TextToken | undefined, b: TextToken | undefined) => a !== undefined && b !== undefined && a.end === b.start;
-  const lower = (t: TextToken | undefined) => (t && t.kind === 'word' ? t.text.toLowerCase() : '');
   const item = (from: TextToken, to: TextToken, words: Spoken[], norm?: NormKind): Item =>
     ({ kind: 'word', text: from === to ? from.text : input.slice(from.start, to.end), start: from.start, end: to.end, words, norm });
   const split = (phrase: string) => phrase.split(' ');
@@ -374,9 +376,7 @@ interface Reading { words: Spoken[]; kind: NormKind; /** further tokens this rea
 function readNumberInContext(tokens: readonly TextToken[], i: number, input: string, options: NormalizeOptions, warnings: G2PWarning[]): Reading {
   const t = tokens[i];
   const prev = tokens[i - 1], next = tokens[i + 1];
-  const glued = (a: TextToken | undefined, b: TextToken | undefined) => a !== undefined && b !== undefined && a.end === b.start;
-  const lw = (x: TextToken | undefined) => (x?.kind === 'word' ? x.text.toLowerCase() : '');
-  const lp = lw(prev);
+  const lp = lower(prev);
   let text = t.text;
   let sign: string[] = [];
   if (text[0] === '-' || text[0] === '+') { sign = [text[0] === '-' ? 'minus' : 'plus']; text = text.slice(1); }
@@ -481,18 +481,18 @@ function readNumberInContext(tokens: readonly TextToken[], i: number, input: str
     }
     if (!intText.includes(',')) {
       // Digit strings: after dial/call/PIN..., a leading zero.
-      const lp2 = /^(is|was|are|were|:)$/.test(lp || prev?.text || '') ? lw(tokens[i - 2]) : '';
+      const lp2 = /^(is|was|are|were|:)$/.test(lp || prev?.text || '') ? lower(tokens[i - 2]) : '';
       if (DIGITS_BEFORE.has(lp) || DIGITS_BEFORE.has(lp2) || (digits.length > 1 && digits[0] === '0')) return done(digitWords(digits, lp === 'room' ? 'oh' : 'zero'), 'digits');
       // Years where a year is read.
       const n = Number(digits);
       if (digits.length === 4 && isYear(n) || digits.length === 4 && n >= 1000 && n < 2100) {
-        const beforePrev = lw(tokens[i - 2]);
+        const beforePrev = lower(tokens[i - 2]);
         const yearContext = (YEAR_BEFORE.has(lp) && (lp !== 'of' || OF_TIME.has(beforePrev)) && !(isWord(tokens[i + 1]) && /^(people|percent|times|dollars|miles|meters|words|items|units|votes|points|feet|pounds)$/.test(tokens[i + 1].text.toLowerCase())))
-          || ERA.has(lw(next)) || ERA.has(lp)
-          || (prev?.kind === 'punctuation' && prev.text === ',' && tokens[i - 2]?.kind === 'number' && /^\d{1,2}(st|nd|rd|th)?$/.test(tokens[i - 2].text) && (MONTH_NAME.has(lw(tokens[i - 3])) || tokens[i - 3]?.text === '.'))
-          || MONTH_NAME.has(lp) || (tokens[i - 2] !== undefined && MONTH_NAME.has(lw(tokens[i - 2])) && /^\d{1,2}$/.test(prev?.text ?? ''))
+          || ERA.has(lower(next)) || ERA.has(lp)
+          || (prev?.kind === 'punctuation' && prev.text === ',' && tokens[i - 2]?.kind === 'number' && /^\d{1,2}(st|nd|rd|th)?$/.test(tokens[i - 2].text) && (MONTH_NAME.has(lower(tokens[i - 3])) || tokens[i - 3]?.text === '.'))
+          || MONTH_NAME.has(lp) || (tokens[i - 2] !== undefined && MONTH_NAME.has(lower(tokens[i - 2])) && /^\d{1,2}$/.test(prev?.text ?? ''))
           || (prev?.kind === 'punctuation' && (prev.text === '(' || prev.text === '-') && (next?.text === ')' || next?.text === '-'))
-          || (prev?.kind === 'punctuation' && prev.text === '-' && /^(mid|early|late|pre|post)$/.test(lw(tokens[i - 2])))
+          || (prev?.kind === 'punctuation' && prev.text === '-' && /^(mid|early|late|pre|post)$/.test(lower(tokens[i - 2])))
           || (lp === 'to' || lp === 'and' || lp === 'or') && tokens[i - 2]?.kind === 'number' && /^\d{4}$/.test(tokens[i - 2].text) && isYear(Number(tokens[i - 2].text));
         if (yearContext) return done(yearWords(n), 'year');
       }

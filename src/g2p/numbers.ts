@@ -97,8 +97,8 @@ function read(token: string): string[] {
   const digits = intText.replace(/,/g, '');
   if (digits.length > 36) throw new SeqattnError('E_UNKNOWN_TOKEN', `number ${JSON.stringify(token.slice(0, 40))} has ${digits.length} digits; G2P spells out at most 36`);
   const whole = digits === '' ? 0n : BigInt(digits);
-  const cardinal = () => words(toCardinal(whole));
-  const point = () => (decimals ? ['point', ...[...decimals].map((d) => DIGITS[+d])] : []);
+  const cardinal = () => cardinalWords(whole);
+  const point = () => (decimals ? ['point', ...digitWords(decimals)] : []);
   if (currency === '$') return [...sign, ...words(toCurrency(`${digits || '0'}.${(decimals ?? '').padEnd(2, '0').slice(0, 2)}`))];
   if (currency) {
     const [one, many, cent, cents] = CURRENCY[currency];
