@@ -9,7 +9,7 @@ import { closeSync, existsSync } from 'node:fs';
 import { SeqattnError } from '../errors.js';
 import { readFully, openRegular, type FileRole } from '../node-files.js';
 import { parseSafetensorsHeader, safetensorsHeaderLength } from '../safetensors.js';
-import { isNpy, npyDataStart, npyShape, readFeatures, type FeatureGrid } from './features.js';
+import { isNpy, notFeatures, npyDataStart, npyShape, readFeatures, type FeatureGrid } from './features.js';
 
 /** Default of readFeaturesFile's maxBytes: 256 MiB (a 14 x 14 x 512 grid is 392 KiB; more than the Wasm memory of any captioner could use). */
 export const DEFAULT_MAX_FEATURE_BYTES = 2 ** 28;
@@ -38,7 +38,7 @@ export function readFeaturesFile(path: string, maxBytes: number = DEFAULT_MAX_FE
       try {
         headerEnd = 8 + safetensorsHeaderLength(first.subarray(0, 8), size, path);
       } catch (e) {
-        throw new SeqattnError('E_FEATURES_FILE', `${path}: neither a .npy file (no \\x93NUMPY magic) nor safetensors (${(e as Error).message})`);
+        notFeatures(path, e as Error);
       }
     }
     const bytes = new Uint8Array(headerEnd);
@@ -54,7 +54,7 @@ export function readFeaturesFile(path: string, maxBytes: number = DEFAULT_MAX_FE
         parseSafetensorsHeader(bytes.subarray(8), size, path);
       } catch (e) {
         if (!(e instanceof SeqattnError) || e.code !== 'E_HEADER_JSON') throw e;
-        throw new SeqattnError('E_FEATURES_FILE', `${path}: neither a .npy file (no \\x93NUMPY magic) nor safetensors (${e.message})`);
+        notFeatures(path, e);
       }
     }
     const all = new Uint8Array(size); // the header was good: now the data

@@ -28,6 +28,11 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 const fail = (file: string, msg: string): never => { throw new SeqattnError('E_FEATURES_FILE', `${file}: ${msg}`); };
 
+/** E_FEATURES_FILE for bytes that are no .npy file and whose safetensors header failed with `e`. */
+export function notFeatures(file: string, e: Error): never {
+  return fail(file, `neither a .npy file (no \\x93NUMPY magic) nor safetensors (${e.message})`);
+}
+
 /** Whether bytes start like a .npy file. */
 export function isNpy(bytes: Uint8Array): boolean {
   return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
@@ -120,7 +125,7 @@ export function readFeatures(bytes: Uint8Array, file = '<features>'): FeatureGri
     return readFeatureTensor(bytes, file);
   } catch (e) {
     if (!(e instanceof SeqattnError) || !['E_FILE_TRUNCATED', 'E_HEADER_LENGTH', 'E_HEADER_JSON'].includes(e.code)) throw e;
-    return fail(file, `neither a .npy file (no \\x93NUMPY magic) nor safetensors (${e.message})`);
+    return notFeatures(file, e);
   }
 }
 

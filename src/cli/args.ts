@@ -17,8 +17,11 @@ export interface Command {
   readonly summary: string;
   /** `seqattn NAME --help`. */
   help(): string;
-  /** Runs on argv after the name; resolves to the exit status (0 ok, 1 some input failed), or throws. */
-  run(argv: readonly string[]): Promise<number>;
+  /**
+   * Runs on argv after the name; resolves to the exit status (0 ok, 1 some input failed), or to
+   * 'help' for -h / --help (src/cli/main.ts prints help() and exits 0), or throws.
+   */
+  run(argv: readonly string[]): Promise<number | 'help'>;
 }
 
 /** A mistake in the command line: exit status 2, "(seqattn COMMAND --help for usage)". */

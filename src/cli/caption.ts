@@ -73,10 +73,7 @@ export const captionCommand: Command = {
   help: () => HELP,
   async run(argv) {
     const args = parse(argv);
-    if (args === 'help') {
-      process.stdout.write(HELP);
-      return 0;
-    }
+    if (args === 'help') return 'help';
     await caption(args);
     return 0;
   },

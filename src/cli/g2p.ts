@@ -184,17 +184,18 @@ async function streamLines(input: NodeJS.ReadableStream & AsyncIterable<string>,
   await answers.drain();
 }
 
-/** Runs `seqattn g2p ARGS` on text; returns the exit status (0, or 1 if any input failed). */
-async function runG2P(argv: readonly string[]): Promise<number> {
+/** Runs `seqattn g2p ARGS` on text; returns the exit status (0, or 1 if any input failed), or 'help'. */
+async function runG2P(argv: readonly string[]): Promise<number | 'help'> {
   const args = parse(argv);
-  if (args === 'help') { process.stdout.write(HELP()); return 0; }
+  if (args === 'help') return 'help';
   let g: G2P;
+  const modelOptions = { maxBeamSize: Math.max(16, args.beam ?? 0), weights: args.weights };
   try {
     g = await loadG2P({
       lexicon: args.modelOnly ? false : undefined,
       homographs: args.homographs,
-      model: args.model === undefined ? undefined : await loadModel(args.model, { maxBeamSize: Math.max(16, args.beam ?? 0), weights: args.weights }),
-      modelOptions: { maxBeamSize: Math.max(16, args.beam ?? 0), weights: args.weights },
+      model: args.model === undefined ? undefined : await loadModel(args.model, modelOptions),
+      modelOptions,
     });
   } catch (e) {
     if (e instanceof SeqattnError) throw new CommandError(args.model && !e.message.includes(args.model) ? `cannot load model ${args.model}: ${e.message}` : e.message);
@@ -256,7 +257,7 @@ export const g2pCommand: Command = {
     const text = argv.find((a) => /^--(format|unknown|locale|model-only|no-homographs)(=|$)/.test(a));
     if (text) throw new UsageError(`${text.split('=')[0]} is for text; --attention, --svg, --nbest and --threads pronounce one word per line with the model alone`);
     const args = parseModelArgs('g2p', argv);
-    if (args === 'help') { process.stdout.write(HELP()); return 0; }
+    if (args === 'help') return 'help';
     return runModel(args, modelWord);
   },
 };

@@ -3,8 +3,7 @@
  * shape), the config found, and the presets that fit (src/inspect.ts). Tensor names and metadata
  * come from the file: they are printed through printable() (src/cli/terminal.ts).
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { readWeightFiles } from '../load.js';
 import { modelSourceFromPath } from '../node.js';
 import { formatInspect, inspect, matchSeq2SeqPresets, type PresetMatcher } from '../inspect.js';
@@ -38,8 +37,8 @@ export function inspectText(argv: readonly string[]): string {
   if (!existsSync(path)) throw new SeqattnError('E_MODEL_NOT_FOUND', `${path}: no such file or folder`);
   const src = modelSourceFromPath(path);
   const files = readWeightFiles(src);
-  const configPath = join(statSync(path).isDirectory() ? path : dirname(path), 'config.json');
-  const config = typeof src.config === 'string' ? { where: configPath, text: src.config } : undefined;
+  // configName: the config.json beside the file or in the folder, as modelSourceFromPath looked for it
+  const config = typeof src.config === 'string' ? { where: src.configName ?? 'config.json', text: src.config } : undefined;
   const report = inspect(files, config, MATCHERS);
   // JSON.stringify escapes C0 controls in strings; printableLines the rest (C1, U+2028...): still valid JSON
   return options['--json'] ? `${printableLines(JSON.stringify(report, null, 2))}\n` : printableLines(formatInspect(report));

@@ -57,7 +57,10 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(name.startsWith('-') ? `expected a subcommand (${LIST}) before ${name}` : `unknown subcommand ${JSON.stringify(name.slice(0, 40))}: expected ${LIST}`);
   }
   try {
-    return await command.run(rest);
+    const code = await command.run(rest);
+    if (code !== 'help') return code;
+    process.stdout.write(command.help());
+    return 0;
   } catch (e) {
     if (e instanceof UsageError) e.message += ` (seqattn ${command.name} --help for usage)`;
     throw e;

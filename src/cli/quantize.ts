@@ -22,7 +22,7 @@ export const quantizeCommand: Command = {
   help: () => HELP,
   async run(argv) {
     const { operands, help } = parseOptions(argv, {});
-    if (help) { process.stdout.write(HELP); return 0; }
+    if (help) return 'help';
     if (operands.length !== 2) throw new UsageError(`quantize needs IN and OUT files, got ${operands.length} argument${operands.length === 1 ? '' : 's'}`);
     const [input, output] = operands;
     let result;

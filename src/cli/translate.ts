@@ -270,7 +270,7 @@ export const translateCommand: Command = {
   help: HELP,
   async run(argv) {
     const args = parseModelArgs('translate', argv);
-    if (args === 'help') { process.stdout.write(HELP()); return 0; }
+    if (args === 'help') return 'help';
     return runModel(args);
   },
 };
