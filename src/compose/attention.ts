@@ -78,7 +78,7 @@ export class ComposedAttention {
           Uk = loadLinear(regions, w, part.U!, A, d, `(alignment ${A}, annotation ${d})`, f);
         }
         const v = readV(w, part.v, A);
-        return new ComposedAttention(part, new AdditiveAttention(Wq, Uk, regions.upload(v.v), v.b, A, d, regions), null, A, H, d, regions);
+        return new ComposedAttention(part, new AdditiveAttention(Wq, Uk, regions.upload(v.v), v.b, A, d), null, A, H, d, regions);
       }
       case 'general':
         return part.convention === 'keys'
