@@ -10,7 +10,7 @@ import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import type { CombinePart, OutputPart, ReadoutPart } from './description.js';
 import { index } from './floats.js';
-import { loadLinear } from './linear.js';
+import { activate, loadLinear } from './linear.js';
 
 /** Where each readout part of row r is: base + r * stride floats; 'e' reads the embedding table row previous[r]; hTilde is ReadoutScratch.hTilde. */
 export interface ReadoutSources {
@@ -68,11 +68,7 @@ export class Readout {
     const k = this.regions.rt.k;
     if (this.combine) {
       this.combine.W.applyMany(sc.hTilde, this.gather(sc, src, this.combine.part.parts, rows), rows);
-      if (this.combine.part.activation === 'tanh') k.tanh_inplace(sc.hTilde, rows * this.sizes.s);
-      else if (this.combine.part.activation === 'relu') {
-        const F = this.regions.rt.F32;
-        for (let i = index(sc.hTilde), end = i + rows * this.sizes.s; i < end; i++) if (F[i] < 0) F[i] = 0;
-      }
+      activate(this.regions, sc.hTilde, rows * this.sizes.s, this.combine.part.activation);
     }
     const r = this.gather(sc, src, this.output.parts, rows);
     if (!this.W_t) return this.W_o.applyMany(logits, r, rows);
