@@ -163,7 +163,7 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
   }
 
   step(st: ShowAttendTellState, previous: Int32Array, rows: number): void {
-    const H = this.config.hiddenSize, D = this.annotationSize;
+    const D = this.annotationSize;
     const F = this.regions.rt.F32;
     // e_t, α_t on h_{t-1}, ẑ_t = Σ_i α_ti a_i (eq. (4), (5), (13)); hard: a_{s_t}
     this.f_att.attend(st, st.att, st.state, st.keys, rows, st.steps);
