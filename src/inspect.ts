@@ -135,7 +135,8 @@ export function formatInspect(r: InspectReport): string {
       lines.push(`  ${m.architecture} (${m.kind}): ${JSON.stringify({ architecture: m.architecture, ...m.fields })}`);
       for (const n of m.notes) lines.push(`    note: ${n}`);
     }
-    for (const kind of [...new Set(r.matches.map((m) => m.kind))]) lines.push(`  ${closingHint(kind, r.matches.length > 1 && new Set(r.matches.map((m) => m.kind)).size > 1)}`);
+    const kinds = [...new Set(r.matches.map((m) => m.kind))];
+    for (const kind of kinds) lines.push(`  ${closingHint(kind, kinds.length > 1)}`);
   }
   return `${lines.join('\n')}\n`;
 }

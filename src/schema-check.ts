@@ -7,29 +7,13 @@
  */
 import { CONFIG_SCHEMA, type JsonSchema } from './config-schema.js';
 import { SeqattnError } from './errors.js';
-import { preview } from './untrusted.js';
+import { hasOwn, preview } from './untrusted.js';
+import { editDistance } from './weights.js';
 
 type S = JsonSchema;
-const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-
-/** Edit distance of two short names. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const t = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = t;
-    }
-  }
-  return d[b.length];
-}
-
 /** The valid names nearest to `name` (edit distance, then a shared word), best first. */
 export function nearestNames(name: string, valid: readonly string[]): string[] {
-  const scored = valid.map((v) => ({ v, d: distance(name.toLowerCase(), v.toLowerCase()) }));
+  const scored = valid.map((v) => ({ v, d: editDistance(name.toLowerCase(), v.toLowerCase()) }));
   const close = scored.filter((s) => s.d <= Math.max(2, Math.floor(name.length / 3))).sort((x, y) => x.d - y.d).map((s) => s.v);
   const words = name.toLowerCase().split(/[_.\s-]+/).filter((w) => w.length > 2);
   const sharing = valid.filter((v) => !close.includes(v) && words.some((w) => v.toLowerCase().includes(w)));
@@ -73,7 +57,7 @@ export function checkSchema(value: unknown, where: string, path = '', schema: S 
   if (value === null || typeof value !== 'object') return;
   const props = (s.properties ?? {}) as Record<string, S>;
   for (const k of Object.keys(value)) {
-    const sub = own(props, k) ? props[k] : s.additionalProperties;
+    const sub = hasOwn(props, k) ? props[k] : s.additionalProperties;
     const p = path ? `${path}.${k}` : k;
     if (sub === false) {
       const valid = Object.keys(props);
@@ -83,7 +67,7 @@ export function checkSchema(value: unknown, where: string, path = '', schema: S 
     if (sub && typeof sub === 'object') checkSchema((value as Record<string, unknown>)[k], where, p, sub as S, partial, root);
   }
   if (!partial) {
-    for (const k of (s.required ?? []) as string[]) if (!own(value, k)) fail(`"${at}" is missing "${k}"${props[k]?.description ? ` (${props[k].description})` : ''}`);
+    for (const k of (s.required ?? []) as string[]) if (!hasOwn(value, k)) fail(`"${at}" is missing "${k}"${props[k]?.description ? ` (${props[k].description})` : ''}`);
   }
 }
 

@@ -7,7 +7,8 @@
 /** Longest quote of a value in an error message, in characters (an ellipsis marks the cut). */
 export const QUOTE_CHARS = 80;
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+/** Whether `o` has `k` as its own property (not from its prototype). */
+export const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** `o[key]` when `o` has it as its own property, else undefined: Object.prototype never configures anything. */
 export function own(o: object, key: string): unknown {

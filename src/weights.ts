@@ -14,8 +14,8 @@ import type { SafetensorsFile } from './safetensors.js';
 
 export interface WeightFile { file: SafetensorsFile; prefix: string }
 
-/** Levenshtein distance (small strings: tensor names). */
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance (short strings: tensor names, config field names). */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

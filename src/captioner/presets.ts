@@ -10,6 +10,15 @@ import type { PresetRecord, TensorView } from '../preset-record.js';
 const NOTES = ['target_vocab, sos_id, eos_id: the project\'s word map, ids 0..V-1 in order',
   'max_source_length: at least the grid\'s L (196 for 14 x 14; default 128)'];
 
+/** The sizes a project's tensors give: f_att's W_a (A, D) on the annotations, the LSTM's W_hh (4H, H), the output layer (V, .). */
+const sizes = (W_a: string, W_hh: string, out: string) => (v: TensorView) => ({
+  feature_size: v.dim(W_a, 1),
+  embedding_size: v.dim('embedding.weight', 1),
+  hidden_size: v.dim(W_hh, 1),
+  alignment_size: v.dim(W_a, 0),
+  target_vocab: v.symbols(out),
+});
+
 /** Every captioner preset, by name. */
 export const CAPTIONER_PRESETS: Readonly<Record<string, PresetRecord>> = {
   // sgrvinod/a-PyTorch-Tutorial-to-Image-Captioning, models.py DecoderWithAttention (+ Attention)
@@ -27,13 +36,7 @@ export const CAPTIONER_PRESETS: Readonly<Record<string, PresetRecord>> = {
     },
     required: ['attention.encoder_att.weight', 'attention.decoder_att.weight', 'attention.full_att.weight', 'decode_step.weight_hh',
       'init_h.weight', 'init_c.weight', 'f_beta.weight', 'fc.weight', 'embedding.weight'],
-    infer: (v) => ({
-      feature_size: v.dim('attention.encoder_att.weight', 1),
-      embedding_size: v.dim('embedding.weight', 1),
-      hidden_size: v.dim('decode_step.weight_hh', 1),
-      alignment_size: v.dim('attention.encoder_att.weight', 0),
-      target_vocab: v.symbols('fc.weight'),
-    }),
+    infer: sizes('attention.encoder_att.weight', 'decode_step.weight_hh', 'fc.weight'),
     notes: () => [...NOTES],
   },
   // AaronCCWong/Show-Attend-and-Tell, decoder.py Decoder + attention.py Attention
@@ -48,13 +51,7 @@ export const CAPTIONER_PRESETS: Readonly<Record<string, PresetRecord>> = {
     names: { 'attention.W_a': 'attention.W', 'attention.W_h': 'attention.U', 'attention.w': 'attention.v', out: 'deep_output' },
     required: ['deep_output.weight', 'attention.W.weight', 'attention.U.weight', 'attention.v.weight', 'lstm.weight_hh',
       'init_h.weight', 'init_c.weight', 'f_beta.weight', 'embedding.weight'],
-    infer: (v) => ({
-      feature_size: v.dim('attention.W.weight', 1),
-      embedding_size: v.dim('embedding.weight', 1),
-      hidden_size: v.dim('lstm.weight_hh', 1),
-      alignment_size: v.dim('attention.W.weight', 0),
-      target_vocab: v.symbols('deep_output.weight'),
-    }),
+    infer: sizes('attention.W.weight', 'lstm.weight_hh', 'deep_output.weight'),
     notes: () => [...NOTES],
   },
 };

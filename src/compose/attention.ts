@@ -78,7 +78,7 @@ export class ComposedAttention {
           Uk = loadLinear(regions, w, part.U!, A, d, `(alignment ${A}, annotation ${d})`, f);
         }
         const v = readV(w, part.v, A);
-        return new ComposedAttention(part, new AdditiveAttention(Wq, Uk, regions.upload(v.v), v.b, A, d, regions), null, A, H, d, regions);
+        return new ComposedAttention(part, new AdditiveAttention(Wq, Uk, regions.upload(v.v), v.b, A, d), null, A, H, d, regions);
       }
       case 'general':
         return part.convention === 'keys'
@@ -162,7 +162,7 @@ export class ComposedAttention {
 
   /** e (n,) = v^T act(Wq + key_j) + b_v over n keys (n, A); act none: v^T key_j + (v^T Wq + b_v). */
   private additiveEnergies(e: number, keys: number, Wq: number, n: number, A: number): void {
-    const k = this.regions.rt.k, a = this.additive!, act = (this.part as { activation?: string }).activation ?? 'tanh';
+    const k = this.regions.rt.k, a = this.additive!, p = this.part, act = p.kind === 'additive' ? p.activation ?? 'tanh' : 'tanh';
     if (act === 'tanh') return k.additive_energies(e, keys, Wq, a.v, a.vBias, n, A);
     if (act === 'relu') return k.additive_energies_relu(e, keys, Wq, a.v, a.vBias, n, A);
     const F = this.regions.rt.F32, v = index(a.v), q = index(Wq);

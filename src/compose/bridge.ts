@@ -15,7 +15,7 @@ import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import type { Activation, BridgePart, LinearName } from './description.js';
 import { at, index } from './floats.js';
-import { loadLinear } from './linear.js';
+import { activate, loadLinear } from './linear.js';
 
 /** What the encoder of one source left, as Wasm byte offsets. */
 export interface EncoderResult {
@@ -86,7 +86,6 @@ export class Bridge {
     const F = this.regions.rt.F32;
     if (W) W.apply(at(0, out), at(0, x));
     else F.copyWithin(out, x, x + H);
-    if (activation === 'tanh') this.regions.rt.k.tanh_inplace(at(0, out), H);
-    else if (activation === 'relu') for (let i = out; i < out + H; i++) if (F[i] < 0) F[i] = 0;
+    activate(this.regions, at(0, out), H, activation);
   }
 }

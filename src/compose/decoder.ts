@@ -16,7 +16,7 @@ import type { WeightStore } from '../weights.js';
 import { gates, RecurrentLayer, type CellScratch } from './cell.js';
 import type { Activation, Cell, DecoderPart, InputPart } from './description.js';
 import { at, index } from './floats.js';
-import { ColumnOrderStore, loadLinear } from './linear.js';
+import { activate, ColumnOrderStore, loadLinear } from './linear.js';
 
 export class ComposedDecoder {
   private constructor(
@@ -96,8 +96,7 @@ export class ComposedDecoder {
         }
       }
       this.combined!.applyMany(x, X, rows);
-      if (this.activation === 'relu') { for (let i = index(x), end = i + rows * H; i < end; i++) if (F[i] < 0) F[i] = 0; }
-      else if (this.activation === 'tanh') this.regions.rt.k.tanh_inplace(x, rows * H);
+      activate(this.regions, x, rows * H, this.activation);
       this.layers[0].inputProjections(gi, x, rows);
     }
     this.stepLayers(h, c, maxRows, gi, rows, s);

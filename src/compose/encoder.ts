@@ -226,16 +226,22 @@ export class RNNEncoder {
     const longest = length[order[0]];
     for (let dir = 0; dir < D; dir++) {
       const rnn = this.layers[l][dir];
-      F.fill(0, index(s.hRows), index(s.hRows) + count * n); // h_0 = 0
+      const gi = index(s.gi[dir]), giRows = index(s.giRows), hRows = index(s.hRows), o = index(out);
+      F.fill(0, hRows, hRows + count * n); // h_0 = 0
       if (this.cell === 'lstm') F.fill(0, index(s.cRows), index(s.cRows) + count * n);
       let live = count;
       for (let k = 0; k < longest; k++) {
         while (length[order[live - 1]] <= k) live--;
         // row r: sequence order[r] at t = k (→) or t = T - 1 - k (←)
-        const t = (r: number) => offset[order[r]] + (dir ? length[order[r]] - 1 - k : k);
-        for (let r = 0; r < live; r++) F.copyWithin(index(at(s.giRows, r * G)), index(at(s.gi[dir], t(r) * G)), index(at(s.gi[dir], (t(r) + 1) * G)));
+        for (let r = 0; r < live; r++) {
+          const t = offset[order[r]] + (dir ? length[order[r]] - 1 - k : k);
+          F.copyWithin(giRows + r * G, gi + t * G, gi + (t + 1) * G);
+        }
         rnn.step(s.hRows, s.cRows, s.giRows, s.hRows, s.cRows, s.cell, live);
-        for (let r = 0; r < live; r++) F.copyWithin(index(at(out, t(r) * d + dir * n)), index(at(s.hRows, r * n)), index(at(s.hRows, (r + 1) * n)));
+        for (let r = 0; r < live; r++) {
+          const t = offset[order[r]] + (dir ? length[order[r]] - 1 - k : k);
+          F.copyWithin(o + t * d + dir * n, hRows + r * n, hRows + (r + 1) * n);
+        }
       }
     }
   }

@@ -3,7 +3,8 @@ import { Linear, type WeightFormat } from '../layers/linear.js';
 import type { Regions } from '../memory.js';
 import { WeightStore } from '../weights.js';
 import { SeqattnError } from '../errors.js';
-import type { LinearName, VectorName } from './description.js';
+import type { Activation, LinearName, VectorName } from './description.js';
+import { index } from './floats.js';
 
 /** The name of `n` the file has: n.name, else the first of n.alternatives present, else n.name (so a miss names it). */
 export function resolve(w: WeightStore, n: LinearName): string {
@@ -20,6 +21,15 @@ export function readLinear(w: WeightStore, n: LinearName, rows: number, cols: nu
 export function loadLinear(regions: Regions, w: WeightStore, n: LinearName, rows: number, cols: number, why: string, f: WeightFormat): Linear {
   const { W, b } = readLinear(w, n, rows, cols, why);
   return Linear.fromArrays(regions, W, b, rows, cols, f);
+}
+
+/** The n floats at byte pointer p = act(them), in place: tanh (the kernel), relu, or none. */
+export function activate(regions: Regions, p: number, n: number, act: Activation): void {
+  if (act === 'tanh') regions.rt.k.tanh_inplace(p, n);
+  else if (act === 'relu') {
+    const F = regions.rt.F32;
+    for (let i = index(p), end = i + n; i < end; i++) if (F[i] < 0) F[i] = 0;
+  }
 }
 
 /**

@@ -167,7 +167,6 @@ export function checkComposition(c: Composition, where: string): void {
   const e = c.encoder, d = c.decoder, a = c.attention, b = c.bridge;
   const D = e.bidirectional ? 2 : 1, annotation = e.bidirectional && e.merge === 'concat' ? 2 * e.hidden : e.hidden, H = d.hidden;
   const attends = a.kind !== 'none' && a.kind !== 'summary';
-  const before = a.kind === 'location' || ((a.kind === 'additive' || a.kind === 'dot' || a.kind === 'general') && a.query === 'before');
   const dups = (ps: string[], what: string) => { if (new Set(ps).size !== ps.length) fail(`"${what}" has a part twice: [${ps.join(', ')}]`); };
   dups(d.input.parts, 'parts.decoder.input.parts');
   if (c.combine) dups(c.combine.parts, 'parts.combine.parts');

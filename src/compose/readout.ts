@@ -10,7 +10,7 @@ import type { Regions } from '../memory.js';
 import type { WeightStore } from '../weights.js';
 import type { CombinePart, OutputPart, ReadoutPart } from './description.js';
 import { index } from './floats.js';
-import { loadLinear } from './linear.js';
+import { activate, loadLinear } from './linear.js';
 
 /** Where each readout part of row r is: base + r * stride floats; 'e' reads the embedding table row previous[r]; hTilde is ReadoutScratch.hTilde. */
 export interface ReadoutSources {
@@ -38,7 +38,7 @@ export class Readout {
 
   static load(regions: Regions, w: WeightStore, combine: CombinePart | null, output: OutputPart, sizes: Record<ReadoutPart, number>,
     V: number, f: WeightFormat): Readout {
-    const width = (parts: ReadoutPart[]) => parts.reduce((n, p) => n + sizes[p], 0);
+    const width = (parts: ReadoutPart[]) => widthOf(parts, sizes);
     const what = (parts: ReadoutPart[]) => parts.map((p) => ({ s: 'hidden', c: 'context', e: 'embedding', hTilde: 'attentional hidden' })[p]).join(' + ');
     const H = sizes.s;
     const Wc = combine ? loadLinear(regions, w, combine.W, H, width(combine.parts), `(hidden ${H}, ${what(combine.parts)} ${width(combine.parts)})`, f) : null;
@@ -54,8 +54,7 @@ export class Readout {
   }
 
   scratch(r: Regions, maxRows: number): ReadoutScratch {
-    const width = (parts: ReadoutPart[]) => parts.reduce((n, p) => n + this.sizes[p], 0);
-    const cat = Math.max(this.combine ? width(this.combine.part.parts) : 0, width(this.output.parts));
+    const cat = Math.max(this.combine ? widthOf(this.combine.part.parts, this.sizes) : 0, widthOf(this.output.parts, this.sizes));
     return {
       cat: r.floats(maxRows * cat),
       hTilde: r.floats(this.combine ? maxRows * this.sizes.s : 0),
@@ -69,11 +68,7 @@ export class Readout {
     const k = this.regions.rt.k;
     if (this.combine) {
       this.combine.W.applyMany(sc.hTilde, this.gather(sc, src, this.combine.part.parts, rows), rows);
-      if (this.combine.part.activation === 'tanh') k.tanh_inplace(sc.hTilde, rows * this.sizes.s);
-      else if (this.combine.part.activation === 'relu') {
-        const F = this.regions.rt.F32;
-        for (let i = index(sc.hTilde), end = i + rows * this.sizes.s; i < end; i++) if (F[i] < 0) F[i] = 0;
-      }
+      activate(this.regions, sc.hTilde, rows * this.sizes.s, this.combine.part.activation);
     }
     const r = this.gather(sc, src, this.output.parts, rows);
     if (!this.W_t) return this.W_o.applyMany(logits, r, rows);
@@ -92,7 +87,7 @@ export class Readout {
     if (parts.length === 1 && parts[0] === 'hTilde') return src.hTilde;
     if (parts.length === 1 && parts[0] === 's' && src.sStride === this.sizes.s) return src.s;
     const F = this.regions.rt.F32;
-    const width = parts.reduce((n, p) => n + this.sizes[p], 0);
+    const width = widthOf(parts, this.sizes);
     for (let r = 0; r < rows; r++) {
       let to = index(sc.cat) + r * width;
       for (const p of parts) {
@@ -107,4 +102,11 @@ export class Readout {
     }
     return sc.cat;
   }
+}
+
+/** Floats in a row [parts]: Σ sizes[p] (a loop, no closure: gather runs every step). */
+function widthOf(parts: ReadoutPart[], sizes: Record<ReadoutPart, number>): number {
+  let n = 0;
+  for (let i = 0; i < parts.length; i++) n += sizes[parts[i]];
+  return n;
 }

@@ -10,13 +10,12 @@
  * the energies, weights and context of a step (and the relu / no-activation variants) are the
  * composed attention's (compose/attention.ts), which the captioner's f_att is too.
  */
-import type { Regions } from '../memory.js';
 import type { Linear } from './linear.js';
 
 export class AdditiveAttention {
   constructor(
     readonly W: Linear, readonly U: Linear, readonly v: number, readonly vBias: number,
-    readonly alignmentSize: number, readonly annotationSize: number, private readonly regions: Regions,
+    readonly alignmentSize: number, readonly annotationSize: number,
   ) {}
 
   /** Uh (Tx, A) = U h_j + b_U for every annotation h_j in Hs (Tx, d): once per source. */

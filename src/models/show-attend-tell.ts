@@ -84,12 +84,11 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
   private readonly L_z: Linear | null = null;
   private readonly L_o: Linear;
 
-  constructor(readonly config: ModelConfig, private readonly regions: Regions, weights: WeightStore, options: NetOptions = { weights: 'float32' }) {
-    const f = options.weights;
+  constructor(readonly config: ModelConfig, private readonly regions: Regions, w: WeightStore, options: NetOptions = { weights: 'float32' }) {
+    const f = options.weights; // w reads through the config's tensor_names (the loader's load.ts namedStore)
     const { embeddingSize: E, hiddenSize: H, alignmentSize: A, featureSize: D } = config;
     const V = config.targetVocab.length;
     const parts = this.parts = config.captioner ?? { ...DEFAULT_PARTS, gate: config.gate ? 'scalar' : 'none' };
-    const w = weights; // read through the config's tensor_names by the loader (load.ts namedStore)
     this.annotationSize = D;
     this.f_init = Bridge.load(regions, w, { kind: 'project', from: 'mean', W: { name: 'init_h', bias: true }, activation: parts.initActivation,
       layers: 'first', cell: 'project', cellW: { name: 'init_c', bias: true } }, D, H, f);
@@ -164,7 +163,7 @@ export class ShowAttendTell implements AttentionNet<ShowAttendTellState> {
   }
 
   step(st: ShowAttendTellState, previous: Int32Array, rows: number): void {
-    const H = this.config.hiddenSize, D = this.annotationSize;
+    const D = this.annotationSize;
     const F = this.regions.rt.F32;
     // e_t, α_t on h_{t-1}, ẑ_t = Σ_i α_ti a_i (eq. (4), (5), (13)); hard: a_{s_t}
     this.f_att.attend(st, st.att, st.state, st.keys, rows, st.steps);
